@@ -1,0 +1,105 @@
+/**
+ * The trust cache in docker's and notary's own layout, so that each reads what the other wrote:
+ *   $DOCKER_CONFIG/trust/tuf/<gun split on "/">/metadata/{root,timestamp,snapshot,targets}.json
+ *   $DOCKER_CONFIG/trust/tuf/<gun>/metadata/targets/<name>.json     (delegated roles)
+ * Files hold the raw bytes as served, mode 0600 in 0700 directories, written atomically and only
+ * after they verified.
+ */
+import { readFile, stat, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { TrustDeskError } from '../errors.js';
+import { writeFileAtomic } from '../fs-atomic.js';
+
+/** Largest cached file read back (a cached file larger than this was not written by a sane server). */
+const MAX_CACHED_FILE = 16 * 1024 * 1024;
+
+function gunSegments(gun: string): string[] {
+  const parts = gun.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..' || p.includes('\\') || p.includes('\0'))) {
+    throw new TrustDeskError('INVALID_REFERENCE', `"${gun}" is not a repository name that can be cached`);
+  }
+  return parts;
+}
+
+function roleSegments(role: string): string[] {
+  const parts = role.split('/');
+  if (parts.some((p) => !/^[-a-z0-9_]+$/.test(p))) {
+    throw new TrustDeskError('INVALID_ARGUMENT', `"${role}" is not a role name`);
+  }
+  return parts;
+}
+
+export class TrustCache {
+  constructor(readonly trustDir: string) {}
+
+  metadataDir(gun: string): string {
+    return join(this.trustDir, 'tuf', ...gunSegments(gun), 'metadata');
+  }
+
+  rolePath(gun: string, role: string): string {
+    const segs = roleSegments(role);
+    segs[segs.length - 1] = `${segs[segs.length - 1]}.json`;
+    return join(this.metadataDir(gun), ...segs);
+  }
+
+  async read(gun: string, role: string): Promise<Buffer | undefined> {
+    const path = this.rolePath(gun, role);
+    try {
+      const st = await stat(path);
+      if (st.size > MAX_CACHED_FILE) {
+        throw new TrustDeskError('CACHE_ERROR', `cached ${role} for ${gun} is ${st.size} bytes, larger than any metadata file`);
+      }
+      return await readFile(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      if (err instanceof TrustDeskError) throw err;
+      throw new TrustDeskError('CACHE_ERROR', `cannot read cached ${role} for ${gun}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  async write(gun: string, role: string, raw: Buffer): Promise<void> {
+    try {
+      await writeFileAtomic(this.rolePath(gun, role), raw, { mode: 0o600 });
+    } catch (err) {
+      throw new TrustDeskError('CACHE_ERROR', `cannot write cached ${role} for ${gun}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** When the cached timestamp was last written: the "cached as of" time of an offline view. */
+  async cachedAt(gun: string): Promise<Date | undefined> {
+    try {
+      return (await stat(this.rolePath(gun, 'timestamp'))).mtime;
+    } catch {
+      return undefined;
+    }
+  }
+
+  /** Every GUN with a cached root.json, found by walking tuf/. */
+  async listRepositories(): Promise<string[]> {
+    const found: string[] = [];
+    const walk = async (dir: string, segs: string[], depth: number): Promise<void> => {
+      if (depth > 12) return;
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (!e.isDirectory()) continue;
+        if (e.name === 'metadata') {
+          try {
+            await stat(join(dir, 'metadata', 'root.json'));
+            found.push(segs.join('/'));
+          } catch {
+            // a failed lookup leaves an empty metadata dir: not a cached repository
+          }
+        } else if (e.name !== 'changelist') {
+          await walk(join(dir, e.name), [...segs, e.name], depth + 1);
+        }
+      }
+    };
+    await walk(join(this.trustDir, 'tuf'), [], 0);
+    return found.sort();
+  }
+}

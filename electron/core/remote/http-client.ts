@@ -1,0 +1,527 @@
+/**
+ * The one HTTPS client every remote call goes through (notary server, registry, token servers).
+ *
+ * - Node `https` with keep-alive Agents (at most `maxSocketsPerHost`, default 8, sockets per host),
+ *   one Agent per distinct TLS material so a CA or client certificate configured for one host is never
+ *   offered to or trusted for another.
+ * - `https:` only unless `allowHttp` (tests, explicit user opt-in): INSECURE_URL otherwise.
+ * - A total deadline per request (connect + TLS + headers + body + redirects): NETWORK_TIMEOUT.
+ * - A hard body limit per request: RESPONSE_TOO_LARGE as soon as Content-Length announces more or the
+ *   streamed body passes it; the socket is destroyed, nothing more is read.
+ * - Up to 5 redirects for GET/HEAD, dropping Authorization when the host changes.
+ * - Transport errors become TrustDeskErrors: NETWORK_UNREACHABLE, NETWORK_TIMEOUT, TLS_ERROR, HTTP_ERROR.
+ *
+ * Non-2xx statuses are returned, not thrown: callers know what a 404 means for them.
+ */
+
+import { createHash } from 'node:crypto';
+import http from 'node:http';
+import https from 'node:https';
+import tls from 'node:tls';
+import { TrustDeskError } from '../errors.js';
+
+export interface TlsMaterial {
+  /** Extra CA certificates (PEM), added to Node's default root store, never replacing it. */
+  ca?: Buffer[];
+  /** Client certificate and key (PEM) for mutual TLS. */
+  cert?: Buffer;
+  key?: Buffer;
+  /** Skip server certificate verification entirely (docker's loopback rule); explicit only. */
+  insecureSkipVerify?: boolean;
+}
+
+export type HttpMethod = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'DELETE';
+
+export interface HttpRequest {
+  method?: HttpMethod;
+  url: string;
+  headers?: Record<string, string>;
+  body?: Buffer;
+  /** Largest body accepted, in bytes. */
+  maxBytes: number;
+  /** Overrides the client's default deadline for this request. */
+  timeoutMs?: number;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: Buffer;
+  /** Final URL, after redirects. */
+  url: string;
+}
+
+export interface HttpClientOptions {
+  /** TLS settings for a `host[:port]` (as in the URL; no port when it is 443). */
+  tlsFor?: (hostPort: string) => TlsMaterial;
+  /** Default total deadline per request, ms (30 000). */
+  timeoutMs?: number;
+  /** Allow plain `http:` URLs (tests / explicit opt-in only). */
+  allowHttp?: boolean;
+  /** Keep-alive sockets per host (8). */
+  maxSocketsPerHost?: number;
+  /** Redirects followed for GET/HEAD (5). */
+  maxRedirects?: number;
+  userAgent?: string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MAX_REDIRECTS = 5;
+const REDIRECT_STATUSES = new Set([301, 302, 303, 307, 308]);
+/** A redirect's own body is drained (to keep the socket) only up to this size. */
+const REDIRECT_BODY_DRAIN_MAX = 64 * 1024;
+
+/** OpenSSL/Node verification codes meaning "the chain does not end in a trusted CA". */
+const UNKNOWN_AUTHORITY_CODES = new Set([
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'CERT_UNTRUSTED',
+]);
+const CERT_CODES = new Set([
+  ...UNKNOWN_AUTHORITY_CODES,
+  'CERT_HAS_EXPIRED',
+  'CERT_NOT_YET_VALID',
+  'CERT_REVOKED',
+  'CERT_REJECTED',
+  'CERT_SIGNATURE_FAILURE',
+  'CERT_CHAIN_TOO_LONG',
+  'INVALID_CA',
+  'INVALID_PURPOSE',
+  'PATH_LENGTH_EXCEEDED',
+  'HOSTNAME_MISMATCH',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+  'ERROR_IN_CERT_NOT_BEFORE_FIELD',
+  'ERROR_IN_CERT_NOT_AFTER_FIELD',
+  'UNABLE_TO_DECODE_ISSUER_PUBLIC_KEY',
+  'UNABLE_TO_DECRYPT_CERT_SIGNATURE',
+]);
+const NETWORK_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host not found',
+  EAI_AGAIN: 'temporary DNS failure',
+  EAI_FAIL: 'DNS failure',
+  EAI_NONAME: 'host not found',
+  EHOSTUNREACH: 'host unreachable',
+  EHOSTDOWN: 'host is down',
+  ENETUNREACH: 'network unreachable',
+  ENETDOWN: 'network is down',
+  ECONNRESET: 'connection reset',
+  ECONNABORTED: 'connection aborted',
+  EPIPE: 'connection closed while sending',
+  EADDRNOTAVAIL: 'address not available',
+};
+
+interface ErrnoLike {
+  code?: unknown;
+  message?: unknown;
+}
+
+/** Origin and path of a URL, without credentials, query or fragment (queries may carry signed tokens). */
+export function describeUrl(url: URL | string): string {
+  try {
+    const u = typeof url === 'string' ? new URL(url) : url;
+    return `${u.protocol}//${u.host}${u.pathname}`;
+  } catch {
+    return String(url);
+  }
+}
+
+/** Maps a Node transport error to a TrustDeskError. */
+export function mapTransportError(err: unknown, url: string): TrustDeskError {
+  if (err instanceof TrustDeskError) return err;
+  const e = (err ?? {}) as ErrnoLike;
+  const code = typeof e.code === 'string' ? e.code : '';
+  const text = typeof e.message === 'string' ? e.message : String(err);
+  const where = describeUrl(url);
+
+  if (UNKNOWN_AUTHORITY_CODES.has(code)) {
+    return new TrustDeskError(
+      'TLS_ERROR',
+      `TLS error talking to ${where}: certificate signed by unknown authority (${code}: ${text})`,
+      { cause: err },
+    );
+  }
+  if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
+    return new TrustDeskError(
+      'TLS_ERROR',
+      `TLS error talking to ${where}: certificate has expired or is not yet valid (${code}: ${text})`,
+      { cause: err },
+    );
+  }
+  if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: certificate is not valid for this host (${text})`, {
+      cause: err,
+    });
+  }
+  if (CERT_CODES.has(code)) {
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text} (${code})`, { cause: err });
+  }
+  if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(text)) {
+    return new TrustDeskError(
+      'TLS_ERROR',
+      `TLS error talking to ${where}: ${text} (is the server speaking plain HTTP on this port?)`,
+      { cause: err },
+    );
+  }
+  if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || (code === 'EPROTO' && /SSL|TLS/i.test(text))) {
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text}`, { cause: err });
+  }
+  if (code === 'ETIMEDOUT') {
+    return new TrustDeskError('NETWORK_TIMEOUT', `connection to ${where} timed out (${code})`, { cause: err });
+  }
+  const network = NETWORK_CODES[code];
+  if (network !== undefined) {
+    if (code === 'ECONNRESET' && /TLS|secure/i.test(text)) {
+      return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text}`, { cause: err });
+    }
+    return new TrustDeskError('NETWORK_UNREACHABLE', `cannot reach ${where}: ${network} (${code})`, { cause: err });
+  }
+  if (code.startsWith('HPE_')) {
+    return new TrustDeskError('HTTP_ERROR', `malformed HTTP response from ${where}: ${text}`, { cause: err });
+  }
+  return new TrustDeskError('NETWORK_UNREACHABLE', `cannot reach ${where}: ${text}${code ? ` (${code})` : ''}`, {
+    cause: err,
+  });
+}
+
+function materialKey(m: TlsMaterial): string {
+  const h = createHash('sha256');
+  const part = (label: string, b: Buffer | undefined): void => {
+    h.update(`${label}:${b === undefined ? -1 : b.length}:`);
+    if (b !== undefined) h.update(b);
+  };
+  for (const ca of m.ca ?? []) part('ca', ca);
+  part('cert', m.cert);
+  part('key', m.key);
+  h.update(m.insecureSkipVerify === true ? 'insecure' : 'verify');
+  return h.digest('hex');
+}
+
+function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
+  const v = headers[name.toLowerCase()];
+  return Array.isArray(v) ? v[0] : v;
+}
+
+interface Attempt {
+  response: HttpResponse;
+  /** Set when the response is a redirect that is to be followed (its body was discarded). */
+  location?: string;
+}
+
+class RetryableReuseError extends Error {
+  constructor(readonly original: unknown) {
+    super('reused keep-alive socket was closed by the server');
+  }
+}
+
+export class HttpClient {
+  private readonly tlsFor: (hostPort: string) => TlsMaterial;
+  private readonly timeoutMs: number;
+  private readonly allowHttp: boolean;
+  private readonly maxSockets: number;
+  private readonly maxRedirects: number;
+  private readonly userAgent: string;
+  private readonly httpsAgents = new Map<string, https.Agent>();
+  private httpAgent: http.Agent | undefined;
+  private closed = false;
+
+  constructor(opts: HttpClientOptions = {}) {
+    this.tlsFor = opts.tlsFor ?? (() => ({}));
+    this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.allowHttp = opts.allowHttp ?? false;
+    this.maxSockets = opts.maxSocketsPerHost ?? 8;
+    this.maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
+    this.userAgent = opts.userAgent ?? 'trustdesk/0.1';
+  }
+
+  /** Number of distinct HTTPS agents (one per TLS material) created so far. */
+  get agentCount(): number {
+    return this.httpsAgents.size;
+  }
+
+  async request(req: HttpRequest): Promise<HttpResponse> {
+    if (this.closed) throw new TrustDeskError('INTERNAL', 'HttpClient used after close()');
+    const method = req.method ?? 'GET';
+    if (!Number.isFinite(req.maxBytes) || req.maxBytes < 0) {
+      throw new TrustDeskError('INVALID_ARGUMENT', `maxBytes must be a non-negative number, got ${req.maxBytes}`);
+    }
+    let url = this.checkUrl(req.url);
+    const headers: Record<string, string> = { 'user-agent': this.userAgent };
+    for (const [k, v] of Object.entries(req.headers ?? {})) headers[k.toLowerCase()] = v;
+
+    const timeoutMs = req.timeoutMs ?? this.timeoutMs;
+    const deadline = new Deadline(timeoutMs);
+    try {
+      const follow = method === 'GET' || method === 'HEAD';
+      for (let redirects = 0; ; redirects++) {
+        let attempt: Attempt;
+        try {
+          attempt = await this.attempt(method, url, headers, req.body, req.maxBytes, deadline, follow);
+        } catch (err) {
+          if (!(err instanceof RetryableReuseError)) throw err;
+          // The server closed an idle keep-alive socket just as we reused it: one fresh try.
+          try {
+            attempt = await this.attempt(method, url, headers, req.body, req.maxBytes, deadline, follow);
+          } catch (err2) {
+            throw err2 instanceof RetryableReuseError ? mapTransportError(err2.original, url.href) : err2;
+          }
+        }
+        if (attempt.location === undefined) return attempt.response;
+        if (redirects >= this.maxRedirects) {
+          throw new TrustDeskError(
+            'TOO_MANY_REDIRECTS',
+            `too many redirects (more than ${this.maxRedirects}) starting at ${describeUrl(req.url)}`,
+          );
+        }
+        let next: URL;
+        try {
+          next = new URL(attempt.location, url);
+        } catch (err) {
+          throw new TrustDeskError('HTTP_ERROR', `invalid redirect location from ${describeUrl(url)}: ${attempt.location}`, {
+            cause: err,
+          });
+        }
+        if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.allowHttp)) {
+          throw new TrustDeskError(
+            'INSECURE_URL',
+            `refusing redirect from ${describeUrl(url)} to non-https URL ${describeUrl(next)}`,
+          );
+        }
+        if (next.host !== url.host || next.protocol !== url.protocol) delete headers.authorization;
+        url = next;
+      }
+    } finally {
+      deadline.clear();
+    }
+  }
+
+  /** Destroys every pooled socket. The client cannot be used afterwards. */
+  close(): void {
+    this.closed = true;
+    for (const agent of this.httpsAgents.values()) agent.destroy();
+    this.httpsAgents.clear();
+    this.httpAgent?.destroy();
+    this.httpAgent = undefined;
+  }
+
+  private checkUrl(raw: string): URL {
+    let url: URL;
+    try {
+      url = new URL(raw);
+    } catch (err) {
+      throw new TrustDeskError('INVALID_ARGUMENT', `invalid URL: ${raw}`, { cause: err });
+    }
+    if (url.protocol === 'https:') return url;
+    if (url.protocol === 'http:' && this.allowHttp) return url;
+    throw new TrustDeskError('INSECURE_URL', `refusing non-https URL ${describeUrl(url)} (only https:// is allowed)`);
+  }
+
+  private agentFor(url: URL): http.Agent {
+    if (url.protocol === 'http:') {
+      this.httpAgent ??= new http.Agent({ keepAlive: true, maxSockets: this.maxSockets, scheduling: 'lifo' });
+      return this.httpAgent;
+    }
+    const material = this.tlsFor(url.host);
+    const key = materialKey(material);
+    let agent = this.httpsAgents.get(key);
+    if (agent === undefined) {
+      const options: https.AgentOptions = {
+        keepAlive: true,
+        maxSockets: this.maxSockets,
+        maxFreeSockets: this.maxSockets,
+        scheduling: 'lifo',
+        minVersion: 'TLSv1.2',
+        rejectUnauthorized: material.insecureSkipVerify !== true,
+      };
+      // Node's `ca` replaces the default store; docker adds to the system pool, so keep both.
+      if (material.ca !== undefined && material.ca.length > 0) options.ca = [...tls.rootCertificates, ...material.ca];
+      if (material.cert !== undefined) options.cert = material.cert;
+      if (material.key !== undefined) options.key = material.key;
+      agent = new https.Agent(options);
+      this.httpsAgents.set(key, agent);
+    }
+    return agent;
+  }
+
+  private attempt(
+    method: HttpMethod,
+    url: URL,
+    headers: Record<string, string>,
+    body: Buffer | undefined,
+    maxBytes: number,
+    deadline: Deadline,
+    followRedirects: boolean,
+  ): Promise<Attempt> {
+    return new Promise<Attempt>((resolve, reject) => {
+      const where = describeUrl(url);
+      let settled = false;
+      let req: http.ClientRequest | undefined;
+      let res: http.IncomingMessage | undefined;
+      let gotResponse = false;
+
+      const finish = (fn: () => void): void => {
+        if (settled) return;
+        settled = true;
+        deadline.offExpire(onExpire);
+        fn();
+      };
+      const fail = (err: unknown): void => {
+        finish(() => {
+          res?.destroy();
+          req?.destroy();
+          reject(err);
+        });
+      };
+      const onExpire = (): void => {
+        fail(
+          new TrustDeskError(
+            'NETWORK_TIMEOUT',
+            `request to ${where} timed out after ${deadline.timeoutMs} ms${gotResponse ? ' while reading the response body' : ''}`,
+          ),
+        );
+      };
+      if (deadline.expired) {
+        onExpire();
+        return;
+      }
+      deadline.onExpire(onExpire);
+
+      let agent: http.Agent;
+      try {
+        agent = this.agentFor(url);
+      } catch (err) {
+        fail(err);
+        return;
+      }
+      const outgoing: Record<string, string> = { ...headers };
+      if (body !== undefined) outgoing['content-length'] = String(body.length);
+      const options: http.RequestOptions = { method, agent, headers: outgoing };
+      try {
+        req = (url.protocol === 'https:' ? https : http).request(url, options);
+      } catch (err) {
+        fail(mapTransportError(err, url.href));
+        return;
+      }
+
+      req.on('error', (err) => {
+        if (!gotResponse && req?.reusedSocket === true && (method === 'GET' || method === 'HEAD')) {
+          const code = (err as ErrnoLike).code;
+          if (code === 'ECONNRESET' || code === 'EPIPE') {
+            fail(new RetryableReuseError(err));
+            return;
+          }
+        }
+        fail(mapTransportError(err, url.href));
+      });
+
+      req.on('response', (incoming) => {
+        res = incoming;
+        gotResponse = true;
+        const status = incoming.statusCode ?? 0;
+        const responseHeaders = incoming.headers as Record<string, string | string[] | undefined>;
+        const location = headerValue(responseHeaders, 'location');
+        const isRedirect = followRedirects && REDIRECT_STATUSES.has(status) && location !== undefined;
+        const bodyless = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
+        const limit = isRedirect ? REDIRECT_BODY_DRAIN_MAX : maxBytes;
+
+        const announced = headerValue(responseHeaders, 'content-length');
+        if (!bodyless && announced !== undefined && /^\d+$/.test(announced) && Number(announced) > limit) {
+          if (isRedirect) {
+            // Do not read a large redirect body; just drop this socket and follow the redirect.
+            finish(() => {
+              incoming.destroy();
+              resolve({ response: { status, headers: responseHeaders, body: Buffer.alloc(0), url: url.href }, location });
+            });
+            return;
+          }
+          fail(
+            new TrustDeskError(
+              'RESPONSE_TOO_LARGE',
+              `response from ${where} is too large: Content-Length ${announced} bytes exceeds the limit of ${maxBytes} bytes`,
+            ),
+          );
+          return;
+        }
+
+        const chunks: Buffer[] = [];
+        let received = 0;
+        incoming.on('data', (chunk: Buffer) => {
+          if (settled) return;
+          received += chunk.length;
+          if (received > limit) {
+            if (isRedirect) {
+              finish(() => {
+                incoming.destroy();
+                resolve({ response: { status, headers: responseHeaders, body: Buffer.alloc(0), url: url.href }, location });
+              });
+              return;
+            }
+            fail(
+              new TrustDeskError(
+                'RESPONSE_TOO_LARGE',
+                `response body from ${where} exceeds the limit of ${maxBytes} bytes`,
+              ),
+            );
+            return;
+          }
+          chunks.push(chunk);
+        });
+        incoming.on('end', () => {
+          finish(() => {
+            const response: HttpResponse = {
+              status,
+              headers: responseHeaders,
+              body: isRedirect ? Buffer.alloc(0) : Buffer.concat(chunks, received),
+              url: url.href,
+            };
+            resolve(isRedirect ? { response, location } : { response });
+          });
+        });
+        incoming.on('error', (err) => fail(mapTransportError(err, url.href)));
+        incoming.on('close', () => {
+          if (!incoming.complete) {
+            fail(
+              new TrustDeskError(
+                'NETWORK_UNREACHABLE',
+                `connection to ${where} closed before the response body was complete (${received} bytes received)`,
+              ),
+            );
+          }
+        });
+      });
+
+      req.end(body);
+    });
+  }
+}
+
+/** One timer per logical request, shared by its redirects and retries. */
+class Deadline {
+  private readonly listeners = new Set<() => void>();
+  private readonly timer: NodeJS.Timeout;
+  expired = false;
+
+  constructor(readonly timeoutMs: number) {
+    this.timer = setTimeout(() => {
+      this.expired = true;
+      for (const l of [...this.listeners]) l();
+      this.listeners.clear();
+    }, timeoutMs);
+  }
+
+  onExpire(l: () => void): void {
+    this.listeners.add(l);
+  }
+
+  offExpire(l: () => void): void {
+    this.listeners.delete(l);
+  }
+
+  clear(): void {
+    clearTimeout(this.timer);
+    this.listeners.clear();
+  }
+}
