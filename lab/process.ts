@@ -23,18 +23,34 @@ export interface ManagedProcess {
 const live = new Map<number, ChildProcess>();
 let hookInstalled = false;
 
+function killAllNow(): void {
+  for (const pid of live.keys()) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* already gone */
+    }
+  }
+}
+
+/**
+ * On 'exit', SIGKILL every live server. For SIGINT/SIGTERM/SIGHUP with no other
+ * listener (a signal would otherwise end Node without 'exit'), do the same and
+ * re-raise the signal; when the program has its own handler, leave it to that.
+ */
 function installExitHook(): void {
   if (hookInstalled) return;
   hookInstalled = true;
-  process.on('exit', () => {
-    for (const pid of live.keys()) {
-      try {
-        process.kill(pid, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }
-  });
+  process.on('exit', killAllNow);
+  for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    const onSignal = (): void => {
+      if (process.listenerCount(sig) > 1) return;
+      killAllNow();
+      process.removeListener(sig, onSignal);
+      process.kill(process.pid, sig);
+    };
+    process.on(sig, onSignal);
+  }
 }
 
 /** PIDs of lab processes that are still running. */
@@ -42,13 +58,18 @@ export function livePids(): number[] {
   return [...live.keys()];
 }
 
-/** True when a process with this PID exists (signal 0 probe). */
+/** True when a live process with this PID exists (signal 0 probe; on Linux a zombie counts as gone). */
 export function pidExists(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true;
   }
 }
 
