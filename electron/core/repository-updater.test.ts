@@ -70,13 +70,16 @@ describe('update workflow on the real samples', () => {
     const ts = JSON.parse(sampleFile('app', 'tuf/timestamp.json').toString());
     ts.signatures[0].sig = Buffer.alloc(64, 7).toString('base64');
     const source = sampleSource('app', { timestamp: Buffer.from(JSON.stringify(ts)) });
-    expect(await codeOf(updateRepository({ gun, cache: emptyCache(), source, now: SAMPLE_CLOCK }))).toBe('SIGNATURE_THRESHOLD_NOT_MET');
+    expect(await codeOf(updateRepository({ gun, cache: emptyCache(), source, now: SAMPLE_CLOCK }))).toBe('SIGNATURE_INVALID');
+    ts.signatures = [];
+    const unsigned = sampleSource('app', { timestamp: Buffer.from(JSON.stringify(ts)) });
+    expect(await codeOf(updateRepository({ gun, cache: emptyCache(), source: unsigned, now: SAMPLE_CLOCK }))).toBe('SIGNATURE_THRESHOLD_NOT_MET');
   });
 
   it('skips a delegated role below threshold, as notary does (team-forced)', async () => {
     const { cache, gun } = sampleTrustDir('team-forced');
     const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
-    expect(trust.skipped.map((s) => [s.role, s.error.code])).toEqual([['targets/releases', 'SIGNATURE_THRESHOLD_NOT_MET']]);
+    expect(trust.skipped.map((s) => [s.role, s.error.code])).toEqual([['targets/releases', 'SIGNED_BY_UNTRUSTED_KEY']]);
     expect(trust.warnings.join('\n')).toMatch(/valid signatures did not meet threshold for targets\/releases/);
   });
 

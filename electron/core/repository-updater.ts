@@ -64,7 +64,10 @@ export interface UpdateOptions {
 const OFFLINE_CODES: ErrorCode[] = ['NETWORK_UNREACHABLE', 'NETWORK_TIMEOUT', 'HTTP_ERROR'];
 
 /** Failures that may be explained by a root rotation the client has not seen yet. */
-const ROOT_SENSITIVE_CODES: ErrorCode[] = ['SIGNATURE_THRESHOLD_NOT_MET', 'KEY_ID_MISMATCH'];
+const ROOT_SENSITIVE_CODES: ErrorCode[] = ['SIGNATURE_THRESHOLD_NOT_MET', 'SIGNATURE_INVALID', 'SIGNED_BY_UNTRUSTED_KEY', 'KEY_ID_MISMATCH'];
+
+/** Failures of a delegated role after which notary skips the role (and its subtree) instead of failing. */
+const SKIPPABLE_DELEGATION_CODES: ErrorCode[] = ['SIGNATURE_THRESHOLD_NOT_MET', 'SIGNATURE_INVALID', 'SIGNED_BY_UNTRUSTED_KEY', 'METADATA_EXPIRED'];
 
 function versionOf(raw: Buffer | undefined): number | undefined {
   if (!raw) return undefined;
@@ -232,7 +235,7 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
       try {
         order.push(store.updateDelegatedTargets(raw, role, parent));
       } catch (err) {
-        if (isTrustDeskError(err, 'SIGNATURE_THRESHOLD_NOT_MET') || isTrustDeskError(err, 'METADATA_EXPIRED')) {
+        if (isTrustDeskError(err) && SKIPPABLE_DELEGATION_CODES.includes(err.code)) {
           skipped.push({ role, error: err.toValue() });
           warnings.push(`Error getting ${role}: ${err.message}`);
           continue;

@@ -96,6 +96,7 @@ export function verifyThreshold(env: Envelope, keys: Record<string, PublicKeyJso
   }
   const message = canonicalBytes(env.signed);
   const valid = new Set<string>();
+  const invalid = new Set<string>();
   const roleKeyIds = new Set(role.keyids);
   for (const s of env.signatures) {
     if (!roleKeyIds.has(s.keyid) || valid.has(s.keyid)) continue;
@@ -105,14 +106,23 @@ export function verifyThreshold(env: Envelope, keys: Record<string, PublicKeyJso
       throw new TrustDeskError('KEY_ID_MISMATCH', `key ${s.keyid} of ${env.role} does not hash to its ID`);
     }
     if (verifySignature(key, s.method, message, s.sig)) valid.add(s.keyid);
+    else invalid.add(s.keyid);
   }
   if (valid.size < role.threshold) {
-    const anyFromRole = env.signatures.some((s) => roleKeyIds.has(s.keyid));
-    throw new TrustDeskError(
-      'SIGNATURE_THRESHOLD_NOT_MET',
-      `valid signatures did not meet threshold for ${env.role}: ${valid.size} of ${role.threshold} required` +
-        (anyFromRole ? '' : ' (no signature is by a key the role trusts)'),
-    );
+    const counted = `valid signatures did not meet threshold for ${env.role}: ${valid.size} of ${role.threshold} required`;
+    if (invalid.size > 0) {
+      throw new TrustDeskError(
+        'SIGNATURE_INVALID',
+        `${counted}; the signature by key ${[...invalid][0]!.slice(0, 12)} does not verify (tampered or corrupt metadata)`,
+      );
+    }
+    if (!env.signatures.some((s) => roleKeyIds.has(s.keyid))) {
+      throw new TrustDeskError(
+        'SIGNED_BY_UNTRUSTED_KEY',
+        `${counted}; it is signed only by keys the role does not trust (${env.signatures.map((s) => s.keyid.slice(0, 12)).join(', ')})`,
+      );
+    }
+    throw new TrustDeskError('SIGNATURE_THRESHOLD_NOT_MET', counted);
   }
   return [...valid];
 }

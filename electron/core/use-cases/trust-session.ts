@@ -1,0 +1,104 @@
+/**
+ * One session of trust work: the docker config dir, the trust cache, one HTTP connection pool shared
+ * by every request (keep-alive, parallel fetches), and per-repository loading that the CLI, the app
+ * and the benchmark all use the same way.
+ */
+import { join } from 'node:path';
+import { TrustCache } from '../cache/trust-cache.js';
+import { TrustDeskError } from '../errors.js';
+import { parseReference, registryApiHost, type ParsedReference } from '../reference.js';
+import { updateRepository, type RepositoryTrust } from '../repository-updater.js';
+import { HttpClient, type TlsMaterial } from '../remote/http-client.js';
+import { NotaryClient } from '../remote/notary-client.js';
+import { AuthenticatedClient } from '../remote/auth.js';
+import { dockerConfigDir, loadDockerConfig, tlsMaterialFor, trustServerFor } from '../remote/docker-config.js';
+import { RegistryClient } from '../remote/registry-client.js';
+import type { RegistryTag } from './status.js';
+
+export interface SessionOptions {
+  env?: NodeJS.ProcessEnv;
+  /** `--config DIR`: the docker config dir (default $DOCKER_CONFIG or ~/.docker). */
+  configDir?: string;
+  /** `--server URL`: the trust server. */
+  server?: string;
+  /** `--tlscacert FILE`: an extra CA for the trust server and the registry. */
+  tlsCaCert?: string;
+  /** Make no network call: verify what the cache holds. */
+  offline?: boolean;
+  /** Clock for expiry checks (tests). */
+  now?: Date;
+  timeoutMs?: number;
+}
+
+export class TrustSession {
+  readonly configDir: string;
+  readonly cache: TrustCache;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly http: HttpClient;
+  private readonly tls = new Map<string, TlsMaterial>();
+  private readonly authClients = new Map<string, Promise<AuthenticatedClient>>();
+
+  constructor(private readonly opts: SessionOptions = {}) {
+    this.env = opts.env ?? process.env;
+    this.configDir = opts.configDir ?? dockerConfigDir(this.env);
+    this.cache = new TrustCache(join(this.configDir, 'trust'));
+    this.http = new HttpClient({ tlsFor: (hostPort) => this.tls.get(hostPort) ?? {}, timeoutMs: opts.timeoutMs });
+  }
+
+  /** Loads the TLS material docker would use for a server (its tls/<host:port>/ dir, --tlscacert). */
+  private async prepareTls(url: string): Promise<void> {
+    const host = new URL(url).host;
+    if (this.tls.has(host)) return;
+    this.tls.set(host, await tlsMaterialFor(this.configDir, host, { caFile: this.opts.tlsCaCert }));
+  }
+
+  private authFor(registry: string): Promise<AuthenticatedClient> {
+    let c = this.authClients.get(registry);
+    if (!c) {
+      c = loadDockerConfig(this.configDir).then(async (config) => new AuthenticatedClient(this.http, { credentials: await config.credentialsFor(registry) }));
+      this.authClients.set(registry, c);
+    }
+    return c;
+  }
+
+  /** The trust server for a reference: --server, DOCKER_CONTENT_TRUST_SERVER, or docker's default. */
+  trustServer(ref: ParsedReference): string {
+    return trustServerFor(ref, this.env, this.opts.server);
+  }
+
+  /** Verifies a repository's trust data (network unless offline), updating the cache. */
+  async loadTrust(ref: ParsedReference): Promise<RepositoryTrust> {
+    let source: NotaryClient | undefined;
+    if (!this.opts.offline) {
+      const server = this.trustServer(ref);
+      await this.prepareTls(server);
+      source = new NotaryClient(server, await this.authFor(ref.registry));
+    }
+    return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.opts.now });
+  }
+
+  async registry(ref: ParsedReference): Promise<RegistryClient> {
+    const base = `https://${registryApiHost(ref.registry)}`;
+    await this.prepareTls(base);
+    return new RegistryClient(base, await this.authFor(ref.registry));
+  }
+
+  /** Every registry tag of a repository with its manifest digest (per-tag errors kept per tag). */
+  async registryTags(ref: ParsedReference): Promise<RegistryTag[]> {
+    if (this.opts.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the registry is not contacted');
+    const reg = await this.registry(ref);
+    const tags = await reg.listTags(ref.repository);
+    const digests = await reg.manifestDigests(ref.repository, tags);
+    return tags.map((tag) => {
+      const d = digests.get(tag);
+      if (!d || 'error' in d) return { tag, error: d?.error ?? { code: 'INTERNAL', message: 'no result' } };
+      return { tag, digest: d.digest, size: d.size, mediaType: d.mediaType };
+    });
+  }
+
+  close(): void {
+    this.http.close();
+  }
+}
+
+export { parseReference };

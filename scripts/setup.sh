@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything TrustDesk's tests and lab need on a Debian machine with Node 20:
+# Debian packages (real notary-server/notary-signer/notary CLI, docker-registry, SoftHSM2, OpenSC,
+# Chromium, Xvfb, openssl) and the npm dependencies pinned in package-lock.json.
+# The Electron binary is not downloaded (ELECTRON_SKIP_BINARY_DOWNLOAD=1): tests do not need it.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates)
+missing=()
+for p in "${PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ "${#missing[@]}" -gt 0 ]; then
+  SUDO=""
+  [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  echo "setup: installing Debian packages: ${missing[*]}"
+  $SUDO apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -q --no-install-recommends "${missing[@]}"
+fi
+
+for tool in notary notary-server notary-signer docker-registry openssl; do
+  command -v "$tool" >/dev/null || { echo "setup: $tool is missing after install" >&2; exit 1; }
+done
+if ! command -v docker >/dev/null; then
+  echo "setup: WARNING: the docker CLI is not installed; the tests that compare with 'docker trust inspect' need it." >&2
+  echo "setup:          Install docker-ce-cli (28.x, with 'docker trust') or docker.io; no engine is needed." >&2
+fi
+
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+fi
