@@ -55,7 +55,9 @@ export class TrustSession {
   private authFor(registry: string): Promise<AuthenticatedClient> {
     let c = this.authClients.get(registry);
     if (!c) {
-      c = loadDockerConfig(this.configDir).then(async (config) => new AuthenticatedClient(this.http, { credentials: await config.credentialsFor(registry) }));
+      c = loadDockerConfig(this.configDir).then(
+        (config) => new AuthenticatedClient({ http: this.http, credentials: () => config.credentialsFor(registry) }),
+      );
       this.authClients.set(registry, c);
     }
     return c;
@@ -80,7 +82,7 @@ export class TrustSession {
   async registry(ref: ParsedReference): Promise<RegistryClient> {
     const base = `https://${registryApiHost(ref.registry)}`;
     await this.prepareTls(base);
-    return new RegistryClient(base, await this.authFor(ref.registry));
+    return new RegistryClient({ baseUrl: base, client: await this.authFor(ref.registry), registry: ref.registry });
   }
 
   /** Every registry tag of a repository with its manifest digest (per-tag errors kept per tag). */
@@ -91,7 +93,8 @@ export class TrustSession {
     const digests = await reg.manifestDigests(ref.repository, tags);
     return tags.map((tag) => {
       const d = digests.get(tag);
-      if (!d || 'error' in d) return { tag, error: d?.error ?? { code: 'INTERNAL', message: 'no result' } };
+      if (!d) return { tag, error: { code: 'INTERNAL', message: `no manifest result for ${tag}` } };
+      if (!d.ok) return { tag, error: d.error };
       return { tag, digest: d.digest, size: d.size, mediaType: d.mediaType };
     });
   }

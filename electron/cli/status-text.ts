@@ -1,0 +1,33 @@
+/** Human text for `trustdesk status`: a summary line, the tags table, roles and their expiry. */
+import { tabulate } from '../core/text-table.js';
+import type { RepositoryStatus } from '../core/use-cases/status.js';
+
+function short(digest?: string): string {
+  return digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '-';
+}
+
+function inDays(iso: string, now: Date): string {
+  const days = Math.floor((new Date(iso).getTime() - now.getTime()) / 86_400_000);
+  return days < 0 ? `EXPIRED ${-days}d ago` : `in ${days}d`;
+}
+
+export function formatStatusText(s: RepositoryStatus, now: Date): string {
+  const c = s.counts;
+  let out = `\n${s.name}  (${s.gun})\n`;
+  out += `  ${c.signed} signed, ${c.unsigned} unsigned, ${c['digest-mismatch']} digest mismatch, ${c['signed-not-in-registry']} signed but not in registry\n`;
+  if (s.source === 'cache') out += `  trust data from the cache${s.cachedAt ? `, cached as of ${s.cachedAt}` : ''}\n`;
+  for (const w of s.warnings) out += `  warning: ${w}\n`;
+  out += '\n';
+  if (s.tags.length === 0) out += '  no tags\n';
+  else {
+    out += tabulate([
+      ['TAG', 'VERDICT', 'REGISTRY', 'SIGNED', 'SIGNERS'],
+      ...s.tags.map((t) => [t.tag, t.verdict, short(t.registryDigest), short(t.signedDigest), t.signers.join(', ') || '-']),
+    ]);
+  }
+  if (s.roles.length) {
+    out += '\n';
+    out += tabulate([['ROLE', 'VERSION', 'EXPIRES', ''], ...s.roles.map((r) => [r.role, String(r.version), r.expires, inDays(r.expires, now)])]);
+  }
+  return out;
+}
