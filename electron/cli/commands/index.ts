@@ -1,0 +1,6 @@
+/** Every `trustdesk` command. Add a command by adding its module here. */
+import type { Command } from '../cli-support.js';
+import { inspectCommand } from './inspect.js';
+import { statusCommand } from './status.js';
+
+export const COMMANDS: Command[] = [inspectCommand, statusCommand];

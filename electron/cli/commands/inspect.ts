@@ -1,0 +1,62 @@
+/** `trustdesk inspect [--pretty] NAME[:TAG]...`: docker trust inspect's output, byte for byte. */
+import { inspectResult, formatInspectJson, formatInspectPretty, type InspectResult } from '../../core/use-cases/inspect.js';
+import { isTrustDeskError } from '../../core/errors.js';
+import { parseCommandArgs, parseRefOrUsage, sessionFrom, describeError, UsageError, type Command, type Io } from '../cli-support.js';
+
+async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { pretty: { type: 'boolean' } });
+  if (values.help) {
+    io.stdout(`Usage: trustdesk inspect [--pretty] NAME[:TAG] [NAME[:TAG]...]\n`);
+    return 0;
+  }
+  if (positionals.length === 0) throw new UsageError('"trustdesk inspect" requires at least 1 argument');
+  const refs = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
+  const s = sessionFrom(values, io);
+  try {
+    // All repositories load in parallel over one connection pool; output keeps argument order.
+    const outcomes = await Promise.all(
+      refs.map(async ({ input, ref }) => {
+        try {
+          const trust = await s.loadTrust(ref);
+          return { input, result: inspectResult(trust, input, ref.tag) };
+        } catch (err) {
+          return { input, error: err };
+        }
+      }),
+    );
+    let code = 0;
+    const failure = (input: string, err: unknown) => {
+      code = 1;
+      if (isTrustDeskError(err, 'INSECURE_URL')) io.stderr(`${(err as Error).message}\n`);
+      else if (isTrustDeskError(err, 'REPOSITORY_NOT_SIGNED')) io.stderr(`no signatures or cannot access ${input}\n`);
+      else io.stderr(`no signatures or cannot access ${input}\n  cause: ${describeError(err)}\n`);
+    };
+    if (values.pretty) {
+      let out = '';
+      for (let i = 0; i < outcomes.length; i++) {
+        const o = outcomes[i]!;
+        if (i > 0) out += '\n\n'; // docker writes the separator before it knows the next image fails
+        if (!o.result) {
+          io.stdout(out);
+          failure(o.input, o.error);
+          return 1; // docker stops at the first failing image in --pretty mode
+        }
+        out += formatInspectPretty(o.result);
+      }
+      io.stdout(out);
+    } else {
+      const ok: InspectResult[] = outcomes.filter((o) => o.result).map((o) => o.result!);
+      io.stdout(formatInspectJson(ok));
+      for (const o of outcomes) if (!o.result) failure(o.input, o.error);
+    }
+    return code;
+  } finally {
+    s.close();
+  }
+}
+
+export const inspectCommand: Command = {
+  name: 'inspect',
+  summary: 'inspect [--pretty] NAME[:TAG]...   signatures, signers and keys (same output as docker trust inspect)',
+  run,
+};
