@@ -1,0 +1,42 @@
+/**
+ * `window.trustdesk`: one method per channel, built the same way by the Electron preload
+ * (over ipcRenderer.invoke) and by the e2e bridge (over a Playwright binding). No zod here: the
+ * preload stays small; main parses every payload.
+ */
+import type { Channel, Request, Response, Result } from './contract.js';
+
+/** The channel list, kept in step with CONTRACT by a unit test. */
+export const API_CHANNELS = [
+  'app:info',
+  'settings:get',
+  'settings:update',
+  'repositories:list',
+  'repositories:add',
+  'repositories:remove',
+  'repository:summary',
+  'repository:overview',
+  'external:open',
+] as const satisfies readonly Channel[];
+
+export type TrustdeskApi = {
+  invoke<C extends Channel>(channel: C, request: Request<C>): Promise<Result<Response<C>>>;
+  channels: readonly Channel[];
+};
+
+export type RawInvoke = (channel: string, request: unknown) => Promise<unknown>;
+
+export function makeTrustdeskApi(raw: RawInvoke): TrustdeskApi {
+  const allowed = new Set<string>(API_CHANNELS);
+  return Object.freeze({
+    channels: API_CHANNELS,
+    invoke(channel: string, request: unknown) {
+      if (!allowed.has(channel)) {
+        return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel ${channel}` } });
+      }
+      return raw(channel, request);
+    },
+  }) as TrustdeskApi;
+}
+
+/** The name under which the API appears on `window`. */
+export const API_GLOBAL = 'trustdesk';

@@ -1,0 +1,153 @@
+/**
+ * The view models the app's main process sends to the renderer, as zod schemas (the types are
+ * inferred from them). Both sides import these; main parses every response with them, so a field
+ * not listed here never reaches the renderer.
+ */
+import { z } from 'zod';
+import { ERROR_CODES } from '../electron/core/errors.js';
+
+export const errorValueSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
+export type ErrorValueView = z.infer<typeof errorValueSchema>;
+
+export const VERDICT_VALUES = ['signed', 'unsigned', 'digest-mismatch', 'signed-not-in-registry'] as const;
+export const verdictSchema = z.enum(VERDICT_VALUES);
+export type VerdictView = z.infer<typeof verdictSchema>;
+
+const isoDate = z.string();
+
+export const countsSchema = z.object({
+  signed: z.number().int(),
+  unsigned: z.number().int(),
+  'digest-mismatch': z.number().int(),
+  'signed-not-in-registry': z.number().int(),
+});
+
+export const tagRowSchema = z.object({
+  tag: z.string(),
+  verdict: verdictSchema,
+  registryDigest: z.string().optional(),
+  signedDigest: z.string().optional(),
+  size: z.number().optional(),
+  signers: z.array(z.string()),
+  registryError: errorValueSchema.optional(),
+});
+export type TagRow = z.infer<typeof tagRowSchema>;
+
+export const signerViewSchema = z.object({
+  name: z.string(),
+  role: z.string(),
+  parent: z.string(),
+  keyIds: z.array(z.string()),
+  threshold: z.number().int(),
+  paths: z.array(z.string()).optional(),
+  /** False when the role is listed but its metadata was skipped (expired, below threshold). */
+  loaded: z.boolean(),
+  signedTags: z.array(z.string()),
+});
+export type SignerView = z.infer<typeof signerViewSchema>;
+
+/** Where the private half of a key is: never the key itself. */
+export const KEY_HOLDERS = ['this-machine', 'server', 'elsewhere'] as const;
+export const keyHolderSchema = z.enum(KEY_HOLDERS);
+export type KeyHolder = z.infer<typeof keyHolderSchema>;
+
+export const certificateViewSchema = z.object({
+  subject: z.string(),
+  commonName: z.string(),
+  issuer: z.string(),
+  notBefore: isoDate,
+  notAfter: isoDate,
+});
+export type CertificateView = z.infer<typeof certificateViewSchema>;
+
+export const adminKeySchema = z.object({
+  /** The key ID as root.json lists it (for root: the certificate-wrapped ID). */
+  id: z.string(),
+  /** The bare key's ID (key file name); equal to `id` for non-certificate keys. */
+  canonicalId: z.string(),
+  keyType: z.string(),
+  holder: keyHolderSchema,
+  certificate: certificateViewSchema.optional(),
+});
+export type AdminKey = z.infer<typeof adminKeySchema>;
+
+export const ADMIN_ROLES = ['root', 'targets', 'snapshot', 'timestamp'] as const;
+export const adminRoleSchema = z.object({
+  role: z.enum(ADMIN_ROLES),
+  threshold: z.number().int(),
+  version: z.number().int(),
+  expires: isoDate,
+  keys: z.array(adminKeySchema),
+});
+export type AdminRoleView = z.infer<typeof adminRoleSchema>;
+
+export const EXPIRY_LEVELS = ['ok', 'soon', 'expired'] as const;
+export const timelineEntrySchema = z.object({
+  kind: z.enum(['role', 'certificate']),
+  label: z.string(),
+  role: z.string(),
+  expires: isoDate,
+  level: z.enum(EXPIRY_LEVELS),
+});
+export type TimelineEntry = z.infer<typeof timelineEntrySchema>;
+
+export const graphNodeSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['root', 'targets', 'delegation', 'tag', 'more']),
+  label: z.string(),
+  threshold: z.number().int().optional(),
+  keyCount: z.number().int().optional(),
+  column: z.number().int(),
+});
+export const graphSchema = z.object({
+  nodes: z.array(graphNodeSchema),
+  edges: z.array(z.object({ from: z.string(), to: z.string() })),
+});
+export type TrustGraph = z.infer<typeof graphSchema>;
+export type GraphNode = z.infer<typeof graphNodeSchema>;
+
+export const overviewSchema = z.object({
+  name: z.string(),
+  gun: z.string(),
+  /** False: the trust server has no trust data for the repository. */
+  hasTrustData: z.boolean(),
+  source: z.enum(['remote', 'cache']),
+  cachedAt: isoDate.optional(),
+  loadedAt: isoDate,
+  /** Set when the registry could not be read: verdicts then only reflect Notary. */
+  registryError: errorValueSchema.optional(),
+  counts: countsSchema,
+  nearestExpiry: z.object({ role: z.string(), expires: isoDate }).optional(),
+  tags: z.array(tagRowSchema),
+  signers: z.array(signerViewSchema),
+  adminRoles: z.array(adminRoleSchema),
+  timeline: z.array(timelineEntrySchema),
+  graph: graphSchema,
+  warnings: z.array(z.string()),
+  skippedRoles: z.array(z.object({ role: z.string(), error: errorValueSchema })),
+});
+export type RepositoryOverview = z.infer<typeof overviewSchema>;
+
+export const summarySchema = z.object({
+  name: z.string(),
+  hasTrustData: z.boolean(),
+  counts: countsSchema,
+  nearestExpiry: z.object({ role: z.string(), expires: isoDate }).optional(),
+  registryError: errorValueSchema.optional(),
+  tagCount: z.number().int(),
+});
+export type RepositorySummary = z.infer<typeof summarySchema>;
+
+export const settingsSchema = z.object({
+  /** Trust server URL per registry host (`127.0.0.1:5000` → `https://127.0.0.1:4443`). */
+  trustServers: z.record(z.string(), z.string()),
+  /** Extra CA file (PEM) per registry host, for its trust server and registry. */
+  caFiles: z.record(z.string(), z.string()),
+  /** The docker config dir whose `trust/` subdir is the trust directory; empty: docker's default. */
+  dockerConfigDir: z.string(),
+  offline: z.boolean(),
+  recent: z.array(z.string()),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const DEFAULT_SETTINGS: Settings = { trustServers: {}, caFiles: {}, dockerConfigDir: '', offline: false, recent: [] };
