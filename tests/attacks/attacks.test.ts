@@ -341,8 +341,9 @@ describe('attacks through a tampering proxy on the real notary-server', () => {
       expect(Date.now() - t0).toBeLessThan(5_000);
       expect(err.message).toMatch(/1048576 bytes/);
       expect(proxy.tampered).toContain(ts);
-      // the client hung up long before the end (chunked) or before the body (announced)
-      expect(body.produced()).toBeLessThan(total / 4);
+      // the client hung up just past its 1 MiB cap (chunked) or on the announced length: the proxy
+      // produced only what fit in the socket buffers (observed ~1.2 MB and ~0.3 MB of 50 MB)
+      expect(body.produced()).toBeLessThan(8 * 1024 * 1024);
     }
   });
 
