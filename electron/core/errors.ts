@@ -46,6 +46,14 @@ export const ERROR_CODES = [
   'CONFIG_INVALID',
   'KEY_NOT_FOUND',
   'INTERNAL',
+  // keystore
+  'KEY_EXISTS',
+  'KEY_FORMAT_INVALID',
+  'KEY_FILE_INSECURE',
+  'PASSPHRASE_WRONG',
+  'PASSPHRASE_REQUIRED',
+  'PASSPHRASE_TOO_SHORT',
+  'KEYSTORE_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
