@@ -1,0 +1,139 @@
+/**
+ * The IPC handler registry, in plain Node (no Electron): `invoke(channel, payload)` parses the request
+ * with the contract's schema, runs the use-case, parses the response, and returns a result value.
+ * Electron's ipcMain (electron/main/ipc.ts) and the e2e bridge both call this same function.
+ */
+import { join } from 'node:path';
+import { z } from 'zod';
+import { CONTRACT, isChannel, type Channel, type Request, type Response, type Result } from '../../shared/ipc/contract.js';
+import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
+import { toErrorValue, TrustDeskError } from '../core/errors.js';
+import { parseReference } from '../core/reference.js';
+import { TrustSession } from '../core/use-cases/trust-session.js';
+import { TrustCache } from '../core/cache/trust-cache.js';
+import { dockerConfigDir } from '../core/remote/docker-config.js';
+import { loadRepositoryOverview } from '../core/use-cases/load-overview.js';
+import { overviewSummary } from '../core/use-cases/repository-overview.js';
+import { isAllowedExternalUrl } from './external-links.js';
+import type { SettingsStore } from './settings-store.js';
+
+export interface HandlerDeps {
+  settings: SettingsStore;
+  version: string;
+  /** Opens an allow-listed URL in the system browser. */
+  openExternal(url: string): Promise<void>;
+  env?: NodeJS.ProcessEnv;
+  now?: () => Date;
+  /** How long a loaded overview is reused (summary, then the repository view). */
+  cacheMs?: number;
+  /** Replaces the network loader (tests, the 10,000-tag bench). */
+  loadOverview?: (name: string, settings: Settings) => Promise<RepositoryOverview>;
+}
+
+type Impl = { [C in Channel]: (req: z.output<(typeof CONTRACT)[C]['request']>) => Promise<Response<C>> };
+
+export interface Handlers {
+  invoke(channel: unknown, payload: unknown): Promise<Result<unknown>>;
+  invokeTyped<C extends Channel>(channel: C, payload: Request<C>): Promise<Result<Response<C>>>;
+}
+
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .slice(0, 3)
+    .map((i) => `${i.path.length ? i.path.join('.') : 'payload'}: ${i.message}`)
+    .join('; ');
+}
+
+export function createHandlers(deps: HandlerDeps): Handlers {
+  const env = deps.env ?? process.env;
+  const now = deps.now ?? (() => new Date());
+  const cacheMs = deps.cacheMs ?? 30_000;
+  const overviews = new Map<string, { at: number; value: Promise<RepositoryOverview> }>();
+
+  const configDirOf = (s: Settings) => s.dockerConfigDir || dockerConfigDir(env);
+
+  async function networkOverview(name: string, s: Settings): Promise<RepositoryOverview> {
+    const ref = parseReference(name);
+    const session = new TrustSession({
+      env,
+      configDir: configDirOf(s),
+      server: s.trustServers[ref.registry],
+      tlsCaCert: s.caFiles[ref.registry],
+      offline: s.offline,
+      now: now(),
+    });
+    try {
+      return await loadRepositoryOverview(session, name, { offline: s.offline, now: now() });
+    } finally {
+      session.close();
+    }
+  }
+
+  async function overview(name: string, refresh = false): Promise<RepositoryOverview> {
+    const gun = parseReference(name).gun;
+    const hit = overviews.get(gun);
+    if (hit && !refresh && Date.now() - hit.at < cacheMs) return hit.value;
+    const s = await deps.settings.get();
+    const value = (deps.loadOverview ?? networkOverview)(gun, s);
+    overviews.set(gun, { at: Date.now(), value });
+    value.catch(() => overviews.delete(gun));
+    return value;
+  }
+
+  const impl: Impl = {
+    async 'app:info'() {
+      const s = await deps.settings.get();
+      return { version: deps.version, offline: s.offline, trustDir: join(configDirOf(s), 'trust'), settingsFile: deps.settings.file };
+    },
+    'settings:get': () => deps.settings.get(),
+    async 'settings:update'(patch) {
+      overviews.clear();
+      return deps.settings.update(patch);
+    },
+    async 'repositories:list'() {
+      const s = await deps.settings.get();
+      const cached = await new TrustCache(join(configDirOf(s), 'trust')).listRepositories();
+      return { recent: s.recent, cached: cached.sort() };
+    },
+    async 'repositories:add'({ name }) {
+      const ref = parseReference(name.trim());
+      if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository name without a tag or digest`);
+      const s = await deps.settings.addRecent(ref.gun);
+      return { name: ref.gun, recent: s.recent };
+    },
+    async 'repositories:remove'({ name }) {
+      const s = await deps.settings.removeRecent(name);
+      return { recent: s.recent };
+    },
+    async 'repository:summary'({ name }) {
+      return overviewSummary(await overview(name));
+    },
+    'repository:overview': ({ name, refresh }) => overview(name, refresh),
+    async 'external:open'({ url }) {
+      if (!isAllowedExternalUrl(url)) throw new TrustDeskError('INVALID_ARGUMENT', `not an allowed external link: ${url}`);
+      await deps.openExternal(url);
+      return { opened: true };
+    },
+  };
+
+  async function invoke(channel: unknown, payload: unknown): Promise<Result<unknown>> {
+    if (!isChannel(channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel ${String(channel).slice(0, 80)}` } };
+    const spec = CONTRACT[channel];
+    const req = spec.request.safeParse(payload);
+    if (!req.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${channel}: ${describeIssues(req.error)}` } };
+    let out: unknown;
+    try {
+      out = await (impl[channel] as (r: unknown) => Promise<unknown>)(req.data);
+    } catch (err) {
+      return { ok: false, error: toErrorValue(err) };
+    }
+    const res = spec.response.safeParse(out);
+    if (!res.success) return { ok: false, error: { code: 'INTERNAL', message: `${channel}: bad response: ${describeIssues(res.error)}` } };
+    return { ok: true, value: res.data };
+  }
+
+  return {
+    invoke,
+    invokeTyped: (channel, payload) => invoke(channel, payload) as never,
+  };
+}
