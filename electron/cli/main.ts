@@ -47,11 +47,16 @@ Exit codes: 0 success, 1 trust failure (or a tag not signed with --require-signe
 
 function version(): string {
   const here = dirname(fileURLToPath(import.meta.url));
-  try {
-    return JSON.parse(readFileSync(join(here, '../../../package.json'), 'utf8')).version;
-  } catch {
-    return 'unknown';
+  // dist/trustdesk.mjs (the bundle) or dist/electron/cli/main.js (tsc output)
+  for (const rel of ['../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(here, rel), 'utf8'));
+      if (pkg.name === 'trustdesk') return pkg.version;
+    } catch {
+      // try the next layout
+    }
   }
+  return 'unknown';
 }
 
 export async function main(argv: string[], io: Io = defaultIo): Promise<number> {

@@ -10,7 +10,20 @@ export async function ensureDir(dir: string, mode = 0o700): Promise<void> {
   await mkdir(dir, { recursive: true, mode });
 }
 
-export async function writeFileAtomic(path: string, data: Buffer | string, opts: { mode?: number; exclusive?: boolean } = {}): Promise<void> {
+export interface AtomicWriteOptions {
+  mode?: number;
+  /** Never replace an existing file (keys). */
+  exclusive?: boolean;
+  /**
+   * fsync the file and its directory (default true). Re-fetchable data (the metadata cache, other
+   * than root) may skip it: rename is still atomic, and a torn file after a power cut fails its
+   * hash check and is fetched again.
+   */
+  durable?: boolean;
+}
+
+export async function writeFileAtomic(path: string, data: Buffer | string, opts: AtomicWriteOptions = {}): Promise<void> {
+  const durable = opts.durable ?? true;
   const mode = opts.mode ?? 0o600;
   const dir = dirname(path);
   await ensureDir(dir);
@@ -19,7 +32,7 @@ export async function writeFileAtomic(path: string, data: Buffer | string, opts:
   try {
     await fh.writeFile(data);
     await fh.chmod(mode); // umask must not widen or narrow the mode we promise
-    await fh.sync();
+    if (durable) await fh.sync();
   } catch (err) {
     await fh.close().catch(() => undefined);
     await unlink(tmp).catch(() => undefined);
@@ -37,6 +50,7 @@ export async function writeFileAtomic(path: string, data: Buffer | string, opts:
   } else {
     await rename(tmp, path);
   }
+  if (!durable) return;
   const dh = await open(dir, 'r');
   try {
     await dh.sync();

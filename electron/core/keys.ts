@@ -52,8 +52,23 @@ export function keyCertificates(key: PublicKeyJson): X509Certificate[] {
   }
 }
 
+/** Parsed keys by type and public value: a repository's keys are checked many times per update. */
+const keyObjects = new Map<string, KeyObject>();
+const KEY_OBJECT_CACHE_MAX = 4096;
+
 /** Converts a metadata key into a Node public KeyObject for verification. */
 export function toKeyObject(key: PublicKeyJson): KeyObject {
+  const cacheKey = `${key.keytype}\0${key.keyval.public}`;
+  let obj = keyObjects.get(cacheKey);
+  if (!obj) {
+    obj = parseKeyObject(key);
+    if (keyObjects.size >= KEY_OBJECT_CACHE_MAX) keyObjects.clear();
+    keyObjects.set(cacheKey, obj);
+  }
+  return obj;
+}
+
+function parseKeyObject(key: PublicKeyJson): KeyObject {
   const der = Buffer.from(key.keyval.public ?? '', 'base64');
   try {
     switch (key.keytype) {

@@ -61,7 +61,7 @@ export interface UpdateOptions {
 }
 
 /** Network failures after which notary falls back to the cached timestamp. */
-const OFFLINE_CODES: ErrorCode[] = ['NETWORK_UNREACHABLE', 'NETWORK_TIMEOUT', 'HTTP_ERROR'];
+const OFFLINE_CODES: ErrorCode[] = ['NETWORK_UNREACHABLE', 'NETWORK_TIMEOUT', 'HTTP_ERROR', 'METADATA_NOT_FOUND'];
 
 /** Failures that may be explained by a root rotation the client has not seen yet. */
 const ROOT_SENSITIVE_CODES: ErrorCode[] = ['SIGNATURE_THRESHOLD_NOT_MET', 'SIGNATURE_INVALID', 'SIGNED_BY_UNTRUSTED_KEY', 'KEY_ID_MISMATCH'];

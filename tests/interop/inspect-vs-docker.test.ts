@@ -37,7 +37,7 @@ async function both(args: string[]) {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/electron/cli/main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist/trustdesk.mjs'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
   lab = await startLab();
   scenarios = await buildAllScenarios(lab, { fleet: { repos: 3, tags: 4 } });
 }, 240_000);

@@ -59,7 +59,8 @@ export class TrustCache {
 
   async write(gun: string, role: string, raw: Buffer): Promise<void> {
     try {
-      await writeFileAtomic(this.rolePath(gun, role), raw, { mode: 0o600 });
+      // root.json is the trust anchor: written durably. The rest can be fetched again.
+      await writeFileAtomic(this.rolePath(gun, role), raw, { mode: 0o600, durable: role === 'root' });
     } catch (err) {
       throw new TrustDeskError('CACHE_ERROR', `cannot write cached ${role} for ${gun}: ${(err as Error).message}`, { cause: err });
     }

@@ -217,6 +217,25 @@ class RetryableReuseError extends Error {
   }
 }
 
+/**
+ * A TLS context trusting the system roots plus the material's CAs. Without `ca`, Node's context
+ * starts from its shared default root store, and `addCACert` adds to it: far cheaper than passing
+ * every system root as PEM again. Falls back to the explicit list if that internal hook is absent.
+ */
+function secureContextFor(material: TlsMaterial): tls.SecureContext {
+  const base: tls.SecureContextOptions = { minVersion: 'TLSv1.2' };
+  if (material.cert !== undefined) base.cert = material.cert;
+  if (material.key !== undefined) base.key = material.key;
+  const extra = material.ca ?? [];
+  const ctx = tls.createSecureContext(base) as tls.SecureContext & { context?: { addCACert?: (pem: Buffer) => void } };
+  const add = ctx.context?.addCACert;
+  if (typeof add === 'function') {
+    for (const pem of extra) add.call(ctx.context, pem);
+    return ctx;
+  }
+  return tls.createSecureContext(extra.length > 0 ? { ...base, ca: [...tls.rootCertificates, ...extra] } : base);
+}
+
 export class HttpClient {
   private readonly tlsFor: (hostPort: string) => TlsMaterial;
   private readonly timeoutMs: number;
@@ -336,10 +355,12 @@ export class HttpClient {
         minVersion: 'TLSv1.2',
         rejectUnauthorized: material.insecureSkipVerify !== true,
       };
-      // Node's `ca` replaces the default store; docker adds to the system pool, so keep both.
-      if (material.ca !== undefined && material.ca.length > 0) options.ca = [...tls.rootCertificates, ...material.ca];
-      if (material.cert !== undefined) options.cert = material.cert;
-      if (material.key !== undefined) options.key = material.key;
+      // Node's `ca` replaces the default store; docker adds to the system pool, so keep both. The
+      // secure context is built once per agent: passing `ca` per connection would re-parse the whole
+      // root store for every socket (and key every request on the concatenated PEMs).
+      if ((material.ca !== undefined && material.ca.length > 0) || material.cert !== undefined) {
+        options.secureContext = secureContextFor(material);
+      }
       agent = new https.Agent(options);
       this.httpsAgents.set(key, agent);
     }

@@ -42,7 +42,9 @@ export class TrustSession {
     this.env = opts.env ?? process.env;
     this.configDir = opts.configDir ?? dockerConfigDir(this.env);
     this.cache = new TrustCache(join(this.configDir, 'trust'));
-    this.http = new HttpClient({ tlsFor: (hostPort) => this.tls.get(hostPort) ?? {}, timeoutMs: opts.timeoutMs });
+    // Four keep-alive connections per host: enough to overlap round trips, few enough TLS handshakes
+    // (measured on the lab: 20 repositories verify faster with 4 than with 8 or 16).
+    this.http = new HttpClient({ tlsFor: (hostPort) => this.tls.get(hostPort) ?? {}, timeoutMs: opts.timeoutMs, maxSocketsPerHost: 4 });
   }
 
   /** Loads the TLS material docker would use for a server (its tls/<host:port>/ dir, --tlscacert). */
