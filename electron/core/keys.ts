@@ -19,6 +19,7 @@ export interface PublicKeyJson {
   keyval: { public: string; private?: string | null };
 }
 
+const KEY_OBJECT_CACHE_MAX = 4096;
 const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 
 export function isKeyType(t: string): t is KeyType {
@@ -37,7 +38,18 @@ export function pemCertificates(pem: string): string[] {
 }
 
 /** Parses the certificates of an x509 key (leaf first, then intermediates). */
+const certificateCache = new Map<string, X509Certificate[]>();
+
 export function keyCertificates(key: PublicKeyJson): X509Certificate[] {
+  const cached = certificateCache.get(key.keyval.public);
+  if (cached) return cached;
+  const certs = parseKeyCertificates(key);
+  if (certificateCache.size >= KEY_OBJECT_CACHE_MAX) certificateCache.clear();
+  certificateCache.set(key.keyval.public, certs);
+  return certs;
+}
+
+function parseKeyCertificates(key: PublicKeyJson): X509Certificate[] {
   const pem = Buffer.from(key.keyval.public, 'base64').toString('utf8');
   const blocks = pemCertificates(pem);
   if (blocks.length === 0) {
@@ -54,7 +66,6 @@ export function keyCertificates(key: PublicKeyJson): X509Certificate[] {
 
 /** Parsed keys by type and public value: a repository's keys are checked many times per update. */
 const keyObjects = new Map<string, KeyObject>();
-const KEY_OBJECT_CACHE_MAX = 4096;
 
 /** Converts a metadata key into a Node public KeyObject for verification. */
 export function toKeyObject(key: PublicKeyJson): KeyObject {

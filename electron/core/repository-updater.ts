@@ -91,12 +91,10 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
   const { gun, cache, source } = opts;
   const now = opts.now ?? new Date();
   const warnings: string[] = [];
-  const cached = {
-    root: await cache.read(gun, 'root'),
-    timestamp: await cache.read(gun, 'timestamp'),
-    snapshot: await cache.read(gun, 'snapshot'),
-    targets: await cache.read(gun, 'targets'),
-  };
+  const present = await cache.cachedRoles(gun);
+  const readIfCached = (role: string) => (present.has(role) ? cache.read(gun, role) : Promise.resolve(undefined));
+  const [root, timestamp, snapshot, targets] = await Promise.all(['root', 'timestamp', 'snapshot', 'targets'].map(readIfCached));
+  const cached = { root, timestamp, snapshot, targets };
   const previous: PreviousVersions = {
     timestamp: versionOf(cached.timestamp),
     snapshot: versionOf(cached.snapshot),
@@ -106,7 +104,7 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
   const cachedDelegations = new Map<string, Buffer>();
   const readCachedDelegation = async (role: string): Promise<Buffer | undefined> => {
     if (!cachedDelegations.has(role)) {
-      const raw = await cache.read(gun, role);
+      const raw = await readIfCached(role);
       if (raw) cachedDelegations.set(role, raw);
       const v = versionOf(raw);
       if (v !== undefined) previous.delegations![role] = v;
@@ -248,15 +246,8 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
   await walk('targets');
 
   // §5.x Persist what verified, raw, so docker and notary can read it too.
-  if (fetched.size > 0) {
-    for (const [role, raw] of fetched) {
-      if (role === 'root' || role === 'timestamp' || role === 'snapshot' || role === 'targets') {
-        await cache.write(gun, role, raw);
-      } else if (order.some((d) => d.env.role === role)) {
-        await cache.write(gun, role, raw);
-      }
-    }
-  }
+  const verifiedRoles = new Set(['root', 'timestamp', 'snapshot', 'targets', ...order.map((d) => d.env.role)]);
+  await Promise.all([...fetched].filter(([role]) => verifiedRoles.has(role)).map(([role, raw]) => cache.write(gun, role, raw)));
 
   return {
     gun,

@@ -66,6 +66,29 @@ export class TrustCache {
     }
   }
 
+  /**
+   * Every role file cached for a GUN (`root`, `targets/releases`, ...), found with one directory walk:
+   * cheaper than probing each role and failing on the ones never cached.
+   */
+  async cachedRoles(gun: string): Promise<Set<string>> {
+    const roles = new Set<string>();
+    const walk = async (dir: string, prefix: string, depth: number): Promise<void> => {
+      if (depth > 8) return;
+      let entries;
+      try {
+        entries = await readdir(dir, { withFileTypes: true });
+      } catch {
+        return;
+      }
+      for (const e of entries) {
+        if (e.isDirectory()) await walk(join(dir, e.name), `${prefix}${e.name}/`, depth + 1);
+        else if (e.isFile() && e.name.endsWith('.json') && !e.name.startsWith('.')) roles.add(`${prefix}${e.name.slice(0, -5)}`);
+      }
+    };
+    await walk(this.metadataDir(gun), '', 0);
+    return roles;
+  }
+
   /** When the cached timestamp was last written: the "cached as of" time of an offline view. */
   async cachedAt(gun: string): Promise<Date | undefined> {
     try {

@@ -36,6 +36,7 @@ export class TrustSession {
   private readonly env: NodeJS.ProcessEnv;
   private readonly http: HttpClient;
   private readonly tls = new Map<string, TlsMaterial>();
+  private readonly tlsReady = new Map<string, Promise<void>>();
   private readonly authClients = new Map<string, Promise<AuthenticatedClient>>();
 
   constructor(private readonly opts: SessionOptions = {}) {
@@ -48,10 +49,16 @@ export class TrustSession {
   }
 
   /** Loads the TLS material docker would use for a server (its tls/<host:port>/ dir, --tlscacert). */
-  private async prepareTls(url: string): Promise<void> {
+  private prepareTls(url: string): Promise<void> {
     const host = new URL(url).host;
-    if (this.tls.has(host)) return;
-    this.tls.set(host, await tlsMaterialFor(this.configDir, host, { caFile: this.opts.tlsCaCert }));
+    let ready = this.tlsReady.get(host);
+    if (!ready) {
+      ready = tlsMaterialFor(this.configDir, host, { caFile: this.opts.tlsCaCert }).then((m) => {
+        this.tls.set(host, m);
+      });
+      this.tlsReady.set(host, ready);
+    }
+    return ready;
   }
 
   private authFor(registry: string): Promise<AuthenticatedClient> {
