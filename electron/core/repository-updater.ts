@@ -24,6 +24,8 @@ export interface MetadataSource {
 /** Size caps where no length is known (notary uses 1 MiB for timestamp and 100 MiB for root). */
 export const MAX_ROOT_BYTES = 1024 * 1024;
 export const MAX_TIMESTAMP_BYTES = 1024 * 1024;
+/** Cap on a file fetched before its length is known (it is then re-fetched by checksum if larger). */
+const MAX_SPECULATIVE_BYTES = 4 * 1024 * 1024;
 /** At most this many root versions are walked in one update. */
 const MAX_ROOT_WALK = 1000;
 /** At most this many delegated roles are loaded for one repository. */
@@ -158,8 +160,25 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
     return true;
   };
 
+  /**
+   * Speculative fetches by name, started before the hash that names a file is known, so one round
+   * trip serves the whole chain. A speculative copy is used only if it matches the verified hash and
+   * length; otherwise the file is fetched by checksum as notary does. Errors are ignored here: the
+   * checksum fetch reports them.
+   */
+  const speculative = new Map<string, Promise<Buffer | undefined>>();
+  const speculate = (role: string): void => {
+    if (!source || !online || speculative.has(role)) return;
+    speculative.set(role, source.fetchRole(gun, role, { maxBytes: MAX_SPECULATIVE_BYTES }).catch(() => undefined));
+  };
+
   const fetchOrCache = async (role: string, meta: FileMeta, cachedRaw: Buffer | undefined): Promise<Buffer> => {
     if (matches(cachedRaw, meta)) return cachedRaw!;
+    const early = await speculative.get(role);
+    if (early && matches(early, meta)) {
+      fetched.set(role, early);
+      return early;
+    }
     if (!source || !online) {
       throw new TrustDeskError('CACHE_ERROR', `cached ${role} of ${gun} does not match the cached snapshot and the server is not reachable`);
     }
@@ -178,6 +197,8 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
   // §5.4–5.6: timestamp, snapshot, targets; on a failure that a rotation may explain, walk the
   // roots once and start again (notary's updateRoot-then-retry).
   const topLevel = async (): Promise<void> => {
+    if (!cached.snapshot) speculate('snapshot');
+    if (!cached.targets) speculate('targets');
     let tsRaw: Buffer | undefined;
     if (source && online) {
       try {
@@ -222,14 +243,22 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
   const skipped: SkippedRole[] = [];
   const order: VerifiedDelegation[] = [];
   const walk = async (parent: string): Promise<void> => {
-    for (const { delegation } of store.childDelegations(parent)) {
-      const role = delegation.name;
-      const meta = store.roleMeta(role);
-      if (!meta) continue; // listed but never published: notary does not fetch it
-      if (order.length + skipped.length >= MAX_DELEGATIONS) {
-        throw new TrustDeskError('DELEGATION_INVALID', `${gun} has more than ${MAX_DELEGATIONS} delegated roles`);
-      }
-      const raw = await fetchOrCache(role, meta, await readCachedDelegation(role));
+    const children = store.childDelegations(parent).filter(({ delegation }) => store.roleMeta(delegation.name));
+    if (order.length + skipped.length + children.length > MAX_DELEGATIONS) {
+      throw new TrustDeskError('DELEGATION_INVALID', `${gun} has more than ${MAX_DELEGATIONS} delegated roles`);
+    }
+    // Fetch every child of this role at once (bounded by the connection pool), verify in order.
+    const downloads = new Map(
+      children.map(({ delegation }) => {
+        const role = delegation.name;
+        const p = readCachedDelegation(role).then((c) => fetchOrCache(role, store.roleMeta(role)!, c));
+        p.catch(() => undefined); // a failure surfaces when this child's turn comes
+        return [role, p] as const;
+      }),
+    );
+    for (const { delegation } of children) {
+      const role = delegation.name; // listed but never published (no snapshot entry): not fetched
+      const raw = await downloads.get(role)!;
       try {
         order.push(store.updateDelegatedTargets(raw, role, parent));
       } catch (err) {

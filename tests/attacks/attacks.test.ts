@@ -152,8 +152,10 @@ async function expectRejected(gun: string, cache: TrustCache, code: ErrorCode, o
   return err;
 }
 
-const SNAPSHOT_BY_CHECKSUM = /\/_trust\/tuf\/snapshot\.[0-9a-f]{64}\.json$/;
-const TARGETS_BY_CHECKSUM = /\/_trust\/tuf\/targets\.[0-9a-f]{64}\.json$/;
+// A man in the middle tampers with a role under every URL it is served at: by checksum (as notary
+// fetches it) and by name (the client's speculative early fetch).
+const SNAPSHOT_BY_CHECKSUM = /\/_trust\/tuf\/snapshot(\.[0-9a-f]{64})?\.json$/;
+const TARGETS_BY_CHECKSUM = /\/_trust\/tuf\/targets(\.[0-9a-f]{64})?\.json$/;
 
 interface Doc {
   signed: Record<string, unknown> & { version: number; expires: string };
