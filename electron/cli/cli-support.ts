@@ -25,6 +25,7 @@ export const GLOBAL_OPTIONS = {
   tlscacert: { type: 'string' },
   config: { type: 'string' },
   offline: { type: 'boolean' },
+  timeout: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -44,8 +45,18 @@ export function describeError(err: unknown): string {
   return `${v.code}: ${v.message}`;
 }
 
+function timeoutMs(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new UsageError(`--timeout takes a number of seconds between 0 and 3600, got "${String(value)}"`);
+  }
+  return Math.round(seconds * 1000);
+}
+
 export function sessionFrom(values: Record<string, unknown>, io: Io): TrustSession {
   return new TrustSession({
+    timeoutMs: timeoutMs(values.timeout),
     env: io.env,
     server: values.server as string | undefined,
     tlsCaCert: values.tlscacert as string | undefined,

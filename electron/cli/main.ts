@@ -39,6 +39,7 @@ Options:
       --tlscacert FILE  extra CA certificate for the trust server and the registry
       --config DIR      docker config dir (default: $DOCKER_CONFIG or ~/.docker)
       --offline         make no network call: verify what the trust cache holds
+      --timeout SECONDS deadline for each network request (default 30)
   -h, --help            this help
 
 Exit codes: 0 success, 1 trust failure (or a tag not signed with --require-signed), 2 usage error.
