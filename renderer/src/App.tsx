@@ -1,0 +1,50 @@
+import { useRoute } from './route';
+import { RepositoriesPage } from './views/RepositoriesPage';
+import { RepositoryPage } from './views/RepositoryPage';
+import { SettingsPage } from './views/SettingsPage';
+import { useAppInfo } from './queries';
+import { call } from './api';
+
+const DOCS_URL = 'https://docs.docker.com/engine/security/trust/';
+
+export function App() {
+  const [route, go] = useRoute();
+  const info = useAppInfo();
+  return (
+    <div className="app">
+      <header className="topbar">
+        <span className="brand">TrustDesk</span>
+        <nav aria-label="Main">
+          <ul>
+            <li>
+              <a href="#/" aria-current={route.page !== 'settings' ? 'page' : undefined}>
+                Repositories
+              </a>
+            </li>
+            <li>
+              <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
+                Settings
+              </a>
+            </li>
+          </ul>
+        </nav>
+        {info.data?.offline && <span className="offline-pill">Offline mode</span>}
+        <button type="button" className="quiet help" onClick={() => void call('external:open', { url: DOCS_URL }).catch(() => undefined)}>
+          About content trust ↗
+        </button>
+      </header>
+      <main>
+        {route.page === 'repositories' && <RepositoriesPage onOpen={(name) => go({ page: 'repository', name, tab: 'tags' })} />}
+        {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'repository' && (
+          <>
+            <a className="back" href="#/">
+              ← All repositories
+            </a>
+            <RepositoryPage key={route.name} name={route.name} tab={route.tab} onTab={(tab) => go({ ...route, tab })} />
+          </>
+        )}
+      </main>
+    </div>
+  );
+}

@@ -1,0 +1,56 @@
+/** Every error code of the core in plain words, with what to do next. */
+import type { ErrorCode } from '../../electron/core/errors';
+
+export interface ErrorText {
+  title: string;
+  next: string;
+}
+
+export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
+  INVALID_REFERENCE: { title: 'That is not a valid repository name', next: 'Use registry/namespace/repository in lower case, without a tag, e.g. registry.example.com/team/app.' },
+  INVALID_ARGUMENT: { title: 'The request was not valid', next: 'Check what you typed. If it keeps happening, report it as a bug.' },
+  INSECURE_URL: { title: 'The trust server address is not https', next: 'Use an https:// URL for the trust server in Settings.' },
+  NETWORK_UNREACHABLE: { title: 'The server could not be reached', next: 'Check the network and the trust server address in Settings, or turn on offline mode to use cached trust data.' },
+  NETWORK_TIMEOUT: { title: 'The server took too long to answer', next: 'Try again; if it persists, check the server or turn on offline mode.' },
+  TLS_ERROR: { title: 'The secure connection failed', next: 'Add the server\u2019s CA file for this registry in Settings, or check the server certificate.' },
+  HTTP_ERROR: { title: 'The server answered with an error', next: 'Try again later; check the trust server address in Settings.' },
+  AUTH_REQUIRED: { title: 'The server wants you to sign in', next: 'Run docker login for this registry, then reload.' },
+  AUTH_FAILED: { title: 'Signing in was refused', next: 'Check your docker login credentials for this registry.' },
+  RESPONSE_TOO_LARGE: { title: 'The server sent more data than allowed', next: 'This may be an attack or a misconfigured server; contact the server operator.' },
+  TOO_MANY_REDIRECTS: { title: 'The server redirected too many times', next: 'Check the server address in Settings.' },
+  METADATA_NOT_FOUND: { title: 'No trust data for this repository', next: 'The repository has not been signed yet. Sign a tag with docker trust sign.' },
+  REPOSITORY_NOT_SIGNED: { title: 'No trust data for this repository', next: 'The repository has not been signed yet. Sign a tag with docker trust sign.' },
+  METADATA_MALFORMED: { title: 'The trust data is damaged', next: 'Do not trust these images. Ask the repository owner to re-publish the trust data.' },
+  METADATA_TYPE_MISMATCH: { title: 'The trust data is of the wrong kind', next: 'Do not trust these images; the server may be misconfigured or compromised.' },
+  SIGNATURE_INVALID: { title: 'A signature does not verify', next: 'Do not trust these images. Someone may have tampered with the trust data; contact the repository owner.' },
+  SIGNATURE_THRESHOLD_NOT_MET: { title: 'Not enough valid signatures', next: 'Do not trust these images until the owners re-sign the trust data.' },
+  SIGNED_BY_UNTRUSTED_KEY: { title: 'Signed by a key that is not trusted', next: 'Do not trust these images; ask the repository owner which keys should sign.' },
+  KEY_ID_MISMATCH: { title: 'A key does not match its ID', next: 'The trust data is inconsistent: do not trust it, and contact the repository owner.' },
+  UNSUPPORTED_KEY_TYPE: { title: 'A key type is not supported', next: 'Use ecdsa, rsa or ed25519 keys for signing.' },
+  ROOT_CERTIFICATE_INVALID: { title: 'The root certificate is not valid', next: 'The root key\u2019s certificate is expired or wrong: the owner must rotate the root key.' },
+  ROOT_ROTATION_INVALID: { title: 'The root key change is not valid', next: 'Do not trust this repository until the owner publishes a correctly signed root.' },
+  ROLLBACK_DETECTED: { title: 'The server sent older trust data than before', next: 'This may be a rollback attack: do not pull, and contact the server operator.' },
+  METADATA_EXPIRED: { title: 'The trust data has expired', next: 'The repository owner must re-sign; until then treat its images as untrusted.' },
+  HASH_MISMATCH: { title: 'Trust data does not match its checksum', next: 'The data was changed in transit or on the server: do not trust it.' },
+  LENGTH_MISMATCH: { title: 'Trust data has the wrong size', next: 'The data was changed in transit or on the server: do not trust it.' },
+  DELEGATION_INVALID: { title: 'A signer delegation is not valid', next: 'Ask the repository owner to fix the signer (delegation) setup.' },
+  REGISTRY_NAME_UNKNOWN: { title: 'The registry does not know this repository', next: 'Check the repository name; it may not have been pushed yet.' },
+  MANIFEST_UNKNOWN: { title: 'The registry has no such image', next: 'The tag may have been deleted from the registry.' },
+  REGISTRY_ERROR: { title: 'The registry answered with an error', next: 'Try again later, or check the registry address.' },
+  CACHE_ERROR: { title: 'The local trust cache could not be used', next: 'Check the trust directory in Settings and its permissions.' },
+  CONFIG_INVALID: { title: 'A configuration file is not valid', next: 'Fix or remove the file named in the details (settings or docker config.json).' },
+  KEY_NOT_FOUND: { title: 'A key was not found', next: 'Check that the key is in this machine\u2019s trust directory or on the hardware token.' },
+  KEY_EXISTS: { title: 'That key already exists', next: 'Use the existing key, or remove it first if you really mean to replace it.' },
+  KEY_FORMAT_INVALID: { title: 'A key file is not in a format TrustDesk can read', next: 'Check that it is a notary or docker key file (PEM).' },
+  KEY_FILE_INSECURE: { title: 'A key file can be read by other users', next: 'Restrict it to your user (chmod 600) and try again.' },
+  PASSPHRASE_WRONG: { title: 'The passphrase is wrong', next: 'Try again with the passphrase that protects this key.' },
+  PASSPHRASE_REQUIRED: { title: 'A passphrase is needed', next: 'Enter the passphrase for this key (TrustDesk never stores it).' },
+  PASSPHRASE_TOO_SHORT: { title: 'The passphrase is too short', next: 'Choose a passphrase of at least 8 characters.' },
+  KEYSTORE_ERROR: { title: 'The key store could not be used', next: 'Check the trust directory\u2019s private/ folder and its permissions.' },
+  INTERNAL: { title: 'Something went wrong inside TrustDesk', next: 'Try again; if it keeps happening, report it with the details below.' },
+};
+
+/** The text for a code, with a fallback for codes newer than this renderer. */
+export function errorText(code: string): ErrorText {
+  return (ERROR_TEXT as Record<string, ErrorText>)[code] ?? ERROR_TEXT.INTERNAL;
+}

@@ -1,0 +1,30 @@
+/** Display formatting: dates, relative times, sizes, short digests. */
+const DAY = 86_400_000;
+
+export function formatDate(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : d.toISOString().slice(0, 10);
+}
+
+export function relativeTime(iso: string, now = Date.now()): string {
+  const ms = new Date(iso).getTime() - now;
+  const days = Math.round(Math.abs(ms) / DAY);
+  const span = days >= 730 ? `${Math.round(days / 365)} years` : days >= 60 ? `${Math.round(days / 30)} months` : days === 1 ? '1 day' : days === 0 ? 'less than a day' : `${days} days`;
+  return ms >= 0 ? `in ${span}` : `${span} ago`;
+}
+
+export function formatSize(bytes: number | undefined): string {
+  if (bytes === undefined) return '—';
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function shortDigest(digest: string | undefined): string {
+  if (!digest) return '—';
+  return digest.replace(/^sha256:/, '').slice(0, 12);
+}
+
+export function shortId(id: string): string {
+  return id.slice(0, 12);
+}

@@ -1,0 +1,120 @@
+import { useMemo, useRef, useState } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { DEFAULT_TAG_QUERY, queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../shared/tag-query';
+import { VERDICT_VALUES, type RepositoryOverview, type VerdictView } from '../../../shared/view-model';
+import { VerdictBadge, VERDICT_LABEL } from '../components/VerdictBadge';
+import { EmptyState } from '../components/EmptyState';
+import { formatSize, shortDigest } from '../format';
+
+const ROW_HEIGHT = 40;
+const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = [
+  { key: 'tag', label: 'Tag', className: 'col-tag' },
+  { key: 'verdict', label: 'Verdict', className: 'col-verdict' },
+  { key: null, label: 'Digest', className: 'col-digest' },
+  { key: 'size', label: 'Size', className: 'col-size' },
+  { key: 'signers', label: 'Signers', className: 'col-signers' },
+];
+
+export function TagsView({ overview, initialSigner = '' }: { overview: RepositoryOverview; initialSigner?: string }) {
+  const [q, setQ] = useState<TagQuery>({ ...DEFAULT_TAG_QUERY, signer: initialSigner });
+  const rows = useMemo(() => queryTags(overview.tags, q), [overview.tags, q]);
+  const signers = useMemo(() => tagSigners(overview.tags), [overview.tags]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  const toggleVerdict = (v: VerdictView) =>
+    setQ((old) => ({ ...old, verdicts: old.verdicts.includes(v) ? old.verdicts.filter((x) => x !== v) : [...old.verdicts, v] }));
+  const sortBy = (key: TagSortKey) => setQ((old) => ({ ...old, sort: key, descending: old.sort === key ? !old.descending : false }));
+
+  if (overview.tags.length === 0) {
+    return <EmptyState title="No tags">The registry lists no tags for this repository and no tag is signed.</EmptyState>;
+  }
+
+  return (
+    <div className="tags-view">
+      <div className="toolbar" role="search">
+        <label className="search">
+          <span className="visually-hidden">Search tags or digests</span>
+          <input type="search" placeholder="Search tags or digests" value={q.search} onChange={(e) => setQ({ ...q, search: e.target.value })} />
+        </label>
+        <div className="verdict-filter" role="group" aria-label="Filter by verdict">
+          {VERDICT_VALUES.map((v) => (
+            <button key={v} type="button" className={`chip chip-${v}`} aria-pressed={q.verdicts.includes(v)} onClick={() => toggleVerdict(v)}>
+              {VERDICT_LABEL[v]} ({overview.counts[v]})
+            </button>
+          ))}
+        </div>
+        <label>
+          Signer{' '}
+          <select value={q.signer} onChange={(e) => setQ({ ...q, signer: e.target.value })}>
+            <option value="">Any signer</option>
+            {signers.map((s) => (
+              <option key={s} value={s}>
+                {s}
+              </option>
+            ))}
+          </select>
+        </label>
+        <span className="muted" role="status" aria-live="polite">
+          {rows.length.toLocaleString('en')} of {overview.tags.length.toLocaleString('en')} tags
+        </span>
+      </div>
+      <div className="table" role="table" aria-label="Tags" aria-rowcount={rows.length + 1}>
+        <div role="rowgroup">
+          <div className="tr thead" role="row" aria-rowindex={1}>
+            {COLUMNS.map((c) => (
+              <div
+                key={c.label}
+                role="columnheader"
+                className={`th ${c.className}`}
+                aria-sort={c.key && q.sort === c.key ? (q.descending ? 'descending' : 'ascending') : undefined}
+              >
+                {c.key ? (
+                  <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
+                    {c.label}
+                    <span aria-hidden="true">{q.sort === c.key ? (q.descending ? ' ▼' : ' ▲') : ''}</span>
+                  </button>
+                ) : (
+                  c.label
+                )}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div className="tbody" role="rowgroup" ref={scrollRef} tabIndex={0} aria-label="Tag rows, scrollable" data-testid="tag-rows">
+          {rows.length === 0 && <div className="no-match">No tag matches these filters.</div>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const r = rows[item.index]!;
+              const mismatch = r.verdict === 'digest-mismatch';
+              return (
+                <div
+                  key={`${r.tag}\0${r.signedDigest ?? ''}`}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  className="tr"
+                  data-tag={r.tag}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                >
+                  <div role="cell" className="td col-tag mono">{r.tag}</div>
+                  <div role="cell" className="td col-verdict"><VerdictBadge verdict={r.verdict} /></div>
+                  <div role="cell" className="td col-digest mono" title={[r.registryDigest && `registry: ${r.registryDigest}`, r.signedDigest && `signed: ${r.signedDigest}`].filter(Boolean).join('\n')}>
+                    {mismatch ? (
+                      <>
+                        <span>reg {shortDigest(r.registryDigest)}</span> <span>≠ signed {shortDigest(r.signedDigest)}</span>
+                      </>
+                    ) : (
+                      shortDigest(r.registryDigest ?? r.signedDigest)
+                    )}
+                  </div>
+                  <div role="cell" className="td col-size">{formatSize(r.size)}</div>
+                  <div role="cell" className="td col-signers">{r.signers.length ? r.signers.join(', ') : '—'}</div>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+}
