@@ -7,5 +7,8 @@ export default defineConfig({
     hookTimeout: 240_000,
     pool: 'forks',
     fileParallelism: false,
+    // The JSON report lets .ci/run print one plain "N passed, N failed" line for the whole run.
+    reporters: ['default', 'json'],
+    outputFile: { json: 'test-results/vitest.json' },
   },
 });
