@@ -8,7 +8,7 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startLab, buildAllScenarios, dockerTrust, runCommand, writeDockerConfig, type Lab, type AllScenarios } from '../../lab/index.js';
+import { startLab, buildAllScenarios, buildApp, buildTeam, dockerTrust, runCommand, writeDockerConfig, type Lab, type AllScenarios } from '../../lab/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -82,6 +82,28 @@ describe('trustdesk inspect is byte-identical to docker trust inspect on real se
     expect(ours.stdout).toBe(theirs.stdout);
     expect(ours.stderr).toBe(theirs.stderr);
     expect(ours.code).toBe(1);
+  });
+});
+
+describe('with a real notary-signer (ECDSA server keys, as Docker Hub and Harbor run it)', () => {
+  it('inspect output equals docker trust inspect', async () => {
+    const signerLab = await startLab({ remoteSigner: true });
+    try {
+      const app = await buildApp(signerLab);
+      const team = await buildTeam(signerLab);
+      for (const args of [[app.gun], ['--pretty', team.gun]]) {
+        const env = { DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'trustdesk-cfg-')) };
+        await writeDockerConfig(env.DOCKER_CONFIG, signerLab.caFile, [signerLab.notaryHost, signerLab.registryHost]);
+        const theirs = await dockerTrust(signerLab, ['inspect', ...args], { env: { ...env }, check: false });
+        const oursEnv = { DOCKER_CONFIG: mkdtempSync(join(tmpdir(), 'trustdesk-cfg-')) };
+        await writeDockerConfig(oursEnv.DOCKER_CONFIG, signerLab.caFile, [signerLab.notaryHost, signerLab.registryHost]);
+        const ours = await runCommand(signerLab, process.execPath, [BIN, 'inspect', ...args], { env: oursEnv, check: false });
+        expect(ours.code).toBe(0);
+        expect(ours.stdout).toBe(theirs.stdout);
+      }
+    } finally {
+      await signerLab.stop();
+    }
   });
 });
 
