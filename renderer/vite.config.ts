@@ -2,7 +2,7 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
 import { fileURLToPath } from 'node:url';
-import { CONTENT_SECURITY_POLICY } from '../shared/csp.js';
+import { META_CONTENT_SECURITY_POLICY } from '../shared/csp.js';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -13,7 +13,7 @@ export default defineConfig({
     react(),
     {
       name: 'trustdesk-csp',
-      transformIndexHtml: (html) => html.replace('%CSP%', CONTENT_SECURITY_POLICY),
+      transformIndexHtml: (html) => html.replace('%CSP%', META_CONTENT_SECURITY_POLICY),
     },
   ],
   build: {

@@ -8,6 +8,11 @@ export function formatDate(iso: string): string {
 
 export function relativeTime(iso: string, now = Date.now()): string {
   const ms = new Date(iso).getTime() - now;
+  if (Math.abs(ms) < 3_600_000) return ms >= 0 ? 'within the hour' : 'just now';
+  if (Math.abs(ms) < DAY) {
+    const h = Math.round(Math.abs(ms) / 3_600_000);
+    return ms >= 0 ? `in ${h} h` : `${h} h ago`;
+  }
   const days = Math.round(Math.abs(ms) / DAY);
   const span = days >= 730 ? `${Math.round(days / 365)} years` : days >= 60 ? `${Math.round(days / 30)} months` : days === 1 ? '1 day' : days === 0 ? 'less than a day' : `${days} days`;
   return ms >= 0 ? `in ${span}` : `${span} ago`;

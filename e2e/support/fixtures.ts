@@ -1,0 +1,71 @@
+/**
+ * Test fixtures: a renderer server, the real handler registry (electron/app/handlers.ts) configured
+ * like a user would (trust server and CA for the lab registry, the lab's docker config dir), and pages
+ * whose window.trustdesk is the preload's API over a binding to that registry.
+ */
+import { test as base, expect, type BrowserContext } from '@playwright/test';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { createHandlers, type HandlerDeps, type Handlers } from '../../electron/app/handlers.js';
+import { SettingsStore } from '../../electron/app/settings-store.js';
+import { readLabInfo, type LabInfo } from './lab-info.js';
+import { serveRenderer } from './static-server.js';
+
+const BRIDGE = resolve(import.meta.dirname, '../../dist/e2e/bridge.js');
+
+export async function labHandlers(lab: LabInfo, extra: Partial<HandlerDeps> = {}): Promise<Handlers> {
+  const settings = new SettingsStore(mkdtempSync(join(tmpdir(), 'trustdesk-userdata-')));
+  await settings.update({
+    dockerConfigDir: lab.dockerConfigDir,
+    trustServers: { [lab.registryHost]: lab.notaryUrl },
+    caFiles: { [lab.registryHost]: lab.caFile },
+  });
+  const env = { ...process.env };
+  delete env.DOCKER_CONTENT_TRUST_SERVER;
+  return createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env, ...extra });
+}
+
+/** Bridges window.trustdesk in every page of the context to `handlers`, from the app's own origin only. */
+export async function bridge(context: BrowserContext, handlers: Handlers, origin: string): Promise<void> {
+  await context.exposeBinding('__trustdeskInvoke', async (source, channel: unknown, payload: unknown) => {
+    const frame = source.frame;
+    if (frame !== source.page.mainFrame() || new URL(frame.url()).origin !== origin) {
+      return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'message from an untrusted frame refused' } };
+    }
+    return handlers.invoke(channel, payload);
+  });
+  await context.addInitScript({ path: BRIDGE });
+}
+
+type WorkerFixtures = { lab: LabInfo; origin: string };
+type TestFixtures = { handlers: Handlers; app: { open(hash?: string): Promise<void> } };
+
+export const test = base.extend<TestFixtures, WorkerFixtures>({
+  lab: [async ({}, use) => use(readLabInfo()), { scope: 'worker' }],
+  origin: [
+    async ({}, use) => {
+      const server = await serveRenderer();
+      await use(server.origin);
+      await server.close();
+    },
+    { scope: 'worker' },
+  ],
+  handlers: async ({ lab }, use) => use(await labHandlers(lab)),
+  app: async ({ page, context, handlers, origin }, use) => {
+    await bridge(context, handlers, origin);
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    page.on('console', (m) => {
+      if (m.type() === 'error') errors.push(m.text());
+    });
+    await use({
+      open: async (hash = '#/') => {
+        await page.goto(`${origin}/${hash}`);
+      },
+    });
+    expect(errors, 'no page errors or CSP violations').toEqual([]);
+  },
+});
+
+export { expect };
