@@ -22,7 +22,8 @@ import { parseRoot, checkRootCertificates, type RootEnvelope } from './metadata/
 import { parseTimestamp, type TimestampEnvelope } from './metadata/timestamp.js';
 import { parseSnapshot, type SnapshotEnvelope } from './metadata/snapshot.js';
 import { parseTargets, delegationsOf, effectivePaths, type TargetsEnvelope, type DelegatedRole } from './metadata/targets.js';
-import { verifyThreshold, type Envelope } from './metadata/envelope.js';
+import { verifyThreshold, type Envelope, type RoleKeys } from './metadata/envelope.js';
+import type { PublicKeyJson } from './keys.js';
 import { checkFileMeta, type FileMeta } from './metadata/file-meta.js';
 
 export interface VerifiedDelegation {
@@ -134,6 +135,14 @@ export class TrustedMetadataStore {
     return next;
   }
 
+  /** The checks every non-root role passes, in TUF's order: signatures, rollback, expiry (freeze). */
+  private accept<E extends Envelope>(env: E, keys: Record<string, PublicKeyJson>, role: RoleKeys, previousVersion: number | undefined): E {
+    verifyThreshold(env, keys, role);
+    checkRollback(env, previousVersion);
+    if (env.expires < this.now) throw expiredError(env, this.now);
+    return env;
+  }
+
   /** §5.3.10 The newest root must not have expired (freeze attack). */
   checkRootFresh(): void {
     if (this.rootEnv.expires < this.now) throw expiredError(this.rootEnv, this.now);
@@ -144,12 +153,8 @@ export class TrustedMetadataStore {
    * cached one (rollback), not expired (freeze).
    */
   updateTimestamp(raw: Buffer): TimestampEnvelope {
-    const env = parseTimestamp(raw);
-    verifyThreshold(env, this.rootEnv.signed.keys, this.rootEnv.signed.roles.timestamp);
-    checkRollback(env, this.previous.timestamp);
-    if (env.expires < this.now) throw expiredError(env, this.now);
-    this.timestamp = env;
-    return env;
+    this.timestamp = this.accept(parseTimestamp(raw), this.rootEnv.signed.keys, this.rootEnv.signed.roles.timestamp, this.previous.timestamp);
+    return this.timestamp;
   }
 
   /** The hash and length the verified timestamp records for the snapshot. */
@@ -164,12 +169,8 @@ export class TrustedMetadataStore {
    */
   updateSnapshot(raw: Buffer): SnapshotEnvelope {
     checkFileMeta('snapshot', raw, this.snapshotMeta(), 'timestamp');
-    const env = parseSnapshot(raw);
-    verifyThreshold(env, this.rootEnv.signed.keys, this.rootEnv.signed.roles.snapshot);
-    checkRollback(env, this.previous.snapshot);
-    if (env.expires < this.now) throw expiredError(env, this.now);
-    this.snapshot = env;
-    return env;
+    this.snapshot = this.accept(parseSnapshot(raw), this.rootEnv.signed.keys, this.rootEnv.signed.roles.snapshot, this.previous.snapshot);
+    return this.snapshot;
   }
 
   /** Whether the snapshot records a root other than the trusted one (a rotation to walk to). */
@@ -195,12 +196,8 @@ export class TrustedMetadataStore {
     const meta = this.roleMeta('targets');
     if (!meta) throw new TrustDeskError('METADATA_MALFORMED', 'snapshot does not list targets');
     checkFileMeta('targets', raw, meta, 'snapshot');
-    const env = parseTargets('targets', raw);
-    verifyThreshold(env, this.rootEnv.signed.keys, this.rootEnv.signed.roles.targets);
-    checkRollback(env, this.previous.targets);
-    if (env.expires < this.now) throw expiredError(env, this.now);
-    this.targets = env;
-    return env;
+    this.targets = this.accept(parseTargets('targets', raw), this.rootEnv.signed.keys, this.rootEnv.signed.roles.targets, this.previous.targets);
+    return this.targets;
   }
 
   /** The delegations a verified role hands out, in metadata order, with their parent's paths. */
@@ -225,10 +222,7 @@ export class TrustedMetadataStore {
     const meta = this.roleMeta(role);
     if (!meta) throw new TrustDeskError('METADATA_NOT_FOUND', `snapshot does not list ${role}`);
     checkFileMeta(role, raw, meta, 'snapshot');
-    const env = parseTargets(role, raw);
-    verifyThreshold(env, keys, delegation);
-    checkRollback(env, this.previous.delegations?.[role]);
-    if (env.expires < this.now) throw expiredError(env, this.now);
+    const env = this.accept(parseTargets(role, raw), keys, delegation, this.previous.delegations?.[role]);
     const parentPaths = parent === 'targets' ? undefined : this.delegations.get(parent)!.paths;
     const verified: VerifiedDelegation = { env, delegation, parent, paths: effectivePaths(delegation.paths, parentPaths) };
     this.delegations.set(role, verified);

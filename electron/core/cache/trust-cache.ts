@@ -6,6 +6,7 @@
  * after they verified.
  */
 import { readFile, stat, readdir } from 'node:fs/promises';
+import { existsSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
 import { TrustDeskError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
@@ -72,20 +73,10 @@ export class TrustCache {
    */
   async cachedRoles(gun: string): Promise<Set<string>> {
     const roles = new Set<string>();
-    const walk = async (dir: string, prefix: string, depth: number): Promise<void> => {
-      if (depth > 8) return;
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
-      }
-      for (const e of entries) {
-        if (e.isDirectory()) await walk(join(dir, e.name), `${prefix}${e.name}/`, depth + 1);
-        else if (e.isFile() && e.name.endsWith('.json') && !e.name.startsWith('.')) roles.add(`${prefix}${e.name.slice(0, -5)}`);
-      }
-    };
-    await walk(this.metadataDir(gun), '', 0);
+    await walkTree(this.metadataDir(gun), 8, (rel, e) => {
+      if (e.isFile() && e.name.endsWith('.json') && !e.name.startsWith('.')) roles.add(rel.slice(0, -5));
+      return e.isDirectory();
+    });
     return roles;
   }
 
@@ -101,29 +92,37 @@ export class TrustCache {
   /** Every GUN with a cached root.json, found by walking tuf/. */
   async listRepositories(): Promise<string[]> {
     const found: string[] = [];
-    const walk = async (dir: string, segs: string[], depth: number): Promise<void> => {
-      if (depth > 12) return;
-      let entries;
-      try {
-        entries = await readdir(dir, { withFileTypes: true });
-      } catch {
-        return;
+    const tuf = join(this.trustDir, 'tuf');
+    await walkTree(tuf, 12, (rel, e) => {
+      if (!e.isDirectory()) return false;
+      if (e.name === 'metadata') {
+        // a failed lookup leaves an empty metadata dir: only a cached root.json makes a repository
+        if (existsSync(join(tuf, rel, 'root.json'))) found.push(rel.slice(0, -'/metadata'.length));
+        return false;
       }
-      for (const e of entries) {
-        if (!e.isDirectory()) continue;
-        if (e.name === 'metadata') {
-          try {
-            await stat(join(dir, 'metadata', 'root.json'));
-            found.push(segs.join('/'));
-          } catch {
-            // a failed lookup leaves an empty metadata dir: not a cached repository
-          }
-        } else if (e.name !== 'changelist') {
-          await walk(join(dir, e.name), [...segs, e.name], depth + 1);
-        }
-      }
-    };
-    await walk(join(this.trustDir, 'tuf'), [], 0);
+      return e.name !== 'changelist';
+    });
     return found.sort();
   }
+}
+
+/**
+ * Walks a directory tree depth-first; `visit` gets each entry's path relative to `root` (with `/`)
+ * and says whether to descend into it. Unreadable directories are skipped.
+ */
+async function walkTree(root: string, maxDepth: number, visit: (rel: string, entry: Dirent) => boolean): Promise<void> {
+  const walk = async (dir: string, prefix: string, depth: number): Promise<void> => {
+    if (depth > maxDepth) return;
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const e of entries) {
+      const rel = `${prefix}${e.name}`;
+      if (visit(rel, e)) await walk(join(dir, e.name), `${rel}/`, depth + 1);
+    }
+  };
+  await walk(root, '', 0);
 }
