@@ -106,7 +106,7 @@ function hashTree(dir: string): Record<string, string> {
 }
 
 beforeAll(async () => {
-  if (!existsSync(join(ROOT, 'dist/electron/cli/main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.json'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist/trustdesk.mjs'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
   lab = await startLab();
   work = mkdtempSync(join(tmpdir(), 'trustdesk-keystore-'));
   targetFile = join(work, 'target.bin');
@@ -206,7 +206,7 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
     expect([row!.role, row!.id, sameGun(row!.gun, name)]).toEqual(['targets', ids.targets, true]);
   });
 
-  it('passwd round trip: we re-encrypt notary's key, notary signs with it and re-encrypts it in its own code, we open that and change it back', async () => {
+  it('passwd round trip: we re-encrypt a notary key, notary signs with it and re-encrypts it in its own code, we open that and change it back', async () => {
     const trustDir = join(admin, 'trust');
     const newPass = 'a-brand-new-passphrase';
     const p = await trustdesk(['key', 'passwd', ids.targets, '-d', trustDir], { TRUSTDESK_NEW_PASSPHRASE: newPass });
