@@ -10,11 +10,9 @@ import { createMainWindow } from './window.js';
 registerAppScheme();
 app.enableSandbox();
 
-if (!app.requestSingleInstanceLock()) app.quit();
-
 const windows = new Set<number>();
 
-app.whenReady().then(() => {
+function start(): void {
   serveAppProtocol();
   lockDownWebContents();
   const handlers = createHandlers({
@@ -34,7 +32,10 @@ app.whenReady().then(() => {
     if (BrowserWindow.getAllWindows().length === 0) open();
   });
   app.on('second-instance', () => BrowserWindow.getAllWindows()[0]?.focus());
-});
+}
+
+if (app.requestSingleInstanceLock()) void app.whenReady().then(start);
+else app.quit();
 
 app.on('window-all-closed', () => {
   if (process.platform !== 'darwin') app.quit();
