@@ -15,6 +15,7 @@ import { dockerConfigDir } from '../core/remote/docker-config.js';
 import { loadRepositoryOverview } from '../core/use-cases/load-overview.js';
 import { overviewSummary } from '../core/use-cases/repository-overview.js';
 import { isAllowedExternalUrl } from './external-links.js';
+import { limitConcurrency } from './concurrency.js';
 import type { SettingsStore } from './settings-store.js';
 
 export interface HandlerDeps {
@@ -49,6 +50,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const now = deps.now ?? (() => new Date());
   const cacheMs = deps.cacheMs ?? 30_000;
   const overviews = new Map<string, { at: number; value: Promise<RepositoryOverview> }>();
+  // the Repositories page asks for every repository at once: load a few at a time
+  const limit = limitConcurrency(4);
 
   const configDirOf = (s: Settings) => s.dockerConfigDir || dockerConfigDir(env);
 
@@ -74,7 +77,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const hit = overviews.get(gun);
     if (hit && !refresh && Date.now() - hit.at < cacheMs) return hit.value;
     const s = await deps.settings.get();
-    const value = (deps.loadOverview ?? networkOverview)(gun, s);
+    const value = limit(() => (deps.loadOverview ?? networkOverview)(gun, s));
     overviews.set(gun, { at: Date.now(), value });
     value.catch(() => overviews.delete(gun));
     return value;
