@@ -54,6 +54,12 @@ export const ERROR_CODES = [
   'PASSPHRASE_REQUIRED',
   'PASSPHRASE_TOO_SHORT',
   'KEYSTORE_ERROR',
+  // trust pinning, archives, CI gate
+  'ROOT_NOT_PINNED',
+  'TRUST_PIN_MISMATCH',
+  'ARCHIVE_INVALID',
+  'ARCHIVE_UNSUPPORTED',
+  'ARCHIVE_INCOMPLETE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

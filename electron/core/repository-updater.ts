@@ -12,6 +12,7 @@ import type { RootEnvelope } from './metadata/root.js';
 import type { TimestampEnvelope } from './metadata/timestamp.js';
 import type { SnapshotEnvelope } from './metadata/snapshot.js';
 import type { TargetsEnvelope } from './metadata/targets.js';
+import type { TrustPinning } from './trust-pinning.js';
 
 /** Where metadata comes from: a notary server (remote/notary-client.ts) or a test double. */
 export interface MetadataSource {
@@ -52,6 +53,20 @@ export interface RepositoryTrust {
   source: 'remote' | 'cache';
   /** When the data came from the cache: the time it was cached. */
   cachedAt?: Date;
+  /** The clock every expiry was checked against (now, or the cache/archive time: "valid as of"). */
+  verifiedAt: Date;
+  /** How the trusted root was accepted: by a certs pin, a CA pin, or trust on first use. */
+  pin: PinSummary;
+}
+
+/** IPC-safe summary of the pin decision for the trusted root. */
+export interface PinSummary {
+  kind: 'certs' | 'ca' | 'tofu';
+  /** The GUN or `prefix*` pattern (certs) or the GUN prefix (ca) that matched. */
+  pattern?: string;
+  caFile?: string;
+  /** Root key IDs that satisfied the pin (all root keys under TOFU). */
+  keyIds: string[];
 }
 
 export interface UpdateOptions {
@@ -60,6 +75,18 @@ export interface UpdateOptions {
   /** Undefined = offline: verify what the cache holds, make no network call. */
   source?: MetadataSource;
   now?: Date;
+  /** Trust pins (trust-pinning.ts); none: trust on first use, as docker does. */
+  pinning?: TrustPinning;
+  /**
+   * With no cached root: start from `1.root.json` and verify every root version up to the newest,
+   * instead of trusting the newest root.json on first use. Archives use it to re-check the chain.
+   */
+  fullRootChain?: boolean;
+  /**
+   * Offline only: check expiry against the time the cache was written (its timestamp.json), so an
+   * old trust directory still verifies "as of" then; callers report what has expired since.
+   */
+  asOfCache?: boolean;
 }
 
 /** Network failures after which notary falls back to the cached timestamp. */
@@ -91,7 +118,8 @@ function matches(raw: Buffer | undefined, meta: FileMeta): boolean {
 
 export async function updateRepository(opts: UpdateOptions): Promise<RepositoryTrust> {
   const { gun, cache, source } = opts;
-  const now = opts.now ?? new Date();
+  const cachedAtTime = !source && opts.asOfCache ? await cache.cachedAt(gun) : undefined;
+  const now = opts.now ?? cachedAtTime ?? new Date();
   const warnings: string[] = [];
   const present = await cache.cachedRoles(gun);
   const readIfCached = (role: string) => (present.has(role) ? cache.read(gun, role) : Promise.resolve(undefined));
@@ -117,12 +145,15 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
   // §5.2 Trusted root: the cached one, else trust on first use of the server's.
   let rootRaw = cached.root;
   const firstUse = !rootRaw;
+  const fromVersion1 = firstUse && !!opts.fullRootChain;
   if (!rootRaw) {
     if (!source) {
       throw new TrustDeskError('REPOSITORY_NOT_SIGNED', `no cached trust data for ${gun}, and offline`);
     }
     try {
-      rootRaw = await source.fetchRole(gun, 'root', { maxBytes: MAX_ROOT_BYTES });
+      rootRaw = fromVersion1
+        ? await source.fetchRootVersion(gun, 1, { maxBytes: MAX_ROOT_BYTES })
+        : await source.fetchRole(gun, 'root', { maxBytes: MAX_ROOT_BYTES });
     } catch (err) {
       if (isTrustDeskError(err, 'METADATA_NOT_FOUND')) {
         throw new TrustDeskError('REPOSITORY_NOT_SIGNED', `${gun} has no trust data on the server`, { cause: err });
@@ -130,7 +161,11 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
       throw err;
     }
   }
-  const store = new TrustedMetadataStore(gun, rootRaw, { now, firstUse, previous });
+  // Version 1 of a full chain is checked like a trusted root (its certificates may have expired
+  // since: that is often why the root was rotated); the newest root is checked in full below.
+  const store = new TrustedMetadataStore(gun, rootRaw, { now, firstUse: firstUse && !fromVersion1, previous, pinning: opts.pinning });
+  // A first-use root must satisfy the pins before anything it signs is fetched.
+  if (firstUse && !fromVersion1) store.checkPinned();
   let online = !!source;
   let rootWalked = false;
   const fetched = new Map<string, Buffer>();
@@ -229,6 +264,10 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
     store.updateTargets(await fetchOrCache('targets', targetsMeta, cached.targets));
   };
 
+  if (fromVersion1) {
+    await walkRoots();
+    store.checkRootFresh();
+  }
   try {
     await topLevel();
   } catch (err) {
@@ -238,6 +277,9 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
       throw err;
     }
   }
+
+  // The root now trusted (cached, first-use, or the newest after a rotation) must satisfy the pins.
+  const pin = store.checkPinned();
 
   // §5.6.7 Delegations, depth-first pre-order from targets.json.
   const skipped: SkippedRole[] = [];
@@ -289,6 +331,13 @@ export async function updateRepository(opts: UpdateOptions): Promise<RepositoryT
     skipped,
     warnings,
     source: online ? 'remote' : 'cache',
-    cachedAt: online ? undefined : await cache.cachedAt(gun),
+    cachedAt: online ? undefined : (cachedAtTime ?? (await cache.cachedAt(gun))),
+    verifiedAt: now,
+    pin: {
+      kind: pin.match.kind === 'refused' ? 'tofu' : pin.match.kind,
+      pattern: pin.match.kind === 'certs' ? pin.match.pattern : pin.match.kind === 'ca' ? pin.match.prefix : undefined,
+      caFile: pin.match.kind === 'ca' ? pin.match.ca.file : undefined,
+      keyIds: pin.pinnedKeyIds,
+    },
   };
 }

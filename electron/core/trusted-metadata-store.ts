@@ -25,6 +25,7 @@ import { parseTargets, delegationsOf, effectivePaths, type TargetsEnvelope, type
 import { verifyThreshold, type Envelope, type RoleKeys } from './metadata/envelope.js';
 import type { PublicKeyJson } from './keys.js';
 import { checkFileMeta, type FileMeta } from './metadata/file-meta.js';
+import { checkPinnedRoot, NO_PINNING, type PinCheckResult, type TrustPinning } from './trust-pinning.js';
 
 export interface VerifiedDelegation {
   env: TargetsEnvelope;
@@ -62,7 +63,10 @@ export class TrustedMetadataStore {
   readonly gun: string;
   private readonly now: Date;
   private readonly previous: PreviousVersions;
+  private readonly pinning: TrustPinning;
   private rootEnv: RootEnvelope;
+  /** The pin check of the current root, once `checkPinned` ran. */
+  pin?: PinCheckResult;
   /** Roots accepted in this update, oldest first (the trusted one, then each rotation). */
   readonly rootChain: RootEnvelope[] = [];
   timestamp?: TimestampEnvelope;
@@ -75,10 +79,15 @@ export class TrustedMetadataStore {
    * checking its certificates and its own threshold. A cached root was verified when it was cached;
    * its certificates are still checked, but not their expiry (notary skips it for the trusted root).
    */
-  constructor(gun: string, rootRaw: Buffer, opts: { now: Date; firstUse: boolean; previous?: PreviousVersions }) {
+  constructor(
+    gun: string,
+    rootRaw: Buffer,
+    opts: { now: Date; firstUse: boolean; previous?: PreviousVersions; pinning?: TrustPinning },
+  ) {
     this.gun = gun;
     this.now = opts.now;
     this.previous = opts.previous ?? {};
+    this.pinning = opts.pinning ?? NO_PINNING;
     const root = parseRoot(rootRaw);
     verifyThreshold(root, root.signed.keys, root.signed.roles.root);
     checkRootCertificates(root, gun, this.now, { checkExpiry: opts.firstUse });
@@ -141,6 +150,17 @@ export class TrustedMetadataStore {
     checkRollback(env, previousVersion);
     if (env.expires < this.now) throw expiredError(env, this.now);
     return env;
+  }
+
+  /**
+   * Trust pinning (trust-pinning.ts) of the current root: a certs pin, a CA pin, or TOFU unless
+   * disable_tofu. Notary consults pins only for a first-use root; the updater calls this for the
+   * first-use root and again for the root it ends up trusting (cached, or the newest after a
+   * rotation), which is stricter: a rotation to keys the pin does not list is refused.
+   */
+  checkPinned(): PinCheckResult {
+    this.pin = checkPinnedRoot(this.rootEnv, this.gun, this.pinning, this.now);
+    return this.pin;
   }
 
   /** §5.3.10 The newest root must not have expired (freeze attack). */

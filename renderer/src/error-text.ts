@@ -47,6 +47,11 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   PASSPHRASE_REQUIRED: { title: 'A passphrase is needed', next: 'Enter the passphrase for this key (TrustDesk never stores it).' },
   PASSPHRASE_TOO_SHORT: { title: 'The passphrase is too short', next: 'Choose a passphrase of at least 8 characters.' },
   KEYSTORE_ERROR: { title: 'The key store could not be used', next: 'Check the trust directory\u2019s private/ folder and its permissions.' },
+  ROOT_NOT_PINNED: { title: 'This repository is not pinned', next: 'Trust on first use is disabled: pin the repository\u2019s root certificate ID (or a CA) before trusting it.' },
+  TRUST_PIN_MISMATCH: { title: 'The root key does not match the pin', next: 'Do not trust these images. If the owner really rotated the root key, confirm the new root ID with them and update the pin.' },
+  ARCHIVE_INVALID: { title: 'The trust archive is damaged or altered', next: 'Do not rely on this archive; use another copy or archive the repository again.' },
+  ARCHIVE_UNSUPPORTED: { title: 'The trust archive format is not supported', next: 'Use a TrustDesk version that reads this archive format version.' },
+  ARCHIVE_INCOMPLETE: { title: 'The trust archive lacks what was asked for', next: 'Check the repository name, or archive that repository too.' },
   INTERNAL: { title: 'Something went wrong inside TrustDesk', next: 'Try again; if it keeps happening, report it with the details below.' },
 };
 

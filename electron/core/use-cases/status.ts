@@ -9,7 +9,7 @@
  */
 import { naturalCompare } from '../text-table.js';
 import { releasedTargets, roleExpiries, delegationRoles, RELEASES_ROLE } from '../repository-view.js';
-import type { RepositoryTrust, SkippedRole } from '../repository-updater.js';
+import type { PinSummary, RepositoryTrust, SkippedRole } from '../repository-updater.js';
 import type { ErrorValue } from '../errors.js';
 
 export type Verdict = 'signed' | 'unsigned' | 'digest-mismatch' | 'signed-not-in-registry';
@@ -48,9 +48,25 @@ export interface RepositoryStatus {
   cachedAt?: string;
   /** The role that expires first: what to re-sign next. */
   nearestExpiry?: { role: string; expires: string };
+  /** The clock the trust data was verified against: "valid as of" (now, or the cache/archive time). */
+  verifiedAt?: string;
+  /** Roles valid as of `verifiedAt` that have expired by `now` (cache and archive views). */
+  expiredSince?: { role: string; expires: string }[];
+  /** How the root was trusted: pinned (certs/ca) or trust on first use. */
+  pin?: PinSummary;
 }
 
-export function repositoryStatus(name: string, trust: RepositoryTrust | undefined, registryTags: RegistryTag[]): RepositoryStatus {
+/** Roles whose expiry lies between the verification clock and `now`: expired since they verified. */
+export function expiredSince(roles: { role: string; expires: string }[], now: Date): { role: string; expires: string }[] {
+  return roles.filter((r) => new Date(r.expires).getTime() < now.getTime()).map((r) => ({ role: r.role, expires: r.expires }));
+}
+
+export function repositoryStatus(
+  name: string,
+  trust: RepositoryTrust | undefined,
+  registryTags: RegistryTag[],
+  now: Date = new Date(),
+): RepositoryStatus {
   const released = trust ? releasedTargets(trust) : [];
   const byTag = new Map<string, typeof released>();
   for (const r of released) byTag.set(r.name, [...(byTag.get(r.name) ?? []), r]);
@@ -107,5 +123,8 @@ export function repositoryStatus(name: string, trust: RepositoryTrust | undefine
     source: trust?.source ?? 'remote',
     cachedAt: trust?.cachedAt?.toISOString(),
     nearestExpiry: nearest ? { role: nearest.role, expires: nearest.expires } : undefined,
+    verifiedAt: trust?.verifiedAt?.toISOString(),
+    expiredSince: expiredSince(roles, now),
+    pin: trust?.pin,
   };
 }

@@ -14,6 +14,7 @@ import { AuthenticatedClient } from '../remote/auth.js';
 import { dockerConfigDir, loadDockerConfig, tlsMaterialFor, trustServerFor } from '../remote/docker-config.js';
 import { RegistryClient } from '../remote/registry-client.js';
 import type { RegistryTag } from './status.js';
+import { defaultPinsFile, loadNotaryClientConfig, loadPinSettings, mergeTrustPinning, type TrustPinning } from '../trust-pinning.js';
 
 export interface SessionOptions {
   env?: NodeJS.ProcessEnv;
@@ -28,6 +29,12 @@ export interface SessionOptions {
   /** Clock for expiry checks (tests). */
   now?: Date;
   timeoutMs?: number;
+  /** `--trust-pinning FILE`: a notary client config whose `trust_pinning` section applies. */
+  trustPinningFile?: string;
+  /** TrustDesk's pins file (default $TRUSTDESK_PINS, else <config dir>/trustdesk-pins.json). */
+  pinsFile?: string;
+  /** Pins given directly (tests, the app); merged over the files. */
+  pinning?: TrustPinning;
 }
 
 export class TrustSession {
@@ -38,11 +45,15 @@ export class TrustSession {
   private readonly tls = new Map<string, TlsMaterial>();
   private readonly tlsReady = new Map<string, Promise<void>>();
   private readonly authClients = new Map<string, Promise<AuthenticatedClient>>();
+  private pinningLoaded?: Promise<TrustPinning>;
+  /** TrustDesk's pins file this session reads (and `pinCurrentRoot` writes). */
+  readonly pinsFile: string;
 
   constructor(private readonly opts: SessionOptions = {}) {
     this.env = opts.env ?? process.env;
     this.configDir = opts.configDir ?? dockerConfigDir(this.env);
     this.cache = new TrustCache(join(this.configDir, 'trust'));
+    this.pinsFile = opts.pinsFile ?? defaultPinsFile(this.env, this.configDir);
     // Four keep-alive connections per host: enough to overlap round trips, few enough TLS handshakes
     // (measured on the lab: 20 repositories verify faster with 4 than with 8 or 16).
     this.http = new HttpClient({ tlsFor: (hostPort) => this.tls.get(hostPort) ?? {}, timeoutMs: opts.timeoutMs, maxSocketsPerHost: 4 });
@@ -77,15 +88,35 @@ export class TrustSession {
     return trustServerFor(ref, this.env, this.opts.server);
   }
 
-  /** Verifies a repository's trust data (network unless offline), updating the cache. */
+  /** The pins in force: TrustDesk's pins file, then the notary config, then pins given directly. */
+  trustPinning(): Promise<TrustPinning> {
+    this.pinningLoaded ??= (async () =>
+      mergeTrustPinning(
+        await loadPinSettings(this.pinsFile),
+        this.opts.trustPinningFile ? await loadNotaryClientConfig(this.opts.trustPinningFile) : undefined,
+        this.opts.pinning,
+      ))();
+    return this.pinningLoaded;
+  }
+
+  /**
+   * Verifies a repository's trust data (network unless offline), updating the cache. Offline, the
+   * cache is verified as of the time it was written; callers report what has expired since.
+   */
   async loadTrust(ref: ParsedReference): Promise<RepositoryTrust> {
+    const pinning = await this.trustPinning();
     let source: NotaryClient | undefined;
     if (!this.opts.offline) {
       const server = this.trustServer(ref);
       await this.prepareTls(server);
       source = new NotaryClient(server, await this.authFor(ref.registry));
     }
-    return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.opts.now });
+    return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.opts.now, pinning, asOfCache: this.opts.offline });
+  }
+
+  /** Forgets the loaded pins (after the pins file changed). */
+  reloadPinning(): void {
+    this.pinningLoaded = undefined;
   }
 
   async registry(ref: ParsedReference): Promise<RegistryClient> {
