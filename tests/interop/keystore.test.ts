@@ -249,6 +249,12 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
     const newPass = 'daves-own-passphrase';
     const p = await trustdesk(['key', 'passwd', daveId.slice(0, 10), '-d', join(signer, 'trust')], { TRUSTDESK_NEW_PASSPHRASE: newPass });
     expect(p.code).toBe(0);
+    // exported by us, imported by notary elsewhere: same key, same role
+    const exported = join(work, 'dave-export.pem');
+    expect((await trustdesk(['key', 'export', daveId, '-o', exported, '-d', join(signer, 'trust')])).code).toBe(0);
+    const elsewhere = join(await freshConfig(), 'trust');
+    await notary(lab, ['key', 'import', exported], { trustDir: elsewhere });
+    expect(await notaryKeys(elsewhere)).toEqual([{ role: 'dave', gun: '', id: daveId }]);
     // docker initialises the repository (root and targets keys on the admin's machine, snapshot on the server)
     await dockerTrust(lab, ['signer', 'add', '--key', join(pubDir, 'dave.pub'), 'dave', repo], { env: { DOCKER_CONFIG: dockerAdmin } });
     const admin = await listJson(join(dockerAdmin, 'trust'));

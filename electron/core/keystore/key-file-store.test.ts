@@ -179,3 +179,15 @@ describe('crash safety: a process killed in the middle of writing keys', () => {
     }
   }, 60_000);
 });
+
+describe('KeyFileStore.dirWarnings', () => {
+  it('warns about a private/ dir others can list', async () => {
+    const trust = join(tmp('dirs'), 'trust');
+    mkdirSync(join(trust, 'private'), { recursive: true, mode: 0o755 });
+    const { chmodSync } = await import('node:fs');
+    chmodSync(join(trust, 'private'), 0o755);
+    expect(await new KeyFileStore(trust).dirWarnings()).toEqual([`${join(trust, 'private')} has mode 755: others can list it (should be 700)`]);
+    chmodSync(join(trust, 'private'), 0o700);
+    expect(await new KeyFileStore(trust).dirWarnings()).toEqual([]);
+  });
+});

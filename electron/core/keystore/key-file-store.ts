@@ -88,6 +88,21 @@ export class KeyFileStore {
     this.privateDir = join(trustDir, 'private');
   }
 
+  /** Problems with the directories themselves (a private/ others can list, symlinks). */
+  async dirWarnings(): Promise<string[]> {
+    const out: string[] = [];
+    for (const d of [this.trustDir, this.privateDir]) {
+      try {
+        const st = await lstat(d);
+        if (st.isSymbolicLink()) out.push(`${d} is a symbolic link (docker trust signer add fails on it, docker/cli#3155)`);
+        else if (d === this.privateDir && process.platform !== 'win32' && (st.mode & 0o077) !== 0) out.push(`${d} has mode ${(st.mode & 0o777).toString(8)}: others can list it (should be 700)`);
+      } catch {
+        // not there yet
+      }
+    }
+    return out;
+  }
+
   /** Every key file, sorted by key ID then path. A missing private/ dir is an empty store. */
   async list(): Promise<KeyFileEntry[]> {
     const files: string[] = [];

@@ -104,9 +104,19 @@ export async function unlockWith<T extends KeyObject>(
       throw err;
     }
   };
-  for (const c of envCandidates(info.role, src)) {
-    const key = attempt(c.value);
-    if (key) return { key, passphrase: c.value };
+  const candidates = envCandidates(info.role, src);
+  for (const [i, c] of candidates.entries()) {
+    let key: T | undefined;
+    try {
+      key = attempt(c.value);
+    } catch (err) {
+      clearAll(...candidates.map((x) => x.value));
+      throw err;
+    }
+    if (key) {
+      clearAll(...candidates.filter((_, j) => j !== i).map((x) => x.value));
+      return { key, passphrase: c.value };
+    }
     clearAll(c.value);
   }
   if (src.prompt) {
@@ -132,7 +142,8 @@ export async function newPassphrase(info: { keyId: string; role: string; gun?: s
     const v = src.env[src.newPassphraseEnv];
     if (v !== undefined && v !== '') return Buffer.from(v, 'utf8');
   } else {
-    const [first] = envCandidates(info.role, src);
+    const [first, ...rest] = envCandidates(info.role, src);
+    clearAll(...rest.map((x) => x.value));
     if (first) return first.value;
   }
   if (src.prompt) {

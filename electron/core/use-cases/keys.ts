@@ -139,7 +139,7 @@ function roleOrder(role: string | undefined): number {
 export async function listKeys(ctx: KeystoreContext): Promise<KeyListResult> {
   const store = new KeyFileStore(ctx.trustDir);
   const cache = new TrustCache(ctx.trustDir);
-  const [entries, guns, removed] = await Promise.all([store.list(), cache.listRepositories(), store.listRemoved()]);
+  const [entries, guns, removed, dirWarnings] = await Promise.all([store.list(), cache.listRepositories(), store.listRemoved(), store.dirWarnings()]);
   const repos = await Promise.all(guns.map((g) => repositoryRoles(cache, g, ctx.now)));
   const rec = reconcile(entries, repos);
   const local = new Set(entries.map((e) => e.keyId));
@@ -170,7 +170,7 @@ export async function listKeys(ctx: KeystoreContext): Promise<KeyListResult> {
       roles: r.roles.map((a) => ({ role: a.role, threshold: a.threshold, keyIds: a.keyIds, localKeyIds: a.keyIds.filter((id) => local.has(id)) })),
       warnings: r.warnings,
     })),
-    findings: rec.findings,
+    findings: [...dirWarnings.map((message): Finding => ({ severity: 'warning', kind: 'key-file', keyIds: [], message })), ...rec.findings],
     removed: removed.map(toRemovedInfo),
   };
 }
