@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { encryptKey, openBlock } from './pkcs8-encryption.js';
-import { newPassphrase, passphraseEnvVars, passphraseStrength, unlockWith, type PassphraseRequest } from './passphrase-sources.js';
+import { newPassphrase, oneShotProvider, passphraseEnvVars, passphraseStrength, unlockWith, type PassphraseRequest } from './passphrase-sources.js';
 
 const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const block = (pass: string) => ({ label: 'ENCRYPTED PRIVATE KEY', headers: {}, der: encryptKey(privateKey, Buffer.from(pass)) });
@@ -91,5 +91,16 @@ describe('passphraseStrength', () => {
     expect(passphraseStrength('aaaaaaaa').score).toBe(1);
     expect(passphraseStrength('correct horse battery staple').score).toBeGreaterThanOrEqual(3);
     expect(passphraseStrength('T7#qL9!zR2@wX5$v').score).toBe(4);
+  });
+});
+
+describe('oneShotProvider (the app: passphrases from one dialog, answered once)', () => {
+  it('opens with the right one, fails with the wrong one, refuses a short new one', async () => {
+    const b = block('dialog-passphrase');
+    const open = (p: Buffer): KeyObject => openBlock(b, p);
+    expect((await unlockWith(info('root'), { env: {}, prompt: oneShotProvider({ unlock: 'dialog-passphrase' }) }, open)).passphrase.toString()).toBe('dialog-passphrase');
+    await expect(unlockWith(info('root'), { env: {}, prompt: oneShotProvider({ unlock: 'wrong' }) }, open)).rejects.toMatchObject({ code: 'PASSPHRASE_WRONG' });
+    await expect(newPassphrase(info('alice'), { env: {}, prompt: oneShotProvider({ new: 'short' }) })).rejects.toMatchObject({ code: 'PASSPHRASE_TOO_SHORT' });
+    expect((await newPassphrase(info('alice'), { env: {}, prompt: oneShotProvider({ new: 'long-enough' }) })).toString()).toBe('long-enough');
   });
 });

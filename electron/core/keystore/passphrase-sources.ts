@@ -147,18 +147,29 @@ export async function newPassphrase(info: { keyId: string; role: string; gun?: s
     if (first) return first.value;
   }
   if (src.prompt) {
+    let short = false;
     for (let i = 1; i <= MAX_PROMPT_ATTEMPTS; i++) {
       const answer = await src.prompt({ purpose: 'new', keyId: info.keyId, role: info.role, gun: info.gun, attempt: i });
       if (answer === undefined) break;
       const trimmed = answer.trim();
       if (trimmed.length >= MIN_PASSPHRASE_LENGTH) return Buffer.from(trimmed, 'utf8');
-      if (i === MAX_PROMPT_ATTEMPTS) {
-        throw new TrustDeskError('PASSPHRASE_TOO_SHORT', `Passphrase is too short (at least ${MIN_PASSPHRASE_LENGTH} characters). Please use a password manager to generate and store a good random passphrase.`);
-      }
+      short = true;
+    }
+    if (short) {
+      throw new TrustDeskError('PASSPHRASE_TOO_SHORT', `Passphrase is too short (at least ${MIN_PASSPHRASE_LENGTH} characters). Please use a password manager to generate and store a good random passphrase.`);
     }
   }
   const vars = src.newPassphraseEnv ?? passphraseEnvVars(info.role, src.prefer).join(' or ');
   throw new TrustDeskError('PASSPHRASE_REQUIRED', `a passphrase is needed for the new ${info.role} key: set ${vars}, or run in a terminal to be asked`);
+}
+
+/**
+ * A provider for one request/response exchange (the app): the passphrases the dialog collected,
+ * each answered once. A wrong one ends in PASSPHRASE_WRONG, a short new one in PASSPHRASE_TOO_SHORT,
+ * and the dialog asks again with a new call. The strings are dropped with the provider.
+ */
+export function oneShotProvider(answers: { unlock?: string; new?: string }): PassphraseProvider {
+  return async (req) => (req.attempt === 1 ? (req.purpose === 'unlock' ? answers.unlock : answers.new) : undefined);
 }
 
 export interface PassphraseStrength {

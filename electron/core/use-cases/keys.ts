@@ -27,10 +27,12 @@ import {
   type BlockEncryption,
   type KeyAlgorithm,
 } from '../keystore/pkcs8-encryption.js';
-import { clearAll, newPassphrase, unlockWith, type PassphraseProvider, type Preference } from '../keystore/passphrase-sources.js';
+import { clearAll, newPassphrase, unlockWith, type PassphraseProvider, type PassphraseRequest, type PassphraseStrength, type Preference } from '../keystore/passphrase-sources.js';
 import { reconcile, repositoryRoles, type Finding, type KeyUsage } from '../keystore/inventory.js';
 
-export type { Finding, KeyUsage, PassphraseProvider };
+export type { Finding, KeyUsage, PassphraseProvider, PassphraseRequest, PassphraseStrength };
+/** For the app: `oneShotProvider` wraps the passphrases of one dialog; `passphraseStrength` feeds its meter. */
+export { oneShotProvider, passphraseStrength, MIN_PASSPHRASE_LENGTH } from '../keystore/passphrase-sources.js';
 
 /** Where keys live and how passphrases are obtained. */
 export interface KeystoreContext {
