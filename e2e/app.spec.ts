@@ -168,6 +168,7 @@ test('Settings persist; offline mode verifies from the cache and says the regist
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();
   await expect(page.getByText('Offline mode', { exact: true })).toBeVisible();
+  await page.screenshot({ path: `${SHOTS}/settings.png`, fullPage: true });
   await noSeriousA11yViolations(page, 'settings');
   await app.open(repoHash(lab.scenarios.team.gun));
   await expect(page.getByText('Verified from the local cache')).toBeVisible();

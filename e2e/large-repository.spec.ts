@@ -16,14 +16,16 @@ test(`a ${TAGS.toLocaleString('en')}-tag repository opens and scrolls without fr
   await page.goto(`${origin}/#/`);
   await expect(page.getByRole('heading', { name: 'Repositories' })).toBeVisible();
 
-  const firstRowsMs = await page.evaluate(async (name) => {
-    const t0 = performance.now();
-    window.location.hash = `#/repo/${encodeURIComponent(name)}/tags`;
-    return new Promise<number>((done) => {
-      const poll = () => (document.querySelector('[role="row"][data-tag]') ? done(performance.now() - t0) : requestAnimationFrame(poll));
-      poll();
-    });
-  }, NAME);
+  const openAndTime = () =>
+    page.evaluate(async (name) => {
+      const t0 = performance.now();
+      window.location.hash = `#/repo/${encodeURIComponent(name)}/tags`;
+      return new Promise<number>((done) => {
+        const poll = () => (document.querySelector('[role="row"][data-tag]') ? done(performance.now() - t0) : requestAnimationFrame(poll));
+        poll();
+      });
+    }, NAME);
+  const firstRowsMs = await openAndTime();
   await expect(page.getByText(`${TAGS.toLocaleString('en')} of ${TAGS.toLocaleString('en')} tags`)).toBeVisible();
   const rendered = await page.locator('[role="row"][data-tag]').count();
   expect(rendered).toBeLessThan(100); // virtualised: only the visible rows exist
@@ -51,12 +53,18 @@ test(`a ${TAGS.toLocaleString('en')}-tag repository opens and scrolls without fr
   await expect(page.getByText(`${overview.counts['digest-mismatch']} of ${TAGS.toLocaleString('en')} tags`)).toBeVisible();
   const filterMs = Date.now() - t1;
 
+  // Opened again, the view model is already in the renderer: this is the render alone.
+  await page.evaluate(() => (window.location.hash = '#/'));
+  await expect(page.getByRole('heading', { name: 'Repositories' })).toBeVisible();
+  const renderOnlyMs = await openAndTime();
+
   console.log(
     `bench: ${TAGS} tags: first rows after ${firstRowsMs.toFixed(0)} ms (IPC + parse + render); ` +
       `scroll to the end in 40 frames: ${scroll.totalMs.toFixed(0)} ms, slowest frame ${scroll.slowestFrameMs.toFixed(0)} ms; ` +
-      `verdict filter ${filterMs} ms; ${rendered} row elements in the DOM`,
+      `verdict filter ${filterMs} ms; reopened from the renderer's cache: first rows after ${renderOnlyMs.toFixed(0)} ms; ${rendered} row elements in the DOM`,
   );
   test.info().annotations.push({ type: 'bench', description: `first rows ${firstRowsMs.toFixed(0)} ms; slowest scroll frame ${scroll.slowestFrameMs.toFixed(0)} ms` });
   expect(firstRowsMs).toBeLessThan(3000);
+  expect(renderOnlyMs).toBeLessThan(1000);
   expect(scroll.slowestFrameMs).toBeLessThan(500);
 });

@@ -78,7 +78,9 @@ export function SettingsPage() {
         <fieldset>
           <legend>Trust directory</legend>
           <label>
-            Docker config directory (its <code>trust/</code> folder is the trust directory)
+            <span>
+              Docker config directory (its <code>trust/</code> folder is the trust directory)
+            </span>
             <input value={configDir} onChange={(e) => { setSaved(false); setConfigDir(e.target.value); }} placeholder="default: $DOCKER_CONFIG or ~/.docker" />
           </label>
           {info.data && <p className="muted small">Trust directory in use: <span className="mono">{info.data.trustDir}</span></p>}
