@@ -189,6 +189,14 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
     expect(listed.keys.find((k) => k.role === 'targets')!.usedBy.map((u) => u.role)).toEqual(['targets']);
     expect(listed.keys.every((k) => k.algorithm === 'ecdsa')).toBe(true);
     expect(listed.findings.filter((f) => f.severity === 'error')).toEqual([]);
+    // the root key opens with docker's variable alone and with notary's alone
+    for (const env of [{ NOTARY_ROOT_PASSPHRASE: '' }, { DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: '' }]) {
+      const r = await trustdesk(['key', 'export', '--public', root.keyId, '-d', join(admin, 'trust')], env);
+      expect({ env, code: r.code, stderr: r.stderr }).toEqual({ env, code: 0, stderr: '' });
+    }
+    const none = await trustdesk(['key', 'export', '--public', root.keyId, '-d', join(admin, 'trust')], { NOTARY_ROOT_PASSPHRASE: '', DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: '' });
+    expect(none.code).toBe(1);
+    expect(none.stderr).toMatch(/PASSPHRASE_REQUIRED: the root key [0-9a-f]{7} is encrypted: set NOTARY_ROOT_PASSPHRASE or DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE/);
   });
 
   it('export is byte-identical to notary key export, and notary imports it', async () => {
@@ -279,6 +287,7 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
     await trustdesk(['inspect', name], { DOCKER_CONFIG: admin });
     const removed = await trustdesk(['key', 'remove', ids.targets, '-d', trustDir]);
     expect(removed.code).toBe(0);
+    expect(removed.stderr).toBe(`warning: the key served targets in ${name}: signing that role on this machine now fails\n`);
     const listed = await listJson(trustDir);
     const missing = listed.findings.filter((f) => f.kind === 'missing-key' && f.role === 'targets');
     expect(missing.map((f) => [f.severity, f.gun, f.keyIds])).toEqual([['error', name, [ids.targets]]]);

@@ -182,6 +182,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     const { values, positionals } = parseCommandArgs(args, { confirm: { type: 'boolean' }, 'trust-dir': { type: 'string', short: 'd' } });
     const id = one(positionals, 'KEYID', 'remove');
     const r = await removeKey(context(values, io), { keyId: id, confirm: Boolean(values.confirm) });
+    for (const u of r.usedBy) io.stderr(`warning: the key served ${u.role} in ${u.gun}: signing that role on this machine now fails\n`);
     if (r.state === 'moved') {
       io.stdout(`Moved key ${r.keyId} to ${r.movedTo}\nIt is no longer used for signing. Restore it with: trustdesk key restore ${r.keyId}\nDelete it for good with: trustdesk key remove ${r.keyId} --confirm\n`);
     } else {

@@ -60,3 +60,12 @@ describe('reconcile', () => {
     expect(rec.findings).toEqual([]);
   });
 });
+
+describe('reconcile: keys of repositories not in the cache', () => {
+  it('says how to learn their use instead of calling them orphans of nothing', () => {
+    const rec = reconcile([entry('d'.repeat(64), 'targets', 'example.com/not/cached')], []);
+    expect(rec.findings.map((f) => f.message)).toEqual([
+      `key ddddddd (targets, example.com/not/cached): example.com/not/cached is not in the trust cache, so its use is unknown (run "trustdesk inspect example.com/not/cached" to fetch it)`,
+    ]);
+  });
+});

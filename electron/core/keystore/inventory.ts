@@ -225,6 +225,7 @@ export function reconcile(keys: KeyFileEntry[], repositories: RepositoryRoles[])
       }
     }
   }
+  const known = new Set(repositories.map((r) => r.gun));
   for (const k of keys) {
     if (usage.get(k.keyId)!.usedBy.length === 0) {
       findings.push({
@@ -233,7 +234,10 @@ export function reconcile(keys: KeyFileEntry[], repositories: RepositoryRoles[])
         keyIds: [k.keyId],
         ...(k.role ? { role: k.role } : {}),
         ...(k.gun ? { gun: k.gun } : {}),
-        message: `key ${k.keyId.slice(0, 7)}${k.role ? ` (${k.role}${k.gun ? `, ${k.gun}` : ''})` : ''} is used by no known repository (a key just generated and not yet added as a signer looks the same)`,
+        message:
+          k.gun && !known.has(k.gun)
+            ? `key ${k.keyId.slice(0, 7)} (${k.role ?? 'no role'}, ${k.gun}): ${k.gun} is not in the trust cache, so its use is unknown (run "trustdesk inspect ${k.gun}" to fetch it)`
+            : `key ${k.keyId.slice(0, 7)}${k.role ? ` (${k.role}${k.gun ? `, ${k.gun}` : ''})` : ''} is used by no known repository (a key just generated and not yet added as a signer looks the same)`,
       });
     }
     for (const w of k.warnings) findings.push({ severity: 'warning', kind: 'key-file', keyIds: [k.keyId], message: `${k.relPath}: ${w}` });

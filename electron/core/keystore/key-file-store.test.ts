@@ -191,3 +191,17 @@ describe('KeyFileStore.dirWarnings', () => {
     expect(await new KeyFileStore(trust).dirWarnings()).toEqual([]);
   });
 });
+
+describe('unencrypted key files (notary writes them for an empty passphrase)', () => {
+  it('are listed with a warning and open without a passphrase', async () => {
+    const trust = join(tmp('plain'), 'trust');
+    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+    const id = privateKeyId(privateKey);
+    mkdirSync(join(trust, 'private'), { recursive: true, mode: 0o700 });
+    const der = privateKey.export({ format: 'der', type: 'pkcs8' });
+    writeFileSync(join(trust, 'private', `${id}.key`), encodePem({ label: 'PRIVATE KEY', headers: { role: 'targets/plain' }, der }), { mode: 0o600 });
+    const [e] = await new KeyFileStore(trust).list();
+    expect(e).toMatchObject({ keyId: id, role: 'targets/plain', encryption: 'none', notaryCompatible: true, warnings: ['the key is not encrypted'] });
+    expect(privateKeyId(openBlock(e!.block!))).toBe(id);
+  });
+});

@@ -126,6 +126,8 @@ export interface RemoveKeyResult {
   state: 'moved' | 'deleted';
   movedTo?: string;
   deleted: string[];
+  /** What the key served in cached metadata (signing those roles here will fail without it). */
+  usedBy: KeyUsage[];
 }
 
 function toRemovedInfo(r: RemovedKey): RemovedKeyInfo {
@@ -450,11 +452,12 @@ export async function removeKey(ctx: KeystoreContext, opts: { keyId: string; con
   } catch (err) {
     if (!(isTrustDeskError(err, 'KEY_NOT_FOUND') && opts.confirm)) throw err;
   }
+  const usedBy = entry ? ((await listKeys(ctx)).keys.find((k) => k.keyId === entry!.keyId)?.usedBy ?? []) : [];
   const moved = entry ? await store.remove(entry, ctx.now) : undefined;
-  if (!opts.confirm) return { keyId: entry!.keyId, state: 'moved', movedTo: moved!.path, deleted: [] };
+  if (!opts.confirm) return { keyId: entry!.keyId, state: 'moved', movedTo: moved!.path, deleted: [], usedBy };
   const purged = await store.purge(moved?.keyId ?? opts.keyId);
   if (purged.length === 0) throw new TrustDeskError('KEY_NOT_FOUND', `no key or removed key ${opts.keyId} in ${ctx.trustDir}`);
-  return { keyId: purged[0]!.keyId, state: 'deleted', deleted: purged.map((p) => p.path) };
+  return { keyId: purged[0]!.keyId, state: 'deleted', deleted: purged.map((p) => p.path), usedBy };
 }
 
 export async function restoreKey(ctx: KeystoreContext, opts: { keyId: string }): Promise<{ keyId: string; path: string }> {
