@@ -17,6 +17,20 @@ export function TrustGraphView({ overview }: { overview: RepositoryOverview }) {
   if (nodes.length === 0) return <EmptyState title="No trust data for this repository">There is no chain of trust to draw.</EmptyState>;
   const columns = new Map<number, GraphNode[]>();
   for (const n of nodes) columns.set(n.column, [...(columns.get(n.column) ?? []), n]);
+  // Order each column by the mean row of the nodes pointing at it (fewer crossing edges).
+  const row = new Map<string, number>();
+  const parents = new Map<string, string[]>();
+  for (const e of edges) parents.set(e.to, [...(parents.get(e.to) ?? []), e.from]);
+  for (const col of [...columns.keys()].sort((a, b) => a - b)) {
+    const list = columns.get(col)!;
+    const mean = (n: GraphNode) => {
+      const rows = (parents.get(n.id) ?? []).map((p) => row.get(p)).filter((r): r is number => r !== undefined);
+      return rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : 0;
+    };
+    const ordered = list.map((n, i) => ({ n, i, m: mean(n) })).sort((a, b) => a.m - b.m || a.i - b.i).map((x) => x.n);
+    columns.set(col, ordered);
+    ordered.forEach((n, i) => row.set(n.id, i - (ordered.length - 1) / 2));
+  }
   const tallest = Math.max(...[...columns.values()].map((c) => c.length));
   const height = PAD * 2 + tallest * (NODE_H + GAP);
   const pos = new Map<string, { x: number; y: number }>();
