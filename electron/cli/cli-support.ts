@@ -26,6 +26,8 @@ export const GLOBAL_OPTIONS = {
   config: { type: 'string' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
+  'trust-pinning': { type: 'string' },
+  pins: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -62,6 +64,8 @@ export function sessionFrom(values: Record<string, unknown>, io: Io): TrustSessi
     tlsCaCert: values.tlscacert as string | undefined,
     configDir: values.config as string | undefined,
     offline: values.offline as boolean | undefined,
+    trustPinningFile: values['trust-pinning'] as string | undefined,
+    pinsFile: values.pins as string | undefined,
   });
 }
 

@@ -40,9 +40,13 @@ Options:
       --config DIR      docker config dir (default: $DOCKER_CONFIG or ~/.docker)
       --offline         make no network call: verify what the trust cache holds
       --timeout SECONDS deadline for each network request (default 30)
+      --trust-pinning FILE  notary client config whose trust_pinning section applies
+      --pins FILE       TrustDesk's pins file (default: $TRUSTDESK_PINS, else <config dir>/trustdesk-pins.json)
   -h, --help            this help
 
 Exit codes: 0 success, 1 trust failure (or a tag not signed with --require-signed), 2 usage error.
+verify: 0 all signed, 1 unsigned/mismatch/wrong signer, 2 usage, 3 trust data invalid or refused,
+4 server or registry unreachable.
 `;
 }
 

@@ -3,5 +3,8 @@ import type { Command } from '../cli-support.js';
 import { inspectCommand } from './inspect.js';
 import { statusCommand } from './status.js';
 import { keyCommand } from './key.js';
+import { verifyCommand } from './verify.js';
+import { archiveCommand } from './archive.js';
+import { pinCommand } from './pin.js';
 
-export const COMMANDS: Command[] = [inspectCommand, statusCommand, keyCommand];
+export const COMMANDS: Command[] = [inspectCommand, statusCommand, verifyCommand, archiveCommand, pinCommand, keyCommand];

@@ -21,7 +21,7 @@ async function run(args: string[], io: Io): Promise<number> {
           return { input, error: toErrorValue(trust.reason) };
         }
         if (tags.status === 'rejected') return { input, error: toErrorValue(tags.reason) };
-        const status = repositoryStatus(input, trust.status === 'fulfilled' ? trust.value : undefined, tags.value);
+        const status = repositoryStatus(input, trust.status === 'fulfilled' ? trust.value : undefined, tags.value, new Date());
         if (trust.status === 'rejected') status.warnings.push(`${input} has no trust data: every tag is unsigned`);
         return { input, status };
       }),

@@ -105,13 +105,21 @@ export class TrustSession {
    */
   async loadTrust(ref: ParsedReference): Promise<RepositoryTrust> {
     const pinning = await this.trustPinning();
-    let source: NotaryClient | undefined;
-    if (!this.opts.offline) {
-      const server = this.trustServer(ref);
-      await this.prepareTls(server);
-      source = new NotaryClient(server, await this.authFor(ref.registry));
-    }
+    const source = this.opts.offline ? undefined : await this.notarySource(ref);
     return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.opts.now, pinning, asOfCache: this.opts.offline });
+  }
+
+  /** The trust server of a reference as a MetadataSource (TLS and auth as docker would use them). */
+  async notarySource(ref: ParsedReference): Promise<NotaryClient> {
+    if (this.opts.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the trust server is not contacted');
+    const server = this.trustServer(ref);
+    await this.prepareTls(server);
+    return new NotaryClient(server, await this.authFor(ref.registry));
+  }
+
+  /** The clock of this session (tests may fix it). */
+  now(): Date {
+    return this.opts.now ?? new Date();
   }
 
   /** Forgets the loaded pins (after the pins file changed). */

@@ -1,0 +1,95 @@
+/**
+ * `trustdesk archive NAME... -o FILE [--skip-registry] [--json]`: verifies each repository and writes
+ * a trust archive (docs/trust-archive.md) holding the whole root chain, every metadata file, the
+ * registry's manifest digests and sizes, and their hashes. Exit codes as `verify`: 0 written,
+ * 1 no trust data, 2 usage, 3 trust data invalid or refused, 4 unreachable; nothing is written
+ * unless every repository verified.
+ */
+import { readFileSync } from 'node:fs';
+import { TrustDeskError, toErrorValue } from '../../core/errors.js';
+import { parseArchive, writeArchive } from '../../core/trust-archive.js';
+import { createArchiveBody, summariseArchive } from '../../core/use-cases/archive.js';
+import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/use-cases/verify.js';
+import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+
+const HELP = `Usage: trustdesk archive NAME [NAME...] -o FILE [--skip-registry] [--json]
+       trustdesk archive --list FILE
+
+Verifies each repository and saves its trust data into one file: every root version (1..N),
+timestamp, snapshot, targets and delegations as served, the registry's manifest digests and sizes,
+and a manifest of hashes. Check it later, with no server: trustdesk verify --archive FILE.
+
+Options:
+  -o, --output FILE     the archive to write (replaced atomically)
+      --skip-registry   do not record registry digests (the archive then proves signatures only)
+      --list FILE       show what an archive holds (checks its hashes, not its signatures)
+      --json            machine-readable output
+`;
+
+async function run(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    output: { type: 'string', short: 'o' },
+    'skip-registry': { type: 'boolean' },
+    list: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (values.help) {
+    io.stdout(HELP);
+    return 0;
+  }
+  if (values.list) {
+    try {
+      const summary = summariseArchive(parseArchive(readFileSync(values.list as string), values.list as string));
+      if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
+      else {
+        io.stdout(`trust archive format ${summary.formatVersion}, archived at ${summary.archivedAt} by ${summary.createdBy}\n`);
+        for (const r of summary.repositories) {
+          io.stdout(`  ${r.gun}  root v${r.rootVersion}, ${r.files} files, ${r.registryTags === undefined ? 'no registry digests' : `${r.registryTags} registry tags`}  (from ${r.trustServer})\n`);
+        }
+      }
+      return 0;
+    } catch (err) {
+      const v = toErrorValue(err);
+      io.stderr(`trustdesk: ${v.code}: ${v.message}\n`);
+      return VERIFY_EXIT_CODES[outcomeOfError(err)];
+    }
+  }
+  const output = values.output as string | undefined;
+  if (!output) throw new UsageError('"trustdesk archive" needs -o FILE');
+  if (positionals.length === 0) throw new UsageError('"trustdesk archive" requires at least 1 repository');
+  const refs = positionals.map((p) => {
+    const ref = parseRefOrUsage(p);
+    if (ref.tag || ref.digest) throw new UsageError(`${p}: archive takes repository names without a tag or digest`);
+    return ref;
+  });
+  if (new Set(refs.map((r) => r.gun)).size !== refs.length) throw new UsageError('a repository is named twice');
+  if (values.offline) throw new UsageError('an archive is made from the trust server: --offline cannot be used');
+  const s = sessionFrom(values, io);
+  try {
+    const body = await createArchiveBody(s, refs, { skipRegistry: Boolean(values['skip-registry']), createdBy: 'trustdesk archive' });
+    const bytes = await writeArchive(output, body);
+    if (values.json) {
+      io.stdout(`${JSON.stringify({ file: output, bytes: bytes.length, ...summariseArchive(parseArchive(bytes, output)) }, null, 2)}\n`);
+    } else {
+      for (const r of body.repositories) {
+        const tags = r.registry && 'tags' in r.registry ? `${r.registry.tags.length} registry tags` : 'no registry digests';
+        io.stdout(`archived ${r.gun}: root v1..v${r.rootVersion}, ${r.files.length} files, ${tags}\n`);
+      }
+      io.stdout(`wrote ${output} (${bytes.length} bytes, archived at ${body.archivedAt})\n`);
+    }
+    return 0;
+  } catch (err) {
+    const v = toErrorValue(err);
+    io.stderr(`trustdesk: ${v.code}: ${v.message}\n`);
+    if (err instanceof TrustDeskError) return VERIFY_EXIT_CODES[outcomeOfError(err)];
+    throw err;
+  } finally {
+    s.close();
+  }
+}
+
+export const archiveCommand: Command = {
+  name: 'archive',
+  summary: 'archive NAME... -o FILE [--skip-registry]   save verified trust data (whole root chain) for offline verification',
+  run,
+};

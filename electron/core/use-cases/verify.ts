@@ -1,0 +1,198 @@
+/**
+ * `trustdesk verify`: a yes/no answer per NAME[:TAG] for CI, from the same verified view as
+ * `status` (online, the offline cache, or a trust archive), with an outcome that maps to an exit code:
+ *
+ *   ok           0  every checked tag is signed and the registry serves the signed digest
+ *   failed       1  a tag is unsigned, its digest differs from the signed one, it is not in the
+ *                   registry, it is not signed by --signer, or the repository has no trust data
+ *   usage        2  bad arguments or configuration (also an http:// trust server, a bad pins file)
+ *   invalid      3  the trust data is invalid or refused: signature, threshold, root certificate,
+ *                   trust pin, rollback, expiry, hash/length, malformed, corrupt archive
+ *   unreachable  4  the trust server or the registry could not be reached (or only stale cached
+ *                   trust data was available), so nothing could be decided
+ * Several arguments: the highest code wins. Internal errors exit 70.
+ */
+import { TrustDeskError, toErrorValue, type ErrorCode, type ErrorValue } from '../errors.js';
+import type { ParsedReference } from '../reference.js';
+import type { PinSummary, RepositoryTrust } from '../repository-updater.js';
+import { repositoryStatus, type RegistryTag, type RepositoryStatus, type TagStatus } from './status.js';
+
+export type VerifyOutcome = 'ok' | 'failed' | 'usage' | 'invalid' | 'unreachable' | 'internal';
+
+export const VERIFY_EXIT_CODES: Record<VerifyOutcome, number> = { ok: 0, failed: 1, usage: 2, invalid: 3, unreachable: 4, internal: 70 };
+
+export interface VerifyOptions {
+  /** Without a TAG: every registry tag must be signed (else only signed tags are checked). */
+  requireSigned?: boolean;
+  /** Every checked tag must be signed by this signer (delegation name, e.g. `alice`). */
+  signer?: string;
+  /** The registry was not consulted (offline): a signature alone counts, digests are not compared. */
+  registryChecked?: boolean;
+}
+
+export interface TagVerification {
+  tag: string;
+  ok: boolean;
+  verdict: TagStatus['verdict'] | 'absent';
+  /** Why it failed, in words. */
+  problem?: string;
+  signers: string[];
+  signedDigest?: string;
+  registryDigest?: string;
+  size?: number;
+}
+
+export interface RepositoryVerification {
+  /** The argument as typed. */
+  name: string;
+  gun: string;
+  tag?: string;
+  outcome: VerifyOutcome;
+  exitCode: number;
+  error?: ErrorValue;
+  tags: TagVerification[];
+  source?: 'remote' | 'cache' | 'archive';
+  /** The clock the trust data was verified against ("valid as of"). */
+  verifiedAt?: string;
+  /** Roles valid then but expired by now. */
+  expiredSince?: { role: string; expires: string }[];
+  pin?: PinSummary;
+  warnings: string[];
+}
+
+const UNREACHABLE: ErrorCode[] = [
+  'NETWORK_UNREACHABLE',
+  'NETWORK_TIMEOUT',
+  'TLS_ERROR',
+  'HTTP_ERROR',
+  'AUTH_REQUIRED',
+  'AUTH_FAILED',
+  'TOO_MANY_REDIRECTS',
+  'REGISTRY_ERROR',
+];
+const USAGE: ErrorCode[] = ['INVALID_REFERENCE', 'INVALID_ARGUMENT', 'INSECURE_URL', 'CONFIG_INVALID'];
+const FAILED: ErrorCode[] = ['REPOSITORY_NOT_SIGNED', 'REGISTRY_NAME_UNKNOWN', 'MANIFEST_UNKNOWN'];
+
+/** Which outcome an error means for the gate. */
+export function outcomeOfError(err: unknown): VerifyOutcome {
+  return outcomeOfCode(toErrorValue(err).code);
+}
+
+export function outcomeOfCode(code: ErrorCode): VerifyOutcome {
+  if (code === 'INTERNAL') return 'internal';
+  if (UNREACHABLE.includes(code)) return 'unreachable';
+  if (USAGE.includes(code)) return 'usage';
+  if (FAILED.includes(code)) return 'failed';
+  return 'invalid';
+}
+
+function failure(name: string, gun: string, tag: string | undefined, err: unknown): RepositoryVerification {
+  const outcome = outcomeOfError(err);
+  return { name, gun, tag, outcome, exitCode: VERIFY_EXIT_CODES[outcome], error: toErrorValue(err), tags: [], warnings: [] };
+}
+
+function checkTag(t: TagStatus, opts: VerifyOptions): TagVerification {
+  const base = { tag: t.tag, verdict: t.verdict, signers: t.signers, signedDigest: t.signedDigest, registryDigest: t.registryDigest, size: t.size };
+  const registryChecked = opts.registryChecked ?? true;
+  let problem: string | undefined;
+  switch (t.verdict) {
+    case 'unsigned':
+      problem = 'not signed';
+      break;
+    case 'digest-mismatch':
+      problem = `the registry serves ${t.registryDigest}, the signature is for ${t.signedDigest}`;
+      break;
+    case 'signed-not-in-registry':
+      if (registryChecked) problem = 'signed, but the registry has no such tag';
+      break;
+    case 'signed':
+      break;
+  }
+  if (!problem && opts.signer && !t.signers.includes(opts.signer)) {
+    problem = `not signed by ${opts.signer} (signed by ${t.signers.join(', ') || 'nobody'})`;
+  }
+  return { ...base, ok: !problem, ...(problem ? { problem } : {}) };
+}
+
+/**
+ * The gate's decision for one argument from a verified status. With a TAG, that tag must pass;
+ * without, every signed tag must pass, and with --require-signed every registry tag too.
+ */
+export function verifyStatus(name: string, ref: ParsedReference, status: RepositoryStatus, opts: VerifyOptions, extra: { source?: RepositoryVerification['source'] } = {}): RepositoryVerification {
+  const warnings = [...status.warnings];
+  let tags: TagVerification[];
+  const tagErrors: ErrorValue[] = [];
+  const considered = ref.tag ? status.tags.filter((t) => t.tag === ref.tag) : status.tags;
+  for (const t of considered) if (t.registryError) tagErrors.push(t.registryError);
+  if (ref.tag) {
+    tags = considered.length
+      ? considered.map((t) => checkTag(t, opts))
+      : [{ tag: ref.tag, ok: false, verdict: 'absent', problem: 'neither signed nor in the registry', signers: [] }];
+  } else {
+    tags = considered
+      .filter((t) => opts.requireSigned || t.verdict !== 'unsigned')
+      .map((t) => checkTag(t, opts));
+  }
+  const base = {
+    name,
+    gun: ref.gun,
+    tag: ref.tag,
+    tags,
+    source: extra.source ?? status.source,
+    verifiedAt: status.verifiedAt,
+    expiredSince: status.expiredSince,
+    pin: status.pin,
+    warnings,
+  };
+  // A registry failure for a checked tag means its digest is unknown: nothing can be decided.
+  const unreachable = tagErrors.find((e) => outcomeOfCode(e.code) === 'unreachable');
+  if (unreachable) return { ...base, outcome: 'unreachable', exitCode: 4, error: unreachable };
+  const signedCount = status.counts.signed + status.counts['digest-mismatch'] + status.counts['signed-not-in-registry'];
+  if (!ref.tag && signedCount === 0) {
+    return { ...base, outcome: 'failed', exitCode: 1, error: { code: 'REPOSITORY_NOT_SIGNED', message: `${name} has no signed tags` } };
+  }
+  const outcome: VerifyOutcome = tags.every((t) => t.ok) ? 'ok' : 'failed';
+  return { ...base, outcome, exitCode: VERIFY_EXIT_CODES[outcome] };
+}
+
+export interface VerifySubject {
+  input: string;
+  ref: ParsedReference;
+}
+
+/**
+ * Verifies one argument given a way to load its trust and registry tags (online session, offline
+ * cache, or an archive); every error becomes an outcome, nothing is thrown.
+ */
+export async function verifyOne(
+  subject: VerifySubject,
+  load: () => Promise<{ trust?: RepositoryTrust; registryTags: RegistryTag[]; source?: RepositoryVerification['source']; staleIsUnreachable?: boolean }>,
+  opts: VerifyOptions,
+  now: Date = new Date(),
+): Promise<RepositoryVerification> {
+  const { input, ref } = subject;
+  try {
+    const { trust, registryTags, source, staleIsUnreachable } = await load();
+    if (staleIsUnreachable && trust && trust.source === 'cache') {
+      return failure(
+        input,
+        ref.gun,
+        ref.tag,
+        new TrustDeskError(
+          'NETWORK_UNREACHABLE',
+          `the trust server did not answer; only cached trust data was available (${trust.warnings.join('; ')}). Use --offline to verify the cache deliberately.`,
+        ),
+      );
+    }
+    const status = repositoryStatus(input, trust, registryTags, now);
+    if (!trust) status.warnings.push(`${input} has no trust data`);
+    return verifyStatus(input, ref, status, opts, { source });
+  } catch (err) {
+    return failure(input, ref.gun, ref.tag, err);
+  }
+}
+
+/** The exit code for several arguments: the highest wins. */
+export function verifyExitCode(results: RepositoryVerification[]): number {
+  return results.reduce((max, r) => Math.max(max, r.exitCode), 0);
+}
