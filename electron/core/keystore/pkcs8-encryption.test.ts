@@ -6,6 +6,7 @@ import { parsePemBlocks, encodePem } from './pem-format.js';
 import {
   classifyBlock,
   decryptPrivateKeyInfo,
+  OID,
   encryptKey,
   encryptionInfo,
   notaryPrivateKeyInfo,
@@ -13,7 +14,7 @@ import {
   parsePrivateKeyInfo,
   privateKeyId,
 } from './pkcs8-encryption.js';
-import { readOne, children } from './der.js';
+import { readOne, children, seq, oid, octets, int } from './der.js';
 
 const LEGACY = '/work/shared/reference/legacy-trust-dirs';
 const pass = (s: string) => Buffer.from(s, 'utf8');
@@ -86,6 +87,17 @@ describe('notary PKCS#8 encryption', () => {
       expect(classifyBlock({ label, headers: {}, der }).encryption).toBe('none');
       expect(privateKeyId(openBlock({ label, headers: {}, der }))).toBe(id);
     }
+  });
+
+  it('refuses absurd iteration counts instead of stalling', () => {
+    const der = encryptKey(privateKey, pass('x'));
+    const huge = seq(
+      seq(oid(OID.PBES2), seq(seq(oid(OID.PBKDF2), seq(octets(Buffer.alloc(8)), int(49_999_999))), seq(oid(OID.AES256_CBC), octets(Buffer.alloc(16))))),
+      octets(Buffer.alloc(160)),
+    );
+    expect(() => encryptionInfo(huge)).toThrow(/iteration count 49999999 is out of range/);
+    expect(() => decryptPrivateKeyInfo(huge, pass('x'))).toThrow(/out of range/);
+    expect(encryptionInfo(der).iterations).toBe(2048);
   });
 
   it('rejects what notary cannot use', () => {

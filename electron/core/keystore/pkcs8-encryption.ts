@@ -54,6 +54,8 @@ const CIPHERS: Record<string, { name: string; keyLength: number }> = {
 /** What notary writes; other iteration counts are read (notary reads the count from the file). */
 export const NOTARY_ITERATIONS = 2048;
 export const NOTARY_SALT_BYTES = 8;
+/** A file asking for more would stall every unlock attempt (notary and OpenSSL write 2048). */
+export const MAX_ITERATIONS = 1_000_000;
 
 export type KeyAlgorithm = 'ecdsa' | 'rsa' | 'ed25519';
 
@@ -231,7 +233,7 @@ function parseEncrypted(der: Buffer): Pbes2Params {
   const cipherOid = oidToString(encParts[0], 'cipher');
   const iv = expectTag(encParts[1], TAG.OCTET_STRING, 'cipher IV').value;
   const encrypted = expectTag(top[1], TAG.OCTET_STRING, 'encryptedData').value;
-  if (iterations < 1 || iterations > 10_000_000) throw formatError(`PBKDF2 iteration count ${iterations} is out of range`);
+  if (iterations < 1 || iterations > MAX_ITERATIONS) throw formatError(`PBKDF2 iteration count ${iterations} is out of range (1..${MAX_ITERATIONS})`);
   return { salt, iterations, keyLength, prfOid, cipherOid, iv, encrypted };
 }
 

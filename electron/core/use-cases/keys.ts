@@ -140,11 +140,25 @@ function roleOrder(role: string | undefined): number {
 
 // --- list / inventory ---
 
+/** Runs `fn` over `items` with at most `limit` in flight (a big cache must not exhaust file handles). */
+async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
 export async function listKeys(ctx: KeystoreContext): Promise<KeyListResult> {
   const store = new KeyFileStore(ctx.trustDir);
   const cache = new TrustCache(ctx.trustDir);
   const [entries, guns, removed, dirWarnings] = await Promise.all([store.list(), cache.listRepositories(), store.listRemoved(), store.dirWarnings()]);
-  const repos = await Promise.all(guns.map((g) => repositoryRoles(cache, g, ctx.now)));
+  const repos = await mapLimited(guns, 8, (g) => repositoryRoles(cache, g, ctx.now));
   const rec = reconcile(entries, repos);
   const local = new Set(entries.map((e) => e.keyId));
   const keys: KeyInfo[] = entries.map((e) => {
