@@ -1,9 +1,11 @@
-/** Where the built app's parts are, relative to dist/electron/main/. */
-import { dirname, join } from 'node:path';
+/** Where the built app's parts are: dist/renderer, dist/preload, beside dist/electron/main/. */
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-export const DIST_DIR = join(here, '..', '..');
+const up = join(here, '..', '..');
+/** dist/ when running the build; <root>/dist when running from the sources (tests). */
+export const DIST_DIR = basename(up) === 'dist' ? up : join(up, 'dist');
 export const RENDERER_DIR = join(DIST_DIR, 'renderer');
 export const PRELOAD_FILE = join(DIST_DIR, 'preload', 'preload.cjs');
 
