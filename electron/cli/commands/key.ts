@@ -136,7 +136,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
         for (const k of used) {
           io.stdout(`  ${k.keyId}\n`);
           for (const u of k.usedBy) {
-            const alias = u.metadataKeyId !== k.keyId ? `  (as ${u.metadataKeyId} in root.json)` : '';
+            const alias = u.metadataKeyId !== k.keyId ? `  (listed there as certificate key ${u.metadataKeyId})` : '';
             io.stdout(`    ${u.role} in ${u.gun}${u.verified ? '' : ' [unverified]'}${alias}\n`);
           }
         }
