@@ -5,6 +5,7 @@ import { VERDICT_VALUES, type RepositoryOverview, type VerdictView } from '../..
 import { VerdictBadge, VERDICT_LABEL } from '../components/VerdictBadge';
 import { EmptyState } from '../components/EmptyState';
 import { formatSize, shortDigest } from '../format';
+import { TagDetail } from './TagDetail';
 
 const ROW_HEIGHT = 40;
 const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = [
@@ -17,11 +18,13 @@ const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = 
 
 export function TagsView({ overview, initialSigner = '' }: { overview: RepositoryOverview; initialSigner?: string }) {
   const [q, setQ] = useState<TagQuery>({ ...DEFAULT_TAG_QUERY, signer: initialSigner });
+  const [selected, setSelected] = useState<string | undefined>();
   const rows = useMemo(() => queryTags(overview.tags, q), [overview.tags, q]);
   const signers = useMemo(() => tagSigners(overview.tags), [overview.tags]);
   const scrollRef = useRef<HTMLDivElement>(null);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
+  const selectedRow = selected === undefined ? undefined : overview.tags.find((t) => t.tag === selected);
   const toggleVerdict = (v: VerdictView) =>
     setQ((old) => ({ ...old, verdicts: old.verdicts.includes(v) ? old.verdicts.filter((x) => x !== v) : [...old.verdicts, v] }));
   const sortBy = (key: TagSortKey) => setQ((old) => ({ ...old, sort: key, descending: old.sort === key ? !old.descending : false }));
@@ -96,7 +99,11 @@ export function TagsView({ overview, initialSigner = '' }: { overview: Repositor
                   data-tag={r.tag}
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
                 >
-                  <div role="cell" className="td col-tag mono">{r.tag}</div>
+                  <div role="cell" className="td col-tag mono">
+                    <button type="button" className="link mono" aria-label={`Details of ${r.tag}`} aria-pressed={selected === r.tag} onClick={() => setSelected(r.tag)}>
+                      {r.tag}
+                    </button>
+                  </div>
                   <div role="cell" className="td col-verdict"><VerdictBadge verdict={r.verdict} /></div>
                   <div role="cell" className="td col-digest mono" title={[r.registryDigest && `registry: ${r.registryDigest}`, r.signedDigest && `signed: ${r.signedDigest}`].filter(Boolean).join('\n')}>
                     {mismatch ? (
@@ -115,6 +122,7 @@ export function TagsView({ overview, initialSigner = '' }: { overview: Repositor
           </div>
         </div>
       </div>
+      {selectedRow && <TagDetail row={selectedRow} onClose={() => setSelected(undefined)} />}
     </div>
   );
 }
