@@ -64,6 +64,22 @@ describe('trustdesk key at a terminal', () => {
     expect(privateKeyId(openBlock(b2!, Buffer.from('another-passphrase')))).toBe(file!.replace('.key', ''));
   });
 
+  it('load of an encrypted key asks for its passphrase naming the file', async () => {
+    const trust = join(tmp(), 'trust');
+    const gen = io(['the-passphrase', 'the-passphrase']);
+    expect(await main(['key', 'generate', 'kate', '--dir', tmp(), '-d', trust], gen.io)).toBe(0);
+    const [file] = readdirSync(join(trust, 'private'));
+    const copy = join(tmp(), 'kate.key');
+    const { copyFileSync } = await import('node:fs');
+    copyFileSync(join(trust, 'private', file!), copy);
+    const t = io(['the-passphrase']);
+    expect(await main(['key', 'load', copy, '--name', 'kate', '-d', join(tmp(), 'trust')], t.io)).toBe(0);
+    expect(t.questions).toEqual([`Enter passphrase for kate key in ${copy}: `]);
+    const wrong = io(['a', 'b', 'c']);
+    expect(await main(['key', 'load', copy, '--name', 'kate', '-d', join(tmp(), 'trust')], wrong.io)).toBe(1);
+    expect(wrong.err()).toMatch(new RegExp(`PASSPHRASE_WRONG: wrong passphrase for kate key in ${copy}`));
+  });
+
   it('without a terminal and without variables: PASSPHRASE_REQUIRED naming the variables, exit 1', async () => {
     const t = io([undefined]);
     expect(await main(['key', 'generate', 'judy', '--dir', tmp(), '-d', join(tmp(), 'trust')], t.io)).toBe(1);

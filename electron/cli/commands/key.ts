@@ -52,7 +52,8 @@ function terminalProvider(io: Io): PassphraseProvider | undefined {
     const id = req.keyId.length === 64 ? req.keyId.slice(0, 7) : req.keyId;
     if (req.purpose === 'unlock') {
       if (req.attempt > 1) io.stderr('Passphrase incorrect. Please retry.\n');
-      return ask(`Enter passphrase for ${req.role} key with ID ${id}: `, { secret: true });
+      const which = id ? `with ID ${id}` : `in ${req.source ?? 'the file'}`;
+      return ask(`Enter passphrase for ${req.role} key ${which}: `, { secret: true });
     }
     for (;;) {
       const first = await ask(`Enter passphrase for new ${req.role} key with ID ${id}: `, { secret: true });

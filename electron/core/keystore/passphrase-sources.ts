@@ -29,9 +29,12 @@ export type Preference = 'docker' | 'notary';
 export interface PassphraseRequest {
   /** What the passphrase is for: opening an existing key, or encrypting a new one. */
   purpose: 'unlock' | 'new';
+  /** The key ID; '' when it is not known before decryption (a key being imported: see `source`). */
   keyId: string;
   role: string;
   gun?: string;
+  /** The file a key being imported comes from. */
+  source?: string;
   /** 1 for the first question; > 1 after a wrong answer. */
   attempt: number;
 }
@@ -89,7 +92,7 @@ function envCandidates(role: string, src: PassphraseSources): { name: string; va
  * was nothing to try.
  */
 export async function unlockWith<T extends KeyObject>(
-  info: { keyId: string; role: string; gun?: string },
+  info: { keyId: string; role: string; gun?: string; source?: string },
   src: PassphraseSources,
   open: (passphrase: Buffer) => T,
 ): Promise<{ key: T; passphrase: Buffer }> {
@@ -121,7 +124,7 @@ export async function unlockWith<T extends KeyObject>(
   }
   if (src.prompt) {
     for (let i = 1; i <= MAX_PROMPT_ATTEMPTS; i++) {
-      const answer = await src.prompt({ purpose: 'unlock', keyId: info.keyId, role: info.role, gun: info.gun, attempt: i });
+      const answer = await src.prompt({ purpose: 'unlock', keyId: info.keyId, role: info.role, gun: info.gun, ...(info.source ? { source: info.source } : {}), attempt: i });
       if (answer === undefined) break;
       const p = Buffer.from(answer.trim(), 'utf8');
       const key = attempt(p);
@@ -130,10 +133,11 @@ export async function unlockWith<T extends KeyObject>(
     }
   }
   const vars = passphraseEnvVars(info.role, src.prefer).join(' or ');
+  const what = info.keyId ? info.keyId.slice(0, 7) : `in ${info.source ?? 'the file'}`;
   if (tried > 0) {
-    throw new TrustDeskError('PASSPHRASE_WRONG', `wrong passphrase for ${info.role} key ${info.keyId.slice(0, 7)}: it cannot be decrypted with the passphrase given (${vars}, or the prompt)`);
+    throw new TrustDeskError('PASSPHRASE_WRONG', `wrong passphrase for ${info.role} key ${what}: it cannot be decrypted with the passphrase given (${vars}, or the prompt)`);
   }
-  throw new TrustDeskError('PASSPHRASE_REQUIRED', `the ${info.role} key ${info.keyId.slice(0, 7)} is encrypted: set ${vars}, or run in a terminal to be asked`);
+  throw new TrustDeskError('PASSPHRASE_REQUIRED', `the ${info.role} key ${what} is encrypted: set ${vars}, or run in a terminal to be asked`);
 }
 
 /** The passphrase for a new key (or `passwd`'s new passphrase). The caller clears it. */

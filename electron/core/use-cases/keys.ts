@@ -238,7 +238,7 @@ async function prepareBlock(
   if (info.encryption === 'none') {
     key = openBlock(block);
   } else {
-    ({ key, passphrase } = await unlockWith({ keyId: block.headers.path ?? 'unknown', role, ...(gun ? { gun } : {}) }, { env: ctx.env, prompt: ctx.prompt, prefer }, (p) => openBlock(block, p)));
+    ({ key, passphrase } = await unlockWith({ keyId: block.headers.path ?? '', role, ...(gun ? { gun } : {}), source }, { env: ctx.env, prompt: ctx.prompt, prefer }, (p) => openBlock(block, p)));
   }
   try {
     const algorithm = keyAlgorithm(key);
