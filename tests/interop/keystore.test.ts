@@ -212,6 +212,17 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
     const [row, ...more] = await notaryKeys(join(other, 'trust'));
     expect(more).toEqual([]);
     expect([row!.role, row!.id, sameGun(row!.gun, name)]).toEqual(['targets', ids.targets, true]);
+    // and the other way: notary's export of every key (one file, several blocks) imported by us
+    const all = join(work, 'notary-export-all.pem');
+    await notary(lab, ['key', 'export', '-o', all], { trustDir: join(admin, 'trust') });
+    const mine = join(await freshConfig(), 'trust');
+    const imp = await trustdesk(['key', 'import', all, '-d', mine]);
+    expect(imp.stderr).toBe('');
+    expect(imp.code).toBe(0);
+    expect(await notaryKeys(mine)).toEqual(await notaryKeys(join(admin, 'trust')));
+    for (const id of Object.values(ids)) {
+      expect(readFileSync(join(mine, 'private', `${id}.key`), 'utf8')).toBe(readFileSync(join(admin, 'trust', 'private', `${id}.key`), 'utf8'));
+    }
   });
 
   it('passwd round trip: we re-encrypt a notary key, notary signs with it and re-encrypts it in its own code, we open that and change it back', async () => {
