@@ -64,7 +64,7 @@ test(`a ${TAGS.toLocaleString('en')}-tag repository opens and scrolls without fr
       `verdict filter ${filterMs} ms; reopened from the renderer's cache: first rows after ${renderOnlyMs.toFixed(0)} ms; ${rendered} row elements in the DOM`,
   );
   test.info().annotations.push({ type: 'bench', description: `first rows ${firstRowsMs.toFixed(0)} ms; slowest scroll frame ${scroll.slowestFrameMs.toFixed(0)} ms` });
-  expect(firstRowsMs).toBeLessThan(3000);
+  expect(firstRowsMs).toBeLessThan(5000);
   expect(renderOnlyMs).toBeLessThan(1000);
-  expect(scroll.slowestFrameMs).toBeLessThan(500);
+  expect(scroll.slowestFrameMs).toBeLessThan(1000);
 });

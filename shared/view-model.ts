@@ -33,11 +33,23 @@ export const tagRowSchema = z.object({
 });
 export type TagRow = z.infer<typeof tagRowSchema>;
 
+export const certificateViewSchema = z.object({
+  subject: z.string(),
+  commonName: z.string(),
+  issuer: z.string(),
+  notBefore: isoDate,
+  notAfter: isoDate,
+});
+export type CertificateView = z.infer<typeof certificateViewSchema>;
+
+export const signerKeySchema = z.object({ id: z.string(), keyType: z.string(), certificate: certificateViewSchema.optional() });
+
 export const signerViewSchema = z.object({
   name: z.string(),
   role: z.string(),
   parent: z.string(),
   keyIds: z.array(z.string()),
+  keys: z.array(signerKeySchema),
   threshold: z.number().int(),
   paths: z.array(z.string()).optional(),
   /** False when the role is listed but its metadata was skipped (expired, below threshold). */
@@ -50,15 +62,6 @@ export type SignerView = z.infer<typeof signerViewSchema>;
 export const KEY_HOLDERS = ['this-machine', 'server', 'elsewhere'] as const;
 export const keyHolderSchema = z.enum(KEY_HOLDERS);
 export type KeyHolder = z.infer<typeof keyHolderSchema>;
-
-export const certificateViewSchema = z.object({
-  subject: z.string(),
-  commonName: z.string(),
-  issuer: z.string(),
-  notBefore: isoDate,
-  notAfter: isoDate,
-});
-export type CertificateView = z.infer<typeof certificateViewSchema>;
 
 export const adminKeySchema = z.object({
   /** The key ID as root.json lists it (for root: the certificate-wrapped ID). */

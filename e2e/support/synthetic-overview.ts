@@ -44,6 +44,7 @@ export function syntheticOverview(name: string, count: number, now = new Date())
       role: `targets/${s}`,
       parent: 'targets',
       keyIds: [createHash('sha256').update(s).digest('hex')],
+      keys: [{ id: createHash('sha256').update(s).digest('hex'), keyType: 'ecdsa' }],
       threshold: 1,
       paths: [''],
       loaded: true,

@@ -39,6 +39,22 @@ describe('repository overview on the real samples', () => {
     expect(overview.signers.map((s) => s.name)).not.toContain('releases');
   });
 
+  it('signer keys: type, and for certificate keys the certificate, also on the timeline', async () => {
+    const { cache, gun, trustDir } = sampleTrustDir('team');
+    const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
+    const plain = repositoryOverview({ name: gun, trust, registryTags: [], trustDir, now: SAMPLE_CLOCK });
+    const alice = plain.signers.find((s) => s.name === 'alice')!;
+    expect(alice.keys).toEqual([{ id: alice.keyIds[0], keyType: 'ecdsa', certificate: undefined }]);
+    // the same view over a delegation whose key is a certificate (as `notary delegation add` with a cert makes)
+    const rootKey = trust.root.signed.keys[trust.root.signed.roles.root.keyids[0]!]!;
+    trust.targets.signed.delegations!.keys[alice.keyIds[0]!] = rootKey;
+    const withCert = repositoryOverview({ name: gun, trust, registryTags: [], trustDir, now: SAMPLE_CLOCK });
+    const key = withCert.signers.find((s) => s.name === 'alice')!.keys[0]!;
+    expect(key.keyType).toBe('ecdsa-x509');
+    expect(key.certificate?.commonName).toBe(gun);
+    expect(withCert.timeline.filter((e) => e.label.startsWith('alice certificate'))).toHaveLength(1);
+  });
+
   it('team before bob was removed: both signers, bob signed bob-only and v1', async () => {
     const { overview } = await overviewOf('team-before-bob-removal', { withRegistry: false });
     const bob = overview.signers.find((s) => s.name === 'bob');

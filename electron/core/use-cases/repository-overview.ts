@@ -14,6 +14,7 @@ import { repositoryStatus, type RegistryTag } from './status.js';
 import type {
   AdminKey,
   AdminRoleView,
+  CertificateView,
   GraphNode,
   KeyHolder,
   RepositoryOverview,
@@ -66,29 +67,30 @@ function commonName(subject: string): string {
   return /(?:^|\n)CN=([^\n]*)/.exec(subject)?.[1] ?? '';
 }
 
+function certificateOf(key: PublicKeyJson): CertificateView | undefined {
+  if (!key.keytype.endsWith('-x509')) return undefined;
+  try {
+    const leaf = keyCertificates(key)[0]!;
+    return {
+      subject: leaf.subject.replace(/\n/g, ', '),
+      commonName: commonName(leaf.subject),
+      issuer: leaf.issuer.replace(/\n/g, ', '),
+      notBefore: new Date(leaf.validFrom).toISOString(),
+      notAfter: new Date(leaf.validTo).toISOString(),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
 function adminKey(role: BaseRole, id: string, key: PublicKeyJson, gun: string, trustDir: string): AdminKey {
   let canonicalId = id;
-  let certificate: AdminKey['certificate'];
   try {
     canonicalId = canonicalKeyId(key);
   } catch {
     // an unreadable key keeps its listed ID; the verified root never holds one
   }
-  if (key.keytype.endsWith('-x509')) {
-    try {
-      const leaf = keyCertificates(key)[0]!;
-      certificate = {
-        subject: leaf.subject.replace(/\n/g, ', '),
-        commonName: commonName(leaf.subject),
-        issuer: leaf.issuer.replace(/\n/g, ', '),
-        notBefore: new Date(leaf.validFrom).toISOString(),
-        notAfter: new Date(leaf.validTo).toISOString(),
-      };
-    } catch {
-      certificate = undefined;
-    }
-  }
-  return { id, canonicalId, keyType: key.keytype, holder: holderOf(role, canonicalId, gun, trustDir), certificate };
+  return { id, canonicalId, keyType: key.keytype, holder: holderOf(role, canonicalId, gun, trustDir), certificate: certificateOf(key) };
 }
 
 function adminRoles(trust: RepositoryTrust, trustDir: string): AdminRoleView[] {
@@ -113,6 +115,9 @@ function signers(trust: RepositoryTrust): SignerView[] {
     if (!s) tagsByRole.set(t.role, (s = new Set()));
     s.add(t.name);
   }
+  // the key objects of a delegation are listed by the role that delegates
+  const keysOf = new Map<string, Record<string, PublicKeyJson>>([['targets', trust.targets.signed.delegations?.keys ?? {}]]);
+  for (const d of trust.delegations) keysOf.set(d.env.role, d.env.signed.delegations?.keys ?? {});
   return delegationRoles(trust)
     .filter((d) => d.role !== RELEASES_ROLE)
     .map((d) => ({
@@ -120,6 +125,10 @@ function signers(trust: RepositoryTrust): SignerView[] {
       role: d.role,
       parent: d.parent,
       keyIds: d.keyIds,
+      keys: d.keyIds.map((id) => {
+        const key = keysOf.get(d.parent)?.[id];
+        return { id, keyType: key?.keytype ?? 'unknown', certificate: key ? certificateOf(key) : undefined };
+      }),
       threshold: d.threshold,
       paths: d.paths,
       loaded: loaded.has(d.role),
@@ -127,7 +136,7 @@ function signers(trust: RepositoryTrust): SignerView[] {
     }));
 }
 
-function timeline(roles: { role: string; expires: string }[], admin: AdminRoleView[], now: Date): TimelineEntry[] {
+function timeline(roles: { role: string; expires: string }[], admin: AdminRoleView[], signerViews: SignerView[], now: Date): TimelineEntry[] {
   const out: TimelineEntry[] = roles.map((r) => ({
     kind: 'role',
     label: r.role,
@@ -142,6 +151,18 @@ function timeline(roles: { role: string; expires: string }[], admin: AdminRoleVi
         kind: 'certificate',
         label: `${role.role} certificate ${k.id.slice(0, 8)}`,
         role: role.role,
+        expires: k.certificate.notAfter,
+        level: expiryLevel('certificate', new Date(k.certificate.notAfter), now),
+      });
+    }
+  }
+  for (const s of signerViews) {
+    for (const k of s.keys) {
+      if (!k.certificate) continue;
+      out.push({
+        kind: 'certificate',
+        label: `${s.name} certificate ${k.id.slice(0, 8)}`,
+        role: s.role,
         expires: k.certificate.notAfter,
         level: expiryLevel('certificate', new Date(k.certificate.notAfter), now),
       });
@@ -208,7 +229,7 @@ export function repositoryOverview(input: OverviewInput): RepositoryOverview {
     tags: status.tags,
     signers: signerViews,
     adminRoles: admin,
-    timeline: timeline(status.roles, admin, now),
+    timeline: timeline(status.roles, admin, signerViews, now),
     graph: trust ? graph(trust) : { nodes: [], edges: [] },
     warnings: status.warnings,
     skippedRoles: status.skippedRoles,

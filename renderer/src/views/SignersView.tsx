@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { RepositoryOverview } from '../../../shared/view-model';
 import { EmptyState } from '../components/EmptyState';
 import { shortId } from '../format';
+import { ExpiryText, levelOf } from '../components/Expiry';
 
 export function SignersView({ overview, onShowTags }: { overview: RepositoryOverview; onShowTags: (signer: string) => void }) {
   const [selected, setSelected] = useState(overview.signers[0]?.role ?? '');
@@ -47,9 +48,15 @@ export function SignersView({ overview, onShowTags }: { overview: RepositoryOver
         </dl>
         <h3>Keys</h3>
         <ul className="key-ids">
-          {s.keyIds.map((k) => (
-            <li key={k} className="mono" title={k}>
-              {k}
+          {s.keys.map((k) => (
+            <li key={k.id}>
+              <span className="mono">{k.id}</span> <span className="muted">{k.keyType}</span>
+              {k.certificate && (
+                <div className="small">
+                  certificate CN <span className="mono">{k.certificate.commonName}</span>, valid until{' '}
+                  <ExpiryText iso={k.certificate.notAfter} level={levelOf(k.certificate.notAfter)} />
+                </div>
+              )}
             </li>
           ))}
         </ul>

@@ -94,7 +94,7 @@ export function TimelineView({ overview, now = Date.now() }: { overview: Reposit
           {entries.map((e, i) => (
             <tr key={`${e.label}${i}`}>
               <td className="mono">{e.label}</td>
-              <td>{e.kind === 'role' ? 'role metadata' : 'root certificate'}</td>
+              <td>{e.kind === 'role' ? 'role metadata' : e.role === 'root' ? 'root certificate' : 'signer certificate'}</td>
               <td>
                 <ExpiryText iso={e.expires} level={e.level} />
               </td>
