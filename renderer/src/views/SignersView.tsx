@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import type { RepositoryOverview } from '../../../shared/view-model';
 import { EmptyState } from '../components/EmptyState';
-import { shortId } from '../format';
 import { ExpiryText, levelOf } from '../components/Expiry';
 
 export function SignersView({ overview, onShowTags }: { overview: RepositoryOverview; onShowTags: (signer: string) => void }) {
@@ -78,7 +77,6 @@ export function SignersView({ overview, onShowTags }: { overview: RepositoryOver
             </button>
           </>
         )}
-        <p className="muted small">Key IDs as docker lists them; first 12 characters: {s.keyIds.map(shortId).join(', ')}</p>
       </article>
     </div>
   );
