@@ -92,6 +92,22 @@ describe('KeyFileStore', () => {
     expect((await store.purge(k.id)).length).toBe(1);
     expect(readdirSync(join(trust, 'removed-keys'))).toEqual([]);
   });
+
+  it('a removed key restores into the trust dir where it is now, even after the dir moved; foreign manifests are ignored', async () => {
+    const base = tmp('moved');
+    const store = new KeyFileStore(join(base, 'trust'));
+    const k = keyPem('alice', 'pw-123456');
+    await store.add(k.id, k.pem);
+    await store.remove(await store.find(k.id));
+    const { renameSync } = await import('node:fs');
+    renameSync(join(base, 'trust'), join(base, 'moved'));
+    const moved = new KeyFileStore(join(base, 'moved'));
+    mkdirSync(join(base, 'moved', 'removed-keys', 'evil'), { recursive: true });
+    writeFileSync(join(base, 'moved', 'removed-keys', 'evil', 'removed.json'), JSON.stringify({ keyId: 'x', relPath: '../../../etc/passwd' }));
+    expect((await moved.listRemoved()).map((r) => r.keyId)).toEqual([k.id]);
+    await moved.restore(k.id);
+    expect(readFileSync(join(base, 'moved', 'private', `${k.id}.key`), 'utf8')).toBe(k.pem);
+  });
 });
 
 describe('crash safety: a process killed in the middle of writing keys', () => {

@@ -53,6 +53,8 @@ export interface RemovedKey {
   path: string;
   /** Where it was (restore puts it back there). */
   originalPath: string;
+  /** Its path under private/ ('/'-separated): paths are rebuilt from it, so a moved trust dir still restores. */
+  relPath: string;
   removedAt: string;
 }
 
@@ -243,6 +245,7 @@ export class KeyFileStore {
       batch,
       path: dest,
       originalPath: entry.path,
+      relPath: entry.relPath,
       removedAt: now.toISOString(),
     };
     await writeFileAtomic(join(batchDir, 'removed.json'), `${JSON.stringify(removed, null, 2)}\n`, { mode: 0o600 });
@@ -269,8 +272,11 @@ export class KeyFileStore {
     for (const b of batches) {
       try {
         const r = JSON.parse(await readFile(join(removedRoot(this.trustDir), b, 'removed.json'), 'utf8')) as RemovedKey;
-        await lstat(r.path);
-        out.push({ ...r, batch: b, path: r.path });
+        const parts = typeof r.relPath === 'string' ? r.relPath.split('/') : [];
+        if (parts.length === 0 || parts.some((p) => p === '' || p === '.' || p === '..')) continue; // not ours
+        const path = join(removedRoot(this.trustDir), b, ...parts);
+        await lstat(path);
+        out.push({ ...r, batch: b, path, originalPath: join(this.privateDir, ...parts) });
       } catch {
         // an empty or foreign dir: ignore
       }
