@@ -60,6 +60,14 @@ export const ERROR_CODES = [
   'ARCHIVE_INVALID',
   'ARCHIVE_UNSUPPORTED',
   'ARCHIVE_INCOMPLETE',
+  // publishing
+  'PUBLISH_REJECTED',
+  'PUBLISH_CONFLICT',
+  'TARGET_NOT_FOUND',
+  'SIGNER_NOT_FOUND',
+  'NO_SIGNING_KEY',
+  'REPOSITORY_EXISTS',
+  'CONFIRMATION_REQUIRED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -52,6 +52,13 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   ARCHIVE_INVALID: { title: 'The trust archive is damaged or altered', next: 'Do not rely on this archive; use another copy or archive the repository again.' },
   ARCHIVE_UNSUPPORTED: { title: 'The trust archive format is not supported', next: 'Use a TrustDesk version that reads this archive format version.' },
   ARCHIVE_INCOMPLETE: { title: 'The trust archive lacks what was asked for', next: 'Check the repository name, or archive that repository too.' },
+  PUBLISH_REJECTED: { title: 'The trust server refused the update', next: 'Nothing was published. Reload the repository and try again; the details say what the server found wrong.' },
+  PUBLISH_CONFLICT: { title: 'Someone else kept publishing to this repository', next: 'Nothing was published. Reload the repository, check the pending changes and publish again.' },
+  TARGET_NOT_FOUND: { title: 'That tag is not signed or not in the registry', next: 'Check the tag name; push the image to the registry before signing it.' },
+  SIGNER_NOT_FOUND: { title: 'There is no such signer in this repository', next: 'Check the signer name in the Signers view.' },
+  NO_SIGNING_KEY: { title: 'No key on this machine can sign this change', next: 'Import the key for this role (Keys view), or ask a repository admin to make the change.' },
+  REPOSITORY_EXISTS: { title: 'This repository already has trust data', next: 'It is initialised already: sign tags or add signers instead.' },
+  CONFIRMATION_REQUIRED: { title: 'This change needs your confirmation', next: 'Read the warning, then confirm to go ahead.' },
   INTERNAL: { title: 'Something went wrong inside TrustDesk', next: 'Try again; if it keeps happening, report it with the details below.' },
 };
 

@@ -10,6 +10,7 @@ import { parseReference, registryApiHost, type ParsedReference } from '../refere
 import { updateRepository, type RepositoryTrust } from '../repository-updater.js';
 import { HttpClient, type TlsMaterial } from '../remote/http-client.js';
 import { NotaryClient } from '../remote/notary-client.js';
+import { NotaryPublisher } from '../remote/notary-publisher.js';
 import { AuthenticatedClient } from '../remote/auth.js';
 import { dockerConfigDir, loadDockerConfig, tlsMaterialFor, trustServerFor } from '../remote/docker-config.js';
 import { RegistryClient } from '../remote/registry-client.js';
@@ -115,6 +116,14 @@ export class TrustSession {
     const server = this.trustServer(ref);
     await this.prepareTls(server);
     return new NotaryClient(server, await this.authFor(ref.registry));
+  }
+
+  /** The trust server of a reference for writing (publish, server keys), with push scope. */
+  async notaryPublisher(ref: ParsedReference): Promise<NotaryPublisher> {
+    if (this.opts.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', 'offline: nothing can be published');
+    const server = this.trustServer(ref);
+    await this.prepareTls(server);
+    return new NotaryPublisher(server, await this.authFor(ref.registry));
   }
 
   /** The clock of this session (tests may fix it). */

@@ -1,0 +1,218 @@
+/**
+ * Publishes a change list: prepares new keys once, then builds on the freshly verified server
+ * state, signs and sends one multipart update. If the server refuses with VERSION or
+ * INVALID_UPDATE and its state changed meanwhile (someone else published), the changes are
+ * re-applied on the new state and sent again (optimistic concurrency, at most `maxAttempts`);
+ * if the state did not change, the refusal is final. The server stores an update atomically, so a
+ * failure at any point publishes nothing.
+ */
+import { createHash, generateKeyPairSync } from 'node:crypto';
+import { TrustDeskError, isTrustDeskError } from '../errors.js';
+import type { PublicKeyJson } from '../keys.js';
+import type { ParsedReference } from '../reference.js';
+import type { RepositoryTrust } from '../repository-updater.js';
+import { PublishRejected, type NotaryPublisher } from '../remote/notary-publisher.js';
+import type { TrustSession } from '../use-cases/trust-session.js';
+import { validateChange, type BaseRoleName, type Change } from './changelist.js';
+import type { PublishPreview } from './diff-preview.js';
+import { buildUpdate, SignerSet, type NewRepositoryKeys, type ResolvedRotation } from './metadata-builder.js';
+import { makeRootCertificate } from './root-certificate.js';
+import { KeyObjectSigner, KeyRing, type PassphraseContext } from './signer.js';
+
+export interface PublishContext {
+  session: TrustSession;
+  /** The trust dir's keys (default: the session's config dir /trust). */
+  keys: KeyRing;
+  now?: () => Date;
+}
+
+export function publishContext(session: TrustSession, passphrases: PassphraseContext, trustDir = session.cache.trustDir): PublishContext {
+  return { session, keys: new KeyRing(trustDir, passphrases) };
+}
+
+export interface InitRequest {
+  /** Snapshot key held by the server (docker's default) or here (`notary init`'s). */
+  snapshotServerManaged: boolean;
+  /** A root key ID of the trust dir to use; default: the first root key found, else a new one. */
+  rootKeyId?: string;
+}
+
+export interface PublishRequest {
+  ref: ParsedReference;
+  changes: readonly Change[];
+  /** Initialise the repository first (it must have no trust data). */
+  init?: InitRequest;
+  /** Only build and sign in memory: no key is stored, nothing is sent. */
+  dryRun?: boolean;
+  maxAttempts?: number;
+}
+
+export interface PublishResult {
+  gun: string;
+  published: boolean;
+  preview: PublishPreview;
+  /** How many updates were sent (more than 1 after another publisher won a race). */
+  attempts: number;
+  /** Keys made for this publish (IDs, roles): the new root/targets/snapshot key files. */
+  newKeys: { keyId: string; role: string }[];
+  /** The verified state after publishing (absent for a dry run). */
+  trust?: RepositoryTrust;
+}
+
+const DEFAULT_ATTEMPTS = 4;
+
+function snapshotHash(trust: RepositoryTrust): string {
+  return createHash('sha256').update(trust.snapshot.raw).digest('hex');
+}
+
+/** The verified current state, straight from the server (a cached fallback cannot be published on). */
+export async function loadRemoteTrust(session: TrustSession, ref: ParsedReference): Promise<RepositoryTrust> {
+  const trust = await session.loadTrust(ref);
+  if (trust.source !== 'remote') {
+    throw new TrustDeskError('NETWORK_UNREACHABLE', `the trust server for ${ref.gun} cannot be reached (only cached data was read): nothing was published`);
+  }
+  return trust;
+}
+
+async function existingTrust(session: TrustSession, ref: ParsedReference): Promise<RepositoryTrust | undefined> {
+  try {
+    return await loadRemoteTrust(session, ref);
+  } catch (err) {
+    if (isTrustDeskError(err, 'REPOSITORY_NOT_SIGNED')) return undefined;
+    throw err;
+  }
+}
+
+function ephemeral(): KeyObjectSigner {
+  return new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
+}
+
+export async function publishChanges(ctx: PublishContext, req: PublishRequest): Promise<PublishResult> {
+  for (const c of req.changes) validateChange(c);
+  const { session } = ctx;
+  const gun = req.ref.gun;
+  const now = () => ctx.now?.() ?? session.now();
+  const signers = new SignerSet(ctx.keys);
+  const newKeys: { keyId: string; role: string }[] = [];
+  let publisher: NotaryPublisher | undefined;
+  const server = async () => (publisher ??= await session.notaryPublisher(req.ref));
+
+  let trust: RepositoryTrust | undefined;
+  let init: NewRepositoryKeys | undefined;
+  if (req.init) {
+    if (await existingTrust(session, req.ref)) {
+      throw new TrustDeskError('REPOSITORY_EXISTS', `${gun} already has trust data on the server`);
+    }
+    init = await prepareInit(ctx, req, signers, newKeys, server);
+  } else {
+    trust = await loadRemoteTrust(session, req.ref);
+  }
+  const rotations = await prepareRotations(ctx, req, signers, newKeys, server);
+
+  const maxAttempts = req.maxAttempts ?? DEFAULT_ATTEMPTS;
+  for (let attempt = 1; ; attempt++) {
+    const built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers });
+    if (req.dryRun) {
+      if (newKeys.length === 0 && (req.init || rotations.size > 0)) built.preview.warnings.push('dry run: new keys are made only when publishing, so their IDs will differ');
+      return { gun, published: false, preview: built.preview, attempts: 0, newKeys };
+    }
+    try {
+      await (await server()).publish(gun, built.parts);
+    } catch (err) {
+      if (err instanceof PublishRejected && err.mayBeStale && attempt < maxAttempts) {
+        const fresh = await existingTrust(session, req.ref);
+        const changed = fresh && (!built.basedOnSnapshot || snapshotHash(fresh) !== built.basedOnSnapshot);
+        if (changed) {
+          trust = fresh; // someone else published: re-apply on their state
+          continue;
+        }
+      }
+      if (err instanceof PublishRejected && err.mayBeStale && attempt >= maxAttempts) {
+        throw new TrustDeskError('PUBLISH_CONFLICT', `${gun} kept changing while publishing (${attempt} attempts): nothing of this change list was published; ${err.message}`);
+      }
+      throw err;
+    }
+    const after = await loadRemoteTrust(session, req.ref).catch(() => undefined);
+    return { gun, published: true, preview: built.preview, attempts: attempt, newKeys, ...(after ? { trust: after } : {}) };
+  }
+}
+
+async function prepareInit(
+  ctx: PublishContext,
+  req: PublishRequest,
+  signers: SignerSet,
+  newKeys: { keyId: string; role: string }[],
+  server: () => Promise<NotaryPublisher>,
+): Promise<NewRepositoryKeys> {
+  const gun = req.ref.gun;
+  const now = ctx.now?.() ?? ctx.session.now();
+  const init = req.init!;
+  // root: the given or first root key of the trust dir (docker, notary), else a new one
+  let rootSigner: KeyObjectSigner;
+  const rootKeys = await ctx.keys.rootKeys();
+  const chosen = init.rootKeyId ? rootKeys.find((e) => e.keyId.startsWith(init.rootKeyId!.toLowerCase())) : rootKeys[0];
+  if (init.rootKeyId && !chosen) throw new TrustDeskError('KEY_NOT_FOUND', `no root key ${init.rootKeyId} in ${ctx.keys.trustDir}`);
+  if (req.dryRun) rootSigner = chosen ? await ctx.keys.rootSigner(chosen) : ephemeral();
+  else if (chosen) rootSigner = await ctx.keys.rootSigner(chosen);
+  else {
+    rootSigner = await ctx.keys.generate({ role: 'root' });
+    newKeys.push({ keyId: rootSigner.keyId, role: 'root' });
+  }
+  const cert = makeRootCertificate(rootSigner.privateKey, gun, now);
+  signers.add(rootSigner);
+  const targetsSigner = req.dryRun ? ephemeral() : await ctx.keys.generate({ role: 'targets', gun });
+  if (!req.dryRun) newKeys.push({ keyId: targetsSigner.keyId, role: 'targets' });
+  signers.add(targetsSigner);
+  let snapshot: PublicKeyJson;
+  let timestamp: PublicKeyJson;
+  if (req.dryRun) {
+    snapshot = ephemeral().publicKey;
+    timestamp = ephemeral().publicKey;
+    if (!init.snapshotServerManaged) {
+      const s = ephemeral();
+      signers.add(s);
+      snapshot = s.publicKey;
+    }
+  } else {
+    // GET <role>.key creates a key on the server: once per initialisation
+    timestamp = (await (await server()).serverKey(gun, 'timestamp')).key;
+    if (init.snapshotServerManaged) snapshot = (await (await server()).serverKey(gun, 'snapshot')).key;
+    else {
+      const s = await ctx.keys.generate({ role: 'snapshot', gun });
+      newKeys.push({ keyId: s.keyId, role: 'snapshot' });
+      signers.add(s);
+      snapshot = s.publicKey;
+    }
+  }
+  return { root: cert.key, targets: targetsSigner.publicKey, snapshot, snapshotServerManaged: init.snapshotServerManaged, timestamp };
+}
+
+async function prepareRotations(
+  ctx: PublishContext,
+  req: PublishRequest,
+  signers: SignerSet,
+  newKeys: { keyId: string; role: string }[],
+  server: () => Promise<NotaryPublisher>,
+): Promise<Map<BaseRoleName, ResolvedRotation>> {
+  const out = new Map<BaseRoleName, ResolvedRotation>();
+  const gun = req.ref.gun;
+  for (const c of req.changes) {
+    if (c.kind !== 'rotate-key') continue;
+    if (out.has(c.role)) throw new TrustDeskError('INVALID_ARGUMENT', `the ${c.role} key is rotated twice in one change list`);
+    const serverManaged = c.role === 'timestamp' || (c.role === 'snapshot' && !!c.serverManaged);
+    let key: PublicKeyJson;
+    if (serverManaged) {
+      key = req.dryRun ? ephemeral().publicKey : (await (await server()).serverKey(gun, c.role as 'snapshot' | 'timestamp', { rotate: true })).key;
+    } else {
+      const role = c.role;
+      const signer = req.dryRun ? ephemeral() : await ctx.keys.generate({ role, ...(role === 'root' ? {} : { gun }) });
+      if (!req.dryRun) newKeys.push({ keyId: signer.keyId, role });
+      signers.add(signer);
+      key = role === 'root' ? makeRootCertificate(signer.privateKey, gun, ctx.now?.() ?? ctx.session.now()).key : signer.publicKey;
+    }
+    out.set(c.role, { role: c.role, key, serverManaged });
+  }
+  return out;
+}
+
+export { PublishRejected };
