@@ -141,6 +141,10 @@ describe('CA pins: the leaf must chain to the pinned CA', () => {
   o(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-subj', '/CN=Other CA', '-days', '30', '-out', 'other.crt', '-addext', 'basicConstraints=critical,CA:TRUE']);
   o(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-subj', '/CN=leaf', '-out', 'leaf.csr']);
   o(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '7', '-days', '10', '-out', 'leaf.crt']);
+  for (const [name, eku] of [['codesign', 'codeSigning'], ['serverauth', 'serverAuth,codeSigning']]) {
+    writeFileSync(join(dir, `${name}.ext`), `extendedKeyUsage=${eku}\n`);
+    o(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '8', '-days', '10', '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
+  }
   const cert = (f: string) => new X509Certificate(readFileSync(join(dir, f)));
 
   it('a leaf issued by the CA chains; one not issued by it does not; expired anchors do not count', () => {
@@ -148,6 +152,9 @@ describe('CA pins: the leaf must chain to the pinned CA', () => {
     expect(chainsTo(cert('leaf.crt'), [], [cert('ca.crt')], now)).toBe(true);
     expect(chainsTo(cert('leaf.crt'), [], [cert('other.crt')], now)).toBe(false);
     expect(chainsTo(cert('leaf.crt'), [], [cert('ca.crt')], new Date(now.getTime() + 60 * 86_400_000))).toBe(false);
+    // as notary (Go x509.Verify, server auth): a leaf restricted to code signing does not chain
+    expect(chainsTo(cert('codesign.crt'), [], [cert('ca.crt')], now)).toBe(false);
+    expect(chainsTo(cert('serverauth.crt'), [], [cert('ca.crt')], now)).toBe(true);
     // a self-signed leaf is not accepted as its own anchor unless it is in the CA file
     expect(chainsTo(cert('other.crt'), [cert('other.crt')], [cert('ca.crt')], now)).toBe(false);
   });
@@ -159,7 +166,7 @@ describe('CA pins: the leaf must chain to the pinned CA', () => {
       expect.unreachable();
     } catch (err) {
       expect(isTrustDeskError(err, 'TRUST_PIN_MISMATCH')).toBe(true);
-      expect((err as Error).message).toMatch(/expected a certificate issued by CN=Pin CA .*found [0-9a-f]{64} \(issuer CN=127\.0\.0\.1:5000\/lab\/rotated\)/);
+      expect((err as Error).message).toMatch(/expected a certificate issued by CN=Pin CA .*found [0-9a-f]{64} \(issuer CN=127\.0\.0\.1:5000\/lab\/rotated; its extended key usage excludes server auth/);
     }
   });
 });

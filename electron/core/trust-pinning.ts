@@ -215,17 +215,34 @@ function signedBy(child: X509Certificate, issuer: X509Certificate): boolean {
   }
 }
 
+const EKU_SERVER_AUTH = '1.3.6.1.5.5.7.3.1';
+const EKU_ANY = '2.5.29.37.0';
+
+/**
+ * Notary checks a CA pin with Go's `x509.Verify` and no KeyUsages, which means server auth: every
+ * certificate of the chain that lists extended key usages must allow server auth (or any usage).
+ * A leaf restricted to code signing is refused by notary's CA pin [lab], so TrustDesk refuses it too.
+ */
+function allowsServerAuth(c: X509Certificate): boolean {
+  const eku = c.keyUsage;
+  return !eku || eku.length === 0 || eku.includes(EKU_SERVER_AUTH) || eku.includes(EKU_ANY);
+}
+
 /**
  * Whether a certificate chains to one of the anchors, through intermediates (the root key's own
- * bundle and the CA file's non-anchor certificates), every certificate on the way valid at `now`.
- * Any certificate of the CA file is an anchor, as notary puts the whole bundle in its root pool.
+ * bundle and the CA file's non-anchor certificates), every certificate on the way valid at `now`
+ * and allowing server auth (see allowsServerAuth). Any certificate of the CA file is an anchor, as
+ * notary puts the whole bundle in its root pool.
  */
 export function chainsTo(leaf: X509Certificate, intermediates: X509Certificate[], anchors: X509Certificate[], now: Date): boolean {
+  if (!allowsServerAuth(leaf)) return false;
   let current = leaf;
   const seen = new Set<string>();
   for (let depth = 0; depth < 8; depth++) {
-    if (anchors.some((a) => validAt(a, now) && signedBy(current, a))) return true;
-    const next = intermediates.find((i) => !seen.has(i.fingerprint256) && i.ca && validAt(i, now) && signedBy(current, i));
+    if (anchors.some((a) => validAt(a, now) && allowsServerAuth(a) && signedBy(current, a))) return true;
+    const next = intermediates.find(
+      (i) => !seen.has(i.fingerprint256) && i.ca && validAt(i, now) && allowsServerAuth(i) && signedBy(current, i),
+    );
     if (!next) return false;
     seen.add(next.fingerprint256);
     current = next;
@@ -305,7 +322,8 @@ export function checkPinnedRoot(root: RootEnvelope, gun: string, pinning: TrustP
           continue;
         }
         const [leaf, ...rest] = certs;
-        issuers.push(`${id} (issuer ${leaf!.issuer.replace(/\n/g, ', ')})`);
+        const ekuNote = allowsServerAuth(leaf!) ? '' : '; its extended key usage excludes server auth, which notary\'s CA pin requires';
+        issuers.push(`${id} (issuer ${leaf!.issuer.replace(/\n/g, ', ')}${ekuNote})`);
         const intermediates = [...rest, ...anchors.filter((a) => a.ca)];
         if (chainsTo(leaf!, intermediates, anchors, now)) pinned.push(id);
       }

@@ -18,6 +18,7 @@ let lab: Lab;
 let app: ScenarioDescriptor;
 let pinrot: string; // GUN whose root is rotated after pinning
 let pinca: string; // GUN whose root certificate is issued by a CA
+let pincaCodeSigning: string; // same CA, leaf restricted to code signing (as notary makes them)
 let caDir: string;
 let work: string;
 
@@ -50,25 +51,47 @@ function openssl(args: string[]): void {
   execFileSync('openssl', args, { cwd: caDir, stdio: 'pipe' });
 }
 
-/** A CA, and a root certificate for `gun` issued by it, for `notary init --rootkey --rootcert`. */
-function makeCaRoot(gun: string): { key: string; cert: string; ca: string; otherCa: string } {
+/** The CA (and an unrelated one) for the CA pin tests. */
+function makeCas(): void {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-subj', '/CN=TrustDesk Lab Pin CA', '-days', '400', '-out', 'ca.crt',
     '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
   openssl(['req', '-x509', ...ec, '-keyout', 'other.key', '-subj', '/CN=Some Other CA', '-days', '400', '-out', 'other.crt',
     '-addext', 'basicConstraints=critical,CA:TRUE']);
-  openssl(['req', '-new', ...ec, '-keyout', 'root.key', '-subj', `/CN=${gun.replaceAll('/', '\\/')}`, '-out', 'root.csr']);
-  writeFileSync(join(caDir, 'root.ext'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=codeSigning\n');
-  openssl(['x509', '-req', '-in', 'root.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '0x5eed1234abcd', '-days', '365', '-sha256', '-extfile', 'root.ext', '-out', 'root.crt']);
+}
+
+/** A root key and certificate for `gun` issued by the CA, for `notary init --rootkey --rootcert`. */
+function makeCaRoot(gun: string, name: string, eku?: string): { key: string; cert: string } {
+  const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
+  openssl(['req', '-new', ...ec, '-keyout', `${name}.key`, '-subj', `/CN=${gun.replaceAll('/', '\\/')}`, '-out', `${name}.csr`]);
+  writeFileSync(join(caDir, `${name}.ext`), `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n${eku ? `extendedKeyUsage=${eku}\n` : ''}`);
+  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', `0x5eed${Date.now().toString(16)}`, '-days', '365', '-sha256',
+    '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
   // notary imports only encrypted root keys (PKCS#8, PBES2 with PBKDF2-HMAC-SHA1, AES-256-CBC)
-  openssl(['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA1', '-in', 'root.key', '-out', 'root.enc.key', '-passout', `pass:${LAB_PASSPHRASE}`]);
-  return { key: join(caDir, 'root.enc.key'), cert: join(caDir, 'root.crt'), ca: join(caDir, 'ca.crt'), otherCa: join(caDir, 'other.crt') };
+  openssl(['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA1', '-in', `${name}.key`, '-out', `${name}.enc.key`, '-passout', `pass:${LAB_PASSPHRASE}`]);
+  return { key: join(caDir, `${name}.enc.key`), cert: join(caDir, `${name}.crt`) };
+}
+
+async function initCaRepository(name: string, eku?: string): Promise<string> {
+  const gun = gunFor(lab, name);
+  const root = makeCaRoot(gun, name, eku);
+  const img = await pushTag(lab, name, 'v1');
+  await notary(lab, ['init', '-p', gun, '--rootkey', root.key, '--rootcert', root.cert]);
+  await notary(lab, ['add', '-p', gun, 'v1', img.file]);
+  return gun;
 }
 
 function notaryConfig(name: string, trustPinning: unknown): string {
   const file = join(work, name);
   writeFileSync(file, JSON.stringify({ trust_dir: '~/.notary', trust_pinning: trustPinning }, null, 2));
   return file;
+}
+
+/** The real notary client's first-use decision under a pin config: true if it trusts the root. */
+async function notaryTrusts(config: string, gun: string): Promise<boolean> {
+  const r = await notary(lab, ['-c', config, 'list', gun], { trustDir: mkdtempSync(join(tmpdir(), 'trustdesk-notary-td-')), check: false });
+  if (r.code !== 0) expect(r.stdout + r.stderr).toMatch(/could not validate the path to a trusted root/);
+  return r.code === 0;
 }
 
 async function rootKeyIds(gun: string): Promise<string[]> {
@@ -86,11 +109,11 @@ beforeAll(async () => {
   const v1 = await pushTag(lab, 'pinrot', 'v1');
   await notary(lab, ['init', '-p', pinrot]);
   await notary(lab, ['add', '-p', pinrot, 'v1', v1.file]);
-  pinca = gunFor(lab, 'pinca');
-  const ca = makeCaRoot(pinca);
-  const c1 = await pushTag(lab, 'pinca', 'v1');
-  await notary(lab, ['init', '-p', pinca, '--rootkey', ca.key, '--rootcert', ca.cert]);
-  await notary(lab, ['add', '-p', pinca, 'v1', c1.file]);
+  makeCas();
+  // No extended key usage: notary checks CA pins with Go's x509.Verify (server auth), which refuses
+  // a codeSigning-only leaf such as notary itself makes; the second repository shows that.
+  pinca = await initCaRepository('pinca');
+  pincaCodeSigning = await initCaRepository('pinca-codesigning', 'codeSigning');
 }, 180_000);
 
 afterAll(async () => {
@@ -163,6 +186,9 @@ describe('trust pinning on the real lab', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('TRUST_PIN_MISMATCH');
     expect(refused.stderr).toContain(`expected root key ID ${wrongId}, found ${oldIds.join(', ')}`);
+    // notary agrees on first use: refuses the wrong ID, trusts the pinned one
+    expect(await notaryTrusts(conf, pinrot)).toBe(false);
+    expect(await notaryTrusts(notaryConfig('right-pin.json', { certs: { [pinrot]: oldIds } }), pinrot)).toBe(true);
   });
 
   it('rotate the root with notary, keep the old pin: refused (cached and first use), also by inspect; re-pinning accepts it', async () => {
@@ -199,6 +225,14 @@ describe('trust pinning on the real lab', () => {
     expect(refused.code).toBe(3);
     expect(refused.stderr).toMatch(/TRUST_PIN_MISMATCH: .*does not chain to the CA pinned .*expected a certificate issued by CN=Some Other CA/);
     expect(refused.stderr).toMatch(/issuer CN=TrustDesk Lab Pin CA/);
+    // the real notary client decides the same on first use
+    expect(await notaryTrusts(good, pinca)).toBe(true);
+    expect(await notaryTrusts(bad, pinca)).toBe(false);
+    // a leaf restricted to code signing: refused by notary's CA pin, and so by TrustDesk's
+    expect(await notaryTrusts(good, pincaCodeSigning)).toBe(false);
+    const cs = await trustdesk(['verify', '--trust-pinning', good, `${pincaCodeSigning}:v1`], await freshConfig());
+    expect(cs.code).toBe(3);
+    expect(cs.stderr).toMatch(/TRUST_PIN_MISMATCH: .*extended key usage excludes server auth/);
     // the app repository (self-signed notary root) under the same CA prefix is refused too
     expect((await trustdesk(['verify', '--trust-pinning', good, `${app.gun}:v1`], await freshConfig())).code).toBe(3);
   });
@@ -208,6 +242,7 @@ describe('trust pinning on the real lab', () => {
     const r = await trustdesk(['verify', '--trust-pinning', conf, `${app.gun}:v1`], await freshConfig());
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('ROOT_NOT_PINNED');
+    expect(await notaryTrusts(conf, app.gun)).toBe(false);
   });
 });
 
