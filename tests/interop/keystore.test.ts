@@ -474,4 +474,27 @@ describe('legacy trust dirs (notary 0.1 and 0.3) are read without modification',
       expect(hashTree(copy)).toEqual(before);
     });
   }
+
+  it('key migrate (only when asked) moves notary 0.1 keys to the flat layout with a backup; notary opens them', async () => {
+    const copy = join(mkdtempSync(join(work, 'legacy-')), 'notary0.1');
+    cpSync(join(LEGACY, 'notary0.1'), copy, { recursive: true });
+    chmodSync(join(copy, 'private'), 0o700); // the fixtures are read-only; a user's dir is not
+    for (const d of ['root_keys', 'tuf_keys', 'tuf_keys/docker.com', 'tuf_keys/docker.com/notary0.1', 'tuf_keys/docker.com/notary0.1/samplerepo']) chmodSync(join(copy, 'private', d), 0o700);
+    const before = hashTree(join(copy, 'private'));
+    const m = await trustdesk(['key', 'migrate', '-d', copy]);
+    expect(m.stderr).toBe('');
+    expect(m.code).toBe(0);
+    const listed = await listJson(copy);
+    expect(listed.keys.map((k) => [k.role, k.gun, k.keyId, k.layout])).toEqual(table['notary0.1'].map(([r, g, id]) => [r, g, id, 'flat']));
+    // every original file is kept, byte for byte, under removed-keys/<timestamp>/<its old path>
+    const backups = hashTree(join(copy, 'removed-keys'));
+    for (const [rel, h] of Object.entries(before)) {
+      const match = Object.entries(backups).find(([b]) => b.endsWith(rel));
+      expect(match && match[1].split(' ')[1]).toBe(h.split(' ')[1]);
+    }
+    const rows = await notaryKeys(copy);
+    expect(rows.map((r) => r.id).sort()).toEqual(table['notary0.1'].map(([, , id]) => id).sort());
+    await notary(lab, ['key', 'passwd', table['notary0.1'][0][2]], { trustDir: copy, env: { NOTARY_ROOT_PASSPHRASE: 'randompass' } });
+    expect((await trustdesk(['key', 'migrate', '-d', copy])).stdout).toBe('No keys in legacy layouts.\n');
+  });
 });

@@ -17,6 +17,7 @@ import {
   importKeys,
   listKeys,
   loadKey,
+  migrateLegacyKeys,
   privateKeyExportText,
   publicKeyPem,
   removeKey,
@@ -39,6 +40,7 @@ Commands:
   passwd KEYID                          change a key's passphrase (new one: TRUSTDESK_NEW_PASSPHRASE or prompt)
   remove KEYID [--confirm]              move a key to <trust>/removed-keys/ ; --confirm deletes it for good
   restore KEYID                         bring a removed key back
+  migrate                               move keys of notary < 0.4 layouts to private/<id>.key (old files kept)
 
 Options:
   -d, --trust-dir DIR   trust dir (default: $DOCKER_CONFIG/trust, or --config DIR/trust)
@@ -192,6 +194,16 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     return 0;
   },
 
+  async migrate(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { 'trust-dir': { type: 'string', short: 'd' } });
+    if (positionals.length > 0) throw new UsageError('"trustdesk key migrate" takes no arguments');
+    const r = await migrateLegacyKeys(context(values, io));
+    for (const m of r.migrated) io.stdout(`Moved ${m.role ?? 'key'} ${m.keyId} to ${m.to} (old file kept in ${m.backup})\n`);
+    for (const sk of r.skipped) io.stderr(`warning: not moved: ${sk.path}: ${sk.reason}\n`);
+    if (r.migrated.length === 0 && r.skipped.length === 0) io.stdout('No keys in legacy layouts.\n');
+    return 0;
+  },
+
   async restore(args, io) {
     const { values, positionals } = parseCommandArgs(args, { 'trust-dir': { type: 'string', short: 'd' } });
     const id = one(positionals, 'KEYID', 'restore');
@@ -218,6 +230,6 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const keyCommand: Command = {
   name: 'key',
-  summary: 'key generate|load|list|export|import|passwd|remove|restore   local signing keys (see trustdesk key --help)',
+  summary: 'key generate|load|list|export|import|passwd|remove|restore|migrate   local signing keys (see trustdesk key --help)',
   run,
 };

@@ -204,10 +204,13 @@ export class KeyFileStore {
     return hits[0]!;
   }
 
-  /** Writes a new key file `private/<keyId>.key`. KEY_EXISTS if the key is already here, in any layout. */
-  async add(keyId: string, pemText: string): Promise<string> {
+  /**
+   * Writes a new key file `private/<keyId>.key`. KEY_EXISTS if the key is already here, in any layout
+   * (`movingFrom`: except that file, for a migration that then moves it away).
+   */
+  async add(keyId: string, pemText: string, opts: { movingFrom?: KeyFileEntry } = {}): Promise<string> {
     if (!KEY_ID_RE.test(keyId)) throw new TrustDeskError('INTERNAL', `not a key ID: ${keyId}`);
-    const existing = (await this.list()).find((e) => e.keyId === keyId);
+    const existing = (await this.list()).find((e) => e.keyId === keyId && e.path !== opts.movingFrom?.path);
     if (existing) {
       throw new TrustDeskError('KEY_EXISTS', `key ${keyId} is already in ${this.privateDir} (${existing.relPath}${existing.role ? `, role ${existing.role}` : ''}${existing.gun ? `, ${existing.gun}` : ''})`);
     }

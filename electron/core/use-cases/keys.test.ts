@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changePassphrase, exportKey, generateKey, importKeys, listKeys, loadKey, removeKey, restoreKey, listRemovedKeys, type KeystoreContext } from './keys.js';
+import { changePassphrase, exportKey, generateKey, importKeys, listKeys, loadKey, migrateLegacyKeys, removeKey, restoreKey, listRemovedKeys, type KeystoreContext } from './keys.js';
 import { parsePemBlocks } from '../keystore/pem-format.js';
 import type { PassphraseRequest } from '../keystore/passphrase-sources.js';
 import { sampleTrustDir, SAMPLE_CLOCK } from '../test-support/samples.js';
@@ -80,5 +80,15 @@ describe('key use-cases for the app', () => {
     await exportKey({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'randompass' } }, { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true });
     expect(readFileSync(join(dir, 'p.pub'), 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\nrole: root\n\n/);
     expect(readFileSync(join(legacy, 'private/root_keys/d0c623c8e70c70d42a8a8125c44a8598588b3f6e31d5c21a83cbc338dfde8a68_root.key'))).toEqual(before);
+  });
+
+  it('migrate leaves the legacy files where they were when it cannot keep a backup, and says why', async () => {
+    const legacy = join(tmp(), 'notary0.3');
+    cpSync('/work/shared/reference/legacy-trust-dirs/notary0.3', legacy, { recursive: true });
+    writeFileSync(join(legacy, 'removed-keys'), 'a file where the backup dir would go');
+    const r = await migrateLegacyKeys({ trustDir: legacy, env: {} });
+    expect(r.migrated).toEqual([]);
+    expect(r.skipped.map((x) => x.reason)).toEqual(Array(4).fill(expect.stringMatching(/cannot move the old file away .*left as it was/)));
+    expect((await listKeys({ trustDir: legacy, env: {} })).keys.map((k) => k.layout).sort()).toEqual(['legacy-root-keys', 'legacy-tuf-keys', 'legacy-tuf-keys', 'legacy-tuf-keys']);
   });
 });

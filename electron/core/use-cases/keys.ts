@@ -451,6 +451,51 @@ export async function changePassphrase(ctx: KeystoreContext, opts: { keyId: stri
   return { keyId: entry.keyId, role, ...(entry.gun ? { gun: entry.gun } : {}), path: entry.path, algorithm: keyAlgorithm(key), reencrypted: true, warnings };
 }
 
+// --- migrate (legacy layouts, only when asked) ---
+
+export interface MigrateKeysResult {
+  migrated: { keyId: string; role?: string; gun?: string; from: string; to: string; backup: string }[];
+  skipped: { keyId: string; path: string; reason: string }[];
+}
+
+/**
+ * Moves keys of the notary < 0.4 layouts (`root_keys/`, `tuf_keys/`) to `private/<keyid>.key`, as
+ * notary 0.7 does on its own, but only when asked and with a backup: the new file holds the same
+ * (still encrypted) bytes with `role:`/`gun:` headers; the old file goes to removed-keys/ (restore
+ * with restoreKey after removing the new file). No passphrase is needed.
+ */
+export async function migrateLegacyKeys(ctx: KeystoreContext): Promise<MigrateKeysResult> {
+  const store = new KeyFileStore(ctx.trustDir);
+  const entries = await store.list();
+  const out: MigrateKeysResult = { migrated: [], skipped: [] };
+  for (const e of entries) {
+    if (e.layout === 'flat') continue;
+    const skip = (reason: string) => out.skipped.push({ keyId: e.keyId, path: e.path, reason });
+    if (!e.block || !/^[0-9a-f]{64}$/.test(e.keyId)) {
+      skip(e.block ? 'the file name is not a key ID' : `cannot be read: ${e.warnings.join('; ')}`);
+      continue;
+    }
+    if (entries.some((o) => o.keyId === e.keyId && o.layout === 'flat')) {
+      skip(`already in private/${e.keyId}.key`);
+      continue;
+    }
+    const headers: Record<string, string> = { ...e.block.headers };
+    if (e.role) headers.role = e.role;
+    if (e.gun && BASE_WITH_GUN.has(e.role ?? '')) headers.gun = e.gun;
+    const to = await store.add(e.keyId, encodePem({ label: e.block.label, headers, der: e.block.der }), { movingFrom: e });
+    let backup: RemovedKey;
+    try {
+      backup = await store.remove(e, ctx.now);
+    } catch (err) {
+      await unlink(to).catch(() => undefined); // the copy we just made; the user's file stays where it was
+      skip(`cannot move the old file away (${(err as Error).message}); left as it was`);
+      continue;
+    }
+    out.migrated.push({ keyId: e.keyId, ...(e.role ? { role: e.role } : {}), ...(e.gun ? { gun: e.gun } : {}), from: e.path, to, backup: backup.path });
+  }
+  return out;
+}
+
 // --- remove / restore ---
 
 /**
