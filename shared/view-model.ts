@@ -59,7 +59,7 @@ export const signerViewSchema = z.object({
 export type SignerView = z.infer<typeof signerViewSchema>;
 
 /** Where the private half of a key is: never the key itself. */
-export const KEY_HOLDERS = ['this-machine', 'server', 'elsewhere'] as const;
+export const KEY_HOLDERS = ['this-machine', 'hardware-token', 'server', 'elsewhere'] as const;
 export const keyHolderSchema = z.enum(KEY_HOLDERS);
 export type KeyHolder = z.infer<typeof keyHolderSchema>;
 
@@ -149,8 +149,10 @@ export const settingsSchema = z.object({
   /** The docker config dir whose `trust/` subdir is the trust directory; empty: docker's default. */
   dockerConfigDir: z.string(),
   offline: z.boolean(),
+  /** PKCS#11 modules whose tokens may hold keys (a YubiKey's libykcs11, OpenSC, SoftHSM). */
+  pkcs11Modules: z.array(z.string()),
   recent: z.array(z.string()),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const DEFAULT_SETTINGS: Settings = { trustServers: {}, caFiles: {}, dockerConfigDir: '', offline: false, recent: [] };
+export const DEFAULT_SETTINGS: Settings = { trustServers: {}, caFiles: {}, dockerConfigDir: '', offline: false, pkcs11Modules: [], recent: [] };

@@ -108,13 +108,13 @@ describe('IPC contract', () => {
 describe('settings', () => {
   it('persist in a JSON file in the user-data dir; recent repositories are normalised and deduplicated', async () => {
     const { dir, handlers } = setup();
-    await handlers.invoke('settings:update', { offline: true, trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' } });
+    await handlers.invoke('settings:update', { offline: true, trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' }, pkcs11Modules: ['/usr/lib/libykcs11.so'] });
     await handlers.invoke('repositories:add', { name: '127.0.0.1:5000/lab/app' });
     await handlers.invoke('repositories:add', { name: 'nginx' });
     const r = await handlers.invoke('repositories:add', { name: '127.0.0.1:5000/lab/app' });
     expect(r).toMatchObject({ ok: true, value: { recent: ['127.0.0.1:5000/lab/app', 'docker.io/library/nginx'] } });
     const file = JSON.parse(readFileSync(join(dir, 'trustdesk-settings.json'), 'utf8'));
-    expect(file).toMatchObject({ offline: true, trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' } });
+    expect(file).toMatchObject({ offline: true, trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' }, pkcs11Modules: ['/usr/lib/libykcs11.so'] });
     const again = new SettingsStore(dir);
     expect((await again.get()).recent).toHaveLength(2);
   });

@@ -16,6 +16,7 @@ import { loadRepositoryOverview } from '../core/use-cases/load-overview.js';
 import { overviewSummary } from '../core/use-cases/repository-overview.js';
 import { isAllowedExternalUrl } from './external-links.js';
 import { limitConcurrency } from './concurrency.js';
+import { tokenKeyIds, type TokenKeys } from '../core/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
 
 export interface HandlerDeps {
@@ -55,6 +56,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   const configDirOf = (s: Settings) => s.dockerConfigDir || dockerConfigDir(env);
 
+  let tokens: { key: string; at: number; value: Promise<TokenKeys> } | undefined;
+  function tokenKeys(s: Settings): Promise<TokenKeys> {
+    const key = JSON.stringify(s.pkcs11Modules);
+    if (!tokens || tokens.key !== key || Date.now() - tokens.at > cacheMs) {
+      tokens = { key, at: Date.now(), value: tokenKeyIds(s.pkcs11Modules, { env }) };
+    }
+    return tokens.value;
+  }
+
   async function networkOverview(name: string, s: Settings): Promise<RepositoryOverview> {
     const ref = parseReference(name);
     const session = new TrustSession({
@@ -66,7 +76,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       now: now(),
     });
     try {
-      return await loadRepositoryOverview(session, name, { offline: s.offline, now: now() });
+      const t = await tokenKeys(s);
+      return await loadRepositoryOverview(session, name, { offline: s.offline, now: now(), tokenKeyIds: t.keyIds, warnings: t.warnings });
     } finally {
       session.close();
     }
@@ -91,6 +102,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     'settings:get': () => deps.settings.get(),
     async 'settings:update'(patch) {
       overviews.clear();
+      tokens = undefined;
       return deps.settings.update(patch);
     },
     async 'repositories:list'() {

@@ -14,7 +14,7 @@ const NO_TRUST_DATA = ['REPOSITORY_NOT_SIGNED', 'METADATA_NOT_FOUND'] as const;
 export async function loadRepositoryOverview(
   session: TrustSession,
   name: string,
-  opts: { offline?: boolean; now?: Date } = {},
+  opts: { offline?: boolean; now?: Date; tokenKeyIds?: ReadonlySet<string>; warnings?: string[] } = {},
 ): Promise<RepositoryOverview> {
   const ref = parseReference(name);
   if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository without a tag or digest`);
@@ -36,6 +36,8 @@ export async function loadRepositoryOverview(
     registryTags: tags.status === 'fulfilled' ? tags.value : [],
     registryError,
     trustDir: session.cache.trustDir,
+    tokenKeyIds: opts.tokenKeyIds,
+    warnings: opts.warnings,
     now: opts.now ?? new Date(),
   });
 }

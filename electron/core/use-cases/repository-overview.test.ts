@@ -88,6 +88,17 @@ describe('repository overview on the real samples', () => {
     expect(o.adminRoles[0]!.keys[0]!.holder).toBe('this-machine');
   });
 
+  it('a key whose public key is on a configured hardware token is held by the token', async () => {
+    const { cache, gun, trustDir } = sampleTrustDir('app');
+    const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
+    const rootId = trust.root.signed.roles.root.keyids[0]!;
+    const tokenKeyIds = new Set([canonicalKeyId(trust.root.signed.keys[rootId]!)]);
+    const o = repositoryOverview({ name: gun, trust, registryTags: [], trustDir, tokenKeyIds, warnings: ['token note'], now: SAMPLE_CLOCK });
+    expect(o.adminRoles[0]!.keys[0]!.holder).toBe('hardware-token');
+    expect(o.adminRoles[1]!.keys[0]!.holder).toBe('elsewhere');
+    expect(o.warnings).toContain('token note');
+  });
+
   it('timeline: every role and the root certificate, soonest first, with warning levels', async () => {
     const { overview } = await overviewOf('rotated', { withRegistry: false });
     const roles = overview.timeline.filter((e) => e.kind === 'role').map((e) => e.role).sort();

@@ -33,6 +33,10 @@ export interface OverviewInput {
   registryError?: ErrorValue;
   /** The trust directory (`<docker config>/trust`) whose `private/` holds this machine's keys. */
   trustDir: string;
+  /** Canonical IDs of the keys on this machine's hardware tokens (see hardware-tokens.ts). */
+  tokenKeyIds?: ReadonlySet<string>;
+  /** Warnings to show with the repository (e.g. from the token scan). */
+  warnings?: string[];
   now: Date;
 }
 
@@ -49,8 +53,9 @@ export function expiryLevel(role: string, expires: Date, now: Date): TimelineEnt
   return left <= (WARN_DAYS[role] ?? DEFAULT_WARN_DAYS) * DAY_MS ? 'soon' : 'ok';
 }
 
-/** Whether this machine's trust dir holds the private key (current and legacy notary layouts). */
-function holderOf(role: BaseRole, canonicalId: string, gun: string, trustDir: string): KeyHolder {
+/** Who holds a private key: a hardware token, this machine's trust dir (current and legacy notary layouts), the server. */
+function holderOf(role: BaseRole, canonicalId: string, gun: string, trustDir: string, tokenIds: ReadonlySet<string>): KeyHolder {
+  if (tokenIds.has(canonicalId)) return 'hardware-token';
   const priv = join(trustDir, 'private');
   const candidates = [
     join(priv, `${canonicalId}.key`),
@@ -83,17 +88,17 @@ function certificateOf(key: PublicKeyJson): CertificateView | undefined {
   }
 }
 
-function adminKey(role: BaseRole, id: string, key: PublicKeyJson, gun: string, trustDir: string): AdminKey {
+function adminKey(role: BaseRole, id: string, key: PublicKeyJson, gun: string, trustDir: string, tokenIds: ReadonlySet<string>): AdminKey {
   let canonicalId = id;
   try {
     canonicalId = canonicalKeyId(key);
   } catch {
     // an unreadable key keeps its listed ID; the verified root never holds one
   }
-  return { id, canonicalId, keyType: key.keytype, holder: holderOf(role, canonicalId, gun, trustDir), certificate: certificateOf(key) };
+  return { id, canonicalId, keyType: key.keytype, holder: holderOf(role, canonicalId, gun, trustDir, tokenIds), certificate: certificateOf(key) };
 }
 
-function adminRoles(trust: RepositoryTrust, trustDir: string): AdminRoleView[] {
+function adminRoles(trust: RepositoryTrust, trustDir: string, tokenIds: ReadonlySet<string>): AdminRoleView[] {
   const envs = { root: trust.root, targets: trust.targets, snapshot: trust.snapshot, timestamp: trust.timestamp };
   return BASE_ROLES.map((role) => {
     const rk = trust.root.signed.roles[role];
@@ -102,7 +107,7 @@ function adminRoles(trust: RepositoryTrust, trustDir: string): AdminRoleView[] {
       threshold: rk.threshold,
       version: envs[role].signed.version,
       expires: envs[role].expires.toISOString(),
-      keys: rk.keyids.map((id) => adminKey(role, id, trust.root.signed.keys[id]!, trust.gun, trustDir)),
+      keys: rk.keyids.map((id) => adminKey(role, id, trust.root.signed.keys[id]!, trust.gun, trustDir, tokenIds)),
     };
   });
 }
@@ -214,7 +219,7 @@ function graph(trust: RepositoryTrust): TrustGraph {
 export function repositoryOverview(input: OverviewInput): RepositoryOverview {
   const { name, trust, registryTags, now } = input;
   const status = repositoryStatus(name, trust, registryTags);
-  const admin = trust ? adminRoles(trust, input.trustDir) : [];
+  const admin = trust ? adminRoles(trust, input.trustDir, input.tokenKeyIds ?? new Set()) : [];
   const signerViews = trust ? signers(trust) : [];
   return {
     name,
@@ -231,7 +236,7 @@ export function repositoryOverview(input: OverviewInput): RepositoryOverview {
     adminRoles: admin,
     timeline: timeline(status.roles, admin, signerViews, now),
     graph: trust ? graph(trust) : { nodes: [], edges: [] },
-    warnings: status.warnings,
+    warnings: [...status.warnings, ...(input.warnings ?? [])],
     skippedRoles: status.skippedRoles,
   };
 }

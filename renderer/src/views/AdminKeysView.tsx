@@ -11,8 +11,9 @@ const ROLE_TITLE: Record<string, string> = {
 
 const HOLDER_TEXT: Record<KeyHolder, string> = {
   'this-machine': 'This machine (trust directory)',
+  'hardware-token': 'A hardware token on this machine',
   server: 'The trust server',
-  elsewhere: 'Not on this machine (a hardware token or another machine)',
+  elsewhere: 'Not on this machine (offline storage, another machine or a token not configured in Settings)',
 };
 
 export function AdminKeysView({ overview }: { overview: RepositoryOverview }) {

@@ -17,6 +17,7 @@ export function SettingsPage() {
   const [rows, setRows] = useState<Row[]>([]);
   const [configDir, setConfigDir] = useState('');
   const [offline, setOffline] = useState(false);
+  const [modules, setModules] = useState('');
   const [saved, setSaved] = useState(false);
 
   useEffect(() => {
@@ -24,6 +25,7 @@ export function SettingsPage() {
     setRows(rowsOf(settings.data.trustServers, settings.data.caFiles));
     setConfigDir(settings.data.dockerConfigDir);
     setOffline(settings.data.offline);
+    setModules(settings.data.pkcs11Modules.join('\n'));
   }, [settings.data]);
 
   const save = (e: FormEvent) => {
@@ -35,6 +37,7 @@ export function SettingsPage() {
         caFiles: Object.fromEntries(clean.filter((r) => r.ca.trim()).map((r) => [r.registry.trim(), r.ca.trim()])),
         dockerConfigDir: configDir.trim(),
         offline,
+        pkcs11Modules: modules.split('\n').map((m) => m.trim()).filter(Boolean),
       },
       { onSuccess: () => setSaved(true) },
     );
@@ -84,6 +87,23 @@ export function SettingsPage() {
             <input value={configDir} onChange={(e) => { setSaved(false); setConfigDir(e.target.value); }} placeholder="default: $DOCKER_CONFIG or ~/.docker" />
           </label>
           {info.data && <p className="muted small">Trust directory in use: <span className="mono">{info.data.trustDir}</span></p>}
+        </fieldset>
+        <fieldset>
+          <legend>Hardware tokens</legend>
+          <label>
+            <span>PKCS#11 modules, one per line (e.g. a YubiKey’s libykcs11.so, OpenSC’s opensc-pkcs11.so)</span>
+            <textarea
+              rows={2}
+              value={modules}
+              onChange={(e) => {
+                setSaved(false);
+                setModules(e.target.value);
+              }}
+              placeholder="/usr/lib/x86_64-linux-gnu/libykcs11.so"
+              spellCheck={false}
+            />
+          </label>
+          <p className="muted small">TrustDesk reads only the public keys and certificates on these tokens (no PIN) to tell which keys a token holds.</p>
         </fieldset>
         <fieldset>
           <legend>Network</legend>
