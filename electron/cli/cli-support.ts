@@ -26,6 +26,7 @@ export const GLOBAL_OPTIONS = {
   config: { type: 'string' },
   offline: { type: 'boolean' },
   timeout: { type: 'string' },
+  'trust-dir': { type: 'string' },
   'trust-pinning': { type: 'string' },
   pins: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
@@ -64,6 +65,7 @@ export function sessionFrom(values: Record<string, unknown>, io: Io): TrustSessi
     tlsCaCert: values.tlscacert as string | undefined,
     configDir: values.config as string | undefined,
     offline: values.offline as boolean | undefined,
+    trustDir: values['trust-dir'] as string | undefined,
     trustPinningFile: values['trust-pinning'] as string | undefined,
     pinsFile: values.pins as string | undefined,
   });

@@ -38,7 +38,8 @@ Options:
   -s, --server URL      trust server (default: $DOCKER_CONTENT_TRUST_SERVER, else docker's default)
       --tlscacert FILE  extra CA certificate for the trust server and the registry
       --config DIR      docker config dir (default: $DOCKER_CONFIG or ~/.docker)
-      --offline         make no network call: verify what the trust cache holds
+      --offline         make no network call: verify what the trust cache holds (as of when it was written)
+      --trust-dir DIR   trust directory to use instead of <config dir>/trust (e.g. one copied from elsewhere)
       --timeout SECONDS deadline for each network request (default 30)
       --trust-pinning FILE  notary client config whose trust_pinning section applies
       --pins FILE       TrustDesk's pins file (default: $TRUSTDESK_PINS, else <config dir>/trustdesk-pins.json)

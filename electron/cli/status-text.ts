@@ -31,7 +31,8 @@ export function formatStatusText(s: RepositoryStatus, now: Date): string {
   const c = s.counts;
   let out = `\n${s.name}  (${s.gun})\n`;
   out += `  ${c.signed} signed, ${c.unsigned} unsigned, ${c['digest-mismatch']} digest mismatch, ${c['signed-not-in-registry']} signed but not in registry\n`;
-  if (s.source === 'cache') out += `  trust data from the cache${s.cachedAt ? `, cached as of ${s.cachedAt}` : ''}\n`;
+  if (s.archive) out += `  trust data from the archive ${s.archive.file}, archived at ${s.archive.archivedAt}\n`;
+  else if (s.source === 'cache') out += `  trust data from the cache${s.cachedAt ? `, cached as of ${s.cachedAt}` : ''}\n`;
   out += asOfText(s, now, s.source === 'cache');
   if (s.pin && s.pin.kind !== 'tofu') out += `  root pinned (${s.pin.kind} ${s.pin.pattern}): ${s.pin.keyIds.map((k) => k.slice(0, 12)).join(', ')}\n`;
   for (const w of s.warnings) out += `  warning: ${w}\n`;

@@ -249,6 +249,7 @@ describe('trust pinning on the real lab', () => {
 describe('trust archive: archive, stop the servers, verify with no server', () => {
   let archive: string;
   let cfg: string;
+  let onlineInspect: { stdout: string; pretty: string };
 
   it('archives two repositories with the whole root chain and registry digests', async () => {
     cfg = await freshConfig();
@@ -260,6 +261,10 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     const list = JSON.parse((await trustdesk(['archive', '--list', archive, '--json'], cfg)).stdout);
     expect(list.repositories.map((x: { gun: string; rootVersion: number }) => [x.gun, x.rootVersion])).toEqual([[app.gun, 1], [pinrot, 2]]);
     expect(list.repositories[0].registryTags).toBe(4); // v1, latest, revoked, v2 (unpushed was never pushed)
+    onlineInspect = {
+      stdout: (await trustdesk(['inspect', app.gun, pinrot], cfg)).stdout,
+      pretty: (await trustdesk(['inspect', '--pretty', app.gun], cfg)).stdout,
+    };
   });
 
   it('with the servers stopped: the archive verifies as online would, the online gate says unreachable (4)', async () => {
@@ -272,6 +277,18 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     expect(json(mismatch.stdout).results[0]).toMatchObject({ source: 'archive', tags: [{ verdict: 'digest-mismatch' }] });
     expect((await trustdesk(['verify', '--archive', archive], cfg)).code).toBe(1); // app has a mismatch
     expect((await trustdesk(['verify', '--archive', archive, 'r.example/none:v1'], cfg)).code).toBe(3);
+    // the offline inspector over the archive: inspect prints what it printed online, status the verdicts
+    const nowhere = { DOCKER_CONTENT_TRUST_SERVER: 'https://127.0.0.1:9' };
+    expect((await trustdesk(['inspect', '--archive', archive, app.gun, pinrot], cfg, nowhere)).stdout).toBe(onlineInspect.stdout);
+    expect((await trustdesk(['inspect', '--pretty', '--archive', archive, app.gun], cfg, nowhere)).stdout).toBe(onlineInspect.pretty);
+    const st = await trustdesk(['status', '--json', '--archive', archive, app.gun], cfg, nowhere);
+    expect(st.code).toBe(0);
+    const [appStatus] = JSON.parse(st.stdout);
+    expect(appStatus.counts).toEqual({ signed: 1, unsigned: 2, 'digest-mismatch': 1, 'signed-not-in-registry': 1 });
+    expect(appStatus.archive.archivedAt).toBe(appStatus.verifiedAt);
+    expect(appStatus.expiredSince).toEqual([]);
+    const stText = await trustdesk(['status', '--archive', archive], cfg, nowhere);
+    expect(stText.stdout).toMatch(/trust data from the archive .*, archived at \S+\n {2}valid as of /);
     // online: the server is gone, only the cache is left: not a pass
     const online = await trustdesk(['verify', `${app.gun}:v1`], cfg);
     expect(online.code).toBe(4);
@@ -282,6 +299,9 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     const status = await trustdesk(['status', '--offline', app.gun], cfg);
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/cached as of .*\n {2}valid as of /);
+    // a trust directory given directly (as if copied from another machine)
+    const copied = await trustdesk(['verify', '--offline', '--trust-dir', join(cfg, 'trust'), `${app.gun}:v1`], mkdtempSync(join(tmpdir(), 'trustdesk-empty-')));
+    expect(copied.code).toBe(0);
   });
 
   it('one corrupted byte anywhere: refused with ARCHIVE_INVALID (exit 3)', async () => {

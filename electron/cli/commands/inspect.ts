@@ -1,23 +1,32 @@
 /** `trustdesk inspect [--pretty] NAME[:TAG]...`: docker trust inspect's output, byte for byte. */
 import { inspectResult, formatInspectJson, formatInspectPretty, type InspectResult } from '../../core/use-cases/inspect.js';
 import { isTrustDeskError } from '../../core/errors.js';
+import { readArchive } from '../../core/trust-archive.js';
+import { verifyArchivedRepository } from '../../core/use-cases/archive.js';
+import type { RepositoryTrust } from '../../core/repository-updater.js';
+import type { ParsedReference } from '../../core/reference.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, describeError, UsageError, type Command, type Io } from '../cli-support.js';
 
 async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { pretty: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(args, { pretty: { type: 'boolean' }, archive: { type: 'string' } });
   if (values.help) {
-    io.stdout(`Usage: trustdesk inspect [--pretty] NAME[:TAG] [NAME[:TAG]...]\n`);
+    io.stdout(`Usage: trustdesk inspect [--pretty] [--archive FILE] NAME[:TAG] [NAME[:TAG]...]\n`);
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('"trustdesk inspect" requires at least 1 argument');
   const refs = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
   const s = sessionFrom(values, io);
+  // --archive: the same output from a trust archive's bytes, verified as of the archive time.
   try {
+    const archive = values.archive ? await readArchive(values.archive as string) : undefined;
+    const pinning = archive ? await s.trustPinning() : undefined;
+    const load = async (ref: ParsedReference): Promise<RepositoryTrust> =>
+      archive ? (await verifyArchivedRepository(archive, ref.gun, pinning)).trust : s.loadTrust(ref);
     // All repositories load in parallel over one connection pool; output keeps argument order.
     const outcomes = await Promise.all(
       refs.map(async ({ input, ref }) => {
         try {
-          const trust = await s.loadTrust(ref);
+          const trust = await load(ref);
           return { input, result: inspectResult(trust, input, ref.tag) };
         } catch (err) {
           return { input, error: err };

@@ -2,19 +2,31 @@
 import { repositoryStatus, type RepositoryStatus } from '../../core/use-cases/status.js';
 import { toErrorValue, isTrustDeskError } from '../../core/errors.js';
 import { formatStatusText } from '../status-text.js';
+import { openArchive } from '../../core/use-cases/archive.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 
 async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, 'require-signed': { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    json: { type: 'boolean' },
+    'require-signed': { type: 'boolean' },
+    archive: { type: 'string' },
+  });
   if (values.help) {
-    io.stdout(`Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n`);
+    io.stdout(`Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n`);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('"trustdesk status" requires at least 1 argument');
+  const archiveFile = values.archive as string | undefined;
+  if (positionals.length === 0 && !archiveFile) throw new UsageError('"trustdesk status" requires at least 1 argument');
   const refs = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
   const s = sessionFrom(values, io);
   try {
-    const results = await Promise.all(
+    const results: { input: string; error?: ReturnType<typeof toErrorValue>; status?: RepositoryStatus }[] = archiveFile
+      ? (await openArchive(archiveFile, { names: positionals, pinning: await s.trustPinning() })).repositories.map((r) => ({
+          input: r.name,
+          status: r.status,
+          error: r.error,
+        }))
+      : await Promise.all(
       refs.map(async ({ input, ref }) => {
         const [trust, tags] = await Promise.allSettled([s.loadTrust(ref), values.offline ? Promise.resolve([]) : s.registryTags(ref)]);
         if (trust.status === 'rejected' && !isTrustDeskError(trust.reason, 'REPOSITORY_NOT_SIGNED')) {

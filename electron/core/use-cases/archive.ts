@@ -9,7 +9,8 @@
  * Opening: the archived bytes go through the same update workflow, with the clock at the archive
  * time; expiry is then reported against now as well ("valid as of …; expired since …").
  */
-import { TrustDeskError, type ErrorValue } from '../errors.js';
+import { TrustDeskError, toErrorValue, type ErrorValue } from '../errors.js';
+import { parseReference } from '../reference.js';
 import { updateRepository, type RepositoryTrust } from '../repository-updater.js';
 import type { ParsedReference } from '../reference.js';
 import {
@@ -22,10 +23,11 @@ import {
   type ArchiveBody,
   type ArchivedRepository,
   type TrustArchive,
+  readArchive,
 } from '../trust-archive.js';
 import type { TrustPinning } from '../trust-pinning.js';
 import type { TrustSession } from './trust-session.js';
-import type { RegistryTag } from './status.js';
+import { repositoryStatus, type RegistryTag, type RepositoryStatus } from './status.js';
 
 export interface ArchiveOptions {
   /** Do not record registry digests (the archive then proves signatures only). */
@@ -127,4 +129,48 @@ export function summariseArchive(archive: TrustArchive): ArchiveSummary {
       registryTags: r.registry && 'tags' in r.registry ? r.registry.tags.length : undefined,
     })),
   };
+}
+
+export interface ArchivedRepositoryStatus {
+  name: string;
+  gun: string;
+  /** The full status view (tags and verdicts against the archived registry digests, roles, signers). */
+  status?: RepositoryStatus;
+  error?: ErrorValue;
+}
+
+export interface OpenedArchive {
+  file: string;
+  summary: ArchiveSummary;
+  repositories: ArchivedRepositoryStatus[];
+}
+
+/**
+ * The offline inspector over an archive: every (or each named) repository verified from the archived
+ * bytes, as a status view "valid as of" the archive time with what has expired since `now`. Per
+ * repository errors are kept as values (IPC-safe); an archive that fails its integrity checks throws.
+ */
+export async function openArchive(
+  file: string,
+  opts: { names?: string[]; pinning?: TrustPinning; now?: Date } = {},
+): Promise<OpenedArchive> {
+  const archive = await readArchive(file);
+  const now = opts.now ?? new Date();
+  const names = opts.names?.length ? opts.names : archive.body.repositories.map((r) => r.gun);
+  const repositories = await Promise.all(
+    names.map(async (name): Promise<ArchivedRepositoryStatus> => {
+      let gun = name;
+      try {
+        gun = parseReference(name).gun;
+        const a = await verifyArchivedRepository(archive, gun, opts.pinning);
+        const status = repositoryStatus(name, a.trust, a.registryTags ?? [], now);
+        if (!a.registryTags) status.warnings.push('the archive holds no registry digests: signatures only');
+        status.archive = { file, archivedAt: archive.body.archivedAt };
+        return { name, gun, status };
+      } catch (err) {
+        return { name, gun, error: toErrorValue(err) };
+      }
+    }),
+  );
+  return { file, summary: summariseArchive(archive), repositories };
 }

@@ -54,6 +54,8 @@ export interface RepositoryStatus {
   expiredSince?: { role: string; expires: string }[];
   /** How the root was trusted: pinned (certs/ca) or trust on first use. */
   pin?: PinSummary;
+  /** Set when the view comes from a trust archive (source is then `cache`). */
+  archive?: { file: string; archivedAt: string };
 }
 
 /** Roles whose expiry lies between the verification clock and `now`: expired since they verified. */

@@ -30,6 +30,8 @@ export interface SessionOptions {
   /** Clock for expiry checks (tests). */
   now?: Date;
   timeoutMs?: number;
+  /** `--trust-dir DIR`: a trust directory elsewhere than <config dir>/trust (e.g. copied from another machine). */
+  trustDir?: string;
   /** `--trust-pinning FILE`: a notary client config whose `trust_pinning` section applies. */
   trustPinningFile?: string;
   /** TrustDesk's pins file (default $TRUSTDESK_PINS, else <config dir>/trustdesk-pins.json). */
@@ -53,7 +55,7 @@ export class TrustSession {
   constructor(private readonly opts: SessionOptions = {}) {
     this.env = opts.env ?? process.env;
     this.configDir = opts.configDir ?? dockerConfigDir(this.env);
-    this.cache = new TrustCache(join(this.configDir, 'trust'));
+    this.cache = new TrustCache(opts.trustDir ?? join(this.configDir, 'trust'));
     this.pinsFile = opts.pinsFile ?? defaultPinsFile(this.env, this.configDir);
     // Four keep-alive connections per host: enough to overlap round trips, few enough TLS handshakes
     // (measured on the lab: 20 repositories verify faster with 4 than with 8 or 16).

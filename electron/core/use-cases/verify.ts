@@ -95,6 +95,9 @@ function checkTag(t: TagStatus, opts: VerifyOptions): TagVerification {
   const base = { tag: t.tag, verdict: t.verdict, signers: t.signers, signedDigest: t.signedDigest, registryDigest: t.registryDigest, size: t.size };
   const registryChecked = opts.registryChecked ?? true;
   let problem: string | undefined;
+  if (t.registryError && t.verdict !== 'unsigned') {
+    return { ...base, ok: false, problem: `the registry did not serve its manifest (${t.registryError.code}: ${t.registryError.message})` };
+  }
   switch (t.verdict) {
     case 'unsigned':
       problem = 'not signed';
