@@ -3,6 +3,7 @@
  * bridged to the real handler registry, against a lab of real notary-server + registry started by
  * global-setup.ts and stopped after the run.
  */
+import { resolve } from 'node:path';
 import { defineConfig } from '@playwright/test';
 
 export const CHROMIUM = process.env.TRUSTDESK_CHROMIUM ?? '/usr/bin/chromium';
@@ -16,7 +17,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   retries: 0,
-  reporter: [['list']],
+  // the JSON report feeds the one summary line of .ci/run (scripts/test-summary.mjs)
+  reporter: [['list'], ['json', { outputFile: resolve(import.meta.dirname, '../test-results/e2e.json') }]],
   outputDir: '../.e2e-results',
   use: {
     viewport: { width: 1280, height: 820 },
