@@ -6,5 +6,21 @@ import { keyCommand } from './key.js';
 import { verifyCommand } from './verify.js';
 import { archiveCommand } from './archive.js';
 import { pinCommand } from './pin.js';
+import { initCommand } from './init.js';
+import { signCommand } from './sign.js';
+import { revokeCommand } from './revoke.js';
+import { signerCommand } from './signer.js';
+import { withKeyRotate } from './key-rotate.js';
 
-export const COMMANDS: Command[] = [inspectCommand, statusCommand, verifyCommand, archiveCommand, pinCommand, keyCommand];
+export const COMMANDS: Command[] = [
+  inspectCommand,
+  statusCommand,
+  verifyCommand,
+  archiveCommand,
+  pinCommand,
+  initCommand,
+  signCommand,
+  revokeCommand,
+  signerCommand,
+  withKeyRotate(keyCommand),
+];

@@ -241,8 +241,9 @@ export async function buildUpdate(opts: BuildOptions): Promise<BuiltUpdate> {
           const t = roles.get('targets')!;
           const children = t.signed.delegations?.roles ?? [];
           candidates = [];
-          if (children.length === 0) candidates.push('targets');
-          else for (const d of children) if (await holdsKeyOf(d.name)) candidates.push(d.name);
+          // every role this machine can sign (docker: the targets/* children; we add targets when its key is here)
+          if (children.length === 0 || (await holdsKeyOf('targets'))) candidates.push('targets');
+          for (const d of children) if (await holdsKeyOf(d.name)) candidates.push(d.name);
           if (candidates.length === 0) throw new TrustDeskError('NO_SIGNING_KEY', `could not remove signature for ${c.name}: no valid signing keys for delegation roles`);
         }
         let removed = 0;

@@ -1,0 +1,35 @@
+/**
+ * `trustdesk key rotate REPO ROLE [--server-managed]`, added to the `key` command without touching
+ * its module: `key rotate ...` comes here, every other `key` subcommand goes on to keyCommand.
+ */
+import { rotateKey } from '../../core/use-cases/rotate.js';
+import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
+
+async function rotate(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, 'server-managed': { type: 'boolean', short: 'r' } });
+  if (positionals.length !== 2) throw new UsageError('"trustdesk key rotate" requires exactly 2 arguments (REPO ROLE)');
+  const [repository, role] = positionals as [string, string];
+  const session = sessionFrom(values, io);
+  try {
+    const r = await rotateKey(publishingContext(session, io), { repository, role, serverManaged: !!values['server-managed'], dryRun: !!values['dry-run'] });
+    if (printResult(io, values, r, r)) return 0;
+    const rootPreview = r.preview.roles.find((x) => x.role === 'root');
+    const added = rootPreview?.roleKeys.find((k) => k.role === role)?.added ?? [];
+    io.stdout(`Successfully rotated ${role} key for repository ${repository}${added.length ? `: new key ${added.join(', ')}` : ''}${role === 'timestamp' || values['server-managed'] ? ' (server-managed)' : ''}\n`);
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+export function withKeyRotate(key: Command): Command {
+  return {
+    ...key,
+    async run(args, io) {
+      if (args[0] === 'rotate') return rotate(args.slice(1), io);
+      const code = await key.run(args, io);
+      return code;
+    },
+  };
+}

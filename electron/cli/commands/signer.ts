@@ -1,0 +1,164 @@
+/**
+ * `trustdesk signer add|remove`: docker's commands and output; `remove` really removes (docker's
+ * only does after its prompt), and says first which tags lose their only signer.
+ */
+import { addSigner, readPublicKeyFile, removeSigner, signerRemovalImpacts } from '../../core/use-cases/signers.js';
+import { formatPreview } from '../../core/publishing/diff-preview.js';
+import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { confirm, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
+
+const USAGE = `Usage: trustdesk signer COMMAND
+
+Commands:
+  add --key FILE [--key FILE...] [--path PREFIX...] [--threshold N] NAME REPOSITORY...
+  remove [-f|--force] NAME REPOSITORY...
+  impact NAME REPOSITORY...     what removing NAME would cost (tags losing their only signer)
+`;
+
+function parseThreshold(v: unknown): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isSafeInteger(n) || n < 1) throw new UsageError(`--threshold takes a whole number of at least 1, got "${String(v)}"`);
+  return n;
+}
+
+async function add(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, key: { type: 'string', multiple: true }, path: { type: 'string', multiple: true }, threshold: { type: 'string' } });
+  if (positionals.length < 2) throw new UsageError('"trustdesk signer add" requires at least 2 arguments (NAME REPOSITORY...)');
+  const [name, ...repos] = positionals as [string, ...string[]];
+  const keyFiles = (values.key as string[] | undefined) ?? [];
+  const session = sessionFrom(values, io);
+  try {
+    const keys = [];
+    for (const f of keyFiles) keys.push(await readPublicKeyFile(f));
+    if (!values.json && !values['dry-run']) for (const r of repos) io.stdout(`Adding signer "${name}" to ${r}...\n`);
+    const outcomes = await addSigner(publishingContext(session, io), {
+      name,
+      keys,
+      repositories: repos,
+      ...(values.path ? { paths: values.path as string[] } : {}),
+      ...(values.threshold !== undefined ? { threshold: parseThreshold(values.threshold) } : {}),
+      dryRun: !!values['dry-run'],
+    });
+    if (values.json) io.stdout(`${JSON.stringify(outcomes, null, 2)}\n`);
+    const failed: string[] = [];
+    for (const o of outcomes) {
+      if (o.error) {
+        io.stderr(`${o.error.code}: ${o.error.message}\n`);
+        failed.push(o.repository);
+        continue;
+      }
+      if (values.json) continue;
+      if (values['dry-run']) {
+        io.stdout(formatPreview(o.result!.preview));
+        continue;
+      }
+      for (const w of o.result!.warnings) io.stderr(`warning: ${w}\n`);
+      if (o.initialised) io.stdout(`Initializing signed repository for ${o.repository}...\nSuccessfully initialized "${o.repository}"\n`);
+      io.stdout(`Successfully added signer: ${name} to ${o.repository}\n\n`);
+    }
+    if (failed.length) {
+      io.stderr(`failed to add signer to: ${failed.join(', ')}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+async function remove(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, force: { type: 'boolean', short: 'f' } });
+  if (positionals.length < 2) throw new UsageError('"trustdesk signer remove" requires at least 2 arguments (NAME REPOSITORY...)');
+  const [name, ...repos] = positionals as [string, ...string[]];
+  const session = sessionFrom(values, io);
+  const ctx = publishingContext(session, io);
+  try {
+    const failed: string[] = [];
+    for (const repo of repos) {
+      if (!values.json && !values['dry-run']) io.stdout(`Removing signer "${name}" from ${repo}...\n`);
+      let force = !!values.force;
+      if (!force && !values['dry-run']) {
+        const [first] = await signerRemovalImpacts(ctx, name, [repo]);
+        const impact = first?.impact;
+        if (impact?.tagsLosingOnlySigner.length && !values.json) io.stdout(`Tags that lose their only signer ${name}: ${impact.tagsLosingOnlySigner.join(', ')}\n`);
+        if (impact?.needsConfirmation && !io.prompt) {
+          io.stderr(`CONFIRMATION_REQUIRED: the signer "${name}" signed the last released version of ${repo}; removing it makes ${repo} unpullable${impact.tagsBecomingUnpullable.length ? ` (${impact.tagsBecomingUnpullable.join(', ')})` : ''}. Nothing was removed: run again with --force to remove it\n\n`);
+          failed.push(repo);
+          continue;
+        }
+        if (impact?.needsConfirmation) {
+          force = await confirm(io, `The signer "${name}" signed the last released version of ${repo}. Removing this signer will make ${repo} unpullable. Are you sure you want to continue? [y/N] `);
+          if (!force) {
+            io.stdout('\n');
+            continue; // declined: nothing removed, as docker
+          }
+        }
+      }
+      const [o] = await removeSigner(ctx, { name, repositories: [repo], force, dryRun: !!values['dry-run'] });
+      if (values.json) {
+        io.stdout(`${JSON.stringify(o, null, 2)}\n`);
+        if (o!.error) failed.push(repo);
+        continue;
+      }
+      if (o!.error) {
+        io.stderr(o!.error.code === 'SIGNER_NOT_FOUND' ? `${o!.error.message}\n\n` : `${o!.error.code}: ${o!.error.message}\n\n`);
+        failed.push(repo);
+        continue;
+      }
+      if (values['dry-run']) {
+        io.stdout(formatPreview(o!.result!.preview));
+        continue;
+      }
+      for (const w of o!.result!.warnings) io.stderr(`warning: ${w}\n`);
+      io.stdout(`Successfully removed ${name} from ${repo}\n\n`);
+    }
+    if (failed.length) {
+      io.stderr(`error removing signer from: ${failed.join(', ')}\n`);
+      return 1;
+    }
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+async function impact(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+  if (positionals.length < 2) throw new UsageError('"trustdesk signer impact" requires at least 2 arguments (NAME REPOSITORY...)');
+  const [name, ...repos] = positionals as [string, ...string[]];
+  const session = sessionFrom(values, io);
+  try {
+    const out = await signerRemovalImpacts(publishingContext(session, io), name, repos);
+    if (values.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    else
+      for (const o of out) {
+        if (o.error) io.stderr(`${o.repository}: ${o.error.code}: ${o.error.message}\n`);
+        else {
+          const i = o.impact!;
+          io.stdout(`${o.repository}: removing ${name} (keys ${i.keyIds.map((k) => k.slice(0, 12)).join(', ')})\n`);
+          io.stdout(`  tags losing their only signer: ${i.tagsLosingOnlySigner.join(', ') || '(none)'}\n`);
+          io.stdout(`  targets/releases still meets its threshold: ${i.lastSignerOfReleases ? `no (unpullable: ${i.tagsBecomingUnpullable.join(', ') || 'no tags'})` : 'yes'}\n`);
+        }
+      }
+    return out.some((o) => o.error) ? 1 : 0;
+  } finally {
+    session.close();
+  }
+}
+
+export const signerCommand: Command = {
+  name: 'signer',
+  summary: 'signer add|remove|impact ...                  delegations as docker makes them; remove that really removes',
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === 'add') return add(rest, io);
+    if (sub === 'remove') return remove(rest, io);
+    if (sub === 'impact') return impact(rest, io);
+    if (sub === undefined || sub === '--help' || sub === '-h') {
+      io.stdout(USAGE);
+      return sub === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown signer command "${sub}"`);
+  },
+};
