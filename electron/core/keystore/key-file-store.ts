@@ -114,8 +114,7 @@ export class KeyFileStore {
       try {
         entries = await readdir(dir, { withFileTypes: true });
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT' && depth === 0) return;
-        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+        if ((err as NodeJS.ErrnoException).code === 'ENOENT') return; // no private/ yet: an empty store
         throw new TrustDeskError('KEYSTORE_ERROR', `cannot read ${dir}: ${(err as Error).message}`, { cause: err });
       }
       for (const e of entries) {

@@ -64,11 +64,6 @@ export function passphraseEnvVars(role: string, prefer: Preference = 'notary'): 
   return prefer === 'docker' ? [dockerVar, notaryVar] : [notaryVar, dockerVar];
 }
 
-/** The alias docker and notary show in their prompts. */
-export function promptAlias(role: string): string {
-  return role;
-}
-
 export function clearAll(...bufs: (Buffer | undefined)[]): void {
   for (const b of bufs) b?.fill(0);
 }
