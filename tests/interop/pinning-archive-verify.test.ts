@@ -145,6 +145,14 @@ describe('CI gate: trustdesk verify exit codes on the real lab', () => {
     const whole = await trustdesk(['verify', '--json', app.gun], cfg);
     expect(whole.code).toBe(1);
     expect(json(whole.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest', 'unpushed']);
+    // by digest: the digest itself must be signed (the registry is not consulted)
+    const latest = app.tags.latest!;
+    expect((await trustdesk(['verify', `${app.gun}@${app.tags.v1!.signedDigest}`], cfg)).code).toBe(0);
+    expect((await trustdesk(['verify', `${app.gun}:latest@${latest.signedDigest}`], cfg)).code).toBe(0);
+    const repushed = await trustdesk(['verify', `${app.gun}:latest@${latest.registryDigest}`], cfg);
+    expect(repushed.code).toBe(1);
+    expect(repushed.stdout).toContain(`${latest.registryDigest} is not signed as latest`);
+    expect((await trustdesk(['verify', `${app.gun}:v1@${latest.signedDigest}`], cfg)).code).toBe(1);
     const required = await trustdesk(['verify', '--json', '--require-signed', app.gun], cfg);
     expect(json(required.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest', 'revoked', 'unpushed', 'v2']);
   });

@@ -21,11 +21,12 @@ import {
 import { asOfText } from '../status-text.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 
-const HELP = `Usage: trustdesk verify [OPTIONS] NAME[:TAG] [NAME[:TAG]...]
+const HELP = `Usage: trustdesk verify [OPTIONS] NAME[:TAG|@DIGEST|:TAG@DIGEST] ...
        trustdesk verify --archive FILE [OPTIONS] [NAME[:TAG]...]
 
 Checks that tags are signed and that the registry serves the signed digest. Without a TAG, every
-signed tag is checked (and, with --require-signed, every registry tag must be signed).
+signed tag is checked (and, with --require-signed, every registry tag must be signed). With
+@sha256:DIGEST, that digest must be signed (as TAG, if given); the registry is not consulted.
 
 Options:
       --require-signed  every registry tag must be signed (NAME without TAG)
@@ -75,7 +76,9 @@ async function run(args: string[], io: Io): Promise<number> {
   if (!archiveFile && positionals.length === 0) throw new UsageError('"trustdesk verify" requires at least 1 argument');
   if (values.signer !== undefined && !/^[a-zA-Z0-9_.\/-]+$/.test(values.signer as string)) throw new UsageError(`--signer "${values.signer}" is not a signer name`);
   const subjects: VerifySubject[] = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
-  for (const s of subjects) if (s.ref.digest) throw new UsageError(`${s.input}: verify takes NAME or NAME:TAG, not a digest`);
+  for (const s of subjects) {
+    if (s.ref.digest && !s.ref.digest.startsWith('sha256:')) throw new UsageError(`${s.input}: only sha256 digests are signed by Notary`);
+  }
   const now = new Date();
   const s = sessionFrom(values, io);
   const base: VerifyOptions = { requireSigned: values['require-signed'] as boolean | undefined, signer: values.signer as string | undefined };
@@ -119,7 +122,9 @@ async function run(args: string[], io: Io): Promise<number> {
           verifyOne(
             subject,
             async () => {
-              const [trust, tags] = await Promise.allSettled([s.loadTrust(subject.ref), offline ? Promise.resolve([]) : s.registryTags(subject.ref)]);
+              // By digest the registry is not needed: the signed digest is compared with the one given.
+              const skipRegistry = offline || !!subject.ref.digest;
+              const [trust, tags] = await Promise.allSettled([s.loadTrust(subject.ref), skipRegistry ? Promise.resolve([]) : s.registryTags(subject.ref)]);
               if (trust.status === 'rejected' && !isTrustDeskError(trust.reason, 'REPOSITORY_NOT_SIGNED')) throw trust.reason;
               if (tags.status === 'rejected') throw tags.reason;
               return { trust: trust.status === 'fulfilled' ? trust.value : undefined, registryTags: tags.value, staleIsUnreachable: !offline };

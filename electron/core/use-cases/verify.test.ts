@@ -47,6 +47,15 @@ describe('verify rules', () => {
     expect(run(GUN, [TAGS[2]!])).toMatchObject({ exitCode: 1, error: { code: 'REPOSITORY_NOT_SIGNED' } });
   });
 
+  it('NAME@DIGEST and NAME:TAG@DIGEST: the digest must be signed (as that tag), by --signer if given', () => {
+    expect(run(`${GUN}@${D('a')}`).exitCode).toBe(0);
+    expect(run(`${GUN}:v1@${D('a')}`, TAGS, { signer: 'bob' }).exitCode).toBe(0);
+    expect(run(`${GUN}:v2@${D('a')}`).tags[0]!.problem).toBe(`${D('a')} is not signed as v2`);
+    expect(run(`${GUN}@${D('e')}`).exitCode).toBe(0); // latest's signed digest, whatever the registry serves
+    expect(run(`${GUN}@${D('d')}`).exitCode).toBe(1); // what the registry serves for latest is not signed
+    expect(run(`${GUN}@${D('b')}`, TAGS, { signer: 'alice' }).exitCode).toBe(1);
+  });
+
   it('offline (registry not checked): a signature alone passes', () => {
     expect(run(`${GUN}:gone`, TAGS, { registryChecked: false }).exitCode).toBe(0);
   });

@@ -125,6 +125,7 @@ export function verifyStatus(name: string, ref: ParsedReference, status: Reposit
   const warnings = [...status.warnings];
   let tags: TagVerification[];
   const tagErrors: ErrorValue[] = [];
+  if (ref.digest) return verifyDigest(name, ref, status, opts);
   const considered = ref.tag ? status.tags.filter((t) => t.tag === ref.tag) : status.tags;
   for (const t of considered) if (t.registryError) tagErrors.push(t.registryError);
   if (ref.tag) {
@@ -156,6 +157,38 @@ export function verifyStatus(name: string, ref: ParsedReference, status: Reposit
   }
   const outcome: VerifyOutcome = tags.every((t) => t.ok) ? 'ok' : 'failed';
   return { ...base, outcome, exitCode: VERIFY_EXIT_CODES[outcome] };
+}
+
+/**
+ * NAME@DIGEST or NAME:TAG@DIGEST: the digest itself must be signed (as that tag, if given) in a
+ * released role, by --signer if given. The registry is not consulted: what is deployed by digest is
+ * what was signed, whatever a tag points to now.
+ */
+function verifyDigest(name: string, ref: ParsedReference, status: RepositoryStatus, opts: VerifyOptions): RepositoryVerification {
+  const digest = ref.digest!;
+  const matching = status.tags.filter((t) => t.signedDigest === digest && (!ref.tag || t.tag === ref.tag));
+  const tags: TagVerification[] = matching.map((t) => {
+    const base = { tag: t.tag, verdict: t.verdict, signers: t.signers, signedDigest: t.signedDigest, registryDigest: t.registryDigest, size: t.size };
+    const problem = opts.signer && !t.signers.includes(opts.signer) ? `not signed by ${opts.signer} (signed by ${t.signers.join(', ') || 'nobody'})` : undefined;
+    return { ...base, ok: !problem, ...(problem ? { problem } : {}) };
+  });
+  if (tags.length === 0) {
+    tags.push({ tag: ref.tag ?? '', ok: false, verdict: 'absent', problem: `${digest} is not signed${ref.tag ? ` as ${ref.tag}` : ''}`, signers: [] });
+  }
+  const outcome: VerifyOutcome = tags.some((t) => t.ok) ? 'ok' : 'failed';
+  return {
+    name,
+    gun: ref.gun,
+    tag: ref.tag,
+    outcome,
+    exitCode: VERIFY_EXIT_CODES[outcome],
+    tags,
+    source: status.source,
+    verifiedAt: status.verifiedAt,
+    expiredSince: status.expiredSince,
+    pin: status.pin,
+    warnings: [...status.warnings],
+  };
 }
 
 export interface VerifySubject {
