@@ -7,9 +7,10 @@ import { join, resolve } from 'node:path';
 import { KeyFileStore } from './key-file-store.js';
 import { encodePem, parsePemBlocks } from './pem-format.js';
 import { encryptKey, openBlock, privateKeyId } from './pkcs8-encryption.js';
+import { REFERENCE_DIR } from '../test-support/samples.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
-const LEGACY = '/work/shared/reference/legacy-trust-dirs';
+const LEGACY = join(REFERENCE_DIR, 'legacy-trust-dirs');
 
 function tmp(prefix: string): string {
   return mkdtempSync(join(tmpdir(), `trustdesk-${prefix}-`));

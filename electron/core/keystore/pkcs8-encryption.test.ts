@@ -15,8 +15,9 @@ import {
   privateKeyId,
 } from './pkcs8-encryption.js';
 import { readOne, children, seq, oid, octets, int } from './der.js';
+import { REFERENCE_DIR } from '../test-support/samples.js';
 
-const LEGACY = '/work/shared/reference/legacy-trust-dirs';
+const LEGACY = join(REFERENCE_DIR, 'legacy-trust-dirs');
 const pass = (s: string) => Buffer.from(s, 'utf8');
 
 describe('notary PKCS#8 encryption', () => {

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { changePassphrase, exportKey, generateKey, importKeys, listKeys, loadKey, migrateLegacyKeys, removeKey, restoreKey, listRemovedKeys, type KeystoreContext } from './keys.js';
 import { parsePemBlocks } from '../keystore/pem-format.js';
 import type { PassphraseRequest } from '../keystore/passphrase-sources.js';
-import { sampleTrustDir, SAMPLE_CLOCK } from '../test-support/samples.js';
+import { sampleTrustDir, SAMPLE_CLOCK, REFERENCE_DIR } from '../test-support/samples.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'trustdesk-keys-uc-'));
 
@@ -72,7 +72,7 @@ describe('key use-cases for the app', () => {
     assertIpcSafe([loaded, list], ['repo-pass-123', 'targets-pass-1', ...keyBodies([loaded.path])]);
     // the legacy dirs need their own passphrase; the file stays as it was
     const legacy = join(tmp(), 'notary0.1');
-    cpSync('/work/shared/reference/legacy-trust-dirs/notary0.1', legacy, { recursive: true });
+    cpSync(join(REFERENCE_DIR, 'legacy-trust-dirs/notary0.1'), legacy, { recursive: true });
     const before = readFileSync(join(legacy, 'private/root_keys/d0c623c8e70c70d42a8a8125c44a8598588b3f6e31d5c21a83cbc338dfde8a68_root.key'));
     await expect(exportKey({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'nope' } }, { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true })).rejects.toMatchObject({
       code: 'PASSPHRASE_WRONG',
@@ -84,7 +84,7 @@ describe('key use-cases for the app', () => {
 
   it('migrate leaves the legacy files where they were when it cannot keep a backup, and says why', async () => {
     const legacy = join(tmp(), 'notary0.3');
-    cpSync('/work/shared/reference/legacy-trust-dirs/notary0.3', legacy, { recursive: true });
+    cpSync(join(REFERENCE_DIR, 'legacy-trust-dirs/notary0.3'), legacy, { recursive: true });
     writeFileSync(join(legacy, 'removed-keys'), 'a file where the backup dir would go');
     const r = await migrateLegacyKeys({ trustDir: legacy, env: {} });
     expect(r.migrated).toEqual([]);
