@@ -1,8 +1,12 @@
 /** The app against the real lab: repositories, verdicts per tag, filters, signers, keys, timeline, graph. */
-import { resolve } from 'node:path';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
-import { test, expect } from './support/fixtures.js';
+import { createHandlers } from '../electron/app/handlers.js';
+import { SettingsStore } from '../electron/app/settings-store.js';
+import { test, expect, bridge } from './support/fixtures.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const VERDICT_TEXT = { signed: 'Signed', unsigned: 'Unsigned', 'digest-mismatch': 'Digest mismatch', 'signed-not-in-registry': 'Signed, not in registry' };
@@ -164,6 +168,7 @@ test('a repository without trust data shows the empty state, its tags unsigned',
   for (const tag of Object.keys(s.tags)) await expect(row(page, tag)).toContainText('Unsigned');
   await page.getByRole('tab', { name: 'Signers' }).click();
   await expect(page.getByRole('heading', { name: 'No trust data for this repository' })).toBeVisible();
+  await noSeriousA11yViolations(page, 'no trust data');
 });
 
 test('Settings persist; offline mode verifies from the cache and says the registry was not read', async ({ page, app, lab }) => {
@@ -185,4 +190,18 @@ test('an unreachable trust server is explained with what to do next', async ({ p
   await app.open(repoHash('127.0.0.1:9/lab/nothing'));
   await expect(page.getByRole('alert')).toContainText('The server could not be reached');
   await expect(page.getByRole('alert')).toContainText('offline mode');
+  await page.getByText('Details').click();
+  await expect(page.getByRole('alert')).toContainText('NETWORK_UNREACHABLE');
+  await page.screenshot({ path: `${SHOTS}/error.png` });
+  await noSeriousA11yViolations(page, 'error');
+});
+
+test('no repositories yet: an empty state that says what to do', async ({ page, context, origin }) => {
+  const dir = mkdtempSync(join(tmpdir(), 'trustdesk-e2e-empty-'));
+  const handlers = createHandlers({ settings: new SettingsStore(dir), version: 'e2e', openExternal: async () => undefined, env: { DOCKER_CONFIG: join(dir, 'docker') } });
+  await bridge(context, handlers, origin);
+  await page.goto(`${origin}/#/`);
+  await expect(page.getByRole('heading', { name: 'No repositories yet' })).toBeVisible();
+  await expect(page.getByText('Add one by name above')).toBeVisible();
+  await noSeriousA11yViolations(page, 'empty');
 });
