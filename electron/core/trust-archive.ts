@@ -111,7 +111,11 @@ export function serialiseArchive(body: ArchiveBody): Buffer {
 
 export async function writeArchive(file: string, body: ArchiveBody): Promise<Buffer> {
   const bytes = serialiseArchive(body);
-  await writeFileAtomic(file, bytes, { mode: 0o644 });
+  try {
+    await writeFileAtomic(file, bytes, { mode: 0o644 });
+  } catch (err) {
+    throw new TrustDeskError('INVALID_ARGUMENT', `cannot write trust archive ${file}: ${(err as Error).message}`, { cause: err });
+  }
   return bytes;
 }
 

@@ -269,6 +269,10 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     const list = JSON.parse((await trustdesk(['archive', '--list', archive, '--json'], cfg)).stdout);
     expect(list.repositories.map((x: { gun: string; rootVersion: number }) => [x.gun, x.rootVersion])).toEqual([[app.gun, 1], [pinrot, 2]]);
     expect(list.repositories[0].registryTags).toBe(4); // v1, latest, revoked, v2 (unpushed was never pushed)
+    const sigOnly = await trustdesk(['archive', '--skip-registry', app.gun, '-o', join(work, 'signatures-only.tdarchive')], cfg);
+    expect(sigOnly.stdout).toContain('no registry digests');
+    expect((await trustdesk(['archive', app.gun, '-o', work], cfg)).code).toBe(2); // a directory: cannot write
+    expect((await trustdesk(['archive', `${app.gun}:v1`, '-o', archive], cfg)).code).toBe(2);
     onlineInspect = {
       stdout: (await trustdesk(['inspect', app.gun, pinrot], cfg)).stdout,
       pretty: (await trustdesk(['inspect', '--pretty', app.gun], cfg)).stdout,
@@ -285,6 +289,10 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     expect(json(mismatch.stdout).results[0]).toMatchObject({ source: 'archive', tags: [{ verdict: 'digest-mismatch' }] });
     expect((await trustdesk(['verify', '--archive', archive], cfg)).code).toBe(1); // app has a mismatch
     expect((await trustdesk(['verify', '--archive', archive, 'r.example/none:v1'], cfg)).code).toBe(3);
+    // signatures only: digests are not compared, so the re-pushed latest passes on its signature
+    const sigOnly = await trustdesk(['verify', '--archive', join(work, 'signatures-only.tdarchive'), `${app.gun}:latest`], cfg);
+    expect(sigOnly.code).toBe(0);
+    expect(sigOnly.stdout).toContain('warning: the archive holds no registry digests: signatures only');
     // the offline inspector over the archive: inspect prints what it printed online, status the verdicts
     const nowhere = { DOCKER_CONTENT_TRUST_SERVER: 'https://127.0.0.1:9' };
     expect((await trustdesk(['inspect', '--archive', archive, app.gun, pinrot], cfg, nowhere)).stdout).toBe(onlineInspect.stdout);
