@@ -28,8 +28,8 @@ async function freshConfig(): Promise<string> {
   return dir;
 }
 
-async function trustdesk(args: string[], cfg: string, env: Record<string, string> = {}) {
-  const r = await runCommand(lab, process.execPath, [BIN, ...args], {
+async function trustdesk(args: string[], cfg: string, env: Record<string, string> = {}, nodeArgs: string[] = []) {
+  const r = await runCommand(lab, process.execPath, [...nodeArgs, BIN, ...args], {
     env: { DOCKER_CONFIG: cfg, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl, TRUSTDESK_PINS: join(cfg, 'pins.json'), ...env },
     check: false,
     timeoutMs: 30_000,
@@ -318,6 +318,29 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     // a trust directory given directly (as if copied from another machine)
     const copied = await trustdesk(['verify', '--offline', '--trust-dir', join(cfg, 'trust'), `${app.gun}:v1`], mkdtempSync(join(tmpdir(), 'trustdesk-empty-')));
     expect(copied.code).toBe(0);
+  });
+
+  it('verified in 2030 (the CLI process clock moved): valid as of the archive time, and what has expired since', async () => {
+    const clock = join(work, 'clock-2030.mjs');
+    writeFileSync(
+      clock,
+      `const Real = Date; const offset = Real.parse('2030-06-01T00:00:00Z') - Real.now();
+class FakeDate extends Real { constructor(...a) { if (a.length === 0) super(Real.now() + offset); else super(...a); } static now() { return Real.now() + offset; } }
+globalThis.Date = FakeDate;\n`,
+    );
+    const later = ['--import', `file://${clock}`];
+    const r = await trustdesk(['verify', '--json', '--archive', archive, `${app.gun}:v1`], cfg, {}, later);
+    expect(r.code, r.stderr).toBe(0);
+    const res = json(r.stdout).results[0]! as unknown as { verifiedAt: string; expiredSince: { role: string; expires: string }[] };
+    expect(new Date(res.verifiedAt).getFullYear()).toBe(new Date().getFullYear());
+    expect(res.expiredSince.map((e) => e.role).sort()).toEqual(['snapshot', 'targets', 'timestamp']); // root: 10 years
+    const text = await trustdesk(['verify', '--archive', archive, `${app.gun}:v1`], cfg, {}, later);
+    expect(text.stdout).toMatch(new RegExp(`valid as of ${res.verifiedAt.replace(/[.]/g, '\\.')}\n {2}expired since: timestamp on \\d{4}-`));
+    // the cache, offline, in 2030: as of when it was written, also with what expired since
+    const offline = await trustdesk(['status', '--offline', app.gun], cfg, {}, later);
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toMatch(/valid as of [\s\S]*expired since: timestamp on /);
+    expect(offline.stdout).toMatch(/EXPIRED \d+d ago/);
   });
 
   it('one corrupted byte anywhere: refused with ARCHIVE_INVALID (exit 3)', async () => {

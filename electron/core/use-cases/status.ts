@@ -58,9 +58,12 @@ export interface RepositoryStatus {
   archive?: { file: string; archivedAt: string };
 }
 
-/** Roles whose expiry lies between the verification clock and `now`: expired since they verified. */
+/** Roles whose expiry lies between the verification clock and `now` (expired since they verified), first expired first. */
 export function expiredSince(roles: { role: string; expires: string }[], now: Date): { role: string; expires: string }[] {
-  return roles.filter((r) => new Date(r.expires).getTime() < now.getTime()).map((r) => ({ role: r.role, expires: r.expires }));
+  return roles
+    .filter((r) => new Date(r.expires).getTime() < now.getTime())
+    .map((r) => ({ role: r.role, expires: r.expires }))
+    .sort((a, b) => a.expires.localeCompare(b.expires));
 }
 
 export function repositoryStatus(
