@@ -63,6 +63,10 @@ describe('verify rules', () => {
   it('a registry failure for the checked tag: unreachable (4), another registry error: failed', () => {
     const t: TagStatus = { tag: 'v1', verdict: 'digest-mismatch', signedDigest: D('a'), signers: [], registryError: { code: 'NETWORK_TIMEOUT', message: 'slow' } };
     expect(run(`${GUN}:v1`, [t]).exitCode).toBe(4);
+    // an unchecked (unsigned) tag whose manifest could not be read does not block the others
+    const u: TagStatus = { tag: 'dev', verdict: 'unsigned', signers: [], registryError: { code: 'NETWORK_TIMEOUT', message: 'slow' } };
+    expect(run(GUN, [TAGS[0]!, u]).exitCode).toBe(0);
+    expect(run(GUN, [TAGS[0]!, u], { requireSigned: true }).exitCode).toBe(4);
     const m: TagStatus = { ...t, registryError: { code: 'MANIFEST_UNKNOWN', message: 'gone' } };
     expect(run(`${GUN}:v1`, [m]).tags[0]!.problem).toMatch(/the registry did not serve its manifest \(MANIFEST_UNKNOWN/);
   });

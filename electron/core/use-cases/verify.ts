@@ -126,17 +126,14 @@ export function verifyStatus(name: string, ref: ParsedReference, status: Reposit
   let tags: TagVerification[];
   const tagErrors: ErrorValue[] = [];
   if (ref.digest) return verifyDigest(name, ref, status, opts);
-  const considered = ref.tag ? status.tags.filter((t) => t.tag === ref.tag) : status.tags;
+  // The tags this argument checks: the one named, else every signed tag (every tag with --require-signed).
+  const considered = ref.tag
+    ? status.tags.filter((t) => t.tag === ref.tag)
+    : status.tags.filter((t) => opts.requireSigned || t.verdict !== 'unsigned');
   for (const t of considered) if (t.registryError) tagErrors.push(t.registryError);
-  if (ref.tag) {
-    tags = considered.length
-      ? considered.map((t) => checkTag(t, opts))
-      : [{ tag: ref.tag, ok: false, verdict: 'absent', problem: 'neither signed nor in the registry', signers: [] }];
-  } else {
-    tags = considered
-      .filter((t) => opts.requireSigned || t.verdict !== 'unsigned')
-      .map((t) => checkTag(t, opts));
-  }
+  const absent = opts.registryChecked === false ? 'not signed' : 'neither signed nor in the registry';
+  tags = considered.map((t) => checkTag(t, opts));
+  if (ref.tag && tags.length === 0) tags = [{ tag: ref.tag, ok: false, verdict: 'absent', problem: absent, signers: [] }];
   const base = {
     name,
     gun: ref.gun,
