@@ -96,6 +96,15 @@ describe('trust archive', () => {
     expect(await codeOf(() => parseArchive(Buffer.from('{"format":"something-else"}\n{}')))).toBe('ARCHIVE_INVALID');
   });
 
+  it('a consistent archive with malformed registry entries is refused, not a crash', async () => {
+    const { body } = await sampleArchive('rotated');
+    for (const tags of [[{ tag: 5 }], [{ tag: 'v1', digest: 'md5:abc' }], [{ tag: 'v1', size: 'big' }], 'nope']) {
+      const copy = structuredClone(body);
+      (copy.repositories[0] as { registry: unknown }).registry = { tags };
+      expect(await codeOf(() => parseArchive(serialiseArchive(copy)))).toBe('ARCHIVE_INVALID');
+    }
+  });
+
   it('asking for a repository the archive lacks: ARCHIVE_INCOMPLETE naming what it holds', async () => {
     const { bytes, gun } = await sampleArchive('rotated');
     await expect(verifyArchivedRepository(parseArchive(bytes), 'r.io/other')).rejects.toThrow(new RegExp(`holds ${gun.replace(/[.]/g, '\\.')}`));

@@ -183,8 +183,31 @@ function checkBody(body: ArchiveBody, file: string): void {
       if (raw.length !== f.length) throw archiveInvalid(file, `${r.gun}/${f.name}: ${raw.length} bytes, the manifest records ${f.length}`);
       if (sha256(raw) !== f.sha256) throw archiveInvalid(file, `${r.gun}/${f.name}: sha256 does not match the manifest`);
     }
+    if (typeof r.trustServer !== 'string') throw archiveInvalid(file, `${r.gun}: no trust server`);
+    checkRegistry(r, file);
     for (let v = 1; v <= r.rootVersion; v++) {
       if (!names.has(`${v}.root.json`)) throw new TrustDeskError('ARCHIVE_INCOMPLETE', `trust archive ${file}: ${r.gun} lacks root version ${v} of its chain`);
+    }
+  }
+}
+
+function checkRegistry(r: ArchivedRepository, file: string): void {
+  const reg = r.registry as unknown;
+  if (reg === undefined) return;
+  const bad = (detail: string) => archiveInvalid(file, `${r.gun}: registry ${detail}`);
+  if (typeof reg !== 'object' || reg === null) throw bad('is not an object');
+  const o = reg as Record<string, unknown>;
+  if (o.skipped === true || (typeof o.error === 'object' && o.error !== null)) return;
+  if (!Array.isArray(o.tags)) throw bad('has no tags list');
+  for (const t of o.tags as unknown[]) {
+    const x = t as Record<string, unknown>;
+    if (typeof x !== 'object' || x === null || typeof x.tag !== 'string') throw bad('has a tag without a name');
+    if (x.digest !== undefined && (typeof x.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(x.digest))) throw bad(`tag ${x.tag} has a bad digest`);
+    if (x.size !== undefined && !Number.isSafeInteger(x.size)) throw bad(`tag ${x.tag} has a bad size`);
+    if (x.mediaType !== undefined && typeof x.mediaType !== 'string') throw bad(`tag ${x.tag} has a bad media type`);
+    if (x.error !== undefined) {
+      const e = x.error as Record<string, unknown>;
+      if (typeof e !== 'object' || e === null || typeof e.code !== 'string' || typeof e.message !== 'string') throw bad(`tag ${x.tag} has a bad error`);
     }
   }
 }
