@@ -4,6 +4,8 @@ import { RepositoryPage } from './views/RepositoryPage';
 import { SettingsPage } from './views/SettingsPage';
 import { useAppInfo } from './queries';
 import { call } from './api';
+import { ErrorBoundary } from './components/ErrorBoundary';
+import { routeHash } from './route';
 
 const DOCS_URL = 'https://docs.docker.com/engine/security/trust/';
 
@@ -34,6 +36,7 @@ export function App() {
         </button>
       </header>
       <main>
+        <ErrorBoundary resetKey={routeHash(route)}>
         {route.page === 'repositories' && <RepositoriesPage onOpen={(name) => go({ page: 'repository', name, tab: 'tags' })} />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'repository' && (
@@ -44,6 +47,7 @@ export function App() {
             <RepositoryPage key={route.name} name={route.name} tab={route.tab} onTab={(tab) => go({ ...route, tab })} />
           </>
         )}
+        </ErrorBoundary>
       </main>
     </div>
   );

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useState, type KeyboardEvent } from 'react';
 import { errorValue } from '../api';
 import { useOverview, useRefreshOverview } from '../queries';
 import { ErrorPanel } from '../components/ErrorPanel';
@@ -24,6 +24,16 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
   const refresh = useRefreshOverview(name);
   const [signerFilter, setSignerFilter] = useState('');
   const o = overview.data;
+  // the server renews the timestamp itself: only warn about it once it has lapsed
+  const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
+    const i = REPO_TABS.indexOf(tab);
+    const next = e.key === 'ArrowRight' ? REPO_TABS[(i + 1) % REPO_TABS.length] : e.key === 'ArrowLeft' ? REPO_TABS[(i + REPO_TABS.length - 1) % REPO_TABS.length] : e.key === 'Home' ? REPO_TABS[0] : e.key === 'End' ? REPO_TABS[REPO_TABS.length - 1] : undefined;
+    if (!next) return;
+    e.preventDefault();
+    onTab(next);
+    requestAnimationFrame(() => document.getElementById(`tab-${next}`)?.focus());
+  };
+  const lapsing = (o?.timeline ?? []).filter((e) => e.level === 'expired' || (e.level === 'soon' && e.role !== 'timestamp'));
   return (
     <section aria-labelledby="repo-title" className="repository">
       <header className="repo-header">
@@ -61,6 +71,14 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
               <strong>The registry was not read: {errorText(o.registryError.code).title.toLowerCase()}.</strong> Verdicts below only reflect the trust data ({o.registryError.message}).
             </div>
           )}
+          {lapsing.length > 0 && (
+            <div className={`banner ${lapsing.some((e) => e.level === 'expired') ? 'banner-bad' : 'banner-warn'}`} role="note">
+              {lapsing.map((e) => `${e.label} ${e.level === 'expired' ? 'has expired' : `expires ${relativeTime(e.expires)}`}`).join('; ')}.{' '}
+              <button type="button" className="link" onClick={() => onTab('timeline')}>
+                See the expiry timeline
+              </button>
+            </div>
+          )}
           {o.skippedRoles.length > 0 && (
             <div className="banner banner-warn" role="note">
               Skipped signers: {o.skippedRoles.map((s) => `${s.role} (${errorText(s.error.code).title.toLowerCase()})`).join(', ')}
@@ -71,9 +89,18 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
               {w}
             </div>
           ))}
-          <div role="tablist" aria-label="Repository views" className="tabs">
+          <div role="tablist" aria-label="Repository views" className="tabs" onKeyDown={onTabKey}>
             {REPO_TABS.map((t) => (
-              <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={t === tab} aria-controls={`panel-${t}`} onClick={() => onTab(t)}>
+              <button
+                key={t}
+                type="button"
+                role="tab"
+                id={`tab-${t}`}
+                aria-selected={t === tab}
+                aria-controls={`panel-${t}`}
+                tabIndex={t === tab ? 0 : -1}
+                onClick={() => onTab(t)}
+              >
                 {TAB_LABEL[t]}
               </button>
             ))}

@@ -110,6 +110,8 @@ export function TagsView({ overview, initialSigner = '' }: { overview: Repositor
                       <>
                         <span>reg {shortDigest(r.registryDigest)}</span> <span>≠ signed {shortDigest(r.signedDigest)}</span>
                       </>
+                    ) : r.registryError ? (
+                      <span className="warn">registry: {r.registryError.code}</span>
                     ) : (
                       shortDigest(r.registryDigest ?? r.signedDigest)
                     )}
