@@ -9,7 +9,7 @@ import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startLab, dockerTrust, ensureSigner, notary, pushTag, runCommand, writeDockerConfig, LAB_PASSPHRASE, type Lab } from '../../lab/index.js';
+import { startLab, dockerTrust, ensureSigner, httpsRequest, notary, pushTag, runCommand, writeDockerConfig, type Lab } from '../../lab/index.js';
 import { TrustSession } from '../../electron/core/use-cases/trust-session.js';
 import { signTags } from '../../electron/core/use-cases/sign.js';
 import { parseReference } from '../../electron/core/reference.js';
@@ -59,8 +59,8 @@ async function freshConfig(): Promise<string> {
 /** `notary list` rows as {name, digest, size, role}, from a trust dir of its own (no keys needed). */
 async function notaryList(g: string): Promise<{ name: string; digest: string; size: number; role: string }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-notary-'));
-  const r = await notary(lab, ['list', g], { trustDir: dir, check: false });
-  if (r.code !== 0) throw new Error(`notary list ${g} failed: ${r.stdout}${r.stderr}`);
+  const r = await notary(lab, ['-D', 'list', g], { trustDir: dir, check: false });
+  if (r.code !== 0) throw new Error(`notary list ${g} failed: ${r.stdout}${r.stderr.split('\n').filter((l) => /rror|fail|invalid|expire|level=warn/i.test(l)).join('\n')}`);
   if (/No targets present/.test(r.stdout)) return [];
   return r.stdout
     .split('\n')
@@ -117,5 +117,254 @@ describe('publishing with trustdesk, read by docker and notary', () => {
       ['v1', v1, 'targets'],
       ['v2', v2, 'targets'],
     ]);
+  });
+});
+
+describe('signers, revoke and rotation', () => {
+  it('signer add (docker key), delegate signs with trustdesk, revoke, signer remove really removes', async () => {
+    const name = 'pub-team';
+    const g = gun(name);
+    const v1 = await push(name, 'v1');
+    const d1 = await push(name, 'd1');
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    const alice = await ensureSigner(lab, 'alice', true);
+    const add = await trustdesk(['signer', 'add', '--key', alice.pubFile, 'alice', g]);
+    expect(add.stderr).toBe('');
+    expect(add.stdout).toBe(`Adding signer "alice" to ${g}...\nSuccessfully added signer: alice to ${g}\n\n`);
+    let seen = await dockerInspect(g);
+    expect(seen.Signers.map((s) => s.Name)).toEqual(['alice']);
+    const aliceKey = seen.Signers[0]!.Keys[0]!.ID;
+
+    // the delegate, on her own machine (own trust dir), signs a new tag: releases + targets/alice
+    const signed = await trustdesk(['sign', `${g}:d1`], alice.env);
+    expect(signed.stderr).toBe('');
+    expect(signed.code).toBe(0);
+    seen = await dockerInspect(g);
+    expect(tags(seen)).toEqual({ d1: { digest: d1, signers: ['alice'] }, v1: { digest: v1, signers: ['Repo Admin'] } });
+    const listed = (await notaryList(g)).map((x) => [x.name, x.digest]);
+    expect(listed).toEqual([
+      ['d1', d1],
+      ['v1', v1],
+    ]);
+
+    // trustdesk reads what docker wrote: docker signs an existing tag as alice (no engine needed)
+    const dsign = await dockerTrust(lab, ['sign', `${g}:v1`], { env: alice.env, check: false });
+    expect(dsign.code, dsign.stderr).toBe(0);
+    const ours = await trustdesk(['inspect', g]);
+    expect(JSON.parse(ours.stdout)[0].SignedTags).toEqual((await dockerInspect(g)).SignedTags);
+    expect(tags(await dockerInspect(g)).v1).toEqual({ digest: v1, signers: ['alice'] });
+
+    // revoke d1 as the delegate
+    const rev = await trustdesk(['revoke', `${g}:d1`], alice.env);
+    expect(rev.stderr).toBe('');
+    expect(rev.stdout).toBe(`Successfully deleted signature for ${g}:d1\n`);
+    expect(Object.keys(tags(await dockerInspect(g)))).toEqual(['v1']);
+
+    // removal impact: alice signed the last releases version, so confirmation is required
+    const impact = await trustdesk(['signer', 'impact', '--json', 'alice', g]);
+    const parsed = JSON.parse(impact.stdout)[0].impact;
+    expect(parsed).toMatchObject({ keyIds: [aliceKey], lastSignerOfReleases: true, tagsLosingOnlySigner: ['v1'] });
+    const refused = await trustdesk(['signer', 'remove', 'alice', g]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('CONFIRMATION_REQUIRED');
+    expect((await dockerInspect(g)).Signers.map((s) => s.Name)).toEqual(['alice']);
+    const removed = await trustdesk(['signer', 'remove', '--force', 'alice', g]);
+    expect(removed.code, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain(`Successfully removed alice from ${g}`);
+    seen = await dockerInspect(g);
+    expect(seen.Signers).toEqual([]);
+    expect(tags(seen)).toEqual({ v1: { digest: v1, signers: ['Repo Admin'] } });
+    // unknown signer: docker's message
+    const unknown = await trustdesk(['signer', 'remove', 'alice', g]);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain(`no signer alice for repository ${g}`);
+  });
+
+  it('signer add with paths and threshold; a second signer keeps releases signable', async () => {
+    const name = 'pub-paths';
+    const g = gun(name);
+    await push(name, 'rel-1');
+    const bob = await ensureSigner(lab, 'bob', true);
+    const carol = await ensureSigner(lab, 'carol', true);
+    expect((await trustdesk(['signer', 'add', '--key', bob.pubFile, '--path', 'rel-', 'bob', g])).code).toBe(0);
+    const addCarol = await trustdesk(['signer', 'add', '--key', carol.pubFile, 'carol', g]);
+    expect(addCarol.code, addCarol.stderr).toBe(0);
+    expect((await trustdesk(['sign', `${g}:rel-1`], bob.env)).code).toBe(0);
+    const out = await notary(lab, ['delegation', 'list', g], { trustDir: mkdtempSync(join(tmpdir(), 'n-')) });
+    expect(out.stdout).toMatch(/targets\/bob\s+rel-\s/);
+    // carol's key is also in releases: removing bob needs no confirmation once carol re-signs releases
+    expect((await trustdesk(['sign', `${g}:rel-1`], carol.env)).code).toBe(0);
+    const impact = JSON.parse((await trustdesk(['signer', 'impact', '--json', 'bob', g])).stdout)[0].impact;
+    expect(impact.lastSignerOfReleases).toBe(false);
+    expect(impact.tagsLosingOnlySigner).toEqual([]);
+    expect((await trustdesk(['signer', 'remove', 'bob', g])).code).toBe(0);
+    expect(tags(await dockerInspect(g))['rel-1']!.signers).toEqual(['carol']);
+  });
+
+  it('key rotate targets and snapshot --server-managed; docker and notary still read it', async () => {
+    const name = 'pub-rotate';
+    const g = gun(name);
+    const v1 = await push(name, 'v1');
+    expect((await trustdesk(['init', '--local-snapshot', g])).code).toBe(0);
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    const before = await dockerInspect(g);
+    const t = await trustdesk(['key', 'rotate', g, 'targets']);
+    expect(t.code, t.stderr).toBe(0);
+    const after = await dockerInspect(g);
+    expect(after.AdministrativeKeys[1]!.Keys).not.toEqual(before.AdministrativeKeys[1]!.Keys);
+    expect(tags(after)).toEqual({ v1: { digest: v1, signers: ['Repo Admin'] } });
+    const s = await trustdesk(['key', 'rotate', g, 'snapshot', '--server-managed']);
+    expect(s.code, s.stderr).toBe(0);
+    const ts = await trustdesk(['key', 'rotate', g, 'timestamp']);
+    expect(ts.code, ts.stderr).toBe(0);
+    // with a server-managed snapshot, a tag can be signed without the snapshot key; notary agrees
+    const v2 = await push(name, 'v2');
+    expect((await trustdesk(['sign', `${g}:v2`])).code).toBe(0);
+    expect((await notaryList(g)).map((x) => [x.name, x.digest])).toEqual([
+      ['v1', v1],
+      ['v2', v2],
+    ]);
+  });
+
+  it('key rotate root: clients that cached the old root (ours and docker) accept the new one', async () => {
+    const name = 'pub-root';
+    const g = gun(name);
+    const v1 = await push(name, 'v1');
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    const dockerCfg = await freshConfig();
+    const ourCfg = await freshConfig();
+    const before = await dockerInspect(g, { DOCKER_CONFIG: dockerCfg }); // caches root v1
+    expect((await trustdesk(['inspect', g], { DOCKER_CONFIG: ourCfg })).code).toBe(0);
+    const r = await trustdesk(['key', 'rotate', g, 'root']);
+    expect(r.code, r.stderr).toBe(0);
+    const afterDocker = await dockerInspect(g, { DOCKER_CONFIG: dockerCfg });
+    expect(afterDocker.AdministrativeKeys[0]!.Keys).not.toEqual(before.AdministrativeKeys[0]!.Keys);
+    expect(tags(afterDocker)).toEqual({ v1: { digest: v1, signers: ['Repo Admin'] } });
+    const ours = await trustdesk(['inspect', g], { DOCKER_CONFIG: ourCfg });
+    expect(ours.code, ours.stderr).toBe(0);
+    expect(JSON.parse(ours.stdout)[0].AdministrativeKeys).toEqual(afterDocker.AdministrativeKeys);
+    // and the repository keeps working: sign after the rotation
+    await push(name, 'v2');
+    expect((await trustdesk(['sign', `${g}:v2`])).code).toBe(0);
+    expect(Object.keys(tags(await dockerInspect(g, { DOCKER_CONFIG: dockerCfg })))).toEqual(['v1', 'v2']);
+  });
+
+  it('after notary operations trustdesk shows them, and publishes on top of them', async () => {
+    const name = 'pub-notary';
+    const g = gun(name);
+    const m = await pushTag(lab, name, 'n1');
+    await notary(lab, ['init', '-p', g]);
+    await notary(lab, ['add', '-p', g, 'n1', m.file]);
+    const t2 = await push(name, 't2');
+    const s2 = await trustdesk(['sign', `${g}:t2`]); // local snapshot key from notary init
+    expect(s2.code, s2.stderr + s2.stdout).toBe(0);
+    expect((await notaryList(g)).map((x) => x.name)).toEqual(['n1', 't2']);
+    const ours = JSON.parse((await trustdesk(['inspect', g])).stdout)[0];
+    expect(ours.SignedTags.map((t: { SignedTag: string; Digest: string }) => [t.SignedTag, t.Digest])).toEqual([
+      ['n1', m.digest.slice(7)],
+      ['t2', t2],
+    ]);
+  });
+});
+
+function labSession(configDir = lab.dockerConfigDir, env: Record<string, string> = {}): TrustSession {
+  return new TrustSession({ env: { ...process.env, ...lab.env, DOCKER_CONFIG: configDir, ...env }, configDir });
+}
+
+async function serverSnapshot(g: string): Promise<string> {
+  const res = await httpsRequest({ url: `${lab.notaryUrl}/v2/${g}/_trust/tuf/snapshot.json`, ca: lab.caFile });
+  return `${res.status} ${res.body.toString('utf8')}`;
+}
+
+describe('races and bad input', () => {
+  it('two publishers racing on one repository lose nothing', async () => {
+    const name = 'pub-race';
+    const g = gun(name);
+    const tagsToSign = ['r1', 'r2', 'r3', 'r4'];
+    for (const t of tagsToSign) await push(name, t);
+    expect((await trustdesk(['init', g])).code).toBe(0);
+    const sessions = tagsToSign.map(() => labSession());
+    try {
+      const results = await Promise.all(
+        tagsToSign.map((t, i) => signTags({ session: sessions[i]!, env: { ...process.env, ...lab.env } }, { references: [`${g}:${t}`] })),
+      );
+      expect(results.every((r) => r.published)).toBe(true);
+      expect(results.reduce((n, r) => n + r.attempts, 0)).toBeGreaterThan(tagsToSign.length); // someone had to re-apply
+    } finally {
+      for (const s of sessions) s.close();
+    }
+    expect(Object.keys(tags(await dockerInspect(g))).sort()).toEqual(tagsToSign);
+    expect((await notaryList(g)).map((x) => x.name)).toEqual(tagsToSign);
+  });
+
+  it('bad input: clear codes, nothing published', async () => {
+    const name = 'pub-bad';
+    const g = gun(name);
+    await push(name, 'v1');
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    const before = await serverSnapshot(g);
+    const expectRefused = async (args: string[], code: string, env: Record<string, string> = {}) => {
+      const r = await trustdesk(args, env);
+      expect(r.code, r.stdout).toBe(1);
+      expect(r.stderr).toContain(code);
+      expect(await serverSnapshot(g)).toBe(before);
+      return r;
+    };
+    // unknown tag
+    const unknown = await expectRefused(['revoke', `${g}:nosuch`], 'TARGET_NOT_FOUND');
+    expect(unknown.stderr).toContain('No valid trust data for nosuch');
+    // tag not in the registry
+    const missing = await expectRefused(['sign', `${g}:v1`, `${g}:not-pushed`], 'TARGET_NOT_FOUND');
+    expect(missing.stderr).toContain('not-pushed is not in the registry');
+    // no key on this machine
+    const cfg = await freshConfig();
+    await expectRefused(['sign', `${g}:v1`], 'NO_SIGNING_KEY', { DOCKER_CONFIG: cfg });
+    // wrong passphrase
+    const wrong = 'not-the-passphrase';
+    await expectRefused(['sign', `${g}:v1`], 'PASSPHRASE_WRONG', {
+      DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: wrong,
+      NOTARY_TARGETS_PASSPHRASE: wrong,
+      NOTARY_SNAPSHOT_PASSPHRASE: wrong,
+      DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: wrong,
+      NOTARY_ROOT_PASSPHRASE: wrong,
+      NOTARY_DELEGATION_PASSPHRASE: wrong,
+    });
+    // server unreachable
+    await expectRefused(['sign', `${g}:v1`], 'NETWORK_UNREACHABLE', { DOCKER_CONTENT_TRUST_SERVER: 'https://127.0.0.1:1' });
+    // bad signer input
+    await expectRefused(['signer', 'add', 'releases', g, '--key', '/nonexistent.pub'], 'releases is a reserved keyword');
+    const noKey = await trustdesk(['signer', 'add', 'zed', g]);
+    expect(noKey.stderr).toContain('path to a public key must be provided using the `--key` flag');
+    expect(await serverSnapshot(g)).toBe(before);
+  });
+
+  it('server down mid-publish: the update fails as a whole, nothing is published', async () => {
+    const name = 'pub-down';
+    const g = gun(name);
+    await push(name, 'v1');
+    await push(name, 'v2');
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    const before = await serverSnapshot(g);
+    const session = labSession();
+    // reads work, the POST of the update dies with the connection
+    const real = session.notaryPublisher.bind(session);
+    session.notaryPublisher = async (ref) => {
+      const p = await real(ref);
+      p.publish = async () => {
+        throw new TrustDeskError('NETWORK_UNREACHABLE', 'connection reset by the trust server while sending the update');
+      };
+      return p;
+    };
+    try {
+      const ctx = publishContext(session, { env: { ...process.env, ...lab.env } });
+      const digest = digests.get(`${name}:v2`)!;
+      await expect(
+        publishChanges(ctx, { ref: parseReference(g), changes: [{ kind: 'add-target', name: 'v2', target: { sha256Hex: digest, length: 423 } }] }),
+      ).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
+    } finally {
+      session.close();
+    }
+    expect(await serverSnapshot(g)).toBe(before);
+    expect(Object.keys(tags(await dockerInspect(g)))).toEqual(['v1']);
   });
 });

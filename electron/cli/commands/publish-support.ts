@@ -55,8 +55,10 @@ export function printResult(io: Io, values: Record<string, unknown>, result: unk
   return false;
 }
 
-export async function confirm(io: Io, question: string): Promise<boolean> {
-  if (!io.prompt) return false;
+/** Asks y/N on the terminal: true for y/yes, false for anything else; undefined when nobody can answer (no TTY). */
+export async function confirm(io: Io, question: string): Promise<boolean | undefined> {
+  if (!io.prompt) return undefined;
   const a = await io.prompt(question);
-  return a !== undefined && /^(y|yes)$/i.test(a.trim());
+  if (a === undefined) return undefined;
+  return /^(y|yes)$/i.test(a.trim());
 }

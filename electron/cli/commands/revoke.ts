@@ -13,6 +13,10 @@ export const revokeCommand: Command = {
     const ref = parseRefOrUsage(input);
     if (!ref.tag && !values.yes && !values['dry-run']) {
       const ok = await confirm(io, `Confirm you would like to delete all signature data for ${input}? [y/N] `);
+      if (ok === undefined) {
+        io.stderr(`CONFIRMATION_REQUIRED: this deletes all signature data for ${input}; nothing was removed: run again with --yes\n`);
+        return 1;
+      }
       if (!ok) {
         io.stdout('\n');
         return 0;

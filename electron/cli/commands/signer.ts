@@ -2,7 +2,7 @@
  * `trustdesk signer add|remove`: docker's commands and output; `remove` really removes (docker's
  * only does after its prompt), and says first which tags lose their only signer.
  */
-import { addSigner, readPublicKeyFile, removeSigner, signerRemovalImpacts } from '../../core/use-cases/signers.js';
+import { addSigner, checkSignerName, readPublicKeyFile, removeSigner, signerRemovalImpacts } from '../../core/use-cases/signers.js';
 import { formatPreview } from '../../core/publishing/diff-preview.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { confirm, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
@@ -27,6 +27,8 @@ async function add(args: string[], io: Io): Promise<number> {
   if (positionals.length < 2) throw new UsageError('"trustdesk signer add" requires at least 2 arguments (NAME REPOSITORY...)');
   const [name, ...repos] = positionals as [string, ...string[]];
   const keyFiles = (values.key as string[] | undefined) ?? [];
+  checkSignerName(name);
+  if (keyFiles.length === 0) throw new UsageError('path to a public key must be provided using the `--key` flag');
   const session = sessionFrom(values, io);
   try {
     const keys = [];
@@ -82,17 +84,18 @@ async function remove(args: string[], io: Io): Promise<number> {
         const [first] = await signerRemovalImpacts(ctx, name, [repo]);
         const impact = first?.impact;
         if (impact?.tagsLosingOnlySigner.length && !values.json) io.stdout(`Tags that lose their only signer ${name}: ${impact.tagsLosingOnlySigner.join(', ')}\n`);
-        if (impact?.needsConfirmation && !io.prompt) {
-          io.stderr(`CONFIRMATION_REQUIRED: the signer "${name}" signed the last released version of ${repo}; removing it makes ${repo} unpullable${impact.tagsBecomingUnpullable.length ? ` (${impact.tagsBecomingUnpullable.join(', ')})` : ''}. Nothing was removed: run again with --force to remove it\n\n`);
-          failed.push(repo);
-          continue;
-        }
         if (impact?.needsConfirmation) {
-          force = await confirm(io, `The signer "${name}" signed the last released version of ${repo}. Removing this signer will make ${repo} unpullable. Are you sure you want to continue? [y/N] `);
-          if (!force) {
+          const answer = await confirm(io, `The signer "${name}" signed the last released version of ${repo}. Removing this signer will make ${repo} unpullable. Are you sure you want to continue? [y/N] `);
+          if (answer === undefined) {
+            io.stderr(`CONFIRMATION_REQUIRED: the signer "${name}" signed the last released version of ${repo}; removing it makes ${repo} unpullable${impact.tagsBecomingUnpullable.length ? ` (${impact.tagsBecomingUnpullable.join(', ')})` : ''}. Nothing was removed: run again with --force to remove it\n\n`);
+            failed.push(repo);
+            continue;
+          }
+          if (!answer) {
             io.stdout('\n');
             continue; // declined: nothing removed, as docker
           }
+          force = true;
         }
       }
       const [o] = await removeSigner(ctx, { name, repositories: [repo], force, dryRun: !!values['dry-run'] });
