@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CONTRACT, isChannel, type Channel, type Request, type Response, type Result } from '../../shared/ipc/contract.js';
+import { CONTRACT, isChannel, type Channel, type Response, type Result } from '../../shared/ipc/contract.js';
 import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
 import { toErrorValue, TrustDeskError } from '../core/errors.js';
 import { parseReference } from '../core/reference.js';
@@ -36,7 +36,6 @@ type Impl = { [C in Channel]: (req: z.output<(typeof CONTRACT)[C]['request']>) =
 
 export interface Handlers {
   invoke(channel: unknown, payload: unknown): Promise<Result<unknown>>;
-  invokeTyped<C extends Channel>(channel: C, payload: Request<C>): Promise<Result<Response<C>>>;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -147,8 +146,5 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { ok: true, value: res.data };
   }
 
-  return {
-    invoke,
-    invokeTyped: (channel, payload) => invoke(channel, payload) as never,
-  };
+  return { invoke };
 }

@@ -8,7 +8,7 @@ const { CHANNELS } = await import('../../shared/ipc/contract.js');
 
 describe('main-process IPC registration', () => {
   const calls: unknown[] = [];
-  const handlers = { invoke: async (c: unknown, p: unknown) => (calls.push([c, p]), { ok: true, value: 'handled' }), invokeTyped: null as never };
+  const handlers = { invoke: async (c: unknown, p: unknown) => (calls.push([c, p]), { ok: true, value: 'handled' }) };
   const appWindow = { id: 1 };
   registerIpc(handlers, (wc) => wc === (appWindow as never));
 
