@@ -14,6 +14,7 @@ const state = vi.hoisted(() => ({
   protocolHandler: undefined as undefined | ((req: Request) => Promise<Response>),
   privileged: [] as unknown[],
   permission: undefined as undefined | ((wc: unknown, p: string, cb: (ok: boolean) => void) => void),
+  beforeRequest: undefined as undefined | ((d: { url: string }, cb: (r: { cancel: boolean }) => void) => void),
   isPackaged: false,
 }));
 
@@ -40,6 +41,7 @@ vi.mock('electron', async () => {
       defaultSession: {
         setPermissionRequestHandler: (fn: typeof state.permission) => (state.permission = fn),
         setPermissionCheckHandler: () => undefined,
+        webRequest: { onBeforeRequest: (fn: typeof state.beforeRequest) => (state.beforeRequest = fn) },
       },
     },
     protocol: {
@@ -113,6 +115,16 @@ describe('navigation lock-down', () => {
     expect(contents.openHandler!({ url: 'https://evil.example/' })).toEqual({ action: 'deny' });
     expect(contents.openHandler!({ url: 'app://trustdesk/index.html' })).toEqual({ action: 'deny' });
     expect(state.opened).toEqual(['https://docs.docker.com/engine/security/trust/']);
+  });
+
+  it('cancels every request that is not for the app\'s pages', () => {
+    const cancelled = (url: string) => {
+      let r: { cancel: boolean } | undefined;
+      state.beforeRequest!({ url }, (x) => (r = x));
+      return r!.cancel;
+    };
+    expect(cancelled('app://trustdesk/assets/index.js')).toBe(false);
+    for (const url of ['https://fonts.example.com/a.woff2', 'http://127.0.0.1:4443/', 'file:///etc/passwd', 'app://other/x']) expect(cancelled(url), url).toBe(true);
   });
 
   it('refuses every permission request', () => {
