@@ -140,11 +140,13 @@ describe('CI gate: trustdesk verify exit codes on the real lab', () => {
     expect(signer.code).toBe(1);
     expect(signer.stdout).toMatch(/not signed by alice \(signed by Repo Admin\)/);
 
-    // several names: the highest code; the whole repository: latest mismatches, unpushed is not in the registry
+    // several names: the highest code; the whole repository: latest mismatches (unpushed, signed but
+    // not in the registry, is reported, not failed)
     expect((await trustdesk(['verify', `${app.gun}:v1`, `${app.gun}:v2`], cfg)).code).toBe(1);
     const whole = await trustdesk(['verify', '--json', app.gun], cfg);
     expect(whole.code).toBe(1);
-    expect(json(whole.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest', 'unpushed']);
+    expect(json(whole.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest']);
+    expect((await trustdesk(['verify', `${app.gun}:unpushed`], cfg)).code).toBe(1);
     // by digest: the digest itself must be signed (the registry is not consulted)
     const latest = app.tags.latest!;
     expect((await trustdesk(['verify', `${app.gun}@${app.tags.v1!.signedDigest}`], cfg)).code).toBe(0);
@@ -154,7 +156,7 @@ describe('CI gate: trustdesk verify exit codes on the real lab', () => {
     expect(repushed.stdout).toContain(`${latest.registryDigest} is not signed as latest`);
     expect((await trustdesk(['verify', `${app.gun}:v1@${latest.signedDigest}`], cfg)).code).toBe(1);
     const required = await trustdesk(['verify', '--json', '--require-signed', app.gun], cfg);
-    expect(json(required.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest', 'revoked', 'unpushed', 'v2']);
+    expect(json(required.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest', 'revoked', 'v2']);
   });
 
   it('unreachable trust server: 4; unreachable registry: 4; usage: 2', async () => {

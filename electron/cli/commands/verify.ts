@@ -53,7 +53,7 @@ function formatText(r: RepositoryVerification, now: Date): string {
   if (r.error) out += `  ${r.error.code}: ${r.error.message}\n`;
   for (const t of r.tags) {
     const who = t.signers.length ? `signed by ${t.signers.join(', ')}` : '';
-    out += `  ${t.ok ? 'ok  ' : 'FAIL'}  ${t.tag}  ${shortDigest(t.signedDigest ?? t.registryDigest)}  ${t.problem ?? who}\n`;
+    out += `  ${t.ok ? 'ok  ' : 'FAIL'}  ${t.tag}  ${shortDigest(t.signedDigest ?? t.registryDigest)}  ${t.problem ?? who}${t.note ? ` (${t.note})` : ''}\n`;
   }
   if (r.pin && r.pin.kind !== 'tofu') out += `  root pinned (${r.pin.kind} ${r.pin.pattern})\n`;
   out += asOfText(r, now, r.source === 'archive' || r.source === 'cache');

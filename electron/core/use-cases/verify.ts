@@ -3,8 +3,9 @@
  * `status` (online, the offline cache, or a trust archive), with an outcome that maps to an exit code:
  *
  *   ok           0  every checked tag is signed and the registry serves the signed digest
- *   failed       1  a tag is unsigned, its digest differs from the signed one, it is not in the
- *                   registry, it is not signed by --signer, or the repository has no trust data
+ *   failed       1  a tag is unsigned, its digest differs from the signed one, the named tag is
+ *                   not in the registry, it is not signed by --signer, or the repository has no
+ *                   signed tags
  *   usage        2  bad arguments or configuration (also an http:// trust server, a bad pins file)
  *   invalid      3  the trust data is invalid or refused: signature, threshold, root certificate,
  *                   trust pin, rollback, expiry, hash/length, malformed, corrupt archive
@@ -36,6 +37,8 @@ export interface TagVerification {
   verdict: TagStatus['verdict'] | 'absent';
   /** Why it failed, in words. */
   problem?: string;
+  /** Something worth knowing that does not fail the tag (e.g. signed, but no longer in the registry). */
+  note?: string;
   signers: string[];
   signedDigest?: string;
   registryDigest?: string;
@@ -91,10 +94,12 @@ function failure(name: string, gun: string, tag: string | undefined, err: unknow
   return { name, gun, tag, outcome, exitCode: VERIFY_EXIT_CODES[outcome], error: toErrorValue(err), tags: [], warnings: [] };
 }
 
-function checkTag(t: TagStatus, opts: VerifyOptions): TagVerification {
+/** `explicit`: the tag was named (NAME:TAG); else it is one of a repository's signed tags. */
+function checkTag(t: TagStatus, opts: VerifyOptions, explicit: boolean): TagVerification {
   const base = { tag: t.tag, verdict: t.verdict, signers: t.signers, signedDigest: t.signedDigest, registryDigest: t.registryDigest, size: t.size };
   const registryChecked = opts.registryChecked ?? true;
   let problem: string | undefined;
+  let note: string | undefined;
   if (t.registryError && t.verdict !== 'unsigned') {
     return { ...base, ok: false, problem: `the registry did not serve its manifest (${t.registryError.code}: ${t.registryError.message})` };
   }
@@ -106,7 +111,10 @@ function checkTag(t: TagStatus, opts: VerifyOptions): TagVerification {
       problem = `the registry serves ${t.registryDigest}, the signature is for ${t.signedDigest}`;
       break;
     case 'signed-not-in-registry':
-      if (registryChecked) problem = 'signed, but the registry has no such tag';
+      // Named explicitly, a tag the registry does not have cannot be deployed: a failure. As one of
+      // a repository's tags it is nothing wrong with what the registry serves: reported only.
+      if (registryChecked && explicit) problem = 'signed, but the registry has no such tag';
+      else if (registryChecked) note = 'signed, but no longer in the registry';
       break;
     case 'signed':
       break;
@@ -114,7 +122,7 @@ function checkTag(t: TagStatus, opts: VerifyOptions): TagVerification {
   if (!problem && opts.signer && !t.signers.includes(opts.signer)) {
     problem = `not signed by ${opts.signer} (signed by ${t.signers.join(', ') || 'nobody'})`;
   }
-  return { ...base, ok: !problem, ...(problem ? { problem } : {}) };
+  return { ...base, ok: !problem, ...(problem ? { problem } : {}), ...(note && !problem ? { note } : {}) };
 }
 
 /**
@@ -132,7 +140,7 @@ export function verifyStatus(name: string, ref: ParsedReference, status: Reposit
     : status.tags.filter((t) => opts.requireSigned || t.verdict !== 'unsigned');
   for (const t of considered) if (t.registryError) tagErrors.push(t.registryError);
   const absent = opts.registryChecked === false ? 'not signed' : 'neither signed nor in the registry';
-  tags = considered.map((t) => checkTag(t, opts));
+  tags = considered.map((t) => checkTag(t, opts, !!ref.tag));
   if (ref.tag && tags.length === 0) tags = [{ tag: ref.tag, ok: false, verdict: 'absent', problem: absent, signers: [] }];
   const base = {
     name,
