@@ -174,6 +174,10 @@ test('a repository without trust data shows the empty state, its tags unsigned',
 test('Settings persist; offline mode verifies from the cache and says the registry was not read', async ({ page, app, lab }) => {
   await app.open('#/settings');
   await expect(page.getByLabel('Trust server').first()).toHaveValue(lab.notaryUrl);
+  await page.getByLabel('Trust server').first().fill(lab.notaryUrl.replace('https:', 'http:'));
+  await expect(page.getByRole('alert')).toContainText('must be an https:// URL');
+  await expect(page.getByRole('button', { name: 'Save settings' })).toBeDisabled();
+  await page.getByLabel('Trust server').first().fill(lab.notaryUrl);
   await page.getByLabel(/Offline mode/).check();
   await page.getByRole('button', { name: 'Save settings' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Saved.' })).toBeVisible();

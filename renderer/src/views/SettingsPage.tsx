@@ -28,8 +28,16 @@ export function SettingsPage() {
     setModules(settings.data.pkcs11Modules.join('\n'));
   }, [settings.data]);
 
+  const problems = rows.flatMap((r, i) => {
+    const out: string[] = [];
+    if (r.server.trim() && !/^https:\/\/[^\s/]+/.test(r.server.trim())) out.push(`row ${i + 1}: the trust server must be an https:// URL`);
+    if ((r.server.trim() || r.ca.trim()) && !r.registry.trim()) out.push(`row ${i + 1}: name the registry (host[:port])`);
+    return out;
+  });
+
   const save = (e: FormEvent) => {
     e.preventDefault();
+    if (problems.length) return;
     const clean = rows.filter((r) => r.registry.trim());
     update.mutate(
       {
@@ -63,7 +71,12 @@ export function SettingsPage() {
               </label>
               <label>
                 Trust server
-                <input value={r.server} onChange={(e) => setRow(i, { server: e.target.value })} placeholder="https://notary.example.com" />
+                <input
+                  value={r.server}
+                  onChange={(e) => setRow(i, { server: e.target.value })}
+                  placeholder="https://notary.example.com"
+                  aria-invalid={r.server.trim() !== '' && !r.server.trim().startsWith('https://')}
+                />
               </label>
               <label>
                 CA file (PEM)
@@ -111,7 +124,14 @@ export function SettingsPage() {
             <input type="checkbox" checked={offline} onChange={(e) => { setSaved(false); setOffline(e.target.checked); }} /> Offline mode: verify only what the local trust cache holds; contact no server
           </label>
         </fieldset>
-        <button type="submit" disabled={update.isPending}>
+        {problems.length > 0 && (
+          <ul className="form-problems" role="alert">
+            {problems.map((p) => (
+              <li key={p}>{p}</li>
+            ))}
+          </ul>
+        )}
+        <button type="submit" disabled={update.isPending || problems.length > 0}>
           Save settings
         </button>
         {saved && <span role="status"> Saved.</span>}
