@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { startLab, buildApp, buildFleet, dockerTrust, runCommand, writeDockerConfig, type Lab } from '../lab/index.js';
+import { startLab, buildApp, buildFleet, dockerTrust, mapPool, notary, pushTag, runCommand, writeDockerConfig, type Lab } from '../lab/index.js';
 import { simulateRepository } from '../electron/core/test-support/repository-simulator.js';
 import { updateRepository } from '../electron/core/repository-updater.js';
 import { TrustCache } from '../electron/core/cache/trust-cache.js';
@@ -88,10 +88,53 @@ async function largeRepository(): Promise<Record<string, number>> {
   return { tags: 10_000, delegations: 50, verifyAndVerdictsMs: Math.round(median(times)) };
 }
 
+const SIGN_TAGS = Number(process.env.BENCH_SIGN_TAGS ?? 1000);
+
+/**
+ * Signing many tags: `trustdesk sign` of SIGN_TAGS tags (digests from the registry, one publish)
+ * against what notary needs for the same result, `notary add` once per tag and one `notary
+ * publish`, on the same lab. One run each (the notary side takes minutes); ratio = ours / theirs.
+ */
+async function signMany(lab: Lab): Promise<Record<string, number>> {
+  const tagNames = Array.from({ length: SIGN_TAGS }, (_, i) => `t${i}`);
+  const ours = 'bench-sign-trustdesk';
+  const theirs = 'bench-sign-notary';
+  const gun = (name: string) => `${lab.registryHost}/lab/${name}`;
+  await mapPool(tagNames, 16, (t) => pushTag(lab, ours, t));
+  const files = await mapPool(tagNames, 16, (t) => pushTag(lab, theirs, t));
+  const init = await runCommand(lab, process.execPath, [BIN, 'init', gun(ours)], { check: false });
+  if (init.code !== 0) throw new Error(`trustdesk init failed: ${init.stderr}`);
+  await notary(lab, ['init', '-p', gun(theirs)]);
+
+  let t0 = performance.now();
+  const signed = await runCommand(lab, process.execPath, [BIN, 'sign', ...tagNames.map((t) => `${gun(ours)}:${t}`)], { check: false, timeoutMs: 600_000 });
+  const trustdeskMs = performance.now() - t0;
+  if (signed.code !== 0) throw new Error(`trustdesk sign failed: ${signed.stderr}`);
+
+  t0 = performance.now();
+  for (const [i, t] of tagNames.entries()) await notary(lab, ['add', gun(theirs), t, files[i]!.file]);
+  await notary(lab, ['publish', gun(theirs)], { timeoutMs: 600_000 });
+  const notaryMs = performance.now() - t0;
+
+  // both repositories now list every tag
+  for (const name of [ours, theirs]) {
+    const listed = await notary(lab, ['list', gun(name)], { trustDir: mkdtempSync(join(tmpdir(), 'trustdesk-bench-list-')) });
+    const rows = listed.stdout.split('\n').slice(2).filter((l) => l.trim()).length;
+    if (rows !== SIGN_TAGS) throw new Error(`${name}: notary list shows ${rows} tags, expected ${SIGN_TAGS}`);
+  }
+  return { tags: SIGN_TAGS, trustdeskMs: Math.round(trustdeskMs), notaryMs: Math.round(notaryMs), ratio: Number((trustdeskMs / notaryMs).toFixed(3)) };
+}
+
 async function main(): Promise<void> {
   console.log(`TrustDesk benchmark: ${RUNS} runs per case, median wall time of the whole CLI process`);
   const lab = await startLab();
   try {
+    if (process.env.BENCH_ONLY === 'sign') {
+      // just the signing section (results.json is left alone)
+      const sign = await signMany(lab);
+      console.log(`sign ${sign.tags} tags: trustdesk sign (one publish) ${sign.trustdeskMs} ms, notary add x${sign.tags} + publish ${sign.notaryMs} ms: ratio ${sign.ratio}x (target <= 1x)`);
+      return;
+    }
     const app = await buildApp(lab);
     const fleet = await buildFleet(lab, { repos: 20, tags: 10 });
     const rows = [
@@ -99,12 +142,14 @@ async function main(): Promise<void> {
       ...(await compare(lab, '20 repositories in one call', fleet.map((f) => f.gun))),
     ];
     const large = await largeRepository();
+    const sign = await signMany(lab);
     console.log('\ncase                          cache  docker trust inspect  trustdesk inspect  ratio');
     for (const r of rows) {
       console.log(`${r.case.padEnd(30)}${r.cache.padEnd(7)}${`${r.dockerMs} ms`.padStart(20)}${`${r.trustdeskMs} ms`.padStart(19)}${`${r.ratio}x`.padStart(7)}`);
     }
     console.log(`\ngenerated repository: ${large.tags} tags, ${large.delegations} delegations: verify + verdicts ${large.verifyAndVerdictsMs} ms (target <= 1000 ms)`);
-    const out = { date: new Date().toISOString(), runs: RUNS, rows, large };
+    console.log(`\nsign ${sign.tags} tags: trustdesk sign (one publish) ${sign.trustdeskMs} ms, notary add x${sign.tags} + publish ${sign.notaryMs} ms: ratio ${sign.ratio}x (target <= 1x)`);
+    const out = { date: new Date().toISOString(), runs: RUNS, rows, large, sign };
     writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(out, null, 2)}\n`);
     console.log('\nwritten to bench/results.json');
   } finally {
