@@ -141,17 +141,22 @@ export const summarySchema = z.object({
 });
 export type RepositorySummary = z.infer<typeof summarySchema>;
 
+const host = z.string().min(1).max(300);
+const path = z.string().max(4096);
+const perRegistry = (value: z.ZodString) =>
+  z.record(host, value).refine((r) => Object.keys(r).length <= 200, 'at most 200 registries');
+
 export const settingsSchema = z.object({
   /** Trust server URL per registry host (`127.0.0.1:5000` → `https://127.0.0.1:4443`). */
-  trustServers: z.record(z.string(), z.string()),
+  trustServers: perRegistry(z.string().max(2000)),
   /** Extra CA file (PEM) per registry host, for its trust server and registry. */
-  caFiles: z.record(z.string(), z.string()),
+  caFiles: perRegistry(path),
   /** The docker config dir whose `trust/` subdir is the trust directory; empty: docker's default. */
-  dockerConfigDir: z.string(),
+  dockerConfigDir: path,
   offline: z.boolean(),
   /** PKCS#11 modules whose tokens may hold keys (a YubiKey's libykcs11, OpenSC, SoftHSM). */
-  pkcs11Modules: z.array(z.string()),
-  recent: z.array(z.string()),
+  pkcs11Modules: z.array(path).max(20),
+  recent: z.array(z.string().max(300)).max(100),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

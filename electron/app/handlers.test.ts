@@ -26,7 +26,7 @@ function setup(opts: Partial<Parameters<typeof createHandlers>[0]> = {}) {
   return { dir, settings, handlers, opened };
 }
 
-const MALFORMED: unknown[] = [undefined, null, 42, 'text', [], [1, 2], { bogus: true }, { name: 7 }, { name: 'x'.repeat(5000) }, { url: 5 }];
+const MALFORMED: unknown[] = [undefined, null, 42, 'text', [], [1, 2], { bogus: true }, { name: 7 }, { name: 'x'.repeat(5000) }, { url: 5 }, { offline: 'yes', name: 1 }];
 
 describe('IPC contract', () => {
   it('the preload API lists exactly the contract channels', () => {
@@ -41,6 +41,19 @@ describe('IPC contract', () => {
         expect(r.ok, `${channel} accepted ${JSON.stringify(payload)}`).toBe(false);
         if (!r.ok) expect(r.error.code).toBe('INVALID_ARGUMENT');
       }
+    }
+  });
+
+  it('settings payloads are bounded', async () => {
+    const { handlers } = setup();
+    for (const bad of [
+      { dockerConfigDir: 'x'.repeat(5000) },
+      { pkcs11Modules: Array.from({ length: 21 }, () => '/m.so') },
+      { trustServers: Object.fromEntries(Array.from({ length: 201 }, (_, i) => [`r${i}`, 'https://x'])) },
+      { trustServers: { '': 'https://x' } },
+      { recent: ['x'] },
+    ]) {
+      expect(await handlers.invoke('settings:update', bad), JSON.stringify(bad).slice(0, 60)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     }
   });
 
