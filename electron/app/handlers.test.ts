@@ -99,6 +99,17 @@ describe('IPC contract', () => {
     expect(text).toContain(o.adminRoles[0]!.keys[0]!.id);
   });
 
+  it('a 10,000-tag overview crosses the registry (both zod parses) quickly', async () => {
+    const { syntheticOverview } = await import('../../e2e/support/synthetic-overview.js');
+    const big = syntheticOverview('bench.example.com/big/repo', 10_000);
+    const { handlers } = setup({ loadOverview: async () => big });
+    const t0 = performance.now();
+    const r = await handlers.invoke('repository:overview', { name: 'bench.example.com/big/repo' });
+    const ms = performance.now() - t0;
+    expect(r.ok && (r.value as { tags: unknown[] }).tags).toHaveLength(10_000);
+    expect(ms).toBeLessThan(2000);
+  });
+
   it('use-case errors come back as values with their code', async () => {
     const { handlers } = setup();
     expect(await handlers.invoke('repositories:add', { name: 'UPPER/Case' })).toMatchObject({ ok: false, error: { code: 'INVALID_REFERENCE' } });
