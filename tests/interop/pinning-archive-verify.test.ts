@@ -253,6 +253,14 @@ describe('trust pinning on the real lab', () => {
     expect(r.code).toBe(3);
     expect(r.stderr).toContain('ROOT_NOT_PINNED');
     expect(await notaryTrusts(conf, app.gun)).toBe(false);
+    // pinned beforehand with the ID the owner gave (no network), the same repository is trusted
+    const cfg = await freshConfig();
+    const ids = await rootKeyIds(app.gun);
+    expect((await trustdesk(['pin', 'add', app.gun, '--id', 'not-an-id'], cfg)).code).toBe(2);
+    expect((await trustdesk(['pin', 'add', app.gun, '--id', ids[0]!.toUpperCase()], cfg)).stdout).toContain(`pinned ${app.gun} to root key ${ids[0]}`);
+    const ok = await trustdesk(['verify', '--json', '--trust-pinning', conf, `${app.gun}:v1`], cfg);
+    expect(ok.code, ok.stderr).toBe(0);
+    expect(json(ok.stdout).results[0]!.pin).toMatchObject({ kind: 'certs' });
   });
 });
 

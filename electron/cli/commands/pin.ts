@@ -2,7 +2,7 @@
  * `trustdesk pin list | add NAME... | remove NAME...`: TrustDesk's trust pins (core/trust-pinning.ts).
  * `add` verifies the repository (existing pins apply) and pins its current root certificate IDs.
  */
-import { listPins, pinCurrentRoot, unpinRepository } from '../../core/use-cases/pins.js';
+import { listPins, pinCurrentRoot, pinRootIds, unpinRepository } from '../../core/use-cases/pins.js';
 import { toErrorValue } from '../../core/errors.js';
 import { tabulate } from '../../core/text-table.js';
 import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/use-cases/verify.js';
@@ -10,6 +10,7 @@ import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Comman
 
 const HELP = `Usage: trustdesk pin list [--json]
        trustdesk pin add NAME [NAME...]      pin each repository to its current root (verified first)
+       trustdesk pin add NAME --id ID...     pin to root key IDs given by the owner (no network; for disable_tofu)
        trustdesk pin remove NAME [NAME...]   remove a repository's exact pin
 
 Pins are kept in TrustDesk's pins file (--pins FILE, $TRUSTDESK_PINS, or <config dir>/trustdesk-pins.json);
@@ -18,7 +19,7 @@ match is refused (TRUST_PIN_MISMATCH), also after a root rotation, until the pin
 `;
 
 async function run(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, id: { type: 'string', multiple: true } });
   const [sub, ...names] = positionals;
   if (values.help || sub === undefined) {
     io.stdout(HELP);
@@ -44,10 +45,15 @@ async function run(args: string[], io: Io): Promise<number> {
     if (sub !== 'add' && sub !== 'remove') throw new UsageError(`unknown pin subcommand "${sub}"`);
     if (names.length === 0) throw new UsageError(`"trustdesk pin ${sub}" requires at least 1 repository`);
     for (const n of names) parseRefOrUsage(n);
+    const ids = values.id as string[] | undefined;
+    if (ids && (sub !== 'add' || names.length !== 1)) throw new UsageError('--id pins exactly one repository: trustdesk pin add NAME --id ID...');
     let code = 0;
     for (const n of names) {
       try {
-        if (sub === 'add') {
+        if (sub === 'add' && ids) {
+          const r = await pinRootIds(s, n, ids);
+          io.stdout(`pinned ${r.gun} to root key ${r.certIds.join(', ')} in ${r.pinsFile}\n`);
+        } else if (sub === 'add') {
           const r = await pinCurrentRoot(s, n);
           io.stdout(`pinned ${r.gun} to root v${r.rootVersion} key ${r.certIds.join(', ')} in ${r.pinsFile}\n`);
         } else {

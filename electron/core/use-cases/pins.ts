@@ -52,6 +52,7 @@ export interface PinResult {
   gun: string;
   /** The root certificate IDs now pinned (root.json's root role key IDs). */
   certIds: string[];
+  /** The root version the IDs were read from; 0 when they were given (pinRootIds). */
   rootVersion: number;
   pinsFile: string;
   /** The IDs pinned before, if the GUN had an exact pin. */
@@ -73,6 +74,22 @@ export async function pinCurrentRoot(session: TrustSession, name: string): Promi
   await writeCertsPin(session.pinsFile, ref.gun, certIds);
   session.reloadPinning();
   return { gun: ref.gun, certIds, rootVersion: trust.root.signed.version, pinsFile: session.pinsFile, previous: before };
+}
+
+/**
+ * Pins a repository to root certificate IDs learnt out of band (e.g. from the repository owner),
+ * without contacting anything: the way to pin before first use when disable_tofu is on.
+ */
+export async function pinRootIds(session: TrustSession, name: string, ids: string[]): Promise<PinResult> {
+  const ref = parseReference(name);
+  if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository without a tag or digest`);
+  const certIds = ids.map((i) => i.toLowerCase());
+  const bad = certIds.find((i) => !/^[0-9a-f]{64}$/.test(i));
+  if (bad !== undefined || certIds.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', `"${bad ?? ''}" is not a 64-hex-digit root key ID`);
+  const before = (await loadPinSettings(session.pinsFile)).certs[ref.gun];
+  await writeCertsPin(session.pinsFile, ref.gun, certIds);
+  session.reloadPinning();
+  return { gun: ref.gun, certIds, rootVersion: 0, pinsFile: session.pinsFile, previous: before };
 }
 
 /** Removes the exact pin of a repository from TrustDesk's pins file (wildcards and CA pins stay). */
