@@ -6,6 +6,7 @@ import { errorText } from '../error-text';
 import { REPO_TABS, type RepoTab } from '../route';
 import { formatDate, relativeTime } from '../format';
 import { TagsView } from './TagsView';
+import { DEFAULT_TAG_QUERY, type TagQuery } from '../../../shared/tag-query';
 import { SignersView } from './SignersView';
 import { AdminKeysView } from './AdminKeysView';
 import { TimelineView } from './TimelineView';
@@ -22,7 +23,7 @@ const TAB_LABEL: Record<RepoTab, string> = {
 export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTab; onTab: (t: RepoTab) => void }) {
   const overview = useOverview(name);
   const refresh = useRefreshOverview(name);
-  const [signerFilter, setSignerFilter] = useState('');
+  const [tagQuery, setTagQuery] = useState<TagQuery>(DEFAULT_TAG_QUERY);
   const o = overview.data;
   // the server renews the timestamp itself: only warn about it once it has lapsed
   const onTabKey = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -106,12 +107,12 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
             ))}
           </div>
           <div role="tabpanel" id={`panel-${tab}`} aria-labelledby={`tab-${tab}`} className="tabpanel">
-            {tab === 'tags' && <TagsView key={signerFilter} overview={o} initialSigner={signerFilter} />}
+            {tab === 'tags' && <TagsView overview={o} query={tagQuery} onQuery={setTagQuery} />}
             {tab === 'signers' && (
               <SignersView
                 overview={o}
                 onShowTags={(s) => {
-                  setSignerFilter(s);
+                  setTagQuery({ ...DEFAULT_TAG_QUERY, signer: s });
                   onTab('tags');
                 }}
               />

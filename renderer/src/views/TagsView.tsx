@@ -1,6 +1,6 @@
-import { useMemo, useRef, useState } from 'react';
+import { useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { DEFAULT_TAG_QUERY, queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../shared/tag-query';
+import { queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../shared/tag-query';
 import { VERDICT_VALUES, type RepositoryOverview, type VerdictView } from '../../../shared/view-model';
 import { VerdictBadge, VERDICT_LABEL } from '../components/VerdictBadge';
 import { EmptyState } from '../components/EmptyState';
@@ -16,8 +16,8 @@ const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = 
   { key: 'signers', label: 'Signers', className: 'col-signers' },
 ];
 
-export function TagsView({ overview, initialSigner = '' }: { overview: RepositoryOverview; initialSigner?: string }) {
-  const [q, setQ] = useState<TagQuery>({ ...DEFAULT_TAG_QUERY, signer: initialSigner });
+/** The tags table; its query lives with the repository page so it survives switching tabs. */
+export function TagsView({ overview, query: q, onQuery: setQ }: { overview: RepositoryOverview; query: TagQuery; onQuery: Dispatch<SetStateAction<TagQuery>> }) {
   const [selected, setSelected] = useState<string | undefined>();
   const rows = useMemo(() => queryTags(overview.tags, q), [overview.tags, q]);
   const signers = useMemo(() => tagSigners(overview.tags), [overview.tags]);
