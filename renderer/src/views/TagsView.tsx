@@ -1,12 +1,15 @@
 import { useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../shared/tag-query';
-import { VERDICT_VALUES, type RepositoryOverview, type VerdictView } from '../../../shared/view-model';
+import type { RepositoryOverview, VerdictView } from '../../../shared/view-model';
+
 import { VerdictBadge, VERDICT_LABEL } from '../components/VerdictBadge';
 import { EmptyState } from '../components/EmptyState';
 import { formatSize, shortDigest } from '../format';
 import { TagDetail } from './TagDetail';
 
+// the verdicts in display order (no zod in the renderer bundle: only types come from shared/view-model)
+const VERDICT_VALUES = Object.keys(VERDICT_LABEL) as VerdictView[];
 const ROW_HEIGHT = 40;
 const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = [
   { key: 'tag', label: 'Tag', className: 'col-tag' },
