@@ -2,7 +2,6 @@ import { useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'r
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../shared/tag-query';
 import type { RepositoryOverview, VerdictView } from '../../../shared/view-model';
-
 import { VerdictBadge, VERDICT_LABEL } from '../components/VerdictBadge';
 import { EmptyState } from '../components/EmptyState';
 import { formatSize, shortDigest } from '../format';
