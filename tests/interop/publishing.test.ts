@@ -368,3 +368,43 @@ describe('races and bad input', () => {
     expect(Object.keys(tags(await dockerInspect(g)))).toEqual(['v1']);
   });
 });
+
+describe('delegate onboarding and offboarding', () => {
+  it('delegate makes a key (public part + QR), admin adds it with paths, delegate test-signs, both see it; offboarding shows the cost first', async () => {
+    const name = 'pub-onboard';
+    const g = gun(name);
+    await push(name, 'v1');
+    const rc1 = await push(name, 'rc-1');
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    // the delegate's machine: its own docker config
+    const dana = await freshConfig();
+    const danaEnv = { DOCKER_CONFIG: dana };
+    const dir = mkdtempSync(join(tmpdir(), 'trustdesk-dana-'));
+    const made = await trustdesk(['signer', 'key', 'dana', '--dir', dir, '--json'], danaEnv);
+    expect(made.code, made.stderr).toBe(0);
+    const key = JSON.parse(made.stdout);
+    expect(key.publicKeyPem).toMatch(/^-----BEGIN PUBLIC KEY-----\nrole: dana\n\n/);
+    expect(key.publicKeyPem).not.toMatch(/PRIVATE/);
+    expect(key.qrSvg).toMatch(/^<svg/);
+    // the admin's machine: add with a path prefix
+    expect((await trustdesk(['signer', 'add', '--key', key.publicKeyPath, '--path', 'rc-', 'dana', g])).code).toBe(0);
+    // test signature from the delegate; a tag outside the paths is refused
+    expect((await trustdesk(['sign', `${g}:rc-1`], danaEnv)).code).toBe(0);
+    const outside = await trustdesk(['sign', `${g}:v1`], danaEnv);
+    expect(outside.code).toBe(1);
+    expect(outside.stderr).toContain('NO_SIGNING_KEY');
+    // both sides see the result (the admin with the key file it was sent)
+    for (const env of [danaEnv, {}]) {
+      const st = await trustdesk(['signer', 'status', '--json', '--key', key.publicKeyPath, 'dana', g], env);
+      expect(st.code, st.stderr).toBe(0);
+      expect(JSON.parse(st.stdout)[0]).toMatchObject({ signer: true, hasKey: true, paths: ['rc-'], inReleases: true, signedTags: [{ tag: 'rc-1', digest: `sha256:${rc1}` }] });
+    }
+    expect(tags(await dockerInspect(g))['rc-1']).toEqual({ digest: rc1, signers: ['dana'] });
+    // offboarding: the impact first, then removal
+    const impact = JSON.parse((await trustdesk(['signer', 'impact', '--json', 'dana', g])).stdout)[0].impact;
+    expect(impact.tagsLosingOnlySigner).toEqual(['rc-1']);
+    expect(impact.tagsBecomingUnpullable).toEqual(['rc-1']);
+    expect((await trustdesk(['signer', 'remove', '--force', 'dana', g])).code).toBe(0);
+    expect(Object.keys(tags(await dockerInspect(g)))).toEqual(['v1']);
+  });
+});

@@ -6,6 +6,8 @@ import { addSigner, checkSignerName, readPublicKeyFile, removeSigner, signerRemo
 import { formatPreview } from '../../core/publishing/diff-preview.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { confirm, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
+import { createDelegateKey, delegateStatus, publicKeyQr } from '../../core/use-cases/onboarding.js';
+import { readFile } from 'node:fs/promises';
 
 const USAGE = `Usage: trustdesk signer COMMAND
 
@@ -13,6 +15,11 @@ Commands:
   add --key FILE [--key FILE...] [--path PREFIX...] [--threshold N] NAME REPOSITORY...
   remove [-f|--force] NAME REPOSITORY...
   impact NAME REPOSITORY...     what removing NAME would cost (tags losing their only signer)
+
+Onboarding a delegate:
+  key NAME [--dir DIR] [--no-qr]          (delegate) new key; prints the public key (NAME.pub) and its QR code
+  add --key NAME.pub NAME REPO...         (admin) add it, optionally with --path PREFIX
+  status NAME REPO... [--key NAME.pub]    (both) the signer's role, keys, paths and signed tags
 `;
 
 function parseThreshold(v: unknown): number | undefined {
@@ -150,14 +157,61 @@ async function impact(args: string[], io: Io): Promise<number> {
   }
 }
 
+async function key(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { dir: { type: 'string' }, 'no-qr': { type: 'boolean' }, json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw new UsageError('"trustdesk signer key" requires exactly 1 argument (NAME)');
+  const name = positionals[0]!;
+  checkSignerName(name);
+  const session = sessionFrom(values, io);
+  try {
+    const r = await createDelegateKey(publishingContext(session, io), { name, ...(values.dir ? { dir: values.dir as string } : {}) });
+    if (values.json) {
+      io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+      return 0;
+    }
+    io.stdout(`Generated key ${r.keyId} for signer ${name}.\nSend only the public key to the repository admin: ${r.publicKeyPath}\n\n${r.publicKeyPem}`);
+    if (!values['no-qr']) io.stdout(`\n${await publicKeyQr(r.publicKeyPem, 'terminal')}\n`);
+    io.stdout(`\nThe admin runs: trustdesk signer add --key ${name}.pub ${name} REPOSITORY...\n`);
+    return 0;
+  } finally {
+    session.close();
+  }
+}
+
+async function status(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, { key: { type: 'string' }, json: { type: 'boolean' } });
+  if (positionals.length < 2) throw new UsageError('"trustdesk signer status" requires at least 2 arguments (NAME REPOSITORY...)');
+  const [name, ...repos] = positionals as [string, ...string[]];
+  const session = sessionFrom(values, io);
+  try {
+    const pem = values.key ? await readFile(values.key as string, 'utf8') : undefined;
+    const out = await delegateStatus(publishingContext(session, io), { name, repositories: repos, ...(pem ? { publicKeyPem: pem } : {}) });
+    if (values.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
+    else
+      for (const o of out) {
+        if (o.error) io.stderr(`${o.repository}: ${o.error.code}: ${o.error.message}\n`);
+        else if (!o.signer) io.stdout(`${o.repository}: ${name} is not a signer${o.hasKey === false ? ' (this key is not added)' : ''}\n`);
+        else {
+          io.stdout(`${o.repository}: signer ${name}, keys ${o.keyIds.map((k) => k.slice(0, 12)).join(', ')}${o.hasKey === undefined ? '' : o.hasKey ? ' (this key: yes)' : ' (this key: NO)'}, paths ${JSON.stringify(o.paths)}${o.inReleases ? ', releases' : ''}\n`);
+          for (const t of o.signedTags) io.stdout(`  signed ${t.tag} ${t.digest}\n`);
+        }
+      }
+    return out.some((o) => o.error || !o.signer || o.hasKey === false) ? 1 : 0;
+  } finally {
+    session.close();
+  }
+}
+
 export const signerCommand: Command = {
   name: 'signer',
-  summary: 'signer add|remove|impact ...                  delegations as docker makes them; remove that really removes',
+  summary: 'signer add|remove|impact|key|status ...       delegations as docker makes them; onboarding; remove that really removes',
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === 'add') return add(rest, io);
     if (sub === 'remove') return remove(rest, io);
     if (sub === 'impact') return impact(rest, io);
+    if (sub === 'key') return key(rest, io);
+    if (sub === 'status') return status(rest, io);
     if (sub === undefined || sub === '--help' || sub === '-h') {
       io.stdout(USAGE);
       return sub === undefined ? 2 : 0;

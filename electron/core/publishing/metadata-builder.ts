@@ -188,12 +188,23 @@ export async function buildUpdate(opts: BuildOptions): Promise<BuiltUpdate> {
     const t = roles.get('targets')!;
     const children = t.signed.delegations?.roles ?? [];
     if (children.length === 0) return ['targets'];
+    const held: DelegatedRole[] = [];
+    for (const d of children) if (await holdsKeyOf(d.name)) held.push(d);
+    const own = held.filter((d) => d.name !== 'targets/releases');
     const out: string[] = [];
-    for (const d of children) {
+    for (const d of held) {
       if (!pathAllowed(name, d.paths ?? [])) continue;
-      if (await holdsKeyOf(d.name)) out.push(d.name);
+      // releases has paths [""] for every signer: a signer whose own role's paths exclude the tag
+      // does not release it either (TrustDesk's policy; the keys could, cryptographically)
+      if (d.name === 'targets/releases' && own.length > 0 && !own.some((o) => pathAllowed(name, o.paths ?? []))) continue;
+      out.push(d.name);
     }
-    if (out.length === 0) throw new TrustDeskError('NO_SIGNING_KEY', 'no valid signing keys for delegation roles');
+    if (out.length === 0) {
+      throw new TrustDeskError(
+        'NO_SIGNING_KEY',
+        held.length ? `no valid signing keys for delegation roles: the paths of ${held.map((d) => `${d.name} ${JSON.stringify(d.paths ?? [])}`).join(', ')} do not cover ${name}` : 'no valid signing keys for delegation roles',
+      );
+    }
     return out;
   };
 

@@ -94,7 +94,10 @@ export async function addSigner(ctx: PublishingContext, opts: AddSignerOptions):
     }
     initialised.set(input.input, !exists);
     const r = await run(ctx, ref, changes, { dryRun: opts.dryRun, ...(exists ? {} : { init: { snapshotServerManaged: true } }) });
-    return toOperationResult(r);
+    const warnings = opts.paths && !opts.paths.includes('')
+      ? [`${RELEASES} accepts every tag from the keys it lists (docker's layout): TrustDesk releases only tags within ${JSON.stringify(opts.paths)} for ${opts.name}, other tools may not`]
+      : [];
+    return toOperationResult(r, warnings);
   });
   return outcomes.map((o) => ({ ...o, ...(o.result ? { initialised: initialised.get(o.repository) ?? false, keyIds } : {}) }));
 }
