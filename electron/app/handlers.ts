@@ -15,6 +15,7 @@ import { dockerConfigDir } from '../core/remote/docker-config.js';
 import { loadRepositoryOverview } from '../core/use-cases/load-overview.js';
 import { overviewSummary } from '../core/use-cases/repository-overview.js';
 import { isAllowedExternalUrl } from './external-links.js';
+import { publishingHandlers } from './publishing-handlers.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
@@ -128,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await deps.openExternal(url);
       return { opened: true };
     },
+    ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
   };
 
   async function invoke(channel: unknown, payload: unknown): Promise<Result<unknown>> {

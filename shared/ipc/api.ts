@@ -4,6 +4,7 @@
  * preload stays small; main parses every payload.
  */
 import type { Channel, Request, Response, Result } from './contract.js';
+import { PUBLISHING_CHANNELS } from './publishing-contract.js';
 
 /** The channel list, kept in step with CONTRACT by a unit test. */
 export const API_CHANNELS = [
@@ -16,6 +17,7 @@ export const API_CHANNELS = [
   'repository:summary',
   'repository:overview',
   'external:open',
+  ...PUBLISHING_CHANNELS,
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

@@ -11,6 +11,7 @@ import {
   summarySchema,
   type ErrorValueView,
 } from '../view-model.js';
+import { PUBLISHING_CONTRACT } from './publishing-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -51,6 +52,7 @@ export const CONTRACT = {
     request: z.object({ url: z.string().max(2000) }).strict(),
     response: z.object({ opened: z.boolean() }),
   },
+  ...PUBLISHING_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;
