@@ -65,6 +65,8 @@ describe('IPC contract', () => {
     }
     const api = makeTrustdeskApi(async () => ({ ok: true, value: 'should not be called' }));
     expect(await api.invoke('nope' as never, {} as never)).toMatchObject({ ok: false });
+    const failing = makeTrustdeskApi(() => Promise.reject(new Error('An object could not be cloned.')));
+    expect(await failing.invoke('app:info', {})).toEqual({ ok: false, error: { code: 'INTERNAL', message: 'An object could not be cloned.' } });
   });
 
   it('no response schema has a field for private keys, passphrases, PINs or secrets', () => {

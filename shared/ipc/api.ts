@@ -35,7 +35,11 @@ export function makeTrustdeskApi(raw: RawInvoke): TrustdeskApi {
       if (!allowed.has(channel)) {
         return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel ${channel}` } });
       }
-      return raw(channel, request);
+      // main answers with values; a rejection (a closed window, an uncloneable payload) becomes one too
+      return raw(channel, request).catch((err: unknown) => ({
+        ok: false,
+        error: { code: 'INTERNAL', message: err instanceof Error ? err.message : String(err) },
+      }));
     },
   }) as TrustdeskApi;
 }
