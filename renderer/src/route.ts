@@ -1,7 +1,7 @@
 /** The current view, kept in the URL hash (same-document navigation only). */
 import { useEffect, useState } from 'react';
 
-export const REPO_TABS = ['tags', 'signers', 'keys', 'timeline', 'graph'] as const;
+export const REPO_TABS = ['tags', 'signers', 'keys', 'timeline', 'graph', 'publish'] as const;
 export type RepoTab = (typeof REPO_TABS)[number];
 
 export type Route = { page: 'repositories' } | { page: 'settings' } | { page: 'repository'; name: string; tab: RepoTab };

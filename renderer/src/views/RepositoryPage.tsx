@@ -11,6 +11,7 @@ import { SignersView } from './SignersView';
 import { AdminKeysView } from './AdminKeysView';
 import { TimelineView } from './TimelineView';
 import { TrustGraphView } from './TrustGraphView';
+import { PublishView } from './PublishView';
 
 const TAB_LABEL: Record<RepoTab, string> = {
   tags: 'Tags',
@@ -18,6 +19,7 @@ const TAB_LABEL: Record<RepoTab, string> = {
   keys: 'Administrative keys',
   timeline: 'Expiry timeline',
   graph: 'Trust graph',
+  publish: 'Publish',
 };
 
 export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTab; onTab: (t: RepoTab) => void }) {
@@ -120,6 +122,7 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
             {tab === 'keys' && <AdminKeysView overview={o} />}
             {tab === 'timeline' && <TimelineView overview={o} />}
             {tab === 'graph' && <TrustGraphView overview={o} />}
+            {tab === 'publish' && <PublishView overview={o} />}
           </div>
         </>
       )}
