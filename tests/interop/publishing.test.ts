@@ -408,3 +408,45 @@ describe('delegate onboarding and offboarding', () => {
     expect(Object.keys(tags(await dockerInspect(g)))).toEqual(['v1']);
   });
 });
+
+describe('staged change lists from the CLI', () => {
+  it('--dry-run shows the exact change and publishes nothing; a change list file goes out in one update', async () => {
+    const name = 'pub-staged';
+    const g = gun(name);
+    const v1 = await push(name, 'v1');
+    const v2 = await push(name, 'v2');
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    const before = await serverSnapshot(g);
+    const dry = await trustdesk(['sign', '--dry-run', `${g}:v2`]);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toContain(`Update ${g}:`);
+    expect(dry.stdout).toMatch(/targets: version 1 -> 2, signed by [0-9a-f]{12}/);
+    expect(dry.stdout).toContain(`+ v2 sha256:${v2} (423 bytes)`);
+    expect(dry.stdout).toContain('snapshot: version 1 -> 2, signed by the server');
+    expect(await serverSnapshot(g)).toBe(before);
+
+    const frank = await ensureSigner(lab, 'frank', true);
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    const { publicKeyFromPem } = await import('../../electron/core/use-cases/signers.js');
+    const key = publicKeyFromPem(readFileSync(frank.pubFile, 'utf8'));
+    const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-changes-')), 'changes.json');
+    writeFileSync(
+      file,
+      JSON.stringify([
+        { kind: 'add-target', name: 'v2', target: { sha256Hex: v2, length: 423 }, roles: ['targets'] },
+        { kind: 'remove-target', name: 'v1', roles: ['targets'] },
+        { kind: 'add-delegation', role: 'targets/frank', keys: [key] },
+        { kind: 'add-delegation', role: 'targets/releases', keys: [key] },
+      ]),
+    );
+    const preview = await trustdesk(['publish', '--dry-run', g, file]);
+    expect(preview.stdout).toContain(`- v1 sha256:${v1}`);
+    expect(preview.stdout).toContain('+ delegation targets/frank');
+    expect(await serverSnapshot(g)).toBe(before);
+    const published = await trustdesk(['publish', g, file]);
+    expect(published.code, published.stderr).toBe(0);
+    const seen = await dockerInspect(g);
+    expect(tags(seen)).toEqual({ v2: { digest: v2, signers: ['Repo Admin'] } });
+    expect(seen.Signers.map((s) => s.Name)).toEqual(['frank']);
+  });
+});

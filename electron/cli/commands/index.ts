@@ -11,6 +11,7 @@ import { signCommand } from './sign.js';
 import { revokeCommand } from './revoke.js';
 import { signerCommand } from './signer.js';
 import { withKeyRotate } from './key-rotate.js';
+import { publishCommand } from './publish.js';
 
 export const COMMANDS: Command[] = [
   inspectCommand,
@@ -22,5 +23,6 @@ export const COMMANDS: Command[] = [
   signCommand,
   revokeCommand,
   signerCommand,
+  publishCommand,
   withKeyRotate(keyCommand),
 ];

@@ -288,3 +288,17 @@ describe('wire formats', () => {
     expect(text).not.toMatch(/Subject Key Identifier/);
   });
 });
+
+describe('root near expiry', () => {
+  it('is re-signed with a new version and expiry on the next publish, as notary does', async () => {
+    const repo = await initRepo();
+    const trust = await load(repo);
+    trust.root.expires = new Date(NOW.getTime() + 100 * 86_400_000); // within six months
+    const built = await buildUpdate({ gun: GUN, now: NOW, trust, changes: [{ kind: 'add-target', name: 'v1', target: { sha256Hex: hex('a'), length: 1 } }], signers: repo.signers });
+    expect(built.parts.map((p) => p.role)).toEqual(['root', 'targets']);
+    expect(JSON.parse(built.parts[0]!.raw.toString()).signed.version).toBe(2);
+    expect(built.preview.warnings[0]).toMatch(/root expires on .*re-signed/);
+    repo.server.accept(built.parts);
+    expect((await load(repo)).root.signed.version).toBe(2);
+  });
+});
