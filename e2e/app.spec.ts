@@ -92,15 +92,15 @@ test('Repository with signers: filter by signer, sort, screenshot', async ({ pag
     await expect(row(page, tag)).toContainText(VERDICT_TEXT[want.verdict]);
     if (want.signers.length) await expect(row(page, tag).locator('.col-signers')).toHaveText(want.signers.join(', '));
   }
-  await page.getByLabel('Signer').selectOption('alice');
+  await page.getByLabel('Signer', { exact: true }).selectOption('alice');
   const alice = Object.entries(s.tags).filter(([, t]) => t.signers.includes('alice')).map(([tag]) => tag);
   await expect(page.locator('[role="row"][data-tag]')).toHaveCount(alice.length);
   // the filter survives a visit to another view
   await page.getByRole('tab', { name: 'Signers' }).click();
   await page.getByRole('tab', { name: 'Tags' }).click();
-  await expect(page.getByLabel('Signer')).toHaveValue('alice');
+  await expect(page.getByLabel('Signer', { exact: true })).toHaveValue('alice');
   await expect(page.locator('[role="row"][data-tag]')).toHaveCount(alice.length);
-  await page.getByLabel('Signer').selectOption('');
+  await page.getByLabel('Signer', { exact: true }).selectOption('');
   await page.getByRole('button', { name: 'Verdict' }).click();
   await expect(page.getByRole('columnheader', { name: /Verdict/ })).toHaveAttribute('aria-sort', 'ascending');
   await page.getByRole('button', { name: 'Tag', exact: true }).click();

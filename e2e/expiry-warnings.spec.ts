@@ -28,7 +28,9 @@ test('roles about to expire or expired are announced above the views and on the 
   await expect(page.getByRole('tab', { name: 'Signers' })).toHaveAttribute('aria-selected', 'true');
   await expect(page.getByRole('tab', { name: 'Signers' })).toBeFocused();
   await page.keyboard.press('End');
-  await expect(page.getByRole('tab', { name: 'Trust graph' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('tablist').getByRole('tab').last()).toHaveAttribute('aria-selected', 'true');
+  await page.keyboard.press('Home');
+  await expect(page.getByRole('tab', { name: 'Tags' })).toHaveAttribute('aria-selected', 'true');
 
   await banner.getByRole('button', { name: 'See the expiry timeline' }).click();
   const warnings = page.getByRole('list', { name: 'Expiry warnings' });

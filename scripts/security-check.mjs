@@ -25,29 +25,30 @@ execFileSync(
   [join(root, 'node_modules/@doyensec/electronegativity/dist/index.js'), '-i', stage, '-r', '-v', 'false', '-e', electronVersion, '-o', report],
   { stdio: ['ignore', 'ignore', 'inherit'], timeout: 300_000 },
 );
-/** Splits one CSV line (fields optionally in double quotes, "" for a quote). */
-function csvFields(line) {
-  const out = [];
+/** Parses CSV text: fields optionally in double quotes ("" for a quote, newlines allowed inside). */
+function parseCsv(text) {
+  const rows = [];
+  let row = [];
   let cur = '';
   let quoted = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
     if (quoted) {
-      if (c === '"' && line[i + 1] === '"') (cur += '"'), i++;
+      if (c === '"' && text[i + 1] === '"') (cur += '"'), i++;
       else if (c === '"') quoted = false;
       else cur += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') out.push(cur), (cur = '');
-    else cur += c;
+    else if (c === ',') row.push(cur), (cur = '');
+    else if (c === '\n') row.push(cur), rows.push(row), (row = []), (cur = '');
+    else if (c !== '\r') cur += c;
   }
-  out.push(cur);
-  return out;
+  if (cur || row.length) row.push(cur), rows.push(row);
+  return rows;
 }
-const rows = readFileSync(report, 'utf8').trim().split('\n').slice(1).filter(Boolean);
-const findings = rows.map((line) => {
-  const [issue, severity, confidence, file, location] = csvFields(line);
-  return { issue, severity, confidence, file, location };
-});
+const findings = parseCsv(readFileSync(report, 'utf8'))
+  .slice(1)
+  .filter((r) => r.length >= 5)
+  .map(([issue, severity, confidence, file, location]) => ({ issue, severity: severity.trim(), confidence: confidence.trim(), file, location }));
 for (const f of findings) console.log(`security: ${f.severity.padEnd(13)} ${f.confidence.padEnd(9)} ${f.issue} ${f.file}:${f.location}`);
 const high = findings.filter((f) => /HIGH|CRITICAL/.test(f.severity));
 rmSync(stage, { recursive: true, force: true });

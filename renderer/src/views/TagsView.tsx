@@ -49,17 +49,15 @@ export function TagsView({ overview, query: q, onQuery: setQ }: { overview: Repo
             </button>
           ))}
         </div>
-        <label>
-          Signer{' '}
-          <select value={q.signer} onChange={(e) => setQ({ ...q, signer: e.target.value })}>
-            <option value="">Any signer</option>
-            {signers.map((s) => (
-              <option key={s} value={s}>
-                {s}
-              </option>
-            ))}
-          </select>
-        </label>
+        <label htmlFor="signer-filter">Signer</label>
+        <select id="signer-filter" value={q.signer} onChange={(e) => setQ({ ...q, signer: e.target.value })}>
+          <option value="">Any signer</option>
+          {signers.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
         <span className="muted" role="status" aria-live="polite">
           {rows.length.toLocaleString('en')} of {overview.tags.length.toLocaleString('en')} tags
         </span>
