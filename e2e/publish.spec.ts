@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { resolve } from 'node:path';
-import AxeBuilder from '@axe-core/playwright';
+import { AxeBuilder } from '@axe-core/playwright';
 import { pushImage } from '../lab/index.js';
 import { test, expect } from './support/fixtures.js';
 
