@@ -178,6 +178,13 @@ describe('signers, revoke and rotation', () => {
     const unknown = await trustdesk(['signer', 'remove', 'alice', g]);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain(`no signer alice for repository ${g}`);
+
+    // alice comes back with a new key (the server kept her old files): she signs again
+    const alice2 = await ensureSigner(lab, 'alice2', true);
+    expect((await trustdesk(['signer', 'add', '--key', alice2.pubFile, 'alice', g])).code).toBe(0);
+    const again = await trustdesk(['sign', `${g}:d1`], alice2.env);
+    expect(again.code, again.stderr).toBe(0);
+    expect(tags(await dockerInspect(g)).d1).toEqual({ digest: d1, signers: ['alice'] });
   });
 
   it('signer add with paths and threshold; a second signer keeps releases signable', async () => {

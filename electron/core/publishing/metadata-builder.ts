@@ -75,6 +75,11 @@ export interface BuildOptions {
   changes: readonly Change[];
   rotations?: Map<BaseRoleName, ResolvedRotation>;
   signers: SignerLookup;
+  /**
+   * Current versions of delegated roles the server still holds but the verified state does not list
+   * (a removed delegation stays on the server): a role added again continues from that version.
+   */
+  versionHints?: Record<string, number>;
 }
 
 export interface BuiltUpdate {
@@ -82,6 +87,8 @@ export interface BuiltUpdate {
   preview: PublishPreview;
   /** sha256 (hex) of the snapshot this was built on (absent for a new repository). */
   basedOnSnapshot?: string;
+  /** Delegated roles written as new that the server already has a file for: rebuild with versionHints. */
+  needsVersionHints?: string[];
 }
 
 interface WorkingRole {
@@ -155,12 +162,13 @@ export async function buildUpdate(opts: BuildOptions): Promise<BuiltUpdate> {
     let w = roles.get(role);
     if (!w) {
       if (role !== 'targets' && !delegationEntry(role)) throw new TrustDeskError('DELEGATION_INVALID', `${gun} has no delegation ${role}`);
-      if (skipped.has(role) || snapshotMeta[role]) {
-        if (skipped.has(role)) {
-          throw new TrustDeskError('DELEGATION_INVALID', `${role} of ${gun} could not be verified (expired or below its threshold): it cannot be updated on top of it`);
-        }
+      if (skipped.has(role)) {
+        // its file does not verify with the keys listed now (e.g. a signer added again with a new key)
+        // or has expired: it is written anew, continuing the server's version
+        const why = trust?.skipped.find((x) => x.role === role)?.error.message ?? 'it could not be verified';
+        warnings.push(`${role} is written anew: the file on the server was skipped (${why}); its old tags are not carried over`);
       }
-      w = { signed: emptyTargets(), changed: false };
+      w = { signed: { ...emptyTargets(), version: opts.versionHints?.[role] ?? 0 }, changed: false };
       roles.set(role, w);
     }
     return w;
@@ -393,7 +401,7 @@ export async function buildUpdate(opts: BuildOptions): Promise<BuiltUpdate> {
   const changedRoles = [...roles.entries()].filter(([, w]) => w.changed);
   for (const [role, w] of changedRoles) {
     const from = w.old?.version;
-    w.signed.version = (from ?? 0) + 1;
+    w.signed.version = (from ?? w.signed.version) + 1;
     w.signed.expires = expiresIn(now, role === 'targets' ? LIFETIME_DAYS.targets : LIFETIME_DAYS.delegation);
     w.signed.delegations ??= { keys: {}, roles: [] };
     const ks = roleKeys(role);
@@ -446,8 +454,10 @@ export async function buildUpdate(opts: BuildOptions): Promise<BuiltUpdate> {
   const oldTs = trust?.timestamp.signed.version;
   previews.push(emptyRolePreview('timestamp', (oldTs ?? 0) + 1, 'server', oldTs));
 
+  const unlistedOnServer = changedRoles.map(([role]) => role).filter((role) => role !== 'targets' && !roles.get(role)!.old && trust?.snapshot.signed.meta[role] && opts.versionHints?.[role] === undefined);
   return {
     parts,
+    ...(unlistedOnServer.length ? { needsVersionHints: unlistedOnServer } : {}),
     preview: { gun, initialise: !trust, changes: opts.changes.map(describeChange), roles: previews, warnings },
     ...(trust ? { basedOnSnapshot: createHash('sha256').update(trust.snapshot.raw).digest('hex') } : {}),
   };

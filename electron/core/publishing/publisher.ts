@@ -110,8 +110,19 @@ export async function publishChanges(ctx: PublishContext, req: PublishRequest): 
   const rotations = await prepareRotations(ctx, req, signers, newKeys, server);
 
   const maxAttempts = req.maxAttempts ?? DEFAULT_ATTEMPTS;
+  const versionHints: Record<string, number> = {};
   for (let attempt = 1; ; attempt++) {
-    const built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers });
+    let built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers, versionHints });
+    if (built.needsVersionHints && !req.dryRun) {
+      // a delegation added again: the server keeps the removed role's file, continue from its version
+      const source = await session.notarySource(req.ref);
+      for (const role of built.needsVersionHints) {
+        const raw = await source.fetchRole(gun, role, { maxBytes: 64 * 1024 * 1024 });
+        const v = (JSON.parse(raw.toString('utf8')) as { signed?: { version?: unknown } }).signed?.version;
+        versionHints[role] = Number.isSafeInteger(v) ? (v as number) : 0;
+      }
+      built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers, versionHints });
+    }
     if (req.dryRun) {
       if (newKeys.length === 0 && (req.init || rotations.size > 0)) built.preview.warnings.push('dry run: new keys are made only when publishing, so their IDs will differ');
       return { gun, published: false, preview: built.preview, attempts: 0, newKeys };

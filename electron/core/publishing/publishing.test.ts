@@ -302,3 +302,41 @@ describe('root near expiry', () => {
     expect((await load(repo)).root.signed.version).toBe(2);
   });
 });
+
+describe('a delegation added again', () => {
+  it('with a new key: written anew, continuing the version the server kept for the removed role', async () => {
+    const repo = await initRepo();
+    const alice = ecSigner();
+    const addAlice: Change[] = [
+      { kind: 'add-delegation', role: 'targets/alice', keys: [alice.publicKey] },
+      { kind: 'add-delegation', role: 'targets/releases', keys: [alice.publicKey] },
+    ];
+    await publish(repo, addAlice);
+    const aliceRepo: Repo = { ...repo, signers: new SignerSet() };
+    aliceRepo.signers.add(alice);
+    await publish(aliceRepo, [{ kind: 'add-target', name: 'a1', target: { sha256Hex: hex('x'), length: 5 } }]);
+    await publish(repo, [{ kind: 'remove-delegation-keys', role: 'targets/releases', keyIds: [alice.keyId] }, { kind: 'remove-delegation', role: 'targets/alice' }]);
+    // alice comes back with a new key: her old file no longer verifies and is skipped by readers
+    const alice2 = ecSigner();
+    await publish(repo, [
+      { kind: 'add-delegation', role: 'targets/alice', keys: [alice2.publicKey] },
+      { kind: 'add-delegation', role: 'targets/releases', keys: [alice2.publicKey] },
+    ]);
+    aliceRepo.signers.add(alice2);
+    const trust = await load(aliceRepo);
+    expect(trust.skipped.map((x) => x.role).sort()).toEqual(['targets/alice', 'targets/releases']);
+    const sign: Change[] = [{ kind: 'add-target', name: 'a2', target: { sha256Hex: hex('z'), length: 5 } }];
+    const first = await buildUpdate({ gun: GUN, now: NOW, trust, changes: sign, signers: aliceRepo.signers });
+    expect(first.needsVersionHints?.sort()).toEqual(['targets/alice', 'targets/releases']);
+    expect(first.preview.warnings.join('\n')).toMatch(/targets\/alice is written anew/);
+    expect(() => repo.server.accept(first.parts)).toThrow(/VERSION/);
+    const hinted = await buildUpdate({ gun: GUN, now: NOW, trust, changes: sign, signers: aliceRepo.signers, versionHints: { 'targets/alice': 1, 'targets/releases': 1 } });
+    expect(hinted.needsVersionHints).toBeUndefined();
+    repo.server.accept(hinted.parts);
+    const after = await load(aliceRepo);
+    expect(after.delegations.map((d) => [d.env.role, d.env.signed.version, Object.keys(d.env.signed.targets)])).toEqual([
+      ['targets/alice', 2, ['a2']],
+      ['targets/releases', 2, ['a2']],
+    ]);
+  });
+});
