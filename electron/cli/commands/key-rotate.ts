@@ -23,12 +23,16 @@ async function rotate(args: string[], io: Io): Promise<number> {
   }
 }
 
+const ROTATE_USAGE = `  rotate REPO ROLE [--server-managed] [--dry-run]  new key for root, targets, snapshot or timestamp (publishes)\n`;
+
 export function withKeyRotate(key: Command): Command {
   return {
     ...key,
+    summary: key.summary.replace(/^key (\S+)/, 'key $1|rotate'),
     async run(args, io) {
       if (args[0] === 'rotate') return rotate(args.slice(1), io);
       const code = await key.run(args, io);
+      if (args.length === 0 || args[0] === '--help' || args[0] === '-h' || args[0] === 'help') io.stdout(ROTATE_USAGE);
       return code;
     },
   };
