@@ -30,6 +30,7 @@ test('Publish: sign a tag with its exact digest, preview the diff, publish; onbo
   await expect(diff).toContainText(`v1 → v2`);
   await expect(diff).toContainText(pushed.digest);
   await expect(diff).toContainText('trust server');
+  await page.screenshot({ path: resolve(import.meta.dirname, '../docs/screenshots/publish.png'), fullPage: true });
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
