@@ -28,6 +28,11 @@ if ! command -v docker >/dev/null; then
 fi
 
 export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+# pkcs11js is a native addon built by node-gyp at install (allowed in package.json "allowScripts"):
+# use the installed Node headers instead of downloading them.
+if [ -z "${npm_config_nodedir:-}" ] && [ -f /usr/include/node/node_api.h ]; then
+  export npm_config_nodedir=/usr
+fi
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund
 fi
