@@ -128,6 +128,19 @@ describe('repository overview on the real samples', () => {
     expect(GRAPH_TAGS_PER_ROLE).toBeGreaterThan(0);
   });
 
+  it('trust graph: a role with many tags draws a few and one "+N more" node', async () => {
+    const { cache, gun, trustDir } = sampleTrustDir('app');
+    const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
+    const [, meta] = Object.entries(trust.targets.signed.targets)[0]!;
+    for (let i = 0; i < 20; i++) trust.targets.signed.targets[`extra-${i}`] = meta;
+    const total = Object.keys(trust.targets.signed.targets).length;
+    const o = repositoryOverview({ name: gun, trust, registryTags: [], trustDir, now: SAMPLE_CLOCK });
+    const tagNodes = o.graph.nodes.filter((n) => n.kind === 'tag');
+    expect(tagNodes).toHaveLength(GRAPH_TAGS_PER_ROLE);
+    expect(o.graph.nodes.find((n) => n.kind === 'more')).toMatchObject({ id: 'more:targets', label: `+${total - GRAPH_TAGS_PER_ROLE} more` });
+    expect(o.tags).toHaveLength(total);
+  });
+
   it('no trust data: an empty state with every registry tag unsigned', () => {
     const o = repositoryOverview({
       name: 'example.com/a/b',
