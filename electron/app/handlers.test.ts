@@ -33,6 +33,12 @@ describe('IPC contract', () => {
     expect([...API_CHANNELS].sort()).toEqual([...CHANNELS].sort());
   });
 
+  it('the preload side imports no schemas (zod stays out of the sandboxed preload)', () => {
+    const api = readFileSync(join(import.meta.dirname, '../../shared/ipc/api.ts'), 'utf8');
+    const imports = api.split('\n').filter((l) => /^import\s/.test(l));
+    expect(imports.filter((l) => !/^import type\s/.test(l))).toEqual([]);
+  });
+
   it('every channel rejects malformed payloads with INVALID_ARGUMENT, as a value', async () => {
     const { handlers } = setup();
     for (const channel of CHANNELS) {
