@@ -18,6 +18,20 @@ test('Publish: sign a tag with its exact digest, preview the diff, publish; onbo
   const pushed = await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v1');
   execFileSync(process.execPath, [BIN, 'init', gun], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } });
 
+  const v2 = await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v2');
+  // from the tags table: the detail panel stages a signature after showing the exact digest
+  await app.open(`#/repo/${encodeURIComponent(gun)}/tags`);
+  await page.getByRole('button', { name: 'Details of v2' }).click();
+  const detail = page.getByRole('complementary', { name: 'v2' });
+  await detail.getByRole('button', { name: 'Sign this tag…' }).click();
+  await expect(detail.getByRole('alertdialog')).toContainText(v2.digest);
+  await detail.getByRole('button', { name: 'Stage it' }).click();
+  await expect(detail).toContainText('A change of v2 is staged');
+  await page.getByRole('tab', { name: 'Publish' }).click();
+  await expect(page.getByRole('heading', { name: 'Pending changes (1)' })).toBeVisible();
+  await page.getByRole('button', { name: 'Discard all' }).click();
+  await expect(page.getByRole('heading', { name: 'Pending changes (0)' })).toBeVisible();
+
   await app.open(`#/repo/${encodeURIComponent(gun)}/publish`);
   await page.getByRole('button', { name: 'Sign v1' }).click();
   const confirm = page.getByRole('alertdialog');

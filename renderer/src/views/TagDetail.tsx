@@ -2,6 +2,7 @@ import type { TagRow, VerdictView } from '../../../shared/view-model';
 import { VerdictBadge } from '../components/VerdictBadge';
 import { errorText } from '../error-text';
 import { formatSize } from '../format';
+import { TagPublishActions } from './TagPublishActions';
 
 const MEANING: Record<VerdictView, string> = {
   signed: 'The registry serves exactly the bytes that were signed. Pulling this tag with content trust gets the signed image.',
@@ -11,7 +12,7 @@ const MEANING: Record<VerdictView, string> = {
   'signed-not-in-registry': 'The tag is signed but the registry has no such tag: it was deleted, or never pushed. Pull by the signed digest, or revoke the signature.',
 };
 
-export function TagDetail({ row, onClose }: { row: TagRow; onClose: () => void }) {
+export function TagDetail({ row, onClose, repository }: { row: TagRow; onClose: () => void; repository?: string }) {
   return (
     <aside className="tag-detail" aria-labelledby="tag-detail-title">
       <header>
@@ -34,6 +35,7 @@ export function TagDetail({ row, onClose }: { row: TagRow; onClose: () => void }
         <dt>Signed by</dt>
         <dd>{row.signers.length ? row.signers.join(', ') : 'nobody'}</dd>
       </dl>
+      {repository && <TagPublishActions name={repository} row={row} />}
     </aside>
   );
 }

@@ -124,7 +124,7 @@ export function TagsView({ overview, query: q, onQuery: setQ }: { overview: Repo
           </div>
         </div>
       </div>
-      {selectedRow && <TagDetail row={selectedRow} onClose={() => setSelected(undefined)} />}
+      {selectedRow && <TagDetail row={selectedRow} repository={overview.gun} onClose={() => setSelected(undefined)} />}
     </div>
   );
 }
