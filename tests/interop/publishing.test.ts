@@ -455,5 +455,25 @@ describe('staged change lists from the CLI', () => {
     const seen = await dockerInspect(g);
     expect(tags(seen)).toEqual({ v2: { digest: v2, signers: ['Repo Admin'] } });
     expect(seen.Signers.map((s) => s.Name)).toEqual(['frank']);
+
+    // signer add to several repositories: one fails (no keys for it here), the other is done
+    const other = gun('pub-staged-other');
+    await push('pub-staged-other', 'x');
+    const cfg = await freshConfig();
+    expect((await trustdesk(['sign', `${other}:x`], { DOCKER_CONFIG: cfg })).code).toBe(0); // someone else's repository
+    const both = await trustdesk(['signer', 'add', '--key', frank.pubFile, 'frank2', g, other]);
+    expect(both.code).toBe(1);
+    expect(both.stdout).toContain(`Successfully added signer: frank2 to ${g}`);
+    expect(both.stderr).toContain('NO_SIGNING_KEY');
+    expect(both.stderr).toContain(`failed to add signer to: ${other}`);
+    expect((await dockerInspect(other)).Signers).toEqual([]);
+
+    // revoke without a tag: every released tag, after --yes (no terminal: refused, nothing removed)
+    const noTty = await trustdesk(['revoke', g]);
+    expect(noTty.code).toBe(1);
+    expect(noTty.stderr).toContain('CONFIRMATION_REQUIRED');
+    const all = await trustdesk(['revoke', '--yes', '--admin', g]);
+    expect(all.code, all.stderr).toBe(0);
+    expect((await dockerInspect(g)).SignedTags).toEqual([]);
   });
 });
