@@ -376,6 +376,66 @@ describe('races and bad input', () => {
   });
 });
 
+/**
+ * A TCP proxy in front of notary-server that passes TLS through and cuts both sides as soon as the
+ * client sends a burst larger than any GET (the multipart update): the server goes away mid-publish.
+ */
+async function cuttingProxy(): Promise<{ url: string; cuts: () => number; close: () => Promise<void> }> {
+  const net = await import('node:net');
+  const target = new URL(lab.notaryUrl);
+  let cuts = 0;
+  const sockets = new Set<import('node:net').Socket>();
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    sockets.add(client);
+    sockets.add(upstream);
+    client.on('data', (chunk: Buffer) => {
+      if (chunk.length > 2000) {
+        cuts++;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      upstream.write(chunk);
+    });
+    upstream.on('data', (chunk: Buffer) => client.write(chunk));
+    const end = () => (client.destroy(), upstream.destroy());
+    client.on('error', end).on('close', end);
+    upstream.on('error', end).on('close', end);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as import('node:net').AddressInfo).port;
+  return {
+    url: `https://127.0.0.1:${port}`,
+    cuts: () => cuts,
+    close: () => new Promise<void>((r) => (sockets.forEach((x) => x.destroy()), server.close(() => r()))),
+  };
+}
+
+describe('the trust server going away mid-publish', () => {
+  it('a real connection cut while the update is sent: clear error, nothing published', async () => {
+    const name = 'pub-cut';
+    const g = gun(name);
+    await push(name, 'v0');
+    expect((await trustdesk(['sign', `${g}:v0`])).code).toBe(0);
+    const many = Array.from({ length: 40 }, (_, i) => `c${i}`);
+    for (const t of many) await push(name, t);
+    const before = await serverSnapshot(g);
+    const proxy = await cuttingProxy();
+    try {
+      const r = await trustdesk(['sign', '--tlscacert', lab.caFile, ...many.map((t) => `${g}:${t}`)], { DOCKER_CONTENT_TRUST_SERVER: proxy.url });
+      expect(r.code).toBe(1);
+      expect(r.stderr).toMatch(/NETWORK_UNREACHABLE|NETWORK_TIMEOUT|HTTP_ERROR/);
+      expect(r.stderr).toContain('nothing was published (the server state is unchanged)');
+      expect(proxy.cuts()).toBeGreaterThan(0);
+    } finally {
+      await proxy.close();
+    }
+    expect(await serverSnapshot(g)).toBe(before);
+    expect(Object.keys(tags(await dockerInspect(g)))).toEqual(['v0']);
+  });
+});
+
 describe('delegate onboarding and offboarding', () => {
   it('delegate makes a key (public part + QR), admin adds it with paths, delegate test-signs, both see it; offboarding shows the cost first', async () => {
     const name = 'pub-onboard';

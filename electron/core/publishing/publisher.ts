@@ -141,6 +141,13 @@ export async function publishChanges(ctx: PublishContext, req: PublishRequest): 
       if (err instanceof PublishRejected && err.mayBeStale && attempt >= maxAttempts) {
         throw new TrustDeskError('PUBLISH_CONFLICT', `${gun} kept changing while publishing (${attempt} attempts): nothing of this change list was published; ${err.message}`);
       }
+      if (err instanceof TrustDeskError && !(err instanceof PublishRejected)) {
+        // the update may or may not have reached the server (it stores it whole or not at all): look
+        const now = await existingTrust(session, req.ref).catch(() => undefined);
+        const unchanged = built.basedOnSnapshot ? now && snapshotHash(now) === built.basedOnSnapshot : now === undefined;
+        const verdict = unchanged === true ? 'nothing was published (the server state is unchanged)' : now ? 'the server state changed meanwhile: check it with trustdesk inspect' : 'the server could not be asked whether the update arrived: check it with trustdesk inspect';
+        throw new TrustDeskError(err.code, `sending the update of ${gun} failed: ${err.message}; ${verdict}`, { cause: err });
+      }
       throw err;
     }
     const after = await loadRemoteTrust(session, req.ref).catch(() => undefined);
