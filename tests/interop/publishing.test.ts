@@ -118,6 +118,22 @@ describe('publishing with trustdesk, read by docker and notary', () => {
       ['v2', v2, 'targets'],
     ]);
   });
+
+  it('keys of new repositories: one root key reused (as docker), targets keys per repository, all encrypted 0600; notary key list agrees', async () => {
+    const { readdirSync, readFileSync, statSync } = await import('node:fs');
+    const dir = join(lab.trustDir, 'private');
+    const files = readdirSync(dir).filter((f) => f.endsWith('.key'));
+    const headers = files.map((f) => ({ f, text: readFileSync(join(dir, f), 'utf8'), mode: statSync(join(dir, f)).mode & 0o777 }));
+    expect(headers.filter((h) => /\nrole: root\n/.test(h.text))).toHaveLength(1);
+    const targets = headers.filter((h) => /\nrole: targets\n/.test(h.text));
+    expect(targets.map((h) => /gun: (\S+)/.exec(h.text)![1]).sort()).toEqual([gun('pub-init'), gun('pub-sign')]);
+    for (const h of headers) {
+      expect(h.text.startsWith('-----BEGIN ENCRYPTED PRIVATE KEY-----')).toBe(true);
+      expect(h.mode).toBe(0o600);
+    }
+    const keys = await notary(lab, ['key', 'list']);
+    for (const h of headers) expect(keys.stdout).toContain(h.f.replace(/\.key$/, ''));
+  });
 });
 
 describe('signers, revoke and rotation', () => {
@@ -271,6 +287,20 @@ describe('signers, revoke and rotation', () => {
       ['n1', m.digest.slice(7)],
       ['t2', t2],
     ]);
+
+    // the other way round: notary publishes with the keys trustdesk made (targets and local snapshot)
+    const g2 = gun('pub-notary-2');
+    const n2 = await pushTag(lab, 'pub-notary-2', 'n2');
+    expect((await trustdesk(['init', '--local-snapshot', g2])).code).toBe(0);
+    await notary(lab, ['add', '-p', g2, 'n2', n2.file]);
+    const ours2 = JSON.parse((await trustdesk(['inspect', g2])).stdout)[0];
+    expect(ours2.SignedTags).toEqual([{ SignedTag: 'n2', Digest: n2.digest.slice(7), Signers: ['Repo Admin'] }]);
+    // and docker revokes what trustdesk signed
+    await push('pub-notary-2', 't3');
+    expect((await trustdesk(['sign', `${g2}:t3`])).code).toBe(0);
+    const revoked = await dockerTrust(lab, ['revoke', '--yes', `${g2}:t3`], { check: false });
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect(JSON.parse((await trustdesk(['inspect', g2])).stdout)[0].SignedTags.map((t: { SignedTag: string }) => t.SignedTag)).toEqual(['n2']);
   });
 });
 
