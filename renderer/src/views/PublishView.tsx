@@ -266,6 +266,7 @@ function SignerManagement({ name, overview, initialKey }: { name: string; overvi
   const [paths, setPaths] = useState('');
   const add = useAsync<unknown>();
   const impact = useAsync<SignerImpactView>();
+  const [editing, setEditing] = useState<string | undefined>();
   const signers = overview.signers.filter((s) => s.parent === 'targets' && s.role !== 'targets/releases');
   return (
     <section aria-labelledby="signers-title" className="publish-section">
@@ -276,7 +277,34 @@ function SignerManagement({ name, overview, initialKey }: { name: string; overvi
             <strong>{s.name}</strong> — keys {s.keyIds.map(short).join(', ')}, paths {JSON.stringify(s.paths ?? [])}, {s.signedTags.length} tag(s){' '}
             <button type="button" onClick={() => void impact.run(() => call('signers:impact', { name, signer: s.name }))} aria-label={`Remove signer ${s.name}…`}>
               Remove…
+            </button>{' '}
+            <button type="button" onClick={() => setEditing(editing === s.role ? undefined : s.role)} aria-expanded={editing === s.role} aria-label={`Change paths or threshold of ${s.name}`}>
+              Paths and threshold…
             </button>
+            {editing === s.role && (
+              <form
+                className="publish-form"
+                aria-label={`Paths and threshold of ${s.name}`}
+                onSubmit={(e) => {
+                  e.preventDefault();
+                  const data = new FormData(e.currentTarget);
+                  const p = parsePaths(String(data.get('paths') ?? ''));
+                  const t = Number(data.get('threshold'));
+                  stageChanges(name, [{ change: { kind: 'set-delegation', role: s.role, paths: p ?? [''], threshold: t }, label: `Set ${s.name}: paths ${(p ?? ['']).map((x) => JSON.stringify(x)).join(', ')}, threshold ${t} of ${s.keyIds.length}` }]);
+                  setEditing(undefined);
+                }}
+              >
+                <label className="field">
+                  Paths (comma-separated prefixes; empty: every tag)
+                  <input name="paths" defaultValue={(s.paths ?? []).filter((x) => x !== '').join(', ')} />
+                </label>
+                <label className="field">
+                  Threshold (signatures needed, of {s.keyIds.length} key{s.keyIds.length === 1 ? '' : 's'})
+                  <input name="threshold" type="number" min={1} max={s.keyIds.length} defaultValue={s.threshold} required />
+                </label>
+                <button type="submit">Stage the change</button>
+              </form>
+            )}
           </li>
         ))}
         {signers.length === 0 && <li className="muted">No signers yet.</li>}
