@@ -12,6 +12,7 @@ import { revokeCommand } from './revoke.js';
 import { signerCommand } from './signer.js';
 import { withKeyRotate } from './key-rotate.js';
 import { publishCommand } from './publish.js';
+import { auditCommand } from './audit.js';
 
 export const COMMANDS: Command[] = [
   inspectCommand,
@@ -24,5 +25,6 @@ export const COMMANDS: Command[] = [
   revokeCommand,
   signerCommand,
   publishCommand,
+  auditCommand,
   withKeyRotate(keyCommand),
 ];
