@@ -288,6 +288,20 @@ describe('signers, revoke and rotation', () => {
       ['t2', t2],
     ]);
 
+    // a delegate of a notary-made repository (snapshot key local to the admin) cannot publish: the
+    // error says why and what fixes it; after the admin hands snapshot to the server, it can
+    const gina = await ensureSigner(lab, 'gina', true);
+    expect((await trustdesk(['signer', 'add', '--key', gina.pubFile, 'gina', g])).code).toBe(0);
+    const g3 = await push(name, 'g3');
+    const stuck = await trustdesk(['sign', `${g}:g3`], gina.env);
+    expect(stuck.code).toBe(1);
+    expect(stuck.stderr).toContain('PUBLISH_REJECTED');
+    expect(stuck.stderr).toContain(`trustdesk key rotate ${g} snapshot --server-managed`);
+    expect((await trustdesk(['key', 'rotate', g, 'snapshot', '--server-managed'])).code).toBe(0);
+    const unstuck = await trustdesk(['sign', `${g}:g3`], gina.env);
+    expect(unstuck.code, unstuck.stderr).toBe(0);
+    expect(tags(await dockerInspect(g)).g3).toEqual({ digest: g3, signers: ['gina'] });
+
     // the other way round: notary publishes with the keys trustdesk made (targets and local snapshot)
     const g2 = gun('pub-notary-2');
     const n2 = await pushTag(lab, 'pub-notary-2', 'n2');

@@ -141,6 +141,13 @@ export async function publishChanges(ctx: PublishContext, req: PublishRequest): 
       if (err instanceof PublishRejected && err.mayBeStale && attempt >= maxAttempts) {
         throw new TrustDeskError('PUBLISH_CONFLICT', `${gun} kept changing while publishing (${attempt} attempts): nothing of this change list was published; ${err.message}`);
       }
+      if (err instanceof PublishRejected && /snapshot/i.test(err.message) && built.preview.roles.some((r) => r.role === 'snapshot' && r.signedBy === 'server')) {
+        throw new TrustDeskError(
+          'PUBLISH_REJECTED',
+          `${err.message}. The snapshot key of ${gun} is neither on this machine nor on the trust server (notary init keeps it locally): the holder of the snapshot key can hand it to the server with "trustdesk key rotate ${gun} snapshot --server-managed"; nothing was published`,
+          { cause: err },
+        );
+      }
       if (err instanceof TrustDeskError && !(err instanceof PublishRejected)) {
         // the update may or may not have reached the server (it stores it whole or not at all): look
         const now = await existingTrust(session, req.ref).catch(() => undefined);
