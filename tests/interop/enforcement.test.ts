@@ -6,14 +6,15 @@
  * and that docker trust inspect shows).
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, existsSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startLab, buildApp, gunFor, notary, pushTag, runCommand, writeDockerConfig, type Lab, type ScenarioDescriptor } from '../../lab/index.js';
+import { startLab, buildApp, dockerTrust, gunFor, notary, pushTag, runCommand, writeDockerConfig, LAB_PASSPHRASE, type Lab, type ScenarioDescriptor } from '../../lab/index.js';
 import { auditImages, sessionAuditDeps, type AuditReport, type ImageAudit } from '../../electron/core/enforcement/audit.js';
 import { parseDaemonPolicy, type DaemonPolicy } from '../../electron/core/enforcement/daemon-policy.js';
-import type { SessionOptions } from '../../electron/core/use-cases/trust-session.js';
+import { TrustSession, type SessionOptions } from '../../electron/core/use-cases/trust-session.js';
+import { setUpCiSigner, type CiSignerResult } from '../../electron/core/use-cases/ci-signer.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -260,5 +261,62 @@ describe('trustdesk audit of a Compose file', () => {
     const tofu = await trustdesk(['audit', `${app.gun}:v1`], cfg);
     expect(tofu.code).toBe(0);
     expect(tofu.stdout).toMatch(/PULLS +\S+app:v1 +ok/);
+  });
+});
+
+describe('CI signer set-up', () => {
+  it('the wizard makes a CI key and signer; it signs with notary and with trustdesk sign; docker trust inspect shows it; no root key in the bundle', async () => {
+    const outDir = join(work, 'ci-bundle');
+    // a repository the wizard initialises (docker-style: the server keeps the snapshot key, so a
+    // delegate can publish alone)
+    const repo = gunFor(lab, 'cirepo');
+    await pushTag(lab, 'cirepo', 'v1');
+    const session = new TrustSession({ env: { ...process.env, ...lab.env }, configDir: lab.dockerConfigDir });
+    let r: CiSignerResult;
+    try {
+      r = await setUpCiSigner({ session, env: { ...process.env, ...lab.env } }, { name: 'ci', repositories: [repo], outDir, trustServer: lab.notaryUrl });
+    } finally {
+      session.close();
+    }
+    expect(r.repositories).toEqual([expect.objectContaining({ repository: repo, result: expect.objectContaining({ published: true }) })]);
+    expect(r.warnings).toEqual([]);
+    expect(readdirSync(outDir).sort()).toEqual(['README.txt', 'ci.key', 'ci.pub', 'github-actions.yml', 'gitlab-ci.yml']);
+    const keyText = readFileSync(r.files.key, 'utf8');
+    expect(keyText).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----\n/);
+    expect(keyText).toContain(`path: ${r.keyId}`);
+    expect(keyText).not.toMatch(/role: root/);
+    expect(readdirSync(outDir).filter((f) => f.endsWith('.key'))).toEqual(['ci.key']); // one private key: the CI's
+    // the CI key did not stay in the admin's trust dir
+    expect(existsSync(join(lab.trustDir, 'private', `${r.keyId}.key`))).toBe(false);
+    const gha = readFileSync(r.files.githubActions, 'utf8');
+    expect(gha).toContain('${{ secrets.TRUSTDESK_CI_SIGNER_PASSPHRASE }}');
+    expect(gha).toContain('DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE');
+    expect(gha).toMatch(/trustdesk sign "\$IMAGE:\$TAG"/);
+    expect(readFileSync(r.files.gitlabCi, 'utf8')).toMatch(/trustdesk key load "\$TRUSTDESK_CI_SIGNER_KEY" --name ci/);
+    expect(readFileSync(r.files.readme, 'utf8')).toContain(`trustdesk signer remove ci ${repo}`);
+    expect(JSON.stringify(r)).not.toMatch(/PRIVATE KEY|passphrase-/i);
+
+    // CI with notary: import the bundle's key into an empty trust dir and sign a new tag
+    const ci1 = await pushTag(lab, 'cirepo', 'ci1');
+    const notaryDir = mkdtempSync(join(tmpdir(), 'trustdesk-ci-notary-'));
+    await notary(lab, ['key', 'import', r.files.key], { trustDir: notaryDir });
+    await notary(lab, ['add', '-p', repo, 'ci1', ci1.file, '--roles', 'targets/releases', '--roles', 'targets/ci'], { trustDir: notaryDir, env: { NOTARY_DELEGATION_PASSPHRASE: LAB_PASSPHRASE } });
+
+    // CI with trustdesk: as the snippet does it (key load, then sign), in a fresh docker config
+    await pushTag(lab, 'cirepo', 'ci2');
+    const ciCfg = await freshConfig();
+    const env = { DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: LAB_PASSPHRASE };
+    expect((await trustdesk(['key', 'load', r.files.key, '--name', 'ci'], ciCfg, env)).code).toBe(0);
+    const signed = await trustdesk(['sign', `${repo}:ci2`], ciCfg, env);
+    expect(signed.code, signed.stderr).toBe(0);
+
+    // docker sees the CI signer and its signatures
+    const inspect = await dockerTrust(lab, ['inspect', repo], { env: { DOCKER_CONFIG: await freshConfig() } });
+    const info = JSON.parse(inspect.stdout)[0];
+    expect(info.Signers.map((s: { Name: string }) => s.Name)).toContain('ci');
+    const byTag = Object.fromEntries(info.SignedTags.map((t: { SignedTag: string; Signers: string[] }) => [t.SignedTag, t.Signers]));
+    expect(byTag.ci1).toEqual(['ci']);
+    expect(byTag.ci2).toEqual(['ci']);
+    expect(byTag.v1).toBeUndefined(); // nothing else was signed
   });
 });
