@@ -23,6 +23,9 @@ export const API_CHANNELS = [
   'onboarding:read-key',
   'onboarding:create-key',
   'onboarding:status',
+  // keys (keys-contract.ts) and pins/offline inspector (pins-contract.ts), by name for the same reason
+  'keys:list', 'keys:generate', 'keys:load', 'keys:import', 'keys:export', 'keys:passwd', 'keys:remove', 'keys:restore',
+  'pins:list', 'pins:for', 'pins:pin-current', 'pins:unpin', 'offline:open', 'offline:overview',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

@@ -12,6 +12,8 @@ import {
   type ErrorValueView,
 } from '../view-model.js';
 import { PUBLISHING_CONTRACT } from './publishing-contract.js';
+import { KEYS_CONTRACT } from './keys-contract.js';
+import { PINS_CONTRACT } from './pins-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -53,6 +55,8 @@ export const CONTRACT = {
     response: z.object({ opened: z.boolean() }),
   },
   ...PUBLISHING_CONTRACT,
+  ...KEYS_CONTRACT,
+  ...PINS_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;
