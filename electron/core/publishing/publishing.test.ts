@@ -340,3 +340,20 @@ describe('a delegation added again', () => {
     ]);
   });
 });
+
+describe('thresholds above 1', () => {
+  it('a delegation needing 2 of 2 keys is signed with both; with one key here it is refused', async () => {
+    const repo = await initRepo();
+    const [k1, k2] = [ecSigner(), ecSigner()];
+    await publish(repo, [{ kind: 'add-delegation', role: 'targets/pair', keys: [k1.publicKey, k2.publicKey], threshold: 2 }]);
+    const both: Repo = { ...repo, signers: new SignerSet() };
+    both.signers.add(k1);
+    both.signers.add(k2);
+    const { built, after } = await publish(both, [{ kind: 'add-target', name: 'p1', target: { sha256Hex: hex('p'), length: 3 } }]);
+    expect(built.preview.roles[0]).toMatchObject({ role: 'targets/pair', signingKeyIds: [k1.keyId, k2.keyId] });
+    expect(after.delegations.find((d) => d.env.role === 'targets/pair')!.env.signatures).toHaveLength(2);
+    const one: Repo = { ...repo, signers: new SignerSet() };
+    one.signers.add(k1);
+    await expect(publish(one, [{ kind: 'add-target', name: 'p2', target: { sha256Hex: hex('q'), length: 3 } }])).rejects.toMatchObject({ code: 'NO_SIGNING_KEY', message: expect.stringMatching(/needs 2 of the key/) });
+  });
+});
