@@ -68,6 +68,16 @@ export const ERROR_CODES = [
   'NO_SIGNING_KEY',
   'REPOSITORY_EXISTS',
   'CONFIRMATION_REQUIRED',
+  // hardware tokens (PKCS#11)
+  'TOKEN_MODULE_ERROR',
+  'TOKEN_NOT_FOUND',
+  'TOKEN_KEY_NOT_FOUND',
+  'TOKEN_PIN_WRONG',
+  'TOKEN_PIN_LOCKED',
+  'TOKEN_PIN_REQUIRED',
+  'TOKEN_REMOVED',
+  'TOKEN_WORKER_FAILED',
+  'TOKEN_ERROR',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

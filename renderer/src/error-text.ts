@@ -59,6 +59,15 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   NO_SIGNING_KEY: { title: 'No key on this machine can sign this change', next: 'Import the key for this role (Keys view), or ask a repository admin to make the change.' },
   REPOSITORY_EXISTS: { title: 'This repository already has trust data', next: 'It is initialised already: sign tags or add signers instead.' },
   CONFIRMATION_REQUIRED: { title: 'This change needs your confirmation', next: 'Read the warning, then confirm to go ahead.' },
+  TOKEN_MODULE_ERROR: { title: 'The hardware token\u2019s module cannot be used', next: 'Check the PKCS#11 module path in Settings (e.g. libykcs11.so for a YubiKey) and that its service (pcscd) runs; run the token doctor.' },
+  TOKEN_NOT_FOUND: { title: 'The hardware token is not there', next: 'Plug in the token with that label, then try again. Nothing was published.' },
+  TOKEN_KEY_NOT_FOUND: { title: 'The key is not on the token', next: 'Use the token that holds this key (or a backup token with the same key); run the token doctor to see its keys.' },
+  TOKEN_PIN_WRONG: { title: 'The token PIN is wrong', next: 'Check the attempts left in the message before trying again: a locked token needs its PUK or SO PIN.' },
+  TOKEN_PIN_LOCKED: { title: 'The token PIN is locked', next: 'Unblock the PIN with the PUK (YubiKey: ykman piv access unblock-pin) or the SO PIN, then try again.' },
+  TOKEN_PIN_REQUIRED: { title: 'The token PIN is needed', next: 'Enter the token PIN when asked (or set TRUSTDESK_TOKEN_PIN for scripts).' },
+  TOKEN_REMOVED: { title: 'The hardware token was removed', next: 'Plug it in again and repeat the operation: nothing was published.' },
+  TOKEN_WORKER_FAILED: { title: 'The token module stopped working', next: 'The vendor\u2019s PKCS#11 module crashed or hung; nothing was signed. Try again, or update the module and run the token doctor.' },
+  TOKEN_ERROR: { title: 'The hardware token refused the operation', next: 'Run the token doctor for details; nothing was published.' },
   INTERNAL: { title: 'Something went wrong inside TrustDesk', next: 'Try again; if it keeps happening, report it with the details below.' },
 };
 

@@ -386,7 +386,8 @@ export async function buildUpdate(opts: BuildOptions): Promise<BuiltUpdate> {
         }
         const signer = await opts.signers.signerFor(key);
         if (!signer) continue;
-        const s = await signer.sign(message);
+        const version = (signed as { version?: unknown }).version;
+        const s = await signer.sign(message, { summary: `sign ${role}.json${typeof version === 'number' ? ` version ${version}` : ''} of ${gun}` });
         signatures.push({ keyid: id, method: s.method, sig: s.sig });
         by.push(id);
         done.add(id);

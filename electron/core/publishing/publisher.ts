@@ -8,7 +8,7 @@
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { TrustDeskError, isTrustDeskError } from '../errors.js';
-import type { PublicKeyJson } from '../keys.js';
+import { canonicalKeyId, type PublicKeyJson } from '../keys.js';
 import type { ParsedReference } from '../reference.js';
 import type { RepositoryTrust } from '../repository-updater.js';
 import { PublishRejected, type NotaryPublisher } from '../remote/notary-publisher.js';
@@ -17,13 +17,42 @@ import { validateChange, type BaseRoleName, type Change } from './changelist.js'
 import type { PublishPreview } from './diff-preview.js';
 import { buildUpdate, SignerSet, type NewRepositoryKeys, type ResolvedRotation } from './metadata-builder.js';
 import { makeRootCertificate } from './root-certificate.js';
-import { KeyObjectSigner, KeyRing, type PassphraseContext } from './signer.js';
+import { KeyObjectSigner, KeyRing, type PassphraseContext, type Signer } from './signer.js';
+import type { TokenAccess, TokenLocation } from '../pkcs11/tokens.js';
+
+function canonicalKeyIdOf(k: PublicKeyJson): string {
+  try {
+    return canonicalKeyId(k);
+  } catch {
+    return '';
+  }
+}
 
 export interface PublishContext {
   session: TrustSession;
   /** The trust dir's keys (default: the session's config dir /trust). */
   keys: KeyRing;
+  /** Keys on PKCS#11 tokens (recorded in the trust dir); signs through the token worker process. */
+  tokens?: TokenAccess;
   now?: () => Date;
+}
+
+/** A root key on a token: the one recorded there (or `keyId`), else a new key generated on it. */
+export interface RootTokenRequest {
+  location: TokenLocation;
+  keyId?: string;
+}
+
+/** File keys first, then token keys. */
+class KeysAndTokens {
+  constructor(
+    private readonly keys: KeyRing,
+    private readonly tokens?: TokenAccess,
+  ) {}
+
+  async signerFor(key: PublicKeyJson): Promise<Signer | undefined> {
+    return (await this.keys.signerFor(key)) ?? (await this.tokens?.signerFor(key));
+  }
 }
 
 export function publishContext(session: TrustSession, passphrases: PassphraseContext, trustDir = session.cache.trustDir): PublishContext {
@@ -35,6 +64,8 @@ export interface InitRequest {
   snapshotServerManaged: boolean;
   /** A root key ID of the trust dir to use; default: the first root key found, else a new one. */
   rootKeyId?: string;
+  /** The root key on a hardware token instead of a key file. */
+  rootToken?: RootTokenRequest;
 }
 
 export interface PublishRequest {
@@ -45,6 +76,8 @@ export interface PublishRequest {
   /** Only build and sign in memory: no key is stored, nothing is sent. */
   dryRun?: boolean;
   maxAttempts?: number;
+  /** A root rotation's new key goes on this token (generated there unless one is recorded). */
+  rotateRootTo?: RootTokenRequest;
 }
 
 export interface PublishResult {
@@ -92,7 +125,7 @@ export async function publishChanges(ctx: PublishContext, req: PublishRequest): 
   const { session } = ctx;
   const gun = req.ref.gun;
   const now = () => ctx.now?.() ?? session.now();
-  const signers = new SignerSet(ctx.keys);
+  const signers = new SignerSet(new KeysAndTokens(ctx.keys, ctx.tokens));
   const newKeys: { keyId: string; role: string }[] = [];
   let publisher: NotaryPublisher | undefined;
   const server = async () => (publisher ??= await session.notaryPublisher(req.ref));
@@ -172,6 +205,11 @@ async function prepareInit(
   const gun = req.ref.gun;
   const now = ctx.now?.() ?? ctx.session.now();
   const init = req.init!;
+  if (init.rootToken) {
+    const root = await tokenRoot(ctx, init.rootToken, gun, now, !!req.dryRun, newKeys, new Set());
+    signers.add(root.signer);
+    return prepareOtherKeys(ctx, req, signers, newKeys, server, root.key);
+  }
   // root: the given or first root key of the trust dir (docker, notary), else a new one
   let rootSigner: KeyObjectSigner;
   const rootKeys = await ctx.keys.rootKeys();
@@ -185,6 +223,41 @@ async function prepareInit(
   }
   const cert = makeRootCertificate(rootSigner.privateKey, gun, now);
   signers.add(rootSigner);
+  return prepareOtherKeys(ctx, req, signers, newKeys, server, cert.key);
+}
+
+/** The root of a new repository or rotation on a token: its key, a certificate signed on the token. */
+async function tokenRoot(
+  ctx: PublishContext,
+  r: RootTokenRequest,
+  gun: string,
+  now: Date,
+  dryRun: boolean,
+  newKeys: { keyId: string; role: string }[],
+  exclude: Set<string>,
+): Promise<{ signer: Signer; key: PublicKeyJson }> {
+  if (!ctx.tokens) throw new TrustDeskError('INTERNAL', 'hardware tokens are not available here');
+  if (dryRun) {
+    // nothing is made on the token for a dry run: a stand-in key shows the shape of the change
+    const s = ephemeral();
+    return { signer: s, key: makeRootCertificate(s.privateKey, gun, now).key };
+  }
+  const { record, created } = await ctx.tokens.rootOn(r.location, { exclude, ...(r.keyId ? { keyId: r.keyId } : {}) });
+  if (created) newKeys.push({ keyId: record.keyId, role: 'root' });
+  const cert = await ctx.tokens.rootCertificate(record, gun, now);
+  return { signer: ctx.tokens.signerOf(record), key: cert.key };
+}
+
+async function prepareOtherKeys(
+  ctx: PublishContext,
+  req: PublishRequest,
+  signers: SignerSet,
+  newKeys: { keyId: string; role: string }[],
+  server: () => Promise<NotaryPublisher>,
+  rootKey: PublicKeyJson,
+): Promise<NewRepositoryKeys> {
+  const gun = req.ref.gun;
+  const init = req.init!;
   const targetsSigner = req.dryRun ? ephemeral() : await ctx.keys.generate({ role: 'targets', gun });
   if (!req.dryRun) newKeys.push({ keyId: targetsSigner.keyId, role: 'targets' });
   signers.add(targetsSigner);
@@ -209,7 +282,7 @@ async function prepareInit(
       snapshot = s.publicKey;
     }
   }
-  return { root: cert.key, targets: targetsSigner.publicKey, snapshot, snapshotServerManaged: init.snapshotServerManaged, timestamp };
+  return { root: rootKey, targets: targetsSigner.publicKey, snapshot, snapshotServerManaged: init.snapshotServerManaged, timestamp };
 }
 
 async function prepareRotations(
@@ -228,6 +301,16 @@ async function prepareRotations(
     let key: PublicKeyJson;
     if (serverManaged) {
       key = req.dryRun ? ephemeral().publicKey : (await (await server()).serverKey(gun, c.role as 'snapshot' | 'timestamp', { rotate: true })).key;
+    } else if (c.role === 'root' && req.rotateRootTo) {
+      const current = new Set<string>();
+      const trust = await loadRemoteTrust(ctx.session, req.ref).catch(() => undefined);
+      for (const id of trust?.root.signed.roles.root?.keyids ?? []) {
+        const k = trust?.root.signed.keys[id];
+        if (k) current.add(canonicalKeyIdOf(k));
+      }
+      const root = await tokenRoot(ctx, req.rotateRootTo, gun, ctx.now?.() ?? ctx.session.now(), !!req.dryRun, newKeys, current);
+      signers.add(root.signer);
+      key = root.key;
     } else {
       const role = c.role;
       const signer = req.dryRun ? ephemeral() : await ctx.keys.generate({ role, ...(role === 'root' ? {} : { gun }) });

@@ -29,7 +29,8 @@ export interface Signer {
   readonly keyId: string;
   /** The bare public key (ecdsa/rsa/ed25519, not certificate-wrapped). */
   readonly publicKey: PublicKeyJson;
-  sign(message: Buffer): Promise<SignatureResult>;
+  /** `context.summary` says in words what is signed (a token signer shows it with its PIN prompt). */
+  sign(message: Buffer, context?: { summary?: string }): Promise<SignatureResult>;
 }
 
 /** A signer over a Node private key (already unlocked). */

@@ -5,6 +5,7 @@
  * default) or here (`--local-snapshot`, notary's), the server's timestamp key.
  */
 import type { Change } from '../publishing/changelist.js';
+import type { RootTokenRequest } from '../publishing/publisher.js';
 import { repositoryReference, run, toOperationResult, type OperationResult, type PublishingContext } from './publishing-context.js';
 
 export interface InitOptions {
@@ -12,6 +13,8 @@ export interface InitOptions {
   /** Default true: the server signs snapshots (docker); false: a local snapshot key (notary init). */
   snapshotServerManaged?: boolean;
   rootKeyId?: string;
+  /** The root key on a hardware token (`--root-token`); needs `ctx.tokens`. */
+  rootToken?: RootTokenRequest;
   dryRun?: boolean;
   /** Further changes published with the first version (e.g. a signer). */
   changes?: Change[];
@@ -21,7 +24,7 @@ export async function initRepository(ctx: PublishingContext, opts: InitOptions):
   const ref = repositoryReference(opts.repository);
   const r = await run(ctx, ref, opts.changes ?? [], {
     dryRun: opts.dryRun,
-    init: { snapshotServerManaged: opts.snapshotServerManaged ?? true, ...(opts.rootKeyId ? { rootKeyId: opts.rootKeyId } : {}) },
+    init: { snapshotServerManaged: opts.snapshotServerManaged ?? true, ...(opts.rootKeyId ? { rootKeyId: opts.rootKeyId } : {}), ...(opts.rootToken ? { rootToken: opts.rootToken } : {}) },
   });
   return toOperationResult(r);
 }

@@ -7,7 +7,8 @@ import { TrustDeskError, toErrorValue, type ErrorValue } from '../errors.js';
 import type { PassphraseProvider } from '../keystore/passphrase-sources.js';
 import type { Change } from '../publishing/changelist.js';
 import type { PublishPreview } from '../publishing/diff-preview.js';
-import { publishChanges, publishContext, type InitRequest, type PublishContext, type PublishResult } from '../publishing/publisher.js';
+import { publishChanges, publishContext, type InitRequest, type PublishContext, type PublishResult, type RootTokenRequest } from '../publishing/publisher.js';
+import type { TokenAccess } from '../pkcs11/tokens.js';
 import { parseReference, type ParsedReference } from '../reference.js';
 import type { TrustSession } from './trust-session.js';
 
@@ -19,6 +20,8 @@ export interface PublishingContext {
   /** Default: the session's trust dir (`$DOCKER_CONFIG/trust`). */
   trustDir?: string;
   now?: () => Date;
+  /** Keys on hardware tokens (PKCS#11); the caller closes it after the operation (PINs forgotten). */
+  tokens?: TokenAccess;
 }
 
 export interface OperationResult {
@@ -38,7 +41,7 @@ export interface RepositoryOutcome {
 
 export function toPublishContext(ctx: PublishingContext): PublishContext {
   const pc = publishContext(ctx.session, { env: ctx.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) }, ctx.trustDir);
-  return ctx.now ? { ...pc, now: ctx.now } : pc;
+  return { ...pc, ...(ctx.now ? { now: ctx.now } : {}), ...(ctx.tokens ? { tokens: ctx.tokens } : {}) };
 }
 
 export function toOperationResult(r: PublishResult, warnings: string[] = []): OperationResult {
@@ -51,8 +54,8 @@ export function repositoryReference(input: string): ParsedReference {
   return ref;
 }
 
-export async function run(ctx: PublishingContext, ref: ParsedReference, changes: Change[], opts: { dryRun?: boolean; init?: InitRequest } = {}): Promise<PublishResult> {
-  return publishChanges(toPublishContext(ctx), { ref, changes, ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.init ? { init: opts.init } : {}) });
+export async function run(ctx: PublishingContext, ref: ParsedReference, changes: Change[], opts: { dryRun?: boolean; init?: InitRequest; rotateRootTo?: RootTokenRequest } = {}): Promise<PublishResult> {
+  return publishChanges(toPublishContext(ctx), { ref, changes, ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.init ? { init: opts.init } : {}), ...(opts.rotateRootTo ? { rotateRootTo: opts.rotateRootTo } : {}) });
 }
 
 /** Runs one operation per repository; a failure of one does not stop the others (docker's signer add). */

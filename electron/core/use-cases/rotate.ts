@@ -7,6 +7,7 @@
 import { TrustDeskError } from '../errors.js';
 import type { BaseRoleName } from '../publishing/changelist.js';
 import { parseReference } from '../reference.js';
+import type { RootTokenRequest } from '../publishing/publisher.js';
 import { repositoryReference, run, toOperationResult, type OperationResult, type PublishingContext } from './publishing-context.js';
 
 export interface RotateOptions {
@@ -14,6 +15,8 @@ export interface RotateOptions {
   role: string;
   serverManaged?: boolean;
   dryRun?: boolean;
+  /** Root only: the new root key on a hardware token (`--to-token`); needs `ctx.tokens`. */
+  toToken?: RootTokenRequest;
 }
 
 export async function rotateKey(ctx: PublishingContext, opts: RotateOptions): Promise<OperationResult> {
@@ -21,7 +24,8 @@ export async function rotateKey(ctx: PublishingContext, opts: RotateOptions): Pr
   if (!['root', 'targets', 'snapshot', 'timestamp'].includes(role)) {
     throw new TrustDeskError('INVALID_ARGUMENT', `cannot rotate the key of ${opts.role}: give root, targets, snapshot or timestamp`);
   }
+  if (opts.toToken && role !== 'root') throw new TrustDeskError('INVALID_ARGUMENT', `only the root key goes on a hardware token (not ${role})`);
   const ref = parseReference(repositoryReference(opts.repository).gun);
-  const r = await run(ctx, ref, [{ kind: 'rotate-key', role, ...(opts.serverManaged ? { serverManaged: true } : {}) }], { dryRun: opts.dryRun });
+  const r = await run(ctx, ref, [{ kind: 'rotate-key', role, ...(opts.serverManaged ? { serverManaged: true } : {}) }], { dryRun: opts.dryRun, ...(opts.toToken ? { rotateRootTo: opts.toToken } : {}) });
   return toOperationResult(r);
 }
