@@ -14,6 +14,7 @@ import { oneShotProvider } from '../core/keystore/passphrase-sources.js';
 import { publishChanges } from '../core/publishing/publisher.js';
 import { parseReference } from '../core/reference.js';
 import { createDelegateKey, delegateStatus } from '../core/use-cases/onboarding.js';
+import { initRepository } from '../core/use-cases/init.js';
 import { toOperationResult, toPublishContext, type PublishingContext } from '../core/use-cases/publishing-context.js';
 import { publicKeyFromPem, signerRemovalImpact } from '../core/use-cases/signers.js';
 import { loadRemoteTrust } from '../core/publishing/publisher.js';
@@ -62,6 +63,12 @@ export function publishingHandlers(deps: PublishingHandlerDeps): PublishingImpl 
     },
     async 'publish:apply'({ name, changes, passphrases }) {
       return toOperationResult(await publish(name, changes as Change[], passphrases, false));
+    },
+    async 'publish:init'({ name, snapshotServerManaged, passphrases }) {
+      const ref = parseReference(parseReference(name).gun);
+      const r = await withContext(ref.registry, passphrases, (ctx) => initRepository(ctx, { repository: ref.gun, snapshotServerManaged }));
+      deps.invalidate(ref.gun);
+      return r;
     },
     async 'signers:impact'({ name, signer }) {
       const ref = parseReference(parseReference(name).gun);

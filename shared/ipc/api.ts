@@ -19,6 +19,7 @@ export const API_CHANNELS = [
   // publishing (shared/ipc/publishing-contract.ts), listed by name: importing that module would bundle zod into the preload
   'publish:preview',
   'publish:apply',
+  'publish:init',
   'signers:impact',
   'onboarding:read-key',
   'onboarding:create-key',

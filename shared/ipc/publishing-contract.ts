@@ -99,6 +99,11 @@ export const PUBLISHING_CONTRACT = {
     request: z.object({ name, changes: z.array(changeInputSchema).min(1).max(2000), passphrases }).strict(),
     response: operationResultSchema,
   },
+  /** First trust data for a repository: root (the trust dir's root key or a new one), targets, snapshot. */
+  'publish:init': {
+    request: z.object({ name, snapshotServerManaged: z.boolean(), passphrases }).strict(),
+    response: operationResultSchema,
+  },
   /** What removing a signer costs (tags losing their only signer, releases threshold). */
   'signers:impact': {
     request: z.object({ name, signer: z.string().min(1).max(64) }).strict(),
@@ -122,4 +127,4 @@ export const PUBLISHING_CONTRACT = {
   },
 } as const;
 
-export const PUBLISHING_CHANNELS = ['publish:preview', 'publish:apply', 'signers:impact', 'onboarding:read-key', 'onboarding:create-key', 'onboarding:status'] as const;
+export const PUBLISHING_CHANNELS = ['publish:preview', 'publish:apply', 'publish:init', 'signers:impact', 'onboarding:read-key', 'onboarding:create-key', 'onboarding:status'] as const;

@@ -56,11 +56,12 @@ describe('publishing from the app', () => {
     const g = `${lab.registryHost}/lab/app-pub`;
     const v1 = await pushTag(lab, 'app-pub', 'v1');
     const admin = app({ ...lab.env });
-    // initialise with the CLI's core path: a sign into an empty repository initialises it
     const stage = [{ kind: 'add-target', name: 'v1', target: { sha256Hex: v1.digest.slice(7), length: 423 }, roles: ['targets'] }];
     await expect(admin('publish:preview', { name: g, changes: stage })).rejects.toMatchObject({ code: 'REPOSITORY_NOT_SIGNED' });
-    const { execFileSync } = await import('node:child_process');
-    execFileSync(process.execPath, [join(import.meta.dirname, '../../bin/trustdesk.js'), 'init', g], { env: { ...process.env, ...lab.env } });
+    const init = await admin('publish:init', { name: g, snapshotServerManaged: true });
+    expect(init.preview).toMatchObject({ initialise: true });
+    expect(init.newKeys.map((k: { role: string }) => k.role).sort()).toEqual(['root', 'targets']);
+    await expect(admin('publish:init', { name: g, snapshotServerManaged: true })).rejects.toMatchObject({ code: 'REPOSITORY_EXISTS' });
 
     const preview = await admin('publish:preview', { name: g, changes: stage });
     expect(preview.roles[0]).toMatchObject({ role: 'targets', fromVersion: 1, toVersion: 2, signedBy: 'local', targetsAdded: [{ name: 'v1', digest: v1.digest, size: 423 }] });

@@ -502,17 +502,53 @@ function OnboardingWizard({ name, onKey }: { name: string; onKey: (k: { signer: 
   );
 }
 
+function InitPanel({ name }: { name: string }) {
+  const qc = useQueryClient();
+  const [serverSnapshot, setServerSnapshot] = useState(true);
+  const [passphrase, setPassphrase] = useState('');
+  const init = useAsync<{ newKeys: { keyId: string; role: string }[] }>();
+  return (
+    <section aria-labelledby="init-title" className="publish-section">
+      <h2 id="init-title">Initialise trust data</h2>
+      <p>This repository has no trust data yet. Initialising publishes root (with this machine&apos;s root key, or a new one), an empty targets role and the server&apos;s timestamp key.</p>
+      <label>
+        <input type="checkbox" checked={serverSnapshot} onChange={(e) => setServerSnapshot(e.target.checked)} /> The trust server signs snapshots (as docker does; needed for delegates to publish)
+      </label>
+      <label className="field">
+        Passphrase for the root key and the new targets key
+        <input type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+      </label>
+      <button
+        type="button"
+        disabled={init.pending}
+        onClick={async () => {
+          const r = await init.run(() => call('publish:init', { name, snapshotServerManaged: serverSnapshot, ...(passphrase ? { passphrases: { unlock: passphrase, new: passphrase } } : {}) }));
+          if (r) {
+            setPassphrase('');
+            void qc.invalidateQueries({ queryKey: keys.overview(name) });
+            void qc.invalidateQueries({ queryKey: keys.summary(name) });
+          }
+        }}
+      >
+        {init.pending ? 'Initialising…' : 'Initialise'}
+      </button>
+      {init.error && <ErrorPanel error={init.error} />}
+      {init.value && (
+        <p role="status" className="banner banner-ok">
+          Initialised.{init.value.newKeys.map((k) => ` New ${k.role} key ${short(k.keyId)}.`).join('')}
+        </p>
+      )}
+    </section>
+  );
+}
+
 export function PublishView({ overview }: { overview: RepositoryOverview }) {
   const name = overview.gun;
   const [sentKey, setSentKey] = useState<{ signer: string; pem: string } | undefined>();
   return (
     <div className="publish">
       <PendingPanel name={name} />
-      {!overview.hasTrustData && (
-        <p className="banner banner-empty" role="note">
-          This repository has no trust data yet: initialise it with <code>trustdesk init {name}</code> (or sign a tag with the CLI), then publish from here.
-        </p>
-      )}
+      {!overview.hasTrustData && <InitPanel name={name} />}
       <TagActions name={name} tags={overview.tags} />
       <SignerManagement key={sentKey ? `${sentKey.signer}-${sentKey.pem.length}` : 'signers'} name={name} overview={overview} {...(sentKey ? { initialKey: sentKey } : {})} />
       <Rotation name={name} />
