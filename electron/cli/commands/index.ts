@@ -12,6 +12,7 @@ import { revokeCommand } from './revoke.js';
 import { signerCommand } from './signer.js';
 import { withKeyRotate } from './key-rotate.js';
 import { publishCommand } from './publish.js';
+import { tokenCommand } from './token.js';
 import { auditCommand } from './audit.js';
 
 export const COMMANDS: Command[] = [
@@ -27,4 +28,5 @@ export const COMMANDS: Command[] = [
   publishCommand,
   auditCommand,
   withKeyRotate(keyCommand),
+  tokenCommand,
 ];

@@ -2,19 +2,23 @@
 import { initRepository } from '../../core/use-cases/init.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
 import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
+import { rootTokenRequest, tokenAccess } from './token-support.js';
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'init REPO [--local-snapshot] [--root-key ID]   initialise trust data (root, targets; snapshot server-managed unless --local-snapshot)',
+  summary: 'init REPO [--local-snapshot] [--root-key ID | --root-token LABEL [--module PATH]]   initialise trust data (root, targets; snapshot server-managed unless --local-snapshot)',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, 'local-snapshot': { type: 'boolean' }, 'root-key': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, 'local-snapshot': { type: 'boolean' }, 'root-key': { type: 'string' }, 'root-token': { type: 'string' }, 'token-key': { type: 'string' }, module: { type: 'string', multiple: true }, serial: { type: 'string' } });
     if (positionals.length !== 1) throw new UsageError('"trustdesk init" requires exactly 1 argument (REPO)');
     const repository = positionals[0]!;
+    if (values['root-token'] && values['root-key']) throw new UsageError('give --root-key or --root-token, not both');
     const session = sessionFrom(values, io);
+    const tokens = values['root-token'] ? tokenAccess(io, session.cache.trustDir) : undefined;
     try {
       if (!values.json && !values['dry-run']) io.stdout(`Initializing signed repository for ${repository}...\n`);
-      const r = await initRepository(publishingContext(session, io), {
+      const r = await initRepository({ ...publishingContext(session, io), ...(tokens ? { tokens } : {}) }, {
         repository,
+        ...(values['root-token'] ? { rootToken: await rootTokenRequest(tokens!, values, values['root-token'] as string, io) } : {}),
         snapshotServerManaged: !values['local-snapshot'],
         ...(values['root-key'] ? { rootKeyId: values['root-key'] as string } : {}),
         dryRun: !!values['dry-run'],
@@ -24,6 +28,7 @@ export const initCommand: Command = {
       io.stdout(`Successfully initialized "${repository}"\n`);
       return 0;
     } finally {
+      tokens?.close();
       session.close();
     }
   },

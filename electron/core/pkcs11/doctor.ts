@@ -140,7 +140,9 @@ export async function runDoctor(client: Pkcs11Client, modules: string[], opts: D
     m.findings.push({ level: 'ok', title: 'Module loads', detail: `${info.library.description} by ${info.library.manufacturer}, version ${info.library.version}, Cryptoki ${info.library.cryptoki}` });
     if (info.slots.length === 0) m.findings.push({ level: 'warning', title: 'No slots', action: kind === 'ykcs11' || kind === 'opensc' ? 'Plug in the token; on Linux check that pcscd runs (systemctl status pcscd).' : 'Create a token (softhsm2-util --init-token --free --label NAME).' });
     else if (info.tokens.length === 0) m.findings.push({ level: 'warning', title: `${info.slots.length} slot(s), no token present`, action: 'Plug in the token.' });
-    for (const t of info.tokens) {
+    const empty = info.tokens.filter((t) => !t.flags.initialized).length;
+    if (empty) m.findings.push({ level: 'info', title: `${empty} slot(s) with an uninitialised token`, detail: 'Left out below.' });
+    for (const t of info.tokens.filter((x) => x.flags.initialized)) {
       seenTokens.push({ module, label: t.label, serial: t.serial });
       const yk = isYubiKey(kind, t);
       const dt: DoctorToken = { label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, firmware: t.firmware, slotId: t.slotId, yubikey: yk, keys: [], certificates: [], findings: [] };

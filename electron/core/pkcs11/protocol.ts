@@ -16,6 +16,8 @@ export interface TokenOnModule {
 }
 
 export interface TokenFlags {
+  /** CKF_TOKEN_INITIALIZED: false for an empty slot (SoftHSM's free slot). */
+  initialized: boolean;
   loginRequired: boolean;
   userPinInitialized: boolean;
   pinCountLow: boolean;

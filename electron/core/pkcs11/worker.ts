@@ -85,6 +85,7 @@ function flagsOf(flags: number): TokenFlags {
   const c = pkcs11js();
   const has = (f: number) => (flags & f) !== 0;
   return {
+    initialized: has(0x400 /* CKF_TOKEN_INITIALIZED */),
     loginRequired: has(c.CKF_LOGIN_REQUIRED),
     userPinInitialized: has(c.CKF_USER_PIN_INITIALIZED),
     pinCountLow: has(c.CKF_USER_PIN_COUNT_LOW),

@@ -1,0 +1,30 @@
+/** Hardware tokens for CLI commands: the token access with a PIN prompt, and the shared options. */
+import { TokenAccess, type PinProvider } from '../../core/pkcs11/tokens.js';
+import { resolveTokenLocation } from '../../core/use-cases/tokens.js';
+import type { RootTokenRequest } from '../../core/publishing/publisher.js';
+import type { Io } from '../cli-support.js';
+
+/** The terminal as a PIN source: says which token and what the PIN is for; never echoes. */
+export function pinPrompt(io: Io): PinProvider | undefined {
+  const ask = io.prompt;
+  if (!ask) return undefined;
+  return (req) => ask(`Enter PIN for token "${req.token}" to ${req.summary}: `, { secret: true });
+}
+
+export function tokenAccess(io: Io, trustDir: string): TokenAccess {
+  const prompt = pinPrompt(io);
+  return new TokenAccess({ trustDir, env: io.env, ...(prompt ? { prompt } : {}) });
+}
+
+export const TOKEN_OPTIONS = {
+  module: { type: 'string', multiple: true },
+  token: { type: 'string', multiple: true },
+  serial: { type: 'string' },
+} as const;
+
+/** `--root-token LABEL [--module PATH] [--serial S] [--token-key ID]` as a publishing request. */
+export async function rootTokenRequest(access: TokenAccess, values: Record<string, unknown>, label: string, io: Io): Promise<RootTokenRequest> {
+  const modules = (values.module as string[] | undefined) ?? [];
+  const location = await resolveTokenLocation(access, modules[0], label, values.serial as string | undefined, io.env);
+  return { location, ...(values['token-key'] ? { keyId: values['token-key'] as string } : {}) };
+}

@@ -1,0 +1,180 @@
+/**
+ * `trustdesk token list | doctor | generate | import`: root keys on PKCS#11 tokens (YubiKey via
+ * ykcs11, OpenSC cards, SoftHSM2). PINs come from TRUSTDESK_TOKEN_PIN or the prompt.
+ */
+import type { DoctorReport, Finding } from '../../core/pkcs11/doctor.js';
+import { TOKEN_PIN_ENV } from '../../core/pkcs11/tokens.js';
+import { generateOnToken, importRootToTokens, listTokens, resolveTokenLocation, tokenDoctor } from '../../core/use-cases/tokens.js';
+import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { passphrasePrompt } from './publish-support.js';
+import { TOKEN_OPTIONS, tokenAccess } from './token-support.js';
+
+const USAGE = `Usage: trustdesk token COMMAND
+
+  list [--module PATH]... [--json]                 PKCS#11 modules found, their slots and tokens, token keys recorded here
+  doctor [--module PATH]... [--login] [--json]     checks a security officer needs (module, tokens, keys, certificates, PIN, YubiKey PIV)
+  generate --token LABEL [--module PATH] [--gun GUN] [--id HEX] [--json]
+                                                   new ECDSA P-256 root key made on the token (no copy anywhere)
+  import KEYID --token LABEL [--token LABEL2]... [--module PATH] [--json]
+                                                   puts the trust dir's root key on one or more tokens (backups)
+
+Modules: --module, else TRUSTDESK_PKCS11_MODULE, else ykcs11, OpenSC and SoftHSM2 at their usual paths.
+PIN: ${TOKEN_PIN_ENV}, else asked on the terminal. A wrong PIN is never retried.
+`;
+
+function modulesOf(values: Record<string, unknown>): string[] {
+  return (values.module as string[] | undefined) ?? [];
+}
+
+const MARK: Record<Finding['level'], string> = { ok: 'ok  ', info: 'info', warning: 'WARN', error: 'FAIL' };
+
+export function formatFindings(findings: Finding[], indent: string): string {
+  let s = '';
+  for (const f of findings) {
+    s += `${indent}[${MARK[f.level]}] ${f.title}${f.detail ? `: ${f.detail}` : ''}\n`;
+    if (f.action && f.level !== 'ok') s += `${indent}       -> ${f.action}\n`;
+  }
+  return s;
+}
+
+export function formatDoctor(r: DoctorReport): string {
+  let s = '';
+  for (const m of r.modules) {
+    s += `Module ${m.module} (${m.kind})\n`;
+    s += formatFindings(m.findings, '  ');
+    for (const t of m.tokens) {
+      s += `  Token "${t.label}" ${t.manufacturer} ${t.model}, serial ${t.serial || '-'}, firmware ${t.firmware}${t.yubikey ? ' (YubiKey PIV)' : ''}\n`;
+      s += formatFindings(t.findings, '    ');
+    }
+  }
+  if (r.findings.length) s += `Token keys recorded in this trust dir\n${formatFindings(r.findings, '  ')}`;
+  return s;
+}
+
+function trustDirOf(values: Record<string, unknown>, io: Io): string {
+  const session = sessionFrom(values, io);
+  try {
+    return session.cache.trustDir;
+  } finally {
+    session.close();
+  }
+}
+
+const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> = {
+  async list(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' } });
+    if (positionals.length) throw new UsageError('"trustdesk token list" takes no arguments');
+    const access = tokenAccess(io, trustDirOf(values, io));
+    try {
+      const r = await listTokens(access, modulesOf(values), io.env);
+      if (values.json) {
+        io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+        return 0;
+      }
+      if (r.modules.length === 0) io.stdout('No PKCS#11 module found (give one with --module PATH).\n');
+      for (const m of r.modules) {
+        if (m.error) {
+          io.stdout(`${m.module}: cannot be used: ${m.error.code}: ${m.error.message}\n`);
+          continue;
+        }
+        const rep = m.report!;
+        io.stdout(`${m.module}: ${rep.library.description} (${rep.library.manufacturer} ${rep.library.version}), ${rep.slots.length} slot(s), ${rep.tokens.length} token(s)\n`);
+        for (const t of rep.tokens.filter((x) => x.flags.initialized)) {
+          const pin = t.flags.pinLocked ? 'PIN LOCKED' : t.flags.pinFinalTry ? 'PIN: last attempt' : t.flags.pinCountLow ? 'PIN: attempts low' : 'PIN ok';
+          io.stdout(`  slot ${t.slotId}  "${t.label}"  ${t.manufacturer} ${t.model}  serial ${t.serial || '-'}  ${pin}\n`);
+        }
+      }
+      if (r.keys.length) {
+        io.stdout('Token keys recorded in this trust dir:\n');
+        for (const k of r.keys) io.stdout(`  ${k.keyId}  ${k.role}  ${k.origin === 'generated' ? 'generated on the token' : 'imported'}  on ${k.locations.map((l) => `"${l.token.label}"`).join(', ')}\n`);
+      }
+      return 0;
+    } finally {
+      access.close();
+    }
+  },
+
+  async doctor(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, login: { type: 'boolean' } });
+    if (positionals.length) throw new UsageError('"trustdesk token doctor" takes no arguments');
+    const access = tokenAccess(io, trustDirOf(values, io));
+    try {
+      let pin: string | undefined;
+      if (values.login) {
+        pin = io.env[TOKEN_PIN_ENV] || (await io.prompt?.('Enter the token PIN to see its private keys: ', { secret: true }));
+        if (!pin) throw new UsageError(`--login needs the PIN (${TOKEN_PIN_ENV} or a terminal)`);
+      }
+      const r = await tokenDoctor(access, modulesOf(values), io.env, pin ? { pin } : {});
+      pin = undefined;
+      io.stdout(values.json ? `${JSON.stringify(r, null, 2)}\n` : formatDoctor(r));
+      const errors = [...r.findings, ...r.modules.flatMap((m) => [...m.findings, ...m.tokens.flatMap((t) => t.findings)])].filter((f) => f.level === 'error').length;
+      return errors ? 1 : 0;
+    } finally {
+      access.close();
+    }
+  },
+
+  async generate(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, gun: { type: 'string' }, id: { type: 'string' }, label: { type: 'string' } });
+    const labels = (values.token as string[] | undefined) ?? [];
+    if (positionals.length || labels.length !== 1) throw new UsageError('"trustdesk token generate" needs exactly one --token LABEL');
+    if (values.id && !/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex (YubiKey: 02 = slot 9c)');
+    const access = tokenAccess(io, trustDirOf(values, io));
+    try {
+      const location = await resolveTokenLocation(access, modulesOf(values)[0], labels[0]!, values.serial as string | undefined, io.env);
+      const r = await generateOnToken(access, location, { ...(values.gun ? { gun: values.gun as string } : {}), ...(values.id ? { ckaId: (values.id as string).toLowerCase() } : {}), ...(values.label ? { label: values.label as string } : {}) });
+      if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+      else {
+        io.stdout(`Generated root key with ID ${r.key.keyId} on token "${labels[0]}" (CKA_ID ${r.key.ckaId}); it exists on this token only.\n`);
+        if (r.certificateFor) io.stdout(`Stored the root certificate for ${r.certificateFor} on the token.\n`);
+        io.stdout(`Use it: trustdesk init REPO --root-token "${labels[0]}"\n`);
+      }
+      return 0;
+    } finally {
+      access.close();
+    }
+  },
+
+  async import(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' } });
+    const labels = (values.token as string[] | undefined) ?? [];
+    if (positionals.length !== 1 || labels.length === 0) throw new UsageError('"trustdesk token import" needs KEYID and at least one --token LABEL');
+    const trustDir = trustDirOf(values, io);
+    const access = tokenAccess(io, trustDir);
+    try {
+      const mods = modulesOf(values);
+      const locations = [];
+      for (const [i, l] of labels.entries()) locations.push(await resolveTokenLocation(access, mods[i] ?? mods[0], l, labels.length === 1 ? (values.serial as string | undefined) : undefined, io.env));
+      const prompt = passphrasePrompt(io);
+      const r = await importRootToTokens(access, trustDir, { env: io.env, ...(prompt ? { prompt } : {}) }, positionals[0]!, locations);
+      if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+      else {
+        for (const t of r.imported) io.stdout(`Imported root key ${r.key.keyId} into ${t}\n`);
+        for (const f of r.failed) io.stderr(`error: not imported into ${f.token}: ${f.error.code}: ${f.error.message}\n`);
+        io.stdout(`The key file ${r.keyFile} still holds the key: keep it offline as a backup, or remove it (trustdesk key remove ${r.key.keyId.slice(0, 12)}) once every token is checked.\n`);
+      }
+      return r.failed.length ? 1 : 0;
+    } finally {
+      access.close();
+    }
+  },
+};
+
+export const tokenCommand: Command = {
+  name: 'token',
+  summary: 'token list|doctor|generate|import   root keys on hardware tokens (PKCS#11: YubiKey, OpenSC, SoftHSM2)',
+  async run(args, io) {
+    const [sub, ...rest] = args;
+    if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {
+      io.stdout(USAGE);
+      return sub === undefined ? 2 : 0;
+    }
+    const fn = Object.hasOwn(SUBCOMMANDS, sub) ? SUBCOMMANDS[sub] : undefined;
+    if (!fn) throw new UsageError(`unknown token command "${sub}"`);
+    if (rest.includes('--help') || rest.includes('-h')) {
+      io.stdout(USAGE);
+      return 0;
+    }
+    return fn(rest, io);
+  },
+};
