@@ -16,6 +16,7 @@ import { loadRepositoryOverview } from '../core/use-cases/load-overview.js';
 import { overviewSummary } from '../core/use-cases/repository-overview.js';
 import { isAllowedExternalUrl } from './external-links.js';
 import { publishingHandlers } from './publishing-handlers.js';
+import { auditHandlers } from './audit-handlers.js';
 import { keysHandlers } from './keys-handlers.js';
 import { pinsHandlers } from './pins-handlers.js';
 import { limitConcurrency } from './concurrency.js';
@@ -132,6 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       return { opened: true };
     },
     ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
+    ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
     ...pinsHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
   };

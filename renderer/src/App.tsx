@@ -2,6 +2,7 @@ import { useRoute } from './route';
 import { RepositoriesPage } from './views/RepositoriesPage';
 import { RepositoryPage } from './views/RepositoryPage';
 import { SettingsPage } from './views/SettingsPage';
+import { AuditPage } from './views/AuditPage';
 import { useAppInfo } from './queries';
 import { call } from './api';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -19,8 +20,13 @@ export function App() {
         <nav aria-label="Main">
           <ul>
             <li>
-              <a href="#/" aria-current={route.page !== 'settings' ? 'page' : undefined}>
+              <a href="#/" aria-current={route.page !== 'settings' && route.page !== 'audit' ? 'page' : undefined}>
                 Repositories
+              </a>
+            </li>
+            <li>
+              <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
+                Audit
               </a>
             </li>
             <li>
@@ -39,6 +45,7 @@ export function App() {
         <ErrorBoundary resetKey={routeHash(route)}>
         {route.page === 'repositories' && <RepositoriesPage onOpen={(name) => go({ page: 'repository', name, tab: 'tags' })} />}
         {route.page === 'settings' && <SettingsPage />}
+        {route.page === 'audit' && <AuditPage />}
         {route.page === 'repository' && (
           <>
             <a className="back" href="#/">

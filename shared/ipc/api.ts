@@ -24,6 +24,8 @@ export const API_CHANNELS = [
   'onboarding:read-key',
   'onboarding:create-key',
   'onboarding:status',
+  // audit view and CI signing set-up (audit-contract.ts), by name for the same reason
+  'audit:run', 'audit:pin-root', 'ci:setup',
   // keys (keys-contract.ts) and pins/offline inspector (pins-contract.ts), by name for the same reason
   'keys:list', 'keys:generate', 'keys:load', 'keys:import', 'keys:export', 'keys:passwd', 'keys:remove', 'keys:restore',
   'pins:list', 'pins:for', 'pins:pin-current', 'pins:unpin', 'offline:open', 'offline:overview',

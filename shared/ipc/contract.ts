@@ -12,6 +12,7 @@ import {
   type ErrorValueView,
 } from '../view-model.js';
 import { PUBLISHING_CONTRACT } from './publishing-contract.js';
+import { AUDIT_CONTRACT } from './audit-contract.js';
 import { KEYS_CONTRACT } from './keys-contract.js';
 import { PINS_CONTRACT } from './pins-contract.js';
 
@@ -55,6 +56,7 @@ export const CONTRACT = {
     response: z.object({ opened: z.boolean() }),
   },
   ...PUBLISHING_CONTRACT,
+  ...AUDIT_CONTRACT,
   ...KEYS_CONTRACT,
   ...PINS_CONTRACT,
 } as const;
