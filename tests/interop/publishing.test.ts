@@ -327,6 +327,37 @@ async function serverSnapshot(g: string): Promise<string> {
   return `${res.status} ${res.body.toString('utf8')}`;
 }
 
+describe('thresholds', () => {
+  it('signer add --threshold 2 with two keys: signed with both on the delegate machine, docker reads it; one key is not enough', async () => {
+    const name = 'pub-threshold';
+    const g = gun(name);
+    await push(name, 'v1');
+    const t1 = await push(name, 't1');
+    expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
+    const cfg = await freshConfig();
+    const dir = mkdtempSync(join(tmpdir(), 'trustdesk-pair-'));
+    for (const k of ['pair-a', 'pair-b']) expect((await trustdesk(['signer', 'key', k, '--dir', dir, '--no-qr'], { DOCKER_CONFIG: cfg })).code).toBe(0);
+    const add = await trustdesk(['signer', 'add', '--key', join(dir, 'pair-a.pub'), '--key', join(dir, 'pair-b.pub'), '--threshold', '2', 'pair', g]);
+    expect(add.code, add.stderr).toBe(0);
+    const signed = await trustdesk(['sign', `${g}:t1`], { DOCKER_CONFIG: cfg });
+    expect(signed.code, signed.stderr).toBe(0);
+    const seen = await dockerInspect(g);
+    expect(tags(seen).t1).toEqual({ digest: t1, signers: ['pair'] });
+    expect(seen.Signers[0]!.Keys).toHaveLength(2);
+    // a machine with only one of the two keys
+    const half = await freshConfig();
+    const { cpSync: cp, readdirSync } = await import('node:fs');
+    const first = readdirSync(join(cfg, 'trust', 'private')).sort()[0]!;
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(half, 'trust', 'private'), { recursive: true, mode: 0o700 });
+    cp(join(cfg, 'trust', 'private', first), join(half, 'trust', 'private', first));
+    await push(name, 't2');
+    const short = await trustdesk(['sign', `${g}:t2`], { DOCKER_CONFIG: half });
+    expect(short.code).toBe(1);
+    expect(short.stderr).toMatch(/NO_SIGNING_KEY: no key on this machine can sign targets\/pair: it needs 2 of the key/);
+  });
+});
+
 describe('races and bad input', () => {
   it('two publishers racing on one repository lose nothing', async () => {
     const name = 'pub-race';
