@@ -15,6 +15,8 @@ import { auditImages, sessionAuditDeps, type AuditReport, type ImageAudit } from
 import { parseDaemonPolicy, type DaemonPolicy } from '../../electron/core/enforcement/daemon-policy.js';
 import { TrustSession, type SessionOptions } from '../../electron/core/use-cases/trust-session.js';
 import { setUpCiSigner, type CiSignerResult } from '../../electron/core/use-cases/ci-signer.js';
+import { createHandlers } from '../../electron/app/handlers.js';
+import { SettingsStore } from '../../electron/app/settings-store.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -318,5 +320,53 @@ describe('CI signer set-up', () => {
     expect(byTag.ci1).toEqual(['ci']);
     expect(byTag.ci2).toEqual(['ci']);
     expect(byTag.v1).toBeUndefined(); // nothing else was signed
+  });
+});
+
+describe('the app channels on the lab (handler registry)', () => {
+  it('audit:run, audit:pin-root and ci:setup with the dialog passphrases: nothing secret comes back', async () => {
+    const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/PASSPHRASE|DOCKER_CONTENT_TRUST/.test(k))) as Record<string, string>;
+    const settings = new SettingsStore(mkdtempSync(join(tmpdir(), 'trustdesk-enf-settings-')));
+    await settings.update({ dockerConfigDir: lab.dockerConfigDir, trustServers: { [lab.registryHost]: lab.notaryUrl }, caFiles: { [lab.registryHost]: lab.caFile } });
+    const handlers = createHandlers({ settings, version: '0.0.0-test', openExternal: async () => undefined, env });
+    const CI_PASS = 'ci-dialog-passphrase-7';
+    const invoke = async <T,>(channel: string, payload: unknown): Promise<T> => {
+      const r = (await handlers.invoke(channel, payload)) as { ok: boolean; value?: T; error?: { code: string; message: string } };
+      if (!r.ok) throw new Error(`${r.error!.code}: ${r.error!.message}`);
+      const text = JSON.stringify(r.value);
+      expect(text).not.toMatch(/PRIVATE KEY/);
+      expect(text).not.toContain(CI_PASS);
+      expect(text).not.toContain(LAB_PASSPHRASE);
+      return r.value as T;
+    };
+    const sources = [{ name: 'images.txt', text: `${app.gun}:v1\n${app.gun}:v2\n` }];
+    const policyText = JSON.stringify({ 'content-trust': { mode: 'enforced' } });
+    const run = await invoke<{ report: AuditReport }>('audit:run', { sources, policy: policyText });
+    expect(run.report.images.map((i) => i.reason)).toEqual(['not-pinned', 'not-pinned']);
+    const pinned = await invoke<{ policyText: string; changes: { image: string; from: string; to: string }[] }>('audit:pin-root', { sources, policy: policyText, gun: app.gun, keyIds: [appRoot.canonicalId] });
+    expect(JSON.parse(pinned.policyText)['content-trust']['trust-pinning']['root-keys']).toEqual({ [app.gun]: [appRoot.canonicalId] });
+    expect(pinned.changes).toEqual([
+      { image: `${app.gun}:v1`, from: 'fail not-pinned', to: 'pass ok' },
+      { image: `${app.gun}:v2`, from: 'fail not-pinned', to: 'fail tag-not-signed' },
+    ]);
+
+    // the CI set-up: the admin's key opened with the dialog's passphrase, the CI key made with another
+    const repo = gunFor(lab, 'cirepo');
+    const outDir = join(work, 'ci-bundle-app');
+    const r = await invoke<{ keyId: string; repositories: { repository: string; added: boolean }[]; files: { key: string }; ciVariables: { name: string }[]; revoke: string[]; githubActions: string }>(
+      'ci:setup',
+      { signer: 'appci', repositories: [repo], outDir, passphrases: { unlock: LAB_PASSPHRASE, new: CI_PASS } },
+    );
+    expect(r.repositories).toEqual([{ repository: repo, added: true }]);
+    expect(r.ciVariables.map((v) => v.name)).toEqual(['TRUSTDESK_CI_SIGNER_KEY', 'TRUSTDESK_CI_SIGNER_PASSPHRASE']);
+    expect(r.revoke[0]).toBe(`trustdesk signer remove appci ${repo}`);
+    expect(r.githubActions).toContain(lab.notaryUrl);
+    // the bundle's key opens with the passphrase typed for it, and signs
+    const ci3 = await pushTag(lab, 'cirepo', 'ci3');
+    const notaryDir = mkdtempSync(join(tmpdir(), 'trustdesk-ci-notary-app-'));
+    await notary(lab, ['key', 'import', r.files.key], { trustDir: notaryDir, env: { NOTARY_DELEGATION_PASSPHRASE: CI_PASS } });
+    await notary(lab, ['add', '-p', repo, 'ci3', ci3.file, '--roles', 'targets/releases', '--roles', 'targets/appci'], { trustDir: notaryDir, env: { NOTARY_DELEGATION_PASSPHRASE: CI_PASS } });
+    const info = JSON.parse((await dockerTrust(lab, ['inspect', repo], { env: { DOCKER_CONFIG: await freshConfig() } })).stdout)[0];
+    expect(info.SignedTags.find((t: { SignedTag: string }) => t.SignedTag === 'ci3').Signers).toEqual(['appci']);
   });
 });
