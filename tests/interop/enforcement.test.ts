@@ -370,3 +370,20 @@ describe('the app channels on the lab (handler registry)', () => {
     expect(info.SignedTags.find((t: { SignedTag: string }) => t.SignedTag === 'ci3').Signers).toEqual(['appci']);
   });
 });
+
+describe('trustdesk ci-signer', () => {
+  it('makes the CI signer with paths from the command line; usage errors exit 2', async () => {
+    const repo = gunFor(lab, 'cirepo');
+    const out = join(work, 'ci-bundle-cli');
+    const r = await trustdesk(['ci-signer', 'clici', '--repo', repo, '--path', 'release-', '--out', out, '--json'], lab.dockerConfigDir, lab.env);
+    expect(r.code, r.stderr).toBe(0);
+    const res = JSON.parse(r.stdout) as CiSignerResult;
+    expect(res.repositories[0]).toMatchObject({ repository: repo });
+    expect(readFileSync(res.files.readme, 'utf8')).toContain('Only tags starting with: release-');
+    expect(r.stdout).not.toMatch(/PRIVATE KEY/);
+    const status = await trustdesk(['signer', 'status', 'clici', repo, '--json'], await freshConfig());
+    expect(status.stdout).toContain('release-');
+    expect((await trustdesk(['ci-signer', 'x', '--out', out], lab.dockerConfigDir)).code).toBe(2);
+    expect((await trustdesk(['ci-signer', 'x', '--repo', repo], lab.dockerConfigDir)).code).toBe(2);
+  });
+});

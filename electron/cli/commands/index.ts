@@ -14,6 +14,7 @@ import { withKeyRotate } from './key-rotate.js';
 import { publishCommand } from './publish.js';
 import { tokenCommand } from './token.js';
 import { auditCommand } from './audit.js';
+import { ciSignerCommand } from './ci-signer.js';
 
 export const COMMANDS: Command[] = [
   inspectCommand,
@@ -27,6 +28,7 @@ export const COMMANDS: Command[] = [
   signerCommand,
   publishCommand,
   auditCommand,
+  ciSignerCommand,
   withKeyRotate(keyCommand),
   tokenCommand,
 ];
