@@ -2,7 +2,7 @@
 import { initRepository } from '../../core/use-cases/init.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
 import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
-import { rootTokenRequest, tokenAccess } from './token-support.js';
+import { rootTokenRequest } from './token-support.js';
 
 export const initCommand: Command = {
   name: 'init',
@@ -13,12 +13,12 @@ export const initCommand: Command = {
     const repository = positionals[0]!;
     if (values['root-token'] && values['root-key']) throw new UsageError('give --root-key or --root-token, not both');
     const session = sessionFrom(values, io);
-    const tokens = values['root-token'] ? tokenAccess(io, session.cache.trustDir) : undefined;
+    const ctx = publishingContext(session, io);
     try {
       if (!values.json && !values['dry-run']) io.stdout(`Initializing signed repository for ${repository}...\n`);
-      const r = await initRepository({ ...publishingContext(session, io), ...(tokens ? { tokens } : {}) }, {
+      const r = await initRepository(ctx, {
         repository,
-        ...(values['root-token'] ? { rootToken: await rootTokenRequest(tokens!, values, values['root-token'] as string, io) } : {}),
+        ...(values['root-token'] ? { rootToken: await rootTokenRequest(ctx.tokens!, values, values['root-token'] as string, io) } : {}),
         snapshotServerManaged: !values['local-snapshot'],
         ...(values['root-key'] ? { rootKeyId: values['root-key'] as string } : {}),
         dryRun: !!values['dry-run'],
@@ -28,7 +28,7 @@ export const initCommand: Command = {
       io.stdout(`Successfully initialized "${repository}"\n`);
       return 0;
     } finally {
-      tokens?.close();
+      ctx.tokens?.close();
       session.close();
     }
   },

@@ -4,6 +4,7 @@ import { formatPreview } from '../../core/publishing/diff-preview.js';
 import type { OperationResult, PublishingContext } from '../../core/use-cases/publishing-context.js';
 import type { TrustSession } from '../../core/use-cases/trust-session.js';
 import type { Io } from '../cli-support.js';
+import { tokenAccess } from './token-support.js';
 
 /** The terminal as a passphrase source, with notary's prompt texts (docker's aliases for root/targets). */
 export function passphrasePrompt(io: Io): PassphraseProvider | undefined {
@@ -33,7 +34,8 @@ export function passphrasePrompt(io: Io): PassphraseProvider | undefined {
 
 export function publishingContext(session: TrustSession, io: Io): PublishingContext {
   const prompt = passphrasePrompt(io);
-  return { session, env: io.env, ...(prompt ? { prompt } : {}) };
+  // keys on hardware tokens sign too (records in the trust dir; the token worker starts only when one signs)
+  return { session, env: io.env, ...(prompt ? { prompt } : {}), tokens: tokenAccess(io, session.cache.trustDir) };
 }
 
 export const PUBLISH_OPTIONS = {

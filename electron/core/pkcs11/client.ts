@@ -18,6 +18,9 @@ export interface WorkerTransport {
   /** Called once when the worker is gone (exit code or signal as text). */
   onExit(fn: (why: string) => void): void;
   kill(): void;
+  /** Keep the caller's process alive while a request runs / let it exit when idle (child processes). */
+  ref?(): void;
+  unref?(): void;
   readonly pid?: number;
 }
 
@@ -63,6 +66,14 @@ export function forkTransport(workerPath = defaultWorkerPath(), env: NodeJS.Proc
       onMessage: (fn) => child.on('message', fn),
       onExit: (fn) => exits.push(fn),
       kill: () => child.kill('SIGKILL'),
+      ref: () => {
+        child.ref();
+        (child.channel as { ref?: () => void } | undefined)?.ref?.();
+      },
+      unref: () => {
+        child.unref();
+        (child.channel as { unref?: () => void } | undefined)?.unref?.();
+      },
       get pid() {
         return child.pid;
       },
@@ -73,6 +84,7 @@ export function forkTransport(workerPath = defaultWorkerPath(), env: NodeJS.Proc
 export const TIMEOUTS = { list: 20_000, objects: 20_000, generate: 120_000, sign: 120_000, other: 60_000 };
 
 interface Pending {
+  transport: WorkerTransport;
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
@@ -113,6 +125,7 @@ export class Pkcs11Client {
       if (!p) return;
       this.pending.delete(reply.id);
       clearTimeout(p.timer);
+      this.idle(t);
       if (reply.ok) p.resolve(reply.result);
       else {
         const e = reply.error;
@@ -122,6 +135,7 @@ export class Pkcs11Client {
     t.onExit((why) => {
       if (this.transport === t) this.transport = undefined;
       for (const [id, p] of this.pending) {
+        if (p.transport !== t) continue; // requests of a newer worker go on
         clearTimeout(p.timer);
         this.pending.delete(id);
         p.reject(new TokenError('TOKEN_WORKER_FAILED', `the PKCS#11 module stopped while working (the token process ${why}): the operation did not complete and nothing was signed`));
@@ -142,10 +156,16 @@ export class Pkcs11Client {
         t.kill();
         reject(new TokenError('TOKEN_WORKER_FAILED', `the PKCS#11 module did not answer within ${Math.round(ms / 1000)} s (${req.op}): the token process was stopped; nothing was signed`));
       }, ms);
-      timer.unref?.();
-      this.pending.set(id, { resolve: resolvePromise as (v: unknown) => void, reject, timer });
+      this.pending.set(id, { transport: t, resolve: resolvePromise as (v: unknown) => void, reject, timer });
+      t.ref?.();
       t.send({ id, ...req });
     });
+  }
+
+  /** An idle worker does not keep the caller's process alive (a CLI exits without close()). */
+  private idle(t: WorkerTransport): void {
+    for (const p of this.pending.values()) if (p.transport === t) return;
+    t.unref?.();
   }
 
   list(module: string): Promise<ModuleReport> {
