@@ -12,8 +12,8 @@
  *   unsigned                the repository has no trust data
  *   expired                 the trust data has expired (on the server, or cached with the server down
  *                           and allow-expired-trust-cache not set)
- *   expired-cache-allowed   cached trust data has expired, the server is down, and
- *                           allow-expired-trust-cache is set: accepted
+ *   expired-cache-allowed   cached trust data has expired, the server is down (or has no trust data
+ *                           for the repository), and allow-expired-trust-cache is set: accepted
  *   invalid-trust-data      the trust data does not verify (signature, rollback, malformed…)
  *   not-pinned              no root-keys glob matches (and not an official image with official-images)
  *   pinned-key-mismatch     the longest matching glob lists none of the root's canonical key IDs
@@ -336,8 +336,12 @@ export function sessionAuditDeps(opts: SessionOptions): { deps: AuditDeps; close
 /** A pins file that never exists: the audit judges roots by the policy only. */
 const NO_PINS_FILE = join(tmpdir(), 'trustdesk-audit-no-pins', 'none.json');
 
-/** Is this error one that says the server answered? (an HTTP status, not a failed connection) */
+/**
+ * Does this probe error mean the trust server can serve the repository's trust data? A failed
+ * connection does not, and neither does a server without trust data for it (404): the documentation
+ * of allow-expired-trust-cache names both cases ("unreachable or does not have image trust metadata").
+ */
 export function answeredAtAll(err: unknown): boolean {
   if (!isTrustDeskError(err)) return false;
-  return !['NETWORK_UNREACHABLE', 'NETWORK_TIMEOUT', 'TLS_ERROR'].includes(err.code);
+  return !['NETWORK_UNREACHABLE', 'NETWORK_TIMEOUT', 'TLS_ERROR', 'METADATA_NOT_FOUND'].includes(err.code);
 }

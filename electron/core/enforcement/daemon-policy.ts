@@ -21,7 +21,8 @@
  *   several globs match a name, the longest glob wins.
  * - official-images: Docker Official Images (docker.io/library/…) are trusted by Docker's own root keys.
  * - allow-expired-trust-cache: cached trust metadata that has expired is used only when the trust
- *   server cannot be reached (edge machines that are often offline); no freeze-attack protection.
+ *   server cannot be reached or has no trust data for the image (edge machines that are often
+ *   offline); the documentation warns this gives no freeze-attack protection.
  *
  * Our reading where the documentation says nothing precise (stated in the README too): in
  * `enforced`/`permissive` an image whose name matches no glob, and is not an official image with
