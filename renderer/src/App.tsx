@@ -3,6 +3,8 @@ import { RepositoriesPage } from './views/RepositoriesPage';
 import { RepositoryPage } from './views/RepositoryPage';
 import { SettingsPage } from './views/SettingsPage';
 import { AuditPage } from './views/AuditPage';
+import { KeysPage } from './views/KeysPage';
+import { OfflineRepositoryPage } from './views/OfflineRepositoryPage';
 import { useAppInfo } from './queries';
 import { call } from './api';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -20,8 +22,13 @@ export function App() {
         <nav aria-label="Main">
           <ul>
             <li>
-              <a href="#/" aria-current={route.page !== 'settings' && route.page !== 'audit' ? 'page' : undefined}>
+              <a href="#/" aria-current={route.page === 'repositories' || route.page === 'repository' || route.page === 'offline' ? 'page' : undefined}>
                 Repositories
+              </a>
+            </li>
+            <li>
+              <a href="#/keys" aria-current={route.page === 'keys' ? 'page' : undefined}>
+                Keys
               </a>
             </li>
             <li>
@@ -46,6 +53,8 @@ export function App() {
         {route.page === 'repositories' && <RepositoriesPage onOpen={(name) => go({ page: 'repository', name, tab: 'tags' })} />}
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'audit' && <AuditPage />}
+        {route.page === 'keys' && <KeysPage />}
+        {route.page === 'offline' && <OfflineRepositoryPage key={`${route.path}|${route.name}`} route={route} onTab={(tab) => go({ ...route, tab })} />}
         {route.page === 'repository' && (
           <>
             <a className="back" href="#/">

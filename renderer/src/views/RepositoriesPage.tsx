@@ -7,6 +7,7 @@ import { EmptyState } from '../components/EmptyState';
 import { ExpiryText, levelOf } from '../components/Expiry';
 import { errorText } from '../error-text';
 import type { RepositorySummary } from '../../../shared/view-model';
+import { OfflineInspector } from './OfflineInspector';
 
 function HealthLine({ s }: { s: RepositorySummary }) {
   if (!s.hasTrustData) return <span className="muted">No trust data for this repository · {s.tagCount} tags, all unsigned</span>;
@@ -111,6 +112,7 @@ export function RepositoriesPage({ onOpen }: { onOpen: (name: string) => void })
           })}
         </ul>
       )}
+      <OfflineInspector />
     </section>
   );
 }

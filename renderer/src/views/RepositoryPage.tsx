@@ -12,6 +12,7 @@ import { AdminKeysView } from './AdminKeysView';
 import { TimelineView } from './TimelineView';
 import { TrustGraphView } from './TrustGraphView';
 import { PublishView } from './PublishView';
+import { PinControls } from '../components/PinControls';
 
 const TAB_LABEL: Record<RepoTab, string> = {
   tags: 'Tags',
@@ -50,6 +51,7 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
               {o.tags.length.toLocaleString('en')} tags · loaded {relativeTime(o.loadedAt)}
             </p>
           )}
+          {o && <PinControls overview={o} />}
         </div>
         <button type="button" onClick={() => refresh.mutate()} disabled={refresh.isPending || overview.isPending}>
           {refresh.isPending ? 'Reloading…' : 'Reload'}

@@ -2,6 +2,7 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { errorValue } from '../api';
 import { useAppInfo, useSettings, useUpdateSettings } from '../queries';
 import { ErrorPanel } from '../components/ErrorPanel';
+import { PinsSection } from './PinsSection';
 
 type Row = { registry: string; server: string; ca: string };
 
@@ -138,6 +139,7 @@ export function SettingsPage() {
         {update.error && <ErrorPanel error={errorValue(update.error)} />}
         {info.data && <p className="muted small">Settings file: <span className="mono">{info.data.settingsFile}</span> · TrustDesk {info.data.version}</p>}
       </form>
+      <PinsSection />
     </section>
   );
 }

@@ -19,7 +19,7 @@ const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = 
 ];
 
 /** The tags table; its query lives with the repository page so it survives switching tabs. */
-export function TagsView({ overview, query: q, onQuery: setQ }: { overview: RepositoryOverview; query: TagQuery; onQuery: Dispatch<SetStateAction<TagQuery>> }) {
+export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }: { overview: RepositoryOverview; query: TagQuery; onQuery: Dispatch<SetStateAction<TagQuery>>; readOnly?: boolean }) {
   const [selected, setSelected] = useState<string | undefined>();
   const rows = useMemo(() => queryTags(overview.tags, q), [overview.tags, q]);
   const signers = useMemo(() => tagSigners(overview.tags), [overview.tags]);
@@ -124,7 +124,7 @@ export function TagsView({ overview, query: q, onQuery: setQ }: { overview: Repo
           </div>
         </div>
       </div>
-      {selectedRow && <TagDetail row={selectedRow} repository={overview.gun} onClose={() => setSelected(undefined)} />}
+      {selectedRow && <TagDetail row={selectedRow} repository={readOnly ? undefined : overview.gun} onClose={() => setSelected(undefined)} />}
     </div>
   );
 }
