@@ -19,6 +19,8 @@ import { publishingHandlers } from './publishing-handlers.js';
 import { auditHandlers } from './audit-handlers.js';
 import { keysHandlers } from './keys-handlers.js';
 import { pinsHandlers } from './pins-handlers.js';
+import { hardwareHandlers } from './hardware-handlers.js';
+import type { TransportFactory } from '../core/pkcs11/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
@@ -34,6 +36,8 @@ export interface HandlerDeps {
   cacheMs?: number;
   /** Replaces the network loader (tests, the 10,000-tag bench). */
   loadOverview?: (name: string, settings: Settings) => Promise<RepositoryOverview>;
+  /** How the PKCS#11 worker runs (main: an Electron utilityProcess; default: child_process.fork). */
+  pkcs11Transport?: TransportFactory;
 }
 
 type Impl = { [C in Channel]: (req: z.output<(typeof CONTRACT)[C]['request']>) => Promise<Response<C>> };
@@ -63,7 +67,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   function tokenKeys(s: Settings): Promise<TokenKeys> {
     const key = JSON.stringify(s.pkcs11Modules);
     if (!tokens || tokens.key !== key || Date.now() - tokens.at > cacheMs) {
-      tokens = { key, at: Date.now(), value: tokenKeyIds(s.pkcs11Modules, { env }) };
+      tokens = { key, at: Date.now(), value: tokenKeyIds(s.pkcs11Modules, { env, trustDir: join(configDirOf(s), 'trust'), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }) };
     }
     return tokens.value;
   }
@@ -136,6 +140,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
     ...pinsHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
+    ...hardwareHandlers({ settings: deps.settings, env, now, configDirOf, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
   };
 
   async function invoke(channel: unknown, payload: unknown): Promise<Result<unknown>> {

@@ -1,15 +1,14 @@
 /**
  * Which keys hardware tokens hold: the public keys and certificates on every token of the configured
- * PKCS#11 modules (a YubiKey's ykcs11, OpenSC, SoftHSM), read with OpenSC's `pkcs11-tool` without
- * logging in (no PIN), as canonical key IDs, so the app can say "held by a hardware token".
- * Nothing private is read; a missing tool or module becomes a warning, not an error.
+ * PKCS#11 modules (a YubiKey's ykcs11, OpenSC, SoftHSM), read through the PKCS#11 worker process
+ * (pkcs11/worker.ts) without logging in (no PIN), as canonical key IDs, so the app can say "held by
+ * a hardware token". Token keys recorded in the trust dir count too. Nothing private is read; a
+ * module that is missing, crashes or hangs becomes a warning, not an error.
  */
-import { execFile } from 'node:child_process';
 import { createPublicKey, X509Certificate } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { keyId, publicKeyJson } from './keys.js';
+import { Pkcs11Client, forkTransport, type TransportFactory } from './pkcs11/client.js';
+import { TokenKeyStore } from './pkcs11/tokens.js';
 
 export interface TokenKeys {
   /** Canonical (bare-key) IDs of the public keys found on tokens. */
@@ -19,42 +18,10 @@ export interface TokenKeys {
 
 export interface TokenScanOptions {
   env?: NodeJS.ProcessEnv;
-  /** The pkcs11-tool binary (default: from PATH). */
-  tool?: string;
-  timeoutMs?: number;
-}
-
-function run(tool: string, args: string[], opts: TokenScanOptions): Promise<string> {
-  return new Promise((resolve, reject) => {
-    execFile(tool, args, { env: opts.env ?? process.env, timeout: opts.timeoutMs ?? 10_000, maxBuffer: 4 * 1024 * 1024 }, (err, stdout, stderr) => {
-      if (err) reject(new Error(`${tool} ${args.slice(0, 3).join(' ')}: ${(stderr || err.message).trim().split('\n')[0]}`));
-      else resolve(stdout);
-    });
-  });
-}
-
-/** Slots of `--list-token-slots` (`Slot 0 (0x3b20d8b6): …`) whose token is initialised. */
-export function parseSlots(out: string): string[] {
-  const slots: string[] = [];
-  for (const block of out.split(/^(?=Slot \d+ \()/m)) {
-    const id = /^Slot \d+ \((0x[0-9a-f]+)\)/i.exec(block)?.[1];
-    if (id && !/token state:\s*uninitialized/i.test(block)) slots.push(id);
-  }
-  return slots;
-}
-
-/** Object IDs (hex) of `--list-objects` output, per object type. */
-export function parseObjects(out: string): { type: 'pubkey' | 'cert'; id: string }[] {
-  const found: { type: 'pubkey' | 'cert'; id: string }[] = [];
-  let type: 'pubkey' | 'cert' | undefined;
-  for (const line of out.split('\n')) {
-    if (/^Public Key Object/i.test(line)) type = 'pubkey';
-    else if (/^Certificate Object/i.test(line)) type = 'cert';
-    else if (/^\S/.test(line)) type = undefined;
-    const id = /^\s+ID:\s+([0-9a-f]+)\s*$/i.exec(line)?.[1];
-    if (type && id) found.push({ type, id: id.toLowerCase() });
-  }
-  return found;
+  /** How to start the worker (default: child_process.fork; the app: an Electron utilityProcess). */
+  transport?: TransportFactory;
+  /** A trust dir whose token key records are added (keys on tokens not plugged in). */
+  trustDir?: string;
 }
 
 /** The canonical key ID of a DER public key (SPKI) or certificate read from a token. */
@@ -64,43 +31,37 @@ export function canonicalIdOfDer(der: Buffer, type: 'pubkey' | 'cert'): string {
 }
 
 export async function tokenKeyIds(modules: string[], opts: TokenScanOptions = {}): Promise<TokenKeys> {
-  const tool = opts.tool ?? 'pkcs11-tool';
   const keyIds = new Set<string>();
   const warnings: string[] = [];
+  if (opts.trustDir) for (const r of await new TokenKeyStore(opts.trustDir).list()) keyIds.add(r.keyId);
   if (modules.length === 0) return { keyIds, warnings };
-  const dir = await mkdtemp(join(tmpdir(), 'trustdesk-token-'));
+  const client = new Pkcs11Client(opts.transport ?? forkTransport(undefined, opts.env ?? process.env));
   try {
     for (const module of modules) {
-      let slots: string[];
+      let tokens;
       try {
-        slots = parseSlots(await run(tool, ['--module', module, '--list-token-slots'], opts));
+        tokens = (await client.list(module)).tokens.filter((t) => t.flags.initialized);
       } catch (err) {
         warnings.push(`hardware tokens: cannot use PKCS#11 module ${module}: ${(err as Error).message}`);
         continue;
       }
-      for (const slot of slots) {
-        for (const type of ['pubkey', 'cert'] as const) {
-          let objects;
-          try {
-            objects = parseObjects(await run(tool, ['--module', module, '--slot', slot, '--list-objects', '--type', type], opts));
-          } catch (err) {
-            warnings.push(`hardware tokens: cannot list ${type} objects in slot ${slot}: ${(err as Error).message}`);
-            continue;
-          }
-          for (const o of objects.filter((x) => x.type === type)) {
-            const file = join(dir, `${slot}-${type}-${o.id}.der`);
+      for (const t of tokens) {
+        try {
+          for (const o of await client.objects(module, { label: t.label, ...(t.serial ? { serial: t.serial } : {}) })) {
             try {
-              await run(tool, ['--module', module, '--slot', slot, '--read-object', '--type', type, '--id', o.id, '--output-file', file], opts);
-              keyIds.add(canonicalIdOfDer(await readFile(file), type));
-            } catch (err) {
-              warnings.push(`hardware tokens: cannot read ${type} ${o.id} in slot ${slot}: ${(err as Error).message}`);
+              if (o.kind === 'public-key' && o.spki) keyIds.add(canonicalIdOfDer(Buffer.from(o.spki, 'base64'), 'pubkey'));
+              if (o.kind === 'certificate' && o.der) keyIds.add(canonicalIdOfDer(Buffer.from(o.der, 'base64'), 'cert'));
+            } catch {
+              warnings.push(`hardware tokens: cannot read ${o.kind} ${o.id} on token "${t.label}"`);
             }
           }
+        } catch (err) {
+          warnings.push(`hardware tokens: cannot list the objects of token "${t.label}": ${(err as Error).message}`);
         }
       }
     }
   } finally {
-    await rm(dir, { recursive: true, force: true });
+    client.close();
   }
   return { keyIds, warnings };
 }

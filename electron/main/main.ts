@@ -6,6 +6,7 @@ import { registerAppScheme, serveAppProtocol } from './protocol.js';
 import { registerIpc } from './ipc.js';
 import { lockDownWebContents } from './navigation.js';
 import { createMainWindow } from './window.js';
+import { utilityTransport } from './pkcs11-utility.js';
 
 registerAppScheme();
 app.enableSandbox();
@@ -19,6 +20,7 @@ function start(): void {
     settings: new SettingsStore(app.getPath('userData')),
     version: app.getVersion(),
     openExternal: (url) => shell.openExternal(url),
+    pkcs11Transport: utilityTransport(),
   });
   registerIpc(handlers, (wc) => windows.has(wc.id));
   const open = () => {

@@ -29,6 +29,8 @@ export const API_CHANNELS = [
   // keys (keys-contract.ts) and pins/offline inspector (pins-contract.ts), by name for the same reason
   'keys:list', 'keys:generate', 'keys:load', 'keys:import', 'keys:export', 'keys:passwd', 'keys:remove', 'keys:restore',
   'pins:list', 'pins:for', 'pins:pin-current', 'pins:unpin', 'offline:open', 'offline:overview',
+  // hardware keys (hardware-contract.ts), by name for the same reason
+  'hardware:doctor',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

@@ -15,6 +15,7 @@ import { PUBLISHING_CONTRACT } from './publishing-contract.js';
 import { AUDIT_CONTRACT } from './audit-contract.js';
 import { KEYS_CONTRACT } from './keys-contract.js';
 import { PINS_CONTRACT } from './pins-contract.js';
+import { HARDWARE_CONTRACT } from './hardware-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -59,6 +60,7 @@ export const CONTRACT = {
   ...AUDIT_CONTRACT,
   ...KEYS_CONTRACT,
   ...PINS_CONTRACT,
+  ...HARDWARE_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;

@@ -95,6 +95,8 @@ CK_RV C_GetFunctionList(void **pp) { list.major = 2; list.minor = 40; for (int i
 }
 
 const available = softHsmAvailable();
+/** Distinctive, so that not finding it in output means something (hex IDs may contain 1234). */
+const SECRET_PIN = 'pin-4f7c-never-shown';
 
 beforeAll(async () => {
   if (!available) return;
@@ -109,9 +111,10 @@ afterAll(async () => {
 
 describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
   it('generate on the token, init a repository with it: notary list and docker trust inspect accept it; no key file anywhere', async () => {
-    const h = hsm(['root-a']);
+    const h = hsm([]);
+    h.addToken('root-a', SECRET_PIN);
     const c = await client();
-    const env = { ...h.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN };
+    const env = { ...h.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: SECRET_PIN };
     const g = gun('tok-init');
 
     const gen = await trustdesk(['token', 'generate', '--module', h.module, '--token', 'root-a'], env);
@@ -130,7 +133,7 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     expect(files.some((f) => f.startsWith(keyId))).toBe(false);
     const record = JSON.parse(readFileSync(join(c.trustDir, 'tokens', `${keyId}.json`), 'utf8'));
     expect(record).toMatchObject({ keyId, role: 'root', origin: 'generated' });
-    expect(JSON.stringify(record)).not.toContain(USER_PIN);
+    expect(JSON.stringify(record)).not.toContain(SECRET_PIN);
 
     // docker and notary accept the repository; the root certificate has CN = GUN
     const seen = await dockerInspect(g);
@@ -147,7 +150,7 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     const token = report.modules[0].tokens.find((t: { label: string }) => t.label === 'root-a');
     expect(token.keys).toEqual([expect.objectContaining({ keyType: 'ec', curve: 'P-256', keyId, origin: 'generated on the token' })]);
     expect(token.certificates.map((x: { subject: string }) => x.subject)).toContain(`CN=${g}`);
-    expect(doc.stdout).not.toContain(USER_PIN);
+    expect(doc.stdout).not.toContain(SECRET_PIN);
   });
 
   it('import a file root key into two tokens; either token alone signs a root rotation read by docker', async () => {

@@ -1,0 +1,47 @@
+import { describe, it, expect } from 'vitest';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createHandlers } from './handlers.js';
+import { SettingsStore } from './settings-store.js';
+import { makeSoftHsm, softHsmAvailable } from '../core/test-support/softhsm.js';
+import { TokenAccess } from '../core/pkcs11/tokens.js';
+import { forkTransport } from '../core/pkcs11/client.js';
+
+/** Distinctive, so that finding it in a response cannot be a coincidence of hex digits. */
+const PIN = 'pin-never-crosses';
+const ready = softHsmAvailable() && existsSync(join(import.meta.dirname, '../../dist/electron/core/pkcs11/worker.js'));
+
+describe.skipIf(!ready)('Hardware keys channel', () => {
+  it('hardware:doctor reports the Settings modules, their tokens and keys, the recorded keys; no PIN crosses', async () => {
+    const hsm = makeSoftHsm();
+    hsm.addToken('app-root', PIN);
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'trustdesk-app-hw-'));
+      const env = { ...process.env, ...hsm.env, DOCKER_CONFIG: join(dir, 'docker') };
+      const access = new TokenAccess({ trustDir: join(dir, 'docker', 'trust'), env: { TRUSTDESK_TOKEN_PIN: PIN }, transport: forkTransport(undefined, env) });
+      const rec = await access.generate({ module: hsm.module, token: { label: 'app-root' } });
+      access.close();
+
+      const settings = new SettingsStore(dir);
+      await settings.update({ pkcs11Modules: [hsm.module, '/nonexistent/libvendor.so'] });
+      const handlers = createHandlers({ settings, version: 't', openExternal: async () => undefined, env });
+      const r = await handlers.invoke('hardware:doctor', {});
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      const v = (r as { value: { modules: { path: string; loads: boolean; devices: { label: string; keys: { keyId?: string; origin?: string }[] }[] }[]; recordedKeys: { keyId: string; devices: string[] }[] } }).value;
+      expect(v.modules.map((m) => [m.path, m.loads])).toEqual([
+        [hsm.module, true],
+        ['/nonexistent/libvendor.so', false],
+      ]);
+      const dev = v.modules[0]!.devices.find((d) => d.label === 'app-root')!;
+      expect(dev.keys.map((k) => k.keyId)).toEqual([rec.keyId]);
+      expect(v.recordedKeys).toEqual([expect.objectContaining({ keyId: rec.keyId, devices: ['app-root'] })]);
+      expect(JSON.stringify(r)).not.toContain(PIN);
+      // a module path that is not there is a finding, not a failure
+      const missing = await handlers.invoke('hardware:doctor', { modules: ['/nonexistent/other.so'] });
+      expect(missing).toMatchObject({ ok: true, value: { modules: [{ loads: false, findings: [{ level: 'error', title: 'The module does not load' }] }] } });
+    } finally {
+      hsm.cleanup();
+    }
+  });
+});
