@@ -29,7 +29,9 @@ describe('Keys view channels', () => {
     const l = (await handlers.invoke('keys:list', {})) as Ok<{ keys: { keyId: string; role?: string }[] }>;
     expect(l.value.keys).toEqual([expect.objectContaining({ keyId: id, role: 'alice', algorithm: 'ecdsa', usedBy: [] })]);
 
-    expect(await handlers.invoke('keys:passwd', { keyId: id, passphrases: { unlock: 'wrong passphrase', new: 'another long passphrase' } })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG' } });
+    const wrong = await handlers.invoke('keys:passwd', { keyId: id, passphrases: { unlock: 'Zq-not-it-7731', new: 'another long passphrase' } });
+    expect(wrong).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG' } });
+    expect(JSON.stringify(wrong)).not.toMatch(/Zq-not-it-7731|another long passphrase/);
     expect(await handlers.invoke('keys:passwd', { keyId: id, passphrases: { unlock: PASS, new: 'another long passphrase' } })).toMatchObject({ ok: true, value: { keyId: id, reencrypted: true } });
 
     const out = join(dir, 'alice-export.key');

@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { cpSync, mkdtempSync, utimesSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
@@ -7,6 +7,16 @@ import { SettingsStore } from './settings-store.js';
 import { updateRepository } from '../core/repository-updater.js';
 import { ARCHIVE_FORMAT, MemoryTrustCache, archivedRepository, serialiseArchive } from '../core/trust-archive.js';
 import { sampleGun, sampleSource, sampleTrustDir, SAMPLE_CLOCK } from '../core/test-support/samples.js';
+
+/** Every file under a dir with its bytes and mtime: what "nothing written" is checked against. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const f of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
+    const p = join(dir, f);
+    if (statSync(p).isFile()) out[f] = `${statSync(p).mtimeMs} ${readFileSync(p).toString('base64')}`;
+  }
+  return out;
+}
 
 const LATER = new Date('2031-01-01T00:00:00Z');
 type Ok<T> = { ok: true; value: T };
@@ -48,6 +58,7 @@ describe('pins and offline inspector channels', () => {
   it('opens a trust directory (or the config dir holding it) with no network: as of the cache time, what expired since', async () => {
     const { configDir, gun } = configWithSample('team');
     const h = await setup(mkdtempSync(join(tmpdir(), 'trustdesk-other-config-')));
+    const before = snapshot(configDir);
     for (const path of [configDir, join(configDir, 'trust')]) {
       expect(await h.invoke('offline:open', { source: 'trust-dir', path })).toEqual({
         ok: true,
@@ -59,6 +70,7 @@ describe('pins and offline inspector channels', () => {
     expect(o.value.asOf).toBe(SAMPLE_CLOCK.toISOString());
     expect(o.value.overview).toMatchObject({ name: gun, hasTrustData: true });
     expect(o.value.expiredSince.map((e) => e.role)).toEqual(expect.arrayContaining(['timestamp', 'snapshot']));
+    expect(snapshot(configDir)).toEqual(before); // inspected, not touched
     expect(await h.invoke('offline:open', { source: 'trust-dir', path: mkdtempSync(join(tmpdir(), 'empty-')) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   });
 
