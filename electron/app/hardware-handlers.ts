@@ -32,6 +32,11 @@ export function hardwareHandlers(deps: HardwareHandlerDeps): HardwareImpl {
         const given = modules ?? s.pkcs11Modules;
         const r = await tokenDoctor(access, given, deps.env, { now: deps.now() });
         const records = await access.store.list();
+        // without a PIN the token hides how a key came to be; the trust dir's record knows
+        const originOf = (keyId?: string) => {
+          const o = records.find((x) => x.keyId === keyId)?.origin;
+          return o === 'generated' ? 'generated on the token' : o === 'imported' ? 'imported' : undefined;
+        };
         return {
           modules: r.modules.map((m) => ({
             path: m.module,
@@ -40,7 +45,7 @@ export function hardwareHandlers(deps: HardwareHandlerDeps): HardwareImpl {
             ...(m.library ? { library: m.library } : {}),
             slotCount: m.slots,
             findings: m.findings,
-            devices: m.tokens.map((t) => ({ label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, firmware: t.firmware, yubikey: t.yubikey, keys: t.keys, certificates: t.certificates, findings: t.findings })),
+            devices: m.tokens.map((t) => ({ label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, firmware: t.firmware, yubikey: t.yubikey, keys: t.keys.map((k) => (k.origin || !originOf(k.keyId) ? k : { ...k, origin: originOf(k.keyId) })), certificates: t.certificates, findings: t.findings })),
           })),
           findings: r.findings,
           recordedKeys: records.map((k) => ({ keyId: k.keyId, role: k.role, origin: k.origin, devices: k.locations.map((l) => l.token.label), repositories: (k.certificates ?? []).map((c) => c.gun) })),

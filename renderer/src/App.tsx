@@ -4,6 +4,7 @@ import { RepositoryPage } from './views/RepositoryPage';
 import { SettingsPage } from './views/SettingsPage';
 import { AuditPage } from './views/AuditPage';
 import { KeysPage } from './views/KeysPage';
+import { HardwareKeysPage } from './views/HardwareKeysPage';
 import { OfflineRepositoryPage } from './views/OfflineRepositoryPage';
 import { useAppInfo } from './queries';
 import { call } from './api';
@@ -32,6 +33,11 @@ export function App() {
               </a>
             </li>
             <li>
+              <a href="#/hardware" aria-current={route.page === 'hardware' ? 'page' : undefined}>
+                Hardware keys
+              </a>
+            </li>
+            <li>
               <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
                 Audit
               </a>
@@ -54,6 +60,7 @@ export function App() {
         {route.page === 'settings' && <SettingsPage />}
         {route.page === 'audit' && <AuditPage />}
         {route.page === 'keys' && <KeysPage />}
+        {route.page === 'hardware' && <HardwareKeysPage />}
         {route.page === 'offline' && <OfflineRepositoryPage key={`${route.path}|${route.name}`} route={route} onTab={(tab) => go({ ...route, tab })} />}
         {route.page === 'repository' && (
           <>
