@@ -3,9 +3,15 @@
  * pin a repository's root in one click from the policy editor (the canonical ID shown, the verdict
  * changes previewed before the new daemon.json is used), and audit again.
  */
-import { resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
+import { pushImage } from '../lab/index.js';
 import { test, expect } from './support/fixtures.js';
+
+const BIN = resolve(import.meta.dirname, '../bin/trustdesk.js');
 
 test('Audit: a Compose file under a daemon.json; one-click root pin with a preview of what changes', async ({ page, app, lab, handlers }) => {
   const gun = lab.scenarios.app.gun;
@@ -58,4 +64,41 @@ test('Audit: a Compose file under a daemon.json; one-click root pin with a previ
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('mode must be one of disabled, permissive, enforced');
   await expect(alert).toContainText('bad glob "x/Y"');
+});
+
+test('Audit: open a Kubernetes manifest from a file; CI signing set-up writes the bundle and says how to revoke', async ({ page, app, lab }) => {
+  const gun = lab.scenarios.app.gun;
+  await app.open('#/audit');
+  await page.locator('input[type=file]').first().setInputFiles({
+    name: 'deploy.yaml',
+    mimeType: 'text/yaml',
+    buffer: Buffer.from(`apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers: [{name: init, image: "${gun}:v1"}]\n          containers: [{name: job, image: "${gun}:v2"}]\n`),
+  });
+  await expect(page.getByText('Opened: deploy.yaml')).toBeVisible();
+  await page.getByRole('button', { name: 'Audit', exact: true }).click();
+  const table = page.getByRole('table', { name: 'Audit results' });
+  await expect(table.getByRole('row').filter({ hasText: `${gun}:v1` })).toContainText('initContainers[0] (init)');
+  await expect(table.getByRole('row').filter({ hasText: `${gun}:v2` })).toContainText('tag-not-signed');
+  await expect(page.getByRole('status').filter({ hasText: 'Mode enforced' })).toContainText('trust on first use');
+
+  // CI signing set-up on a repository TrustDesk initialises (the server keeps its snapshot key)
+  const repo = `lab/e2e-ci-${Date.now()}`;
+  const ciGun = `${lab.registryHost}/${repo}`;
+  await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v1');
+  execFileSync(process.execPath, [BIN, 'init', ciGun], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } });
+  const out = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-ci-')), 'bundle');
+  await page.getByLabel('CI signer name').fill('e2eci');
+  await page.getByLabel('Repositories (space or comma separated)').fill(ciGun);
+  await page.getByLabel('Write the bundle to (directory)').fill(out);
+  await page.getByLabel('Passphrase of your repository key (if the environment does not provide it)').fill(lab.env.NOTARY_TARGETS_PASSPHRASE ?? '');
+  await page.getByLabel('Passphrase for the new CI key (at least 8 characters)').fill('e2e-ci-passphrase-1');
+  await page.getByRole('button', { name: 'Create the CI signer' }).click();
+  const bundle = page.getByRole('region', { name: 'CI bundle' });
+  await expect(bundle.getByRole('status')).toContainText(`added to ${ciGun}`);
+  await expect(bundle).toContainText('TRUSTDESK_CI_SIGNER_PASSPHRASE');
+  await expect(bundle).toContainText(`trustdesk signer remove e2eci ${ciGun}`);
+  await expect(bundle.getByLabel('GitHub Actions')).toHaveValue(/trustdesk sign "\$IMAGE:\$TAG"/);
+  await expect(bundle).not.toContainText('PRIVATE KEY');
+  expect(readFileSync(join(out, 'e2eci.key'), 'utf8')).toMatch(/^-----BEGIN ENCRYPTED PRIVATE KEY-----/);
+  await expect(page.getByLabel('Passphrase for the new CI key (at least 8 characters)')).toHaveValue('');
 });
