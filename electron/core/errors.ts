@@ -78,6 +78,12 @@ export const ERROR_CODES = [
   'TOKEN_REMOVED',
   'TOKEN_WORKER_FAILED',
   'TOKEN_ERROR',
+  // key ceremonies (backup, shares, signing bundles, ceremony log)
+  'BUNDLE_INVALID',
+  'SHARES_INVALID',
+  'BACKUP_DRILL_FAILED',
+  'CEREMONY_LOG_INVALID',
+  'PREFLIGHT_FAILED',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -15,6 +15,7 @@ import { publishCommand } from './publish.js';
 import { tokenCommand } from './token.js';
 import { auditCommand } from './audit.js';
 import { ciSignerCommand } from './ci-signer.js';
+import { rootCommand, bundleCommand, ceremonyCommand } from './ceremony.js';
 
 export const COMMANDS: Command[] = [
   inspectCommand,
@@ -31,4 +32,7 @@ export const COMMANDS: Command[] = [
   ciSignerCommand,
   withKeyRotate(keyCommand),
   tokenCommand,
+  rootCommand,
+  bundleCommand,
+  ceremonyCommand,
 ];
