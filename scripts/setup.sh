@@ -6,7 +6,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates)
+# g++/make/python3: node-gyp builds pkcs11js at npm ci; gcc also builds the fake PKCS#11 module of the tests
+PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates g++ make python3)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
