@@ -46,6 +46,7 @@ function settingsAuditDeps(s: Settings, env: NodeJS.ProcessEnv, configDir: strin
       trustServerReachable: (ref) => of(ref.registry).trustServerReachable(ref),
       registryTags: (ref) => of(ref.registry).registryTags(ref),
       now,
+      ...(s.offline ? { registryOffline: true } : {}),
     },
     close: () => {
       for (const d of byRegistry.values()) d.close();

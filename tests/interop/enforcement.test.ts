@@ -259,6 +259,13 @@ describe('trustdesk audit of a Compose file', () => {
     expect(bad.stderr).toMatch(/bad glob "x\/Y"/);
     // usage
     expect((await trustdesk(['audit'], cfg)).code).toBe(2);
+    // --offline: the warm cache alone, the registry not read (a mismatch cannot be seen, a missing signature can)
+    const offline = await trustdesk(['audit', '--offline', '--policy', daemon.replace(/daemon.json$/, 'daemon-enforced.json'), '--json', compose], cfg);
+    expect(offline.code).toBe(2); // that file does not exist: usage
+    writeFileSync(join(work, 'daemon-enforced.json'), JSON.stringify(section('enforced')));
+    const off = await trustdesk(['audit', '--offline', '--policy', join(work, 'daemon-enforced.json'), '--json', compose], cfg);
+    const offVerdicts = Object.fromEntries((JSON.parse(off.stdout) as AuditReport).images.map((i) => [i.locations[0]!.replace(/^.* services\./, ''), i.reason]));
+    expect(offVerdicts).toMatchObject({ web: 'ok', cache: 'ok', api: 'tag-not-signed', worker: 'unsigned', other: 'pinned-key-mismatch' });
     // no policy: trust on first use, as DOCKER_CONTENT_TRUST=1; a plain argument
     const tofu = await trustdesk(['audit', `${app.gun}:v1`], cfg);
     expect(tofu.code).toBe(0);

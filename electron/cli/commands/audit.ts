@@ -65,7 +65,13 @@ async function run(args: string[], io: Io): Promise<number> {
   const policyFile = values.policy as string | undefined;
   let policy: DaemonPolicy = CLIENT_DEFAULT_POLICY;
   if (policyFile) {
-    const parsed = await readDaemonPolicy(policyFile);
+    let parsed;
+    try {
+      parsed = await readDaemonPolicy(policyFile);
+    } catch (err) {
+      // unreadable or not JSON: a usage error like any other bad policy
+      throw new UsageError((err as Error).message);
+    }
     if (parsed.problems.length) {
       for (const p of parsed.problems) io.stderr(`trustdesk: ${policyFile}: ${p.path ? `${p.path}: ` : ''}${p.message}\n`);
       if (values.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: 2, policyProblems: parsed.problems }, null, 2)}\n`);

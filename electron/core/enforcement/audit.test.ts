@@ -107,6 +107,14 @@ describe('audit decisions', () => {
     expect((await auditImages([occ(tag)], policy(base), cold)).images[0]).toMatchObject({ reason: 'no-trust-server', verdict: 'fail' });
   });
 
+  it('offline: the registry is not read, signatures alone decide; an invalid reference never pulls', async () => {
+    const w = world({ registryOffline: true, registryTags: () => Promise.reject(new Error('the registry must not be read')) });
+    const r = await auditImages([occ(`${gun}:${tags[0]!.tag}`), occ(`${gun}:nosuch`)], CLIENT_DEFAULT_POLICY, w);
+    expect(r.images.map((i) => i.reason)).toEqual(['ok', 'tag-not-signed']);
+    const off = await auditImages([occ('UPPER/Case:x')], policy({ mode: 'permissive' }), world());
+    expect(off.images[0]).toMatchObject({ reason: 'invalid-reference', verdict: 'warn', pulls: false });
+  });
+
   it('digest references must be signed digests; invalid references fail', async () => {
     const signed = tags[0]!.digest!;
     const r = await auditImages([occ(`${gun}@${signed}`), occ(`${gun}@sha256:${'0'.repeat(64)}`), occ('UPPER/Case:x')], CLIENT_DEFAULT_POLICY, world());

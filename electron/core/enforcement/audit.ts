@@ -118,6 +118,8 @@ export interface AuditDeps {
   trustServerReachable(ref: ParsedReference): Promise<boolean>;
   registryTags(ref: ParsedReference): Promise<RegistryTag[]>;
   now(): Date;
+  /** Offline: the registry is not read, signatures alone are judged (as `verify --offline`). */
+  registryOffline?: boolean;
 }
 
 type TrustResult =
@@ -230,7 +232,8 @@ async function auditOne(
   const decide = (a: Omit<ImageAudit, 'pulls' | 'verdict' | 'image' | 'locations'>): ImageAudit => {
     const passing = PASSING_REASONS.includes(a.reason);
     const verdict: AuditVerdict = a.reason === 'trust-disabled' ? 'off' : passing ? 'pass' : policy.mode === 'enforced' ? 'fail' : 'warn';
-    return { ...base, ...a, verdict, pulls: verdict !== 'fail' };
+    // an invalid reference never pulls, whatever the mode
+    return { ...base, ...a, verdict, pulls: verdict !== 'fail' && a.reason !== 'invalid-reference' };
   };
   let ref: ParsedReference;
   try {
@@ -255,13 +258,14 @@ async function auditOne(
   // The tag or digest, by the verify rules.
   const checkedRef: ParsedReference = { ...ref, ...(tag ? { tag } : {}) };
   let registryTags: RegistryTag[] = [];
-  if (!ref.digest) {
+  const registryChecked = !ref.digest && !deps.registryOffline;
+  if (registryChecked) {
     const t = await memo(tagsMemo, ref.gun, () => deps.registryTags(ref).catch((err) => toErrorValue(err)));
     if (!Array.isArray(t)) return decide({ ...common, reason: 'registry-unreachable', detail: `the registry could not be read (${t.code}: ${t.message})`, error: t });
     registryTags = t;
   }
   const status = repositoryStatus(occ.image, trust, registryTags, deps.now());
-  const v = verifyStatus(occ.image, checkedRef, status, { registryChecked: !ref.digest });
+  const v = verifyStatus(occ.image, checkedRef, status, { registryChecked });
   const t = v.tags[0];
   const facts = { signedDigest: t?.signedDigest, registryDigest: t?.registryDigest, signers: t?.signers };
   const cacheNote = tr.expiredCache
@@ -322,6 +326,7 @@ export function sessionAuditDeps(opts: SessionOptions): { deps: AuditDeps; close
     },
     registryTags: (ref) => (opts.offline ? Promise.reject(new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the registry is not contacted')) : online.registryTags(ref)),
     now: () => opts.now ?? new Date(),
+    ...(opts.offline ? { registryOffline: true } : {}),
   };
   return {
     deps,
