@@ -4,11 +4,11 @@
  * reports it and starts a new one for the next request.
  */
 import { utilityProcess } from 'electron';
-import { defaultWorkerPath, type TransportFactory, type WorkerTransport } from '../core/pkcs11/client.js';
+import { defaultWorkerPath, workerEnv, type TransportFactory, type WorkerTransport } from '../core/pkcs11/client.js';
 
 export function utilityTransport(env: NodeJS.ProcessEnv = process.env): TransportFactory {
   return () => {
-    const child = utilityProcess.fork(defaultWorkerPath(env), [], { serviceName: 'TrustDesk PKCS#11', stdio: 'ignore', env: { ...env, TRUSTDESK_PKCS11_WORKER_MAIN: '1' } });
+    const child = utilityProcess.fork(defaultWorkerPath(env), [], { serviceName: 'TrustDesk PKCS#11', stdio: 'ignore', env: workerEnv(env) });
     const exits: ((why: string) => void)[] = [];
     let gone = false;
     child.on('exit', (code) => {

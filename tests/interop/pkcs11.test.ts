@@ -231,6 +231,7 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('TOKEN_PIN_WRONG');
     expect(bad.stderr).toMatch(/attempts|locks/);
+    expect(bad.stderr).toContain('nothing was published');
     expect(bad.stderr).not.toContain('9999');
     expect((await notaryList(g)).code).not.toBe(0);
 
@@ -244,6 +245,7 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     expect(gone.code).toBe(1);
     expect(gone.stderr).toContain('TOKEN_NOT_FOUND');
     expect(gone.stderr).toContain('none of them is present');
+    expect(gone.stderr).toContain('nothing was published');
     expect((await serverRoot(g)).version).toBe(before.version);
   });
 

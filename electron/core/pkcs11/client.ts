@@ -40,10 +40,17 @@ export function defaultWorkerPath(env: NodeJS.ProcessEnv = process.env): string 
   return found;
 }
 
+/** The worker's environment: the caller's (module variables such as SOFTHSM2_CONF) without PINs or passphrases. */
+export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = { ...env, TRUSTDESK_PKCS11_WORKER_MAIN: '1' };
+  for (const k of Object.keys(out)) if (/PIN$|PASSPHRASE/i.test(k)) delete out[k];
+  return out;
+}
+
 /** child_process.fork of the worker (CLI, tests). Its stdout/stderr are not shown to the user. */
 export function forkTransport(workerPath = defaultWorkerPath(), env: NodeJS.ProcessEnv = process.env): TransportFactory {
   return () => {
-    const child: ChildProcess = fork(workerPath, [], { env: { ...env, TRUSTDESK_PKCS11_WORKER_MAIN: '1' }, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const child: ChildProcess = fork(workerPath, [], { env: workerEnv(env), stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => {
       stderr = (stderr + b.toString('utf8')).slice(-2000);

@@ -120,7 +120,19 @@ function ephemeral(): KeyObjectSigner {
   return new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
 }
 
+/** A token error (PIN, token pulled out, module crash) while preparing or signing: nothing was sent. */
 export async function publishChanges(ctx: PublishContext, req: PublishRequest): Promise<PublishResult> {
+  try {
+    return await publishChangesOnce(ctx, req);
+  } catch (err) {
+    if (err instanceof TrustDeskError && err.code.startsWith('TOKEN_') && !/nothing was published/.test(err.message)) {
+      throw new TrustDeskError(err.code, `${err.message}; nothing was published`, { cause: err });
+    }
+    throw err;
+  }
+}
+
+async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Promise<PublishResult> {
   for (const c of req.changes) validateChange(c);
   const { session } = ctx;
   const gun = req.ref.gun;
