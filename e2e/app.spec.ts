@@ -44,10 +44,10 @@ test('Repositories: the lab repositories from the trust cache, each with its hea
 test('adding a repository by name opens it; a bad name is explained in plain words', async ({ page, app, lab }) => {
   await app.open();
   await page.getByLabel('Add a repository').fill('Not A Name');
-  await page.getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByRole('alert')).toContainText('That is not a valid repository name');
   await page.getByLabel('Add a repository').fill(lab.scenarios.app.gun);
-  await page.getByRole('button', { name: 'Open' }).click();
+  await page.getByRole('button', { name: 'Open', exact: true }).click();
   await expect(page.getByRole('heading', { name: lab.scenarios.app.gun })).toBeVisible();
   await page.getByRole('link', { name: '← All repositories' }).click();
   await expect(page.getByRole('list', { name: 'Repositories' }).locator('li').first()).toContainText('recent');
