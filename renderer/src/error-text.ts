@@ -68,6 +68,11 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   TOKEN_REMOVED: { title: 'The hardware token was removed', next: 'Plug it in again and repeat the operation: nothing was published.' },
   TOKEN_WORKER_FAILED: { title: 'The token module stopped working', next: 'The vendor\u2019s PKCS#11 module crashed or hung; nothing was signed. Try again, or update the module and run the token doctor.' },
   TOKEN_ERROR: { title: 'The hardware token refused the operation', next: 'Run the token doctor for details; nothing was published.' },
+  BUNDLE_INVALID: { title: 'The signing bundle was refused', next: 'It was altered, damaged, or is not the request exported here: export a new request and sign it again.' },
+  SHARES_INVALID: { title: 'The key shares do not rebuild the root key', next: 'Give at least the required number of distinct, undamaged shares of the same backup.' },
+  BACKUP_DRILL_FAILED: { title: 'The restore drill failed', next: 'The backup does not hold the root key of every repository: the key is not backed up; make a new backup.' },
+  CEREMONY_LOG_INVALID: { title: 'The ceremony log is broken', next: 'An entry was changed, removed or reordered: keep the log as evidence and start a new one.' },
+  PREFLIGHT_FAILED: { title: 'The pre-flight checks failed', next: 'Fix each failed check listed; nothing was signed or published.' },
   INTERNAL: { title: 'Something went wrong inside TrustDesk', next: 'Try again; if it keeps happening, report it with the details below.' },
 };
 

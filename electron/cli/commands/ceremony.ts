@@ -46,7 +46,7 @@ const ROOT_USAGE = `Usage: trustdesk root COMMAND
   generate                                   new encrypted root key file (ECDSA P-256) in the trust dir
   backup KEYID --out DIR [--shares M-of-N]   encrypted copy of the root key to DIR (removable medium);
                                              shares of the encrypted key as text files and printable QR pages
-  restore-drill (--backup FILE | --share FILE...) REPO...
+  restore-drill (--backup FILE | --share FILE...) [--expect-key KEYID] REPO...
                                              rebuild the key in memory, check it against each repository's root
   rotate REPO --new-key KEYID --bundle-out FILE [--allow-no-backup]
                                              pre-flight, the new root.json signed by the new key, a request
@@ -57,7 +57,7 @@ Options: --log FILE (ceremony log), --json, --trust-dir DIR, --config DIR, --ser
 
 async function rootCmd(args: string[], io: Io): Promise<number> {
   const sub = args[0];
-  const { values, positionals } = parseCommandArgs(args.slice(1), { ...LOG_OPT, out: { type: 'string', short: 'o' }, shares: { type: 'string' }, backup: { type: 'string' }, share: { type: 'string', multiple: true }, 'new-key': { type: 'string' }, 'bundle-out': { type: 'string' }, 'allow-no-backup': { type: 'boolean' }, compromised: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(args.slice(1), { ...LOG_OPT, out: { type: 'string', short: 'o' }, shares: { type: 'string' }, backup: { type: 'string' }, share: { type: 'string', multiple: true }, 'new-key': { type: 'string' }, 'expect-key': { type: 'string' }, 'bundle-out': { type: 'string' }, 'allow-no-backup': { type: 'boolean' }, compromised: { type: 'boolean' } });
   const trustDir = trustDirOf(values, io);
   const log = logOf(values, trustDir);
   const out = (v: unknown, text: string) => io.stdout(values.json ? `${JSON.stringify(v, null, 2)}\n` : text);
@@ -75,7 +75,7 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
       return 0;
     }
     case 'restore-drill': {
-      if (positionals.length === 0) throw new UsageError('"trustdesk root restore-drill" requires at least one REPO');
+      if (positionals.length === 0 && !values['expect-key']) throw new UsageError('"trustdesk root restore-drill" requires at least one REPO (or --expect-key ID for a new key)');
       if (!values.backup === !values.share) throw new UsageError('give either --backup FILE or --share FILE (repeated, at least M)');
       const session = sessionFrom(values, io);
       try {
@@ -87,9 +87,9 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
         }
         const shares = values.share ? await Promise.all((values.share as string[]).map((f) => readFile(f, 'utf8'))) : undefined;
         const prompt = passphrasePrompt(io);
-        const r = await restoreDrill({ source: shares ? { shares } : { backupFile: values.backup as string }, roots, env: io.env, ...(prompt ? { prompt } : {}), trustDir, log });
-        out(r, `${r.repositories.map((x) => `${x.matches ? 'ok  ' : 'FAIL'} ${x.gun} root version ${x.version}${x.matches ? '' : ': its root key is not the restored key'}`).join('\n')}\n${r.ok ? `Restore drill passed: root key ${r.keyId} rebuilt from the ${r.from}; it is backed up.\n` : `Restore drill FAILED for key ${r.keyId}: the key is NOT backed up.\n`}`);
-        if (!r.ok) throw new TrustDeskError('BACKUP_DRILL_FAILED', `the key rebuilt from the ${r.from} (${r.keyId.slice(0, 12)}) is not the root key of ${r.repositories.filter((x) => !x.matches).map((x) => x.gun).join(', ')}`);
+        const r = await restoreDrill({ source: shares ? { shares } : { backupFile: values.backup as string }, roots, env: io.env, ...(prompt ? { prompt } : {}), ...(values['expect-key'] ? { expectKeyId: values['expect-key'] as string } : {}), trustDir, log });
+        out(r, `${r.expected ? `${r.expected.matches ? 'ok  ' : 'FAIL'} rebuilt key ${r.keyId} ${r.expected.matches ? 'is' : 'is NOT'} the expected key ${r.expected.keyId}\n` : ''}${r.repositories.map((x) => `${x.matches ? 'ok  ' : 'FAIL'} ${x.gun} root version ${x.version}${x.matches ? '' : ': its root key is not the restored key'}`).join('\n')}\n${r.ok ? `Restore drill passed: root key ${r.keyId} rebuilt from the ${r.from}; it is backed up.\n` : `Restore drill FAILED for key ${r.keyId}: the key is NOT backed up.\n`}`);
+        if (!r.ok) throw new TrustDeskError('BACKUP_DRILL_FAILED', `the key rebuilt from the ${r.from} (${r.keyId.slice(0, 12)}) is not ${r.expected && !r.expected.matches ? `the expected key ${r.expected.keyId.slice(0, 12)}` : `the root key of ${r.repositories.filter((x) => !x.matches).map((x) => x.gun).join(', ')}`}`);
         return 0;
       } finally {
         session.close();

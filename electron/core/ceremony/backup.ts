@@ -189,6 +189,8 @@ export interface DrillRequest {
   env: NodeJS.ProcessEnv;
   prompt?: PassphraseProvider;
   trustDir: string;
+  /** A new key no repository uses yet: the rebuilt key must have this ID (the key made for the rotation). */
+  expectKeyId?: string;
   log?: CeremonyLog;
   now?: () => Date;
 }
@@ -198,6 +200,7 @@ export interface DrillResult {
   keyId: string;
   from: 'backup' | 'shares';
   repositories: { gun: string; version: number; matches: boolean }[];
+  expected?: { keyId: string; matches: boolean };
   recordFile?: string;
 }
 
@@ -222,18 +225,19 @@ export async function restoreDrill(req: DrillRequest): Promise<DrillResult> {
   const { key, passphrase } = await unlockWith({ keyId: 'backup', role: 'root' }, { env: req.env, ...(req.prompt ? { prompt: req.prompt } : {}), prefer: 'docker' }, (p) => openBlock(block, p));
   clearAll(passphrase);
   const keyId = privateKeyId(key);
-  if (req.roots.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', 'name at least one repository whose root the drill checks the key against');
+  if (req.roots.length === 0 && !req.expectKeyId) throw new TrustDeskError('INVALID_ARGUMENT', 'name at least one repository whose root the drill checks the key against (or, for a new key, --expect-key ID)');
   const repositories = req.roots.map((r) => {
     const { ids, version } = rootKeyIdsOf(r.raw);
     return { gun: r.gun, version, matches: ids.includes(keyId) };
   });
-  const ok = repositories.every((r) => r.matches);
-  const result: DrillResult = { ok, keyId, from, repositories };
+  const expectedOk = !req.expectKeyId || keyId.startsWith(req.expectKeyId.toLowerCase());
+  const ok = expectedOk && repositories.every((r) => r.matches);
+  const result: DrillResult = { ok, keyId, from, repositories, ...(req.expectKeyId ? { expected: { keyId: req.expectKeyId, matches: expectedOk } } : {}) };
   await req.log?.append({
     step: ok ? 'restore-drill-passed' : 'restore-drill-failed',
     keyIds: [keyId],
     hashes: Object.fromEntries(req.roots.map((r) => [`${r.gun} root.json`, sha256(r.raw)])),
-    details: { from, ...(shareSet ? { shareSet } : {}), repositories: repositories.map((r) => `${r.gun} v${r.version}: ${r.matches ? 'matches' : 'DIFFERENT KEY'}`) },
+    details: { from, ...(shareSet ? { shareSet } : {}), ...(req.expectKeyId ? { expectedKey: `${req.expectKeyId}: ${expectedOk ? 'matches' : 'DIFFERENT KEY'}` } : {}), repositories: repositories.map((r) => `${r.gun} v${r.version}: ${r.matches ? 'matches' : 'DIFFERENT KEY'}`) },
   });
   if (ok) {
     const dir = join(req.trustDir, 'ceremony', 'backups');
