@@ -328,6 +328,16 @@ describe('CI signer set-up', () => {
     expect(byTag.ci2).toEqual(['ci']);
     expect(byTag.v1).toBeUndefined(); // nothing else was signed
   });
+
+  it('a repository whose snapshot key stays on the admin machine (notary init): the wizard warns the CI could not publish alone', async () => {
+    const session = new TrustSession({ env: { ...process.env, ...lab.env }, configDir: lab.dockerConfigDir });
+    try {
+      const r = await setUpCiSigner({ session, env: { ...process.env, ...lab.env } }, { name: 'cilocal', repositories: [app.gun], outDir: join(work, 'ci-bundle-local') });
+      expect(r.warnings).toEqual([expect.stringContaining(`trustdesk key rotate ${app.gun} snapshot --server-managed`)]);
+    } finally {
+      session.close();
+    }
+  });
 });
 
 describe('the app channels on the lab (handler registry)', () => {

@@ -179,7 +179,15 @@ export async function setUpCiSigner(ctx: PublishingContext, opts: CiSignerOption
   const pub = publicKeyFromPem(await readFile(files.publicKey, 'utf8'), files.publicKey);
   const repositories = await addSigner(ctx, { name: opts.name, keys: [pub], repositories: opts.repositories, ...(opts.paths?.length ? { paths: opts.paths } : {}) });
   const warnings: string[] = [];
-  for (const r of repositories) if (r.error) warnings.push(`${r.repository}: the signer was not added (${r.error.code}: ${r.error.message})`);
+  for (const r of repositories) {
+    if (r.error) warnings.push(`${r.repository}: the signer was not added (${r.error.code}: ${r.error.message})`);
+    // This machine signed the snapshot: its key is not on the trust server, so the CI (which has only
+    // its delegation key) could not publish alone.
+    if (r.result?.preview.roles.some((x) => x.role === 'snapshot' && x.signedBy === 'local')) {
+      const gun = parseReference(r.repository).gun;
+      warnings.push(`${r.repository}: its snapshot key is on this machine, not on the trust server, so the CI cannot publish alone; hand it to the server first: trustdesk key rotate ${gun} snapshot --server-managed`);
+    }
+  }
   await writeFile(files.githubActions, githubActionsSnippet(opts.name, opts.repositories, opts.trustServer), { mode: 0o644 });
   await writeFile(files.gitlabCi, gitlabCiSnippet(opts.name, opts.repositories, opts.trustServer), { mode: 0o644 });
   await writeFile(files.readme, readmeText(opts.name, keyId, opts.repositories, opts.paths), { mode: 0o644 });
