@@ -8,7 +8,7 @@ import type { Io } from '../cli-support.js';
 export function pinPrompt(io: Io): PinProvider | undefined {
   const ask = io.prompt;
   if (!ask) return undefined;
-  return (req) => ask(`Enter PIN for token "${req.token}" to ${req.summary}: `, { secret: true });
+  return (req) => ask(`Enter ${req.as === 'so' ? 'SO PIN (YubiKey: management key)' : 'PIN'} for token "${req.token}" to ${req.summary}: `, { secret: true });
 }
 
 export function tokenAccess(io: Io, trustDir: string): TokenAccess {

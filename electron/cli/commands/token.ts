@@ -13,14 +13,23 @@ const USAGE = `Usage: trustdesk token COMMAND
 
   list [--module PATH]... [--json]                 PKCS#11 modules found, their slots and tokens, token keys recorded here
   doctor [--module PATH]... [--login] [--json]     checks a security officer needs (module, tokens, keys, certificates, PIN, YubiKey PIV)
-  generate --token LABEL [--module PATH] [--gun GUN] [--id HEX] [--json]
+  generate --token LABEL [--module PATH] [--gun GUN] [--id HEX] [--login-as user|so] [--json]
                                                    new ECDSA P-256 root key made on the token (no copy anywhere)
-  import KEYID --token LABEL [--token LABEL2]... [--module PATH] [--json]
+  import KEYID --token LABEL [--token LABEL2]... [--module PATH] [--login-as user|so] [--json]
                                                    puts the trust dir's root key on one or more tokens (backups)
 
+Writing keys logs in as the user (PIN), or as the SO for ykcs11 (the PIV management key, TRUSTDESK_TOKEN_SO_PIN);
+--login-as user|so overrides it.
 Modules: --module, else TRUSTDESK_PKCS11_MODULE, else ykcs11, OpenSC and SoftHSM2 at their usual paths.
 PIN: ${TOKEN_PIN_ENV}, else asked on the terminal. A wrong PIN is never retried.
 `;
+
+function loginAs(values: Record<string, unknown>): { as?: 'user' | 'so' } {
+  const v = values['login-as'] as string | undefined;
+  if (v === undefined) return {};
+  if (v !== 'user' && v !== 'so') throw new UsageError('--login-as takes user or so');
+  return { as: v };
+}
 
 function modulesOf(values: Record<string, unknown>): string[] {
   return (values.module as string[] | undefined) ?? [];
@@ -115,14 +124,14 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   },
 
   async generate(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, gun: { type: 'string' }, id: { type: 'string' }, label: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, gun: { type: 'string' }, id: { type: 'string' }, label: { type: 'string' }, 'login-as': { type: 'string' } });
     const labels = (values.token as string[] | undefined) ?? [];
     if (positionals.length || labels.length !== 1) throw new UsageError('"trustdesk token generate" needs exactly one --token LABEL');
     if (values.id && !/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex (YubiKey: 02 = slot 9c)');
     const access = tokenAccess(io, trustDirOf(values, io));
     try {
       const location = await resolveTokenLocation(access, modulesOf(values)[0], labels[0]!, values.serial as string | undefined, io.env);
-      const r = await generateOnToken(access, location, { ...(values.gun ? { gun: values.gun as string } : {}), ...(values.id ? { ckaId: (values.id as string).toLowerCase() } : {}), ...(values.label ? { label: values.label as string } : {}) });
+      const r = await generateOnToken(access, location, { ...(values.gun ? { gun: values.gun as string } : {}), ...(values.id ? { ckaId: (values.id as string).toLowerCase() } : {}), ...(values.label ? { label: values.label as string } : {}), ...loginAs(values) });
       if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       else {
         io.stdout(`Generated root key with ID ${r.key.keyId} on token "${labels[0]}" (CKA_ID ${r.key.ckaId}); it exists on this token only.\n`);
@@ -136,7 +145,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   },
 
   async import(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' } });
+    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, 'login-as': { type: 'string' } });
     const labels = (values.token as string[] | undefined) ?? [];
     if (positionals.length !== 1 || labels.length === 0) throw new UsageError('"trustdesk token import" needs KEYID and at least one --token LABEL');
     const trustDir = trustDirOf(values, io);
@@ -146,7 +155,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
       const locations = [];
       for (const [i, l] of labels.entries()) locations.push(await resolveTokenLocation(access, mods[i] ?? mods[0], l, labels.length === 1 ? (values.serial as string | undefined) : undefined, io.env));
       const prompt = passphrasePrompt(io);
-      const r = await importRootToTokens(access, trustDir, { env: io.env, ...(prompt ? { prompt } : {}) }, positionals[0]!, locations);
+      const r = await importRootToTokens(access, trustDir, { env: io.env, ...(prompt ? { prompt } : {}) }, positionals[0]!, locations, loginAs(values));
       if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       else {
         for (const t of r.imported) io.stdout(`Imported root key ${r.key.keyId} into ${t}\n`);

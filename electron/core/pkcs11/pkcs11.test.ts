@@ -159,6 +159,14 @@ describe.skipIf(!softHsmAvailable() || !existsSync(join(import.meta.dirname, '..
       const objs = await access.client.objects(hsm.module, { label }, USER_PIN);
       expect(objs.find((o) => o.kind === 'private-key')).toMatchObject({ generatedOnToken: false, sensitive: true, extractable: false });
     }
+    // writing as the security officer (ykcs11's default: the management key) asks the SO PIN, never the user PIN
+    const so = { TRUSTDESK_TOKEN_PIN: USER_PIN, TRUSTDESK_TOKEN_SO_PIN: 'not-the-so-pin' };
+    const soAccess = new TokenAccess({ trustDir, env: so, transport: forkTransport(defaultWorkerPath(), { ...process.env, ...hsm.env }) });
+    await expect(soAccess.generate({ module: hsm.module, token: { label: 'one' } }, { as: 'so' })).rejects.toMatchObject({ code: 'TOKEN_PIN_WRONG', message: expect.stringContaining('wrong SO PIN') });
+    soAccess.close();
+    expect(TokenAccess.writerFor('/usr/lib/x86_64-linux-gnu/libykcs11.so')).toBe('so');
+    expect(TokenAccess.writerFor(hsm.module)).toBe('user');
+
     env.TRUSTDESK_TOKEN_PIN = '0000';
     access.close();
     await expect(access.signerOf(record).sign(Buffer.from('x'))).rejects.toMatchObject({ code: 'TOKEN_PIN_WRONG', message: expect.stringMatching(/attempts|locks/) });

@@ -15,7 +15,7 @@ import { makeRootCertificateWith, type RootCertificate } from '../publishing/roo
 import type { SignatureResult, Signer } from '../publishing/signer.js';
 import { Pkcs11Client, forkTransport, TokenError, type TransportFactory } from './client.js';
 import { kindOf } from './modules.js';
-import type { TokenRef } from './protocol.js';
+import type { LoginAs, TokenRef } from './protocol.js';
 import { readOne, children } from '../keystore/der.js';
 
 export interface TokenLocation {
@@ -42,9 +42,11 @@ export interface TokenKeyRecord {
 }
 
 /** Asks for a token PIN; undefined when nobody can answer. The summary says what will be signed. */
-export type PinProvider = (req: { token: string; summary: string; attempt: number }) => Promise<string | undefined>;
+export type PinProvider = (req: { token: string; summary: string; attempt: number; as: LoginAs }) => Promise<string | undefined>;
 
 export const TOKEN_PIN_ENV = 'TRUSTDESK_TOKEN_PIN';
+/** The security officer's PIN (ykcs11: the PIV management key, hex) for putting keys and certificates on a token. */
+export const TOKEN_SO_PIN_ENV = 'TRUSTDESK_TOKEN_SO_PIN';
 
 export function locationText(l: TokenLocation): string {
   return `token "${l.token.label}"${l.token.serial ? ` (serial ${l.token.serial})` : ''} in ${l.module}`;
@@ -124,33 +126,35 @@ export class TokenAccess {
     return this.clientInstance;
   }
 
-  /** The PIN for a token, asked once per operation; never logged or returned. */
-  async pin(l: TokenLocation, summary: string): Promise<string> {
-    const key = `${l.module}\n${l.token.label}\n${l.token.serial ?? ''}`;
+  /** The PIN (or SO PIN) for a token, asked once per operation; never logged or returned. */
+  async pin(l: TokenLocation, summary: string, as: LoginAs = 'user'): Promise<string> {
+    const key = `${as}\n${l.module}\n${l.token.label}\n${l.token.serial ?? ''}`;
     const cached = this.pins.get(key);
     if (cached !== undefined) return cached;
-    let pin = this.opts.env[TOKEN_PIN_ENV];
-    if (pin === undefined || pin === '') pin = await this.opts.prompt?.({ token: l.token.label, summary, attempt: 1 });
+    const envName = as === 'so' ? TOKEN_SO_PIN_ENV : TOKEN_PIN_ENV;
+    let pin = this.opts.env[envName];
+    if (pin === undefined || pin === '') pin = await this.opts.prompt?.({ token: l.token.label, summary, attempt: 1, as });
     if (pin === undefined || pin === '') {
-      throw new TrustDeskError('TOKEN_PIN_REQUIRED', `the PIN of ${locationText(l)} is needed to ${summary}: enter it when asked, or set ${TOKEN_PIN_ENV}`);
+      throw new TrustDeskError('TOKEN_PIN_REQUIRED', `the ${as === 'so' ? 'SO PIN (YubiKey: management key)' : 'PIN'} of ${locationText(l)} is needed to ${summary}: enter it when asked, or set ${envName}`);
     }
     this.pins.set(key, pin);
     return pin;
   }
 
-  private dropPin(l: TokenLocation): void {
-    this.pins.delete(`${l.module}\n${l.token.label}\n${l.token.serial ?? ''}`);
-  }
-
   /** Runs a PIN-protected request; a wrong PIN is forgotten (never retried automatically). */
-  async withPin<T>(l: TokenLocation, summary: string, fn: (pin: string) => Promise<T>): Promise<T> {
-    const pin = await this.pin(l, summary);
+  async withPin<T>(l: TokenLocation, summary: string, fn: (pin: string) => Promise<T>, as: LoginAs = 'user'): Promise<T> {
+    const pin = await this.pin(l, summary, as);
     try {
       return await fn(pin);
     } catch (err) {
-      if (isTrustDeskError(err, 'TOKEN_PIN_WRONG') || isTrustDeskError(err, 'TOKEN_PIN_LOCKED')) this.dropPin(l);
+      if (isTrustDeskError(err, 'TOKEN_PIN_WRONG') || isTrustDeskError(err, 'TOKEN_PIN_LOCKED')) this.pins.delete(`${as}\n${l.module}\n${l.token.label}\n${l.token.serial ?? ''}`);
       throw err;
     }
+  }
+
+  /** Who writes keys and certificates: ykcs11 wants the PIV management key (SO), other modules the user. */
+  static writerFor(module: string): LoginAs {
+    return kindOf(module) === 'ykcs11' ? 'so' : 'user';
   }
 
   /** Forgets the PINs and stops the worker. */
@@ -190,12 +194,14 @@ export class TokenAccess {
   }
 
   /** Generates an ECDSA P-256 key on the token (never anywhere else) and records where it is. */
-  async generate(l: TokenLocation, opts: { role?: string; ckaId?: string; label?: string } = {}): Promise<TokenKeyRecord> {
+  async generate(l: TokenLocation, opts: { role?: string; ckaId?: string; label?: string; as?: LoginAs } = {}): Promise<TokenKeyRecord> {
+    const as = opts.as ?? TokenAccess.writerFor(l.module);
     const role = opts.role ?? 'root';
     const ckaId = opts.ckaId ?? TokenAccess.defaultCkaId(l.module);
     const label = opts.label ?? `trustdesk ${role} key`;
     const { spki } = await this.withPin(l, `generate a new ${role} key on the token`, (pin) =>
-      this.client.request<{ spki: string }>({ op: 'generate', module: l.module, token: l.token, pin, ckaId, label }),
+      this.client.request<{ spki: string }>({ op: 'generate', module: l.module, token: l.token, pin, ckaId, label, as }),
+      as,
     );
     const keyId = metadataKeyId(publicKeyJson(spkiKey(spki)));
     const record: TokenKeyRecord = { keyId, role, publicKey: spki, ckaId, label, origin: 'generated', locations: [l], createdAt: new Date().toISOString() };
@@ -207,7 +213,7 @@ export class TokenAccess {
    * Puts a software ECDSA P-256 key on each token (same CKA_ID everywhere), as backups of one
    * another. A token that fails gets nothing (its half-made objects are removed); the error names it.
    */
-  async importKey(privateKey: KeyObject, locations: TokenLocation[], opts: { role?: string; ckaId?: string; label?: string } = {}): Promise<{ record: TokenKeyRecord; failed: { location: TokenLocation; error: TrustDeskError }[] }> {
+  async importKey(privateKey: KeyObject, locations: TokenLocation[], opts: { role?: string; ckaId?: string; label?: string; as?: LoginAs } = {}): Promise<{ record: TokenKeyRecord; failed: { location: TokenLocation; error: TrustDeskError }[] }> {
     if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
       throw new TrustDeskError('UNSUPPORTED_KEY_TYPE', 'only ECDSA P-256 keys can be put on a token (notary roots are P-256)');
     }
@@ -233,7 +239,8 @@ export class TokenAccess {
           const padded = Buffer.concat([Buffer.alloc(Math.max(0, 32 - d.length)), d]);
           d.fill(0);
           await this.withPin(l, `store the ${role} key ${keyId.slice(0, 7)} on the token`, (pin) =>
-            this.client.request({ op: 'import', module: l.module, token: l.token, pin, ckaId, label, d: padded.toString('base64'), spki }),
+            this.client.request({ op: 'import', module: l.module, token: l.token, pin, ckaId, label, d: padded.toString('base64'), spki, as: opts.as ?? TokenAccess.writerFor(l.module) }),
+            opts.as ?? TokenAccess.writerFor(l.module),
           );
           padded.fill(0);
           done.push(l);
@@ -279,7 +286,8 @@ export class TokenAccess {
       for (const l of r.locations) {
         try {
           await this.withPin(l, `store the root certificate of ${gun}`, (pin) =>
-            this.client.request({ op: 'store-certificate', module: l.module, token: l.token, pin, ckaId: r.ckaId, label: gun, der: cert.der.toString('base64'), subject: subject.toString('base64'), issuer: issuer.toString('base64'), serial: serial.toString('base64') }),
+            this.client.request({ op: 'store-certificate', module: l.module, token: l.token, pin, ckaId: r.ckaId, label: gun, der: cert.der.toString('base64'), subject: subject.toString('base64'), issuer: issuer.toString('base64'), serial: serial.toString('base64'), as: TokenAccess.writerFor(l.module) }),
+            TokenAccess.writerFor(l.module),
           );
         } catch (err) {
           if (!isTrustDeskError(err, 'TOKEN_NOT_FOUND')) throw err; // a backup token not plugged in gets it later

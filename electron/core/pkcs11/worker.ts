@@ -7,7 +7,7 @@
  */
 import { createRequire } from 'node:module';
 import { createPublicKey } from 'node:crypto';
-import type { TokenFlags, TokenInfo, TokenObject, TokenRef, WorkerErrorValue, WorkerMessage, WorkerReply, WorkerRequest } from './protocol.js';
+import type { LoginAs, TokenFlags, TokenInfo, TokenObject, TokenRef, WorkerErrorValue, WorkerMessage, WorkerReply, WorkerRequest } from './protocol.js';
 
 type Pkcs11Module = typeof import('pkcs11js');
 type Pkcs11 = InstanceType<Pkcs11Module['PKCS11']>;
@@ -154,6 +154,9 @@ function login(p: Pkcs11, slot: Handle, session: Handle, pin: string, label: str
   } catch (err) {
     const { ckr } = ckrOf(err);
     if (ckr === 'CKR_USER_ALREADY_LOGGED_IN') return;
+    if ((ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') && userType === c.CKU_SO) {
+      fail('TOKEN_PIN_WRONG', `wrong SO PIN for token "${label}" (a YubiKey's ykcs11 wants the PIV management key in hex here)${ckr === 'CKR_PIN_LEN_RANGE' ? ' (wrong length)' : ''}`, { ckr });
+    }
     if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') {
       const state = pinState(p, slot);
       const left =
@@ -170,7 +173,7 @@ function login(p: Pkcs11, slot: Handle, session: Handle, pin: string, label: str
   }
 }
 
-function withSession<T>(module: string, ref: TokenRef, pin: string | undefined, fn: (p: Pkcs11, session: Handle, slot: Handle, info: TokenInfo) => T): T {
+function withSession<T>(module: string, ref: TokenRef, pin: string | undefined, fn: (p: Pkcs11, session: Handle, slot: Handle, info: TokenInfo) => T, as: LoginAs = 'user'): T {
   const c = pkcs11js();
   const p = open(module);
   const { slot, info } = findSlot(p, module, ref);
@@ -183,7 +186,7 @@ function withSession<T>(module: string, ref: TokenRef, pin: string | undefined, 
   let loggedIn = false;
   try {
     if (pin !== undefined) {
-      login(p, slot, session, pin, info.label);
+      login(p, slot, session, pin, info.label, as === 'so' ? c.CKU_SO : undefined);
       loggedIn = true;
     }
     return fn(p, session, slot, info);
@@ -373,7 +376,7 @@ export function handle(req: WorkerRequest): unknown {
         const spki = point && spkiFromEcPoint(point);
         if (!spki) fail('TOKEN_ERROR', `token "${info.label}" made a key whose public point cannot be read`);
         return { spki: spki.toString('base64') };
-      });
+      }, req.as);
     case 'import':
       return withSession(req.module, req.token, req.pin, (p, session, _slot, info) => {
         ensureFreeId(p, session, req.ckaId, info.label);
@@ -411,7 +414,7 @@ export function handle(req: WorkerRequest): unknown {
           d.fill(0);
         }
         return { imported: true };
-      });
+      }, req.as);
     case 'store-certificate':
       return withSession(req.module, req.token, req.pin, (p, session) => {
         const id = Buffer.from(req.ckaId, 'hex');
@@ -440,7 +443,7 @@ export function handle(req: WorkerRequest): unknown {
           throw err;
         }
         return { stored: true };
-      });
+      }, req.as);
     case 'delete-key':
       return withSession(req.module, req.token, req.pin, (p, session) => {
         let n = 0;
@@ -449,7 +452,7 @@ export function handle(req: WorkerRequest): unknown {
           n++;
         }
         return { deleted: n };
-      });
+      }, req.as);
     case 'probe-management-key':
       // ykcs11: CKU_SO is the PIV management key, which has no retry counter (a wrong one costs nothing)
       return withSession(req.module, req.token, undefined, (p, session) => {

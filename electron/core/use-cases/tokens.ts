@@ -7,7 +7,7 @@ import { TrustDeskError, toErrorValue, type ErrorValue } from '../errors.js';
 import { KeyRing, type PassphraseContext } from '../publishing/signer.js';
 import { runDoctor, type DoctorReport } from '../pkcs11/doctor.js';
 import { discoverModules, type ModuleCandidate } from '../pkcs11/modules.js';
-import type { ModuleReport } from '../pkcs11/protocol.js';
+import type { LoginAs, ModuleReport } from '../pkcs11/protocol.js';
 import { TokenAccess, locationText, type TokenKeyRecord, type TokenLocation } from '../pkcs11/tokens.js';
 
 export interface TokenListResult {
@@ -70,8 +70,8 @@ export interface GenerateResult {
   certificateFor?: string;
 }
 
-export async function generateOnToken(access: TokenAccess, location: TokenLocation, opts: { gun?: string; ckaId?: string; label?: string; now?: Date } = {}): Promise<GenerateResult> {
-  const key = await access.generate(location, { role: 'root', ...(opts.ckaId ? { ckaId: opts.ckaId } : {}), ...(opts.label ? { label: opts.label } : {}) });
+export async function generateOnToken(access: TokenAccess, location: TokenLocation, opts: { gun?: string; ckaId?: string; label?: string; now?: Date; as?: LoginAs } = {}): Promise<GenerateResult> {
+  const key = await access.generate(location, { role: 'root', ...(opts.ckaId ? { ckaId: opts.ckaId } : {}), ...(opts.label ? { label: opts.label } : {}), ...(opts.as ? { as: opts.as } : {}) });
   if (opts.gun) await access.rootCertificate(key, opts.gun, opts.now ?? new Date());
   return { key, ...(opts.gun ? { certificateFor: opts.gun } : {}) };
 }
@@ -85,7 +85,7 @@ export interface ImportResult {
 }
 
 /** Puts the trust dir's root key `keyId` (prefix) on each token; the key file is kept. */
-export async function importRootToTokens(access: TokenAccess, trustDir: string, passphrases: PassphraseContext, keyIdPrefix: string, locations: TokenLocation[]): Promise<ImportResult> {
+export async function importRootToTokens(access: TokenAccess, trustDir: string, passphrases: PassphraseContext, keyIdPrefix: string, locations: TokenLocation[], opts: { as?: LoginAs } = {}): Promise<ImportResult> {
   const ring = new KeyRing(trustDir, passphrases);
   const roots = await ring.rootKeys();
   const matches = roots.filter((e) => e.keyId.startsWith(keyIdPrefix.toLowerCase()));
@@ -93,7 +93,7 @@ export async function importRootToTokens(access: TokenAccess, trustDir: string, 
   if (matches.length > 1) throw new TrustDeskError('INVALID_ARGUMENT', `${keyIdPrefix} names ${matches.length} root keys: give more of the ID`);
   const entry = matches[0]!;
   const signer = await ring.rootSigner(entry);
-  const { record, failed } = await access.importKey(signer.privateKey, locations, { role: 'root' });
+  const { record, failed } = await access.importKey(signer.privateKey, locations, { role: 'root', ...(opts.as ? { as: opts.as } : {}) });
   const imported = locations.filter((l) => !failed.some((f) => f.location === l)).map(locationText);
   const result: ImportResult = { key: record, imported, failed: failed.map((f) => ({ token: locationText(f.location), error: f.error.toValue() })), keyFile: entry.path };
   if (imported.length === 0) throw new TrustDeskError(failed[0]?.error.code ?? 'TOKEN_ERROR', `the key was put on no token: ${failed.map((f) => `${locationText(f.location)}: ${f.error.message}`).join('; ')}`);
