@@ -197,6 +197,14 @@ describe.skipIf(!available)('root key ceremony (online + offline trust dirs, Sof
     expect(next.code, next.stderr).toBe(0);
     expect((await notary(lab, ['list', g], { trustDir: notaryDir, check: false })).code).toBe(0);
 
+    // compromise (old root key unavailable): said plainly and simulated, nothing published
+    const third = /ID ([0-9a-f]{64})/.exec((await trustdesk(['root', 'generate'], on)).stdout)![1]!;
+    const comp = await trustdesk(['root', 'rotate', g, '--compromised', '--new-key', third.slice(0, 12)], on);
+    expect(comp.code, comp.stderr).toBe(0);
+    expect(comp.stdout).toContain('accepts fresh client');
+    expect(comp.stdout).toMatch(/REFUSES client that cached root version \d/);
+    expect(comp.stdout).toContain('Nothing was published');
+
     // 10. the ceremony logs verify; a changed entry does not
     const onlineLog = join(online.trustDir, 'ceremony', 'ceremony.log');
     const offlineLog = join(offline.trustDir, 'ceremony', 'ceremony.log');

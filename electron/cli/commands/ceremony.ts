@@ -8,10 +8,10 @@
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { exportRootBackup, restoreDrill } from '../../core/ceremony/backup.js';
-import { checkBundle, missingSignatures, rootCertificates, signBundle } from '../../core/ceremony/bundle.js';
+import { exportRootBackup, findRootKey, restoreDrill } from '../../core/ceremony/backup.js';
+import { checkBundle, envelopeOf, missingSignatures, rootCertificates, signBundle } from '../../core/ceremony/bundle.js';
 import { CeremonyLog, verifyLogText } from '../../core/ceremony/log.js';
-import { compromiseStatement, importSignedBundle, prepareRootRotation, simulateClients } from '../../core/ceremony/rotation.js';
+import { buildRotationBundle, compromiseStatement, importSignedBundle, prepareRootRotation, simulateClients } from '../../core/ceremony/rotation.js';
 import { TrustDeskError } from '../../core/errors.js';
 import { KeyRing } from '../../core/publishing/signer.js';
 import { defaultTrustDir } from '../../core/use-cases/keys.js';
@@ -51,7 +51,7 @@ const ROOT_USAGE = `Usage: trustdesk root COMMAND
   rotate REPO --new-key KEYID --bundle-out FILE [--allow-no-backup]
                                              pre-flight, the new root.json signed by the new key, a request
                                              bundle for the old root key (sign it offline: trustdesk bundle sign)
-  rotate REPO --compromised                  what a rotation without the old key means for clients (no publish)
+  rotate REPO --compromised --new-key KEYID  what a rotation without the old key means for clients, simulated (no publish)
 Options: --log FILE (ceremony log), --json, --trust-dir DIR, --config DIR, --server URL
 `;
 
@@ -101,9 +101,15 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
       const ref = (await import('../../core/reference.js')).parseReference(positionals[0]!);
       try {
         if (values.compromised) {
+          if (!values['new-key']) throw new UsageError('"trustdesk root rotate --compromised" requires --new-key KEYID (the replacement root key)');
           const t = await loadRemoteTrust(session, ref);
-          const sims = simulateClients(ref.gun, [t.root.raw], Buffer.from(JSON.stringify({ signed: { ...t.root.signed, version: t.root.signed.version + 1 }, signatures: [] })), session.now());
-          out({ statement: compromiseStatement(ref.gun, t.root.signed.version), simulations: sims }, `${compromiseStatement(ref.gun, t.root.signed.version)}\n`);
+          const keys = ring(session.cache.trustDir, io);
+          const signer = await keys.rootSigner(await findRootKey(session.cache.trustDir, values['new-key'] as string));
+          const b = await buildRotationBundle(ref.gun, t.root.raw, t.snapshot.raw, signer, session.now());
+          const sims = simulateClients(ref.gun, [t.root.raw], envelopeOf(checkBundle(JSON.stringify(b))), session.now());
+          const statement = compromiseStatement(ref.gun, t.root.signed.version);
+          await logOf(values, session.cache.trustDir).append({ step: 'compromise-rotation-assessed', keyIds: [signer.keyId], details: { gun: ref.gun, simulations: sims.map((x) => `${x.ok ? 'ok' : 'REFUSED'} ${x.client}`) } });
+          out({ statement, simulations: sims }, `${statement}\nSimulation of a root signed by the new key only:\n${sims.map((x) => `  ${x.ok ? 'accepts' : 'REFUSES'} ${x.client}: ${x.detail}`).join('\n')}\nNothing was published.\n`);
           return 0;
         }
         if (!values['new-key'] || !values['bundle-out']) throw new UsageError('"trustdesk root rotate" requires --new-key KEYID and --bundle-out FILE');
