@@ -15,6 +15,8 @@ import { publishCommand } from './publish.js';
 import { tokenCommand } from './token.js';
 import { auditCommand } from './audit.js';
 import { ciSignerCommand } from './ci-signer.js';
+import { cosignCommand } from './cosign.js';
+import { migrateCommand } from './migrate.js';
 import { rootCommand, bundleCommand, ceremonyCommand } from './ceremony.js';
 
 export const COMMANDS: Command[] = [
@@ -30,6 +32,8 @@ export const COMMANDS: Command[] = [
   publishCommand,
   auditCommand,
   ciSignerCommand,
+  cosignCommand,
+  migrateCommand,
   withKeyRotate(keyCommand),
   tokenCommand,
   rootCommand,

@@ -14,6 +14,7 @@ import { NotaryPublisher } from '../remote/notary-publisher.js';
 import { AuthenticatedClient } from '../remote/auth.js';
 import { dockerConfigDir, loadDockerConfig, tlsMaterialFor, trustServerFor } from '../remote/docker-config.js';
 import { RegistryClient } from '../remote/registry-client.js';
+import { OciClient } from '../cosign/oci-client.js';
 import type { RegistryTag } from './status.js';
 import { defaultPinsFile, loadNotaryClientConfig, loadPinSettings, mergeTrustPinning, type TrustPinning } from '../trust-pinning.js';
 
@@ -142,6 +143,14 @@ export class TrustSession {
     const base = `https://${registryApiHost(ref.registry)}`;
     await this.prepareTls(base);
     return new RegistryClient({ baseUrl: base, client: await this.authFor(ref.registry), registry: ref.registry });
+  }
+
+  /** Registry access for cosign signatures (blobs, uploads, referrers), same TLS and credentials. */
+  async ociClient(ref: ParsedReference): Promise<OciClient> {
+    if (this.opts.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the registry is not contacted');
+    const base = `https://${registryApiHost(ref.registry)}`;
+    await this.prepareTls(base);
+    return new OciClient(base, await this.authFor(ref.registry), ref.registry);
   }
 
   /** Every registry tag of a repository with its manifest digest (per-tag errors kept per tag). */

@@ -1,0 +1,107 @@
+/**
+ * `trustdesk migrate cosign --key KEY REPO... [--dry-run] [--bundle] [--json] [--out DIR]`: every tag
+ * whose DCT signature verifies gets a classic cosign signature (and with --bundle the Sigstore bundle
+ * form), written next to the image; then a report, the `cosign verify` lines and cosign.pub.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { toErrorValue } from '../../core/errors.js';
+import { signerFromSpec } from '../../core/cosign/key-spec.js';
+import { executeMigration, planMigration, type MigrationPlan, type MigrationReport } from '../../core/cosign/migrate.js';
+import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { keyContext } from './cosign.js';
+
+const USAGE = `Usage: trustdesk migrate cosign --key KEY [--dry-run] [--bundle] [--json] [--out DIR] REPO...
+
+Signs, with cosign's classic format, every tag whose Docker Content Trust signature verifies and
+matches the registry (payload docker-reference REPO:TAG), appending to existing signatures.
+  --key KEY   a cosign key file (cosign.key; COSIGN_PASSWORD or prompt), notary:KEYID (a key of the
+              trust dir), token:KEYID|LABEL (a PKCS#11 token key; TRUSTDESK_TOKEN_PIN or prompt)
+  --dry-run   print the plan only
+  --bundle    also attach a Sigstore bundle (v0.3, DSSE) as an OCI referrer (fallback tag without the API)
+  --out DIR   where cosign.pub is written (default: the current directory)
+Exit codes: 0 every planned tag signed (or nothing to do); 1 a tag or repository failed; 2 usage.
+`;
+
+export function formatPlan(p: MigrationPlan): string {
+  let s = `Migration plan: DCT -> cosign (classic signatures${p.bundle ? ' + Sigstore bundles' : ''})\nKey: ${p.key.description}\n`;
+  for (const r of p.repositories) if (r.error) s += `  ${r.gun}: ${r.error.code}: ${r.error.message}\n`;
+  const w = Math.max(3, ...p.tags.map((t) => `${t.repository}:${t.tag}`.length));
+  for (const t of p.tags) {
+    const action = t.action === 'sign' ? 'SIGN' : t.action === 'already-signed' ? 'done' : 'skip';
+    s += `  ${action.padEnd(4)}  ${`${t.repository}:${t.tag}`.padEnd(w)}  ${(t.digest ?? '-').padEnd(71)}  ${t.dctVerdict.padEnd(22)}  ${t.reason}\n`;
+  }
+  s += `${p.counts.sign} to sign, ${p.counts.alreadySigned} already signed, ${p.counts.skip} skipped\n`;
+  return s;
+}
+
+export function formatReport(r: MigrationReport): string {
+  let s = 'Migration report\n';
+  for (const t of r.tags) s += `  ${t.outcome.padEnd(14)}  ${t.repository}:${t.tag}  ${t.digest ?? '-'}  ${t.detail}\n`;
+  s += `${r.counts.signed} signed, ${r.counts.alreadySigned} already signed, ${r.counts.skipped} skipped, ${r.counts.failed} failed\n`;
+  if (r.verifyCommands.length) s += `\nVerify elsewhere (cosign v2, or v3 which reads the classic format):\n${r.verifyCommands.map((c) => `  ${c}\n`).join('')}`;
+  return s;
+}
+
+async function cosign(args: string[], io: Io): Promise<number> {
+  const { values, positionals } = parseCommandArgs(args, {
+    key: { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    bundle: { type: 'boolean' },
+    json: { type: 'boolean' },
+    out: { type: 'string' },
+  });
+  if (values.help) {
+    io.stdout(USAGE);
+    return 0;
+  }
+  if (!values.key) throw new UsageError('migrate cosign needs --key KEY');
+  if (positionals.length === 0) throw new UsageError('migrate cosign needs at least one REPO');
+  const s = sessionFrom(values, io);
+  try {
+    const signer = await signerFromSpec(values.key as string, keyContext(values, io));
+    const plan = await planMigration(s, positionals, signer, { bundle: values.bundle as boolean | undefined });
+    const failedRepos = plan.repositories.some((r) => r.error);
+    if (values['dry-run']) {
+      io.stdout(values.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
+      return failedRepos ? 1 : 0;
+    }
+    if (!values.json) io.stdout(formatPlan(plan));
+    const report = await executeMigration(s, plan, signer, (e) => {
+      if (!values.json && e.step !== 'done') io.stderr(`[${e.done + 1}/${e.total}] ${e.repository}:${e.tag}: ${e.step}\n`);
+    });
+    const pubPath = join((values.out as string | undefined) ?? '.', 'cosign.pub');
+    if (existsSync(pubPath) && readFileSync(pubPath, 'utf8') !== plan.key.publicKeyPem) {
+      io.stderr(`warning: ${pubPath} holds another key; not overwritten (the key used is in the --json output)\n`);
+    } else {
+      await writeFile(pubPath, plan.key.publicKeyPem, { mode: 0o644 });
+    }
+    if (values.json) io.stdout(`${JSON.stringify({ plan, report, publicKeyFile: pubPath }, null, 2)}\n`);
+    else io.stdout(`\n${formatReport(report)}\nPublic key: ${pubPath}\n`);
+    return failedRepos || report.counts.failed > 0 ? 1 : 0;
+  } catch (err) {
+    if (err instanceof UsageError) throw err;
+    const e = toErrorValue(err);
+    io.stderr(`${e.code}: ${e.message}\n`);
+    return 1;
+  } finally {
+    s.close();
+  }
+}
+
+async function run(args: string[], io: Io): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub === 'cosign') return cosign(rest, io);
+  if (sub === '--help' || sub === '-h') {
+    io.stdout(USAGE);
+    return 0;
+  }
+  throw new UsageError(`Usage: trustdesk migrate cosign --key KEY REPO... (got ${sub ?? 'nothing'})`);
+}
+
+export const migrateCommand: Command = {
+  name: 'migrate',
+  summary: 'migrate cosign --key KEY [--dry-run] [--bundle] REPO...   DCT-signed tags get cosign signatures',
+  run,
+};
