@@ -36,7 +36,7 @@ export const hardwareReportSchema = z.object({
     }),
   ),
   findings: z.array(hardwareFindingSchema),
-  recordedKeys: z.array(z.object({ keyId: z.string(), role: z.string(), origin: z.enum(['generated', 'imported']), devices: z.array(z.string()), repositories: z.array(z.string()) })),
+  recordedKeys: z.array(z.object({ keyId: z.string(), role: z.string(), origin: z.enum(['generated', 'imported', 'existing']), devices: z.array(z.string()), repositories: z.array(z.string()) })),
 });
 export type HardwareReportView = z.infer<typeof hardwareReportSchema>;
 

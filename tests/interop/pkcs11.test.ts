@@ -222,6 +222,24 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     expect(existsSync(join(c.trustDir, 'tokens', `${tokenKey}.json`))).toBe(true);
   });
 
+  it('adopt a key another tool made on the token (pkcs11-tool), then init with it: docker reads the repository', async () => {
+    const h = hsm(['vendor']);
+    const c = await client();
+    const env = { ...h.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN };
+    execFileSync('pkcs11-tool', ['--module', h.module, '--token-label', 'vendor', '--login', '--pin', USER_PIN, '--keypairgen', '--key-type', 'EC:prime256v1', '--id', '02', '--label', 'made elsewhere'], { env: { ...process.env, ...h.env }, stdio: 'ignore' });
+    const adopt = await trustdesk(['token', 'adopt', '--module', h.module, '--token', 'vendor', '--id', '02'], env);
+    expect(adopt.stderr).toBe('');
+    expect(adopt.code).toBe(0);
+    const keyId = /root key with ID ([0-9a-f]{64})/.exec(adopt.stdout)![1]!;
+    const g = gun('tok-adopt');
+    const init = await trustdesk(['init', g, '--root-token', 'vendor', '--module', h.module], env);
+    expect(init.code, init.stderr).toBe(0);
+    expect(rootKeyId(await dockerInspect(g))).toBeTruthy();
+    const record = JSON.parse(readFileSync(join(c.trustDir, 'tokens', `${keyId}.json`), 'utf8'));
+    expect(record).toMatchObject({ ckaId: '02', origin: 'generated', certificates: [{ gun: g }] });
+    expect((await notaryList(g)).code).toBe(0);
+  });
+
   it('wrong PIN or a missing token mid-publish: nothing is published and the message says so', async () => {
     const h = hsm(['pin-test']);
     const c = await client();

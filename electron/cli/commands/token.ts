@@ -15,6 +15,8 @@ const USAGE = `Usage: trustdesk token COMMAND
   doctor [--module PATH]... [--login] [--json]     checks a security officer needs (module, tokens, keys, certificates, PIN, YubiKey PIV)
   generate --token LABEL [--module PATH] [--gun GUN] [--id HEX] [--login-as user|so] [--json]
                                                    new ECDSA P-256 root key made on the token (no copy anywhere)
+  adopt --token LABEL --id HEX [--module PATH] [--json]
+                                                   records a P-256 key already on the token (made with ykman, pkcs11-tool) as a root key
   import KEYID --token LABEL [--token LABEL2]... [--module PATH] [--login-as user|so] [--json]
                                                    puts the trust dir's root key on one or more tokens (backups)
 
@@ -95,7 +97,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
       }
       if (r.keys.length) {
         io.stdout('Token keys recorded in this trust dir:\n');
-        for (const k of r.keys) io.stdout(`  ${k.keyId}  ${k.role}  ${k.origin === 'generated' ? 'generated on the token' : 'imported'}  on ${k.locations.map((l) => `"${l.token.label}"`).join(', ')}\n`);
+        for (const k of r.keys) io.stdout(`  ${k.keyId}  ${k.role}  ${k.origin === 'generated' ? 'generated on the token' : k.origin === 'imported' ? 'imported' : 'adopted (already on the token)'}  on ${k.locations.map((l) => `"${l.token.label}"`).join(', ')}\n`);
       }
       return 0;
     } finally {
@@ -144,6 +146,23 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     }
   },
 
+  async adopt(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, id: { type: 'string' } });
+    const labels = (values.token as string[] | undefined) ?? [];
+    if (positionals.length || labels.length !== 1 || !values.id) throw new UsageError('"trustdesk token adopt" needs --token LABEL and --id HEX (the CKA_ID; YubiKey slot 9c = 02)');
+    if (!/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex');
+    const access = tokenAccess(io, trustDirOf(values, io));
+    try {
+      const location = await resolveTokenLocation(access, modulesOf(values)[0], labels[0]!, values.serial as string | undefined, io.env);
+      const r = await access.adopt(location, values.id as string);
+      if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
+      else io.stdout(`Adopted root key with ID ${r.keyId} (CKA_ID ${r.ckaId}) on token "${labels[0]}": it signs as a root key now.\nUse it: trustdesk init REPO --root-token "${labels[0]}"\n`);
+      return 0;
+    } finally {
+      access.close();
+    }
+  },
+
   async import(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, 'login-as': { type: 'string' } });
     const labels = (values.token as string[] | undefined) ?? [];
@@ -171,7 +190,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
 
 export const tokenCommand: Command = {
   name: 'token',
-  summary: 'token list|doctor|generate|import   root keys on hardware tokens (PKCS#11: YubiKey, OpenSC, SoftHSM2)',
+  summary: 'token list|doctor|generate|import|adopt   root keys on hardware tokens (PKCS#11: YubiKey, OpenSC, SoftHSM2)',
   async run(args, io) {
     const [sub, ...rest] = args;
     if (sub === undefined || sub === '--help' || sub === '-h' || sub === 'help') {

@@ -32,8 +32,11 @@ export interface TokenKeyRecord {
   /** CKA_ID of the key objects, hex. */
   ckaId: string;
   label: string;
-  /** `generated`: made on the token, no copy anywhere; `imported`: from a key file (backup path). */
-  origin: 'generated' | 'imported';
+  /**
+   * `generated`: made on the token by TrustDesk, no copy anywhere; `imported`: from a key file (backup
+   * path); `existing`: already on the token (made by a vendor tool, e.g. ykman), adopted.
+   */
+  origin: 'generated' | 'imported' | 'existing';
   /** Every token holding the key (one for a generated key; several after an import). */
   locations: TokenLocation[];
   createdAt: string;
@@ -259,6 +262,35 @@ export class TokenAccess {
     if (locationsAll.length > 0) await this.store.save(record);
     this.signers.delete(keyId);
     return { record, failed };
+  }
+
+  /**
+   * Records a key that is already on the token (made by another tool): its public key is read from
+   * the public-key object or the certificate with that CKA_ID. Only ECDSA P-256 keys qualify.
+   */
+  async adopt(l: TokenLocation, ckaId: string, opts: { role?: string } = {}): Promise<TokenKeyRecord> {
+    const role = opts.role ?? 'root';
+    const objects = await this.withPin(l, `read the keys on the token`, (pin) => this.client.objects(l.module, l.token, pin));
+    const id = ckaId.toLowerCase();
+    const priv = objects.find((o) => o.kind === 'private-key' && o.id === id);
+    if (!priv) throw new TrustDeskError('TOKEN_KEY_NOT_FOUND', `${locationText(l)} has no private key with CKA_ID ${id}`);
+    if (priv.keyType !== 'ec' || priv.curve !== 'prime256v1') throw new TrustDeskError('UNSUPPORTED_KEY_TYPE', `the key ${id} on ${locationText(l)} is not ECDSA P-256 (notary roots are P-256)`);
+    let spki = objects.find((o) => o.kind === 'public-key' && o.id === id && o.spki)?.spki;
+    const certDer = objects.find((o) => o.kind === 'certificate' && o.id === id && o.der)?.der;
+    if (!spki && certDer) spki = new X509Certificate(Buffer.from(certDer, 'base64')).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    if (!spki) throw new TrustDeskError('TOKEN_KEY_NOT_FOUND', `the public half of key ${id} on ${locationText(l)} cannot be read (no public key object or certificate with that CKA_ID)`);
+    const keyId = metadataKeyId(publicKeyJson(spkiKey(spki)));
+    const existing = await this.store.get(keyId);
+    const locations = [...(existing?.locations ?? [])];
+    if (!locations.some((x) => sameLocation(x, l))) locations.push(l);
+    const origin = existing?.origin ?? (priv.generatedOnToken ? 'generated' : priv.generatedOnToken === false ? 'imported' : 'existing');
+    const record: TokenKeyRecord = existing ? { ...existing, locations } : { keyId, role, publicKey: spki, ckaId: id, label: priv.label, origin, locations, createdAt: new Date().toISOString() };
+    // the signature must verify before the key is used for anything
+    const probe = Buffer.from(`trustdesk adopt ${keyId}`);
+    await new Pkcs11Signer(record, this).signRaw(probe, `check that key ${id} signs`);
+    await this.store.save(record);
+    this.signers.delete(keyId);
+    return record;
   }
 
   /** The root key to use on a token: one recorded there (not in `exclude`), else a new one made on it. */

@@ -156,7 +156,7 @@ export function HardwareKeysPage() {
                         <code title={k.keyId}>{k.keyId.slice(0, 12)}…</code>
                       </td>
                       <td>{k.role}</td>
-                      <td>{k.origin === 'generated' ? 'generated on the token' : 'imported (backup copies)'}</td>
+                      <td>{k.origin === 'generated' ? 'generated on the token' : k.origin === 'imported' ? 'imported (backup copies)' : 'already on the token (adopted)'}</td>
                       <td>{k.devices.join(', ')}</td>
                       <td>{k.repositories.join(', ') || '—'}</td>
                     </tr>
