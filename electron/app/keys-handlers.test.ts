@@ -55,6 +55,12 @@ describe('Keys view channels', () => {
     expect(await handlers.invoke('keys:remove', { keyId: id, confirm: true })).toMatchObject({ ok: true, value: { state: 'deleted' } });
     expect(((await handlers.invoke('keys:list', {})) as Ok<{ removed: unknown[] }>).value.removed).toEqual([]);
 
+    // the exported file imports back (notary key import: role from its header), with its passphrase
+    expect(await handlers.invoke('keys:import', { file: out, passphrases: { unlock: 'Zq-not-it-7731' } })).toMatchObject({ ok: false, error: { code: 'PASSPHRASE_WRONG' } });
+    const imp = await handlers.invoke('keys:import', { file: out, passphrases: { unlock: 'another long passphrase' } });
+    expect(imp).toMatchObject({ ok: true, value: [{ keyId: id, role: 'alice', reencrypted: false }] });
+    expect(((await handlers.invoke('keys:list', {})) as Ok<{ keys: { keyId: string }[] }>).value.keys.map((k) => k.keyId)).toEqual([id]);
+
     const everything = JSON.stringify([g, l, e, r, after, back]);
     for (const secret of [PASS, 'another long passphrase', 'PRIVATE KEY']) expect(everything).not.toContain(secret);
   });
