@@ -58,6 +58,15 @@ test('Audit: a Compose file under a daemon.json; one-click root pin with a previ
   const axe = await new AxeBuilder({ page }).analyze();
   expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
 
+  // any edit of the policy is previewed against the audited one: permissive reports instead of refusing
+  await page.getByLabel('Mode').selectOption('permissive');
+  await expect(page.getByLabel(/^Policy editor: daemon.json/)).toHaveValue(/"mode": "permissive"/);
+  await page.getByRole('button', { name: 'Preview what changes' }).click();
+  const edit = page.getByRole('region', { name: 'Policy change preview' });
+  await expect(edit).toContainText('Your edit of daemon.json');
+  await expect(edit).toContainText(`${gun}:v2: fail tag-not-signed → warn tag-not-signed`);
+  await edit.getByRole('button', { name: 'Discard' }).click();
+
   // an invalid daemon.json: every problem is listed, nothing is audited
   await page.getByLabel(/^Policy editor: daemon.json/).fill('{"content-trust": {"mode": "strict", "trust-pinning": {"root-keys": {"x/Y": ["abc"]}}}}');
   await page.getByRole('button', { name: 'Audit', exact: true }).click();

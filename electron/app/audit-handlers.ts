@@ -97,20 +97,26 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditImpl {
     }
   }
 
+  async function compare(sources: { name: string; text: string }[], beforeText: string | undefined, afterText: string) {
+    const before = await run(sources, beforeText);
+    const after = await run(sources, afterText);
+    const was = new Map((before.report?.images ?? []).map((i) => [i.image, `${i.verdict} ${i.reason}`]));
+    const changes = (after.report?.images ?? [])
+      .map((i) => ({ image: i.image, from: was.get(i.image) ?? '-', to: `${i.verdict} ${i.reason}` }))
+      .filter((c) => c.from !== c.to);
+    return { before, after, changes };
+  }
+
   return {
+    async 'audit:compare'({ sources, before, after }) {
+      return compare(sources, before, after);
+    },
     async 'audit:run'({ sources, policy }) {
       return run(sources, policy);
     },
     async 'audit:pin-root'({ sources, policy, gun, keyIds }) {
-      const full = parseReference(gun).gun;
-      const before = await run(sources, policy);
-      const policyText = pinInDaemonJson(policy, full, keyIds);
-      const after = await run(sources, policyText);
-      const was = new Map((before.report?.images ?? []).map((i) => [i.image, `${i.verdict} ${i.reason}`]));
-      const changes = (after.report?.images ?? [])
-        .map((i) => ({ image: i.image, from: was.get(i.image) ?? '-', to: `${i.verdict} ${i.reason}` }))
-        .filter((c) => c.from !== c.to);
-      return { policyText, before, after, changes };
+      const policyText = pinInDaemonJson(policy, parseReference(gun).gun, keyIds);
+      return { policyText, ...(await compare(sources, policy, policyText)) };
     },
     async 'ci:setup'({ signer, repositories, paths, outDir, passphrases }) {
       const s = await deps.settings.get();

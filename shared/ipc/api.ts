@@ -25,7 +25,7 @@ export const API_CHANNELS = [
   'onboarding:create-key',
   'onboarding:status',
   // audit view and CI signing set-up (audit-contract.ts), by name for the same reason
-  'audit:run', 'audit:pin-root', 'ci:setup',
+  'audit:run', 'audit:pin-root', 'audit:compare', 'ci:setup',
   // keys (keys-contract.ts) and pins/offline inspector (pins-contract.ts), by name for the same reason
   'keys:list', 'keys:generate', 'keys:load', 'keys:import', 'keys:export', 'keys:passwd', 'keys:remove', 'keys:restore',
   'pins:list', 'pins:for', 'pins:pin-current', 'pins:unpin', 'offline:open', 'offline:overview',

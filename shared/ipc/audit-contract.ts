@@ -114,6 +114,11 @@ export const AUDIT_CONTRACT = {
       changes: z.array(z.object({ image: z.string(), from: z.string(), to: z.string() })),
     }),
   },
+  /** Any edit of the policy text: the audit under the old and the new text, and which verdicts change. */
+  'audit:compare': {
+    request: z.object({ sources, before: policyText, after: policyText }).strict(),
+    response: z.object({ before: auditRunSchema, after: auditRunSchema, changes: z.array(z.object({ image: z.string(), from: z.string(), to: z.string() })) }),
+  },
   /** CI signing set-up: key, signer on the repositories, bundle written to `outDir`. */
   'ci:setup': {
     request: z
@@ -129,4 +134,4 @@ export const AUDIT_CONTRACT = {
   },
 } as const;
 
-export const AUDIT_CHANNELS = ['audit:run', 'audit:pin-root', 'ci:setup'] as const;
+export const AUDIT_CHANNELS = ['audit:run', 'audit:pin-root', 'audit:compare', 'ci:setup'] as const;

@@ -34,14 +34,24 @@ export function AuditPage() {
   const [sourcesText, setSourcesText] = useState('');
   const [opened, setOpened] = useState<{ name: string; text: string }[]>([]);
   const [policy, setPolicy] = useState('');
-  const [preview, setPreview] = useState<{ gun: string; policyText: string; changes: { image: string; from: string; to: string }[] } | undefined>();
+  const [preview, setPreview] = useState<{ title: string; policyText: string; changes: { image: string; from: string; to: string }[] } | undefined>();
+  /** The policy text of the last audit: an edit since is previewed against it. */
+  const [audited, setAudited] = useState<string | undefined>();
 
   const sources = () => [...(sourcesText.trim() ? [{ name: 'pasted', text: sourcesText }] : []), ...opened];
-  const audit = useMutation({ mutationFn: (p: string) => call('audit:run', { sources: sources(), ...(p.trim() ? { policy: p } : {}) }) });
+  const audit = useMutation({
+    mutationFn: (p: string) => call('audit:run', { sources: sources(), ...(p.trim() ? { policy: p } : {}) }),
+    onSuccess: (_r, p) => setAudited(p),
+  });
   const pin = useMutation({
     mutationFn: (row: ImageAuditView) => call('audit:pin-root', { sources: sources(), policy, gun: row.gun!, keyIds: row.rootKeys!.map((k) => k.canonicalId) }),
-    onSuccess: (r, row) => setPreview({ gun: row.gun!, policyText: r.policyText, changes: r.changes }),
+    onSuccess: (r, row) => setPreview({ title: `Pin the root of ${row.gun}`, policyText: r.policyText, changes: r.changes }),
   });
+  const compare = useMutation({
+    mutationFn: (after: string) => call('audit:compare', { sources: sources(), before: audited ?? '', after }),
+    onSuccess: (r, after) => setPreview({ title: 'Your edit of daemon.json', policyText: after, changes: r.changes }),
+  });
+  const edited = audit.data !== undefined && audited !== undefined && audited !== policy;
 
   const run = (e?: FormEvent) => {
     e?.preventDefault();
@@ -75,6 +85,12 @@ export function AuditPage() {
           <label className="file-open">
             Open daemon.json… <input type="file" accept=".json,application/json" onChange={(e) => void readFiles(e).then((f) => f[0] && setPolicy(f[0].text))} />
           </label>
+          <PolicyControls text={policy} onChange={setPolicy} />
+          {edited && (
+            <button type="button" className="quiet" disabled={compare.isPending} onClick={() => compare.mutate(policy)}>
+              Preview what changes
+            </button>
+          )}
         </div>
         <div className="audit-actions">
           <button type="submit" disabled={audit.isPending || (!sourcesText.trim() && opened.length === 0)}>
@@ -84,11 +100,12 @@ export function AuditPage() {
       </form>
       {audit.error && <ErrorPanel error={errorValue(audit.error)} />}
       {pin.error && <ErrorPanel error={errorValue(pin.error)} />}
+      {compare.error && <ErrorPanel error={errorValue(compare.error)} />}
       {data && <AuditResult data={data} onPin={(row) => pin.mutate(row)} pinning={pin.isPending} />}
       {preview && (
         <div className="card pin-preview" role="region" aria-label="Policy change preview">
-          <h2>Pin the root of {preview.gun}</h2>
-          <p>What changes with this pin:</p>
+          <h2>{preview.title}</h2>
+          <p>What changes:</p>
           {preview.changes.length === 0 ? (
             <p className="muted">No verdict changes.</p>
           ) : (
@@ -114,6 +131,49 @@ export function AuditPage() {
       )}
       <CiSigning />
     </section>
+  );
+}
+
+type Json = Record<string, unknown>;
+
+/** Mode and the two switches of daemon.json's content-trust, edited in the text (when it is JSON). */
+function PolicyControls({ text, onChange }: { text: string; onChange: (t: string) => void }) {
+  let json: Json | undefined;
+  try {
+    const parsed = text.trim() ? (JSON.parse(text) as unknown) : {};
+    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) json = parsed as Json;
+  } catch {
+    json = undefined;
+  }
+  const ct = (json?.['content-trust'] ?? {}) as Json;
+  const tp = (ct['trust-pinning'] ?? {}) as Json;
+  const set = (edit: (ct: Json, tp: Json) => void) => {
+    if (!json) return;
+    const nct: Json = { ...ct };
+    const ntp: Json = { ...tp };
+    edit(nct, ntp);
+    if (Object.keys(ntp).length) nct['trust-pinning'] = ntp;
+    else delete nct['trust-pinning'];
+    onChange(`${JSON.stringify({ ...json, 'content-trust': nct }, null, 2)}\n`);
+  };
+  return (
+    <fieldset className="policy-controls" disabled={!json}>
+      <legend className="small">{json ? 'Quick edits' : 'Quick edits (the text is not JSON)'}</legend>
+      <label>
+        Mode{' '}
+        <select value={typeof ct.mode === 'string' ? ct.mode : 'disabled'} onChange={(e) => set((c) => (c.mode = e.target.value))}>
+          <option value="disabled">disabled</option>
+          <option value="permissive">permissive</option>
+          <option value="enforced">enforced</option>
+        </select>
+      </label>
+      <label>
+        <input type="checkbox" checked={tp['official-images'] === true} onChange={(e) => set((_c, t) => (e.target.checked ? (t['official-images'] = true) : delete t['official-images']))} /> official-images
+      </label>
+      <label>
+        <input type="checkbox" checked={ct['allow-expired-trust-cache'] === true} onChange={(e) => set((c) => (e.target.checked ? (c['allow-expired-trust-cache'] = true) : delete c['allow-expired-trust-cache']))} /> allow-expired-trust-cache
+      </label>
+    </fieldset>
   );
 }
 
