@@ -20,6 +20,7 @@ import { auditHandlers } from './audit-handlers.js';
 import { keysHandlers } from './keys-handlers.js';
 import { pinsHandlers } from './pins-handlers.js';
 import { hardwareHandlers } from './hardware-handlers.js';
+import { ceremonyHandlers } from './ceremony-handlers.js';
 import type { TransportFactory } from '../core/pkcs11/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/hardware-tokens.js';
@@ -141,6 +142,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
     ...pinsHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...hardwareHandlers({ settings: deps.settings, env, now, configDirOf, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
+    ...ceremonyHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
   };
 
   async function invoke(channel: unknown, payload: unknown): Promise<Result<unknown>> {

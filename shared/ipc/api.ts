@@ -31,6 +31,8 @@ export const API_CHANNELS = [
   'pins:list', 'pins:for', 'pins:pin-current', 'pins:unpin', 'offline:open', 'offline:overview',
   // hardware keys (hardware-contract.ts), by name for the same reason
   'hardware:doctor',
+  // key ceremonies (ceremony-contract.ts), by name for the same reason
+  'ceremony:backup', 'ceremony:drill', 'ceremony:rotate-request', 'ceremony:bundle-open', 'ceremony:bundle-sign', 'ceremony:bundle-import', 'ceremony:log-verify',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

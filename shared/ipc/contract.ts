@@ -16,6 +16,7 @@ import { AUDIT_CONTRACT } from './audit-contract.js';
 import { KEYS_CONTRACT } from './keys-contract.js';
 import { PINS_CONTRACT } from './pins-contract.js';
 import { HARDWARE_CONTRACT } from './hardware-contract.js';
+import { CEREMONY_CONTRACT } from './ceremony-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -61,6 +62,7 @@ export const CONTRACT = {
   ...KEYS_CONTRACT,
   ...PINS_CONTRACT,
   ...HARDWARE_CONTRACT,
+  ...CEREMONY_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;
