@@ -36,6 +36,8 @@ export interface PlannedTag {
   /** The payload's docker-reference. */
   dockerReference?: string;
   reason: string;
+  /** `sign` only: a valid classic signature by this key for this tag is already there (only the bundle is missing). */
+  hasClassic?: boolean;
 }
 
 export interface MigrationPlan {
@@ -67,6 +69,9 @@ export interface MigrationReport {
 }
 
 export type Progress = (e: { done: number; total: number; repository: string; tag: string; step: string }) => void;
+
+/** Tags cosign (and the OCI referrers fallback) write next to images: `sha256-<hex>[.sig|.att|.sbom]`. */
+export const COSIGN_TAG = /^sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$/;
 
 export function verifyCommand(gun: string, digest: string): string {
   return `cosign verify --key cosign.pub --insecure-ignore-tlog ${gun}@${digest}`;
@@ -102,6 +107,7 @@ export async function planMigration(session: TrustSession, names: string[], sign
       const oci = await session.ociClient(ref);
       const byTag = new Map(tags.map((t) => [t.tag, t]));
       for (const t of status.tags) {
+        if (COSIGN_TAG.test(t.tag)) continue; // cosign's own signature / referrer tags are not images
         const rt = byTag.get(t.tag);
         const base: PlannedTag = { repository: ref.gun, tag: t.tag, action: 'skip', dctVerdict: t.verdict, dctSigners: t.signers, reason: REASONS[t.verdict] };
         if (t.registryDigest) base.digest = t.registryDigest;
@@ -118,6 +124,7 @@ export async function planMigration(session: TrustSession, names: string[], sign
           ...base,
           action: done ? 'already-signed' : 'sign',
           dockerReference,
+          ...(has && !done ? { hasClassic: true } : {}),
           ...(rt?.mediaType ? { mediaType: rt.mediaType } : {}),
           ...(rt?.size !== undefined ? { size: rt.size } : {}),
           reason: done ? 'already has a valid cosign signature by this key for this tag' : has ? 'classic signature present; the bundle form will be attached' : REASONS.signed,
@@ -159,11 +166,14 @@ export async function executeMigration(session: TrustSession, plan: MigrationPla
         continue;
       }
       const oci = await session.ociClient(ref);
-      const payload = makePayload(t.dockerReference!, t.digest);
-      step('signing');
-      const sig = await signer.sign(payload, `cosign signature of ${t.dockerReference} (${t.digest})`);
-      step('writing the signature');
-      const appended = await appendClassicSignature(oci, ref.repository, t.digest, payload, sig.toString('base64'));
+      let appended: { tag: string; kept: number; alreadyPresent: boolean } = { tag: '', kept: 0, alreadyPresent: true };
+      if (!t.hasClassic) {
+        const payload = makePayload(t.dockerReference!, t.digest);
+        step('signing');
+        const sig = await signer.sign(payload, `cosign signature of ${t.dockerReference} (${t.digest})`);
+        step('writing the signature');
+        appended = await appendClassicSignature(oci, ref.repository, t.digest, payload, sig.toString('base64'));
+      }
       let bundleVia: TagReport['bundle'];
       if (plan.bundle) {
         step('attaching the bundle');
@@ -180,8 +190,8 @@ export async function executeMigration(session: TrustSession, plan: MigrationPla
         tag: t.tag,
         digest: t.digest,
         outcome: appended.alreadyPresent && !plan.bundle ? 'already-signed' : 'signed',
-        detail: `${appended.tag}: ${appended.kept} other signature(s) kept${bundleVia ? `; bundle via ${bundleVia}` : ''}`,
-        keptSignatures: appended.kept,
+        detail: `${t.hasClassic ? 'classic signature already there' : `${appended.tag}: ${appended.kept} other signature(s) kept`}${bundleVia ? `; bundle via ${bundleVia}` : ''}`,
+        ...(t.hasClassic ? {} : { keptSignatures: appended.kept }),
         ...(bundleVia ? { bundle: bundleVia } : {}),
         verifyCommand: verifyCommand(t.repository, t.digest),
       });
