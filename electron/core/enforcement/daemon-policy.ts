@@ -1,8 +1,11 @@
 /**
  * The engine's content-trust policy as Mirantis Container Runtime / Docker Enterprise engines read it
- * from daemon.json ("Runtime Enforcement with Docker Content Trust",
- * https://docs.mirantis.com/mcr/current/security/content-trust/runtime-enforcement.html, and the
- * Docker EE "Content trust in Docker Engine" daemon.json table). What this module relies on:
+ * from daemon.json. Sources: Mirantis "Runtime Enforcement with Docker Content Trust"
+ * (https://docs.mirantis.com/mcr/current/security/content-trust/runtime-enforcement.html: enforcement
+ * is MCR-only and covers pull, run, and build's FROM; the copy we could consult held only that
+ * introduction) and the option table of Docker EE's daemon.json `content-trust` section (mode,
+ * trust-pinning root-keys and library/official images, allow-expired-trust-cache), as issue 10 states
+ * it. What this module relies on:
  *
  *   "content-trust": {
  *     "trust-pinning": {
