@@ -14,6 +14,7 @@ import { CLIENT_DEFAULT_POLICY, parseDaemonPolicyText, pinInDaemonJson, type Dae
 import { readSourceText, type ImageOccurrence, type SourceProblem } from '../core/enforcement/image-sources.js';
 import { setUpCiSigner, CI_KEY_VARIABLE, CI_PASSPHRASE_VARIABLE, SIGNING_PASSPHRASE_ENV } from '../core/use-cases/ci-signer.js';
 import { parseReference } from '../core/reference.js';
+import { TrustDeskError } from '../core/errors.js';
 import { TrustSession } from '../core/use-cases/trust-session.js';
 import { readFile } from 'node:fs/promises';
 
@@ -121,6 +122,9 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditImpl {
     async 'ci:setup'({ signer, repositories, paths, outDir, passphrases }) {
       const s = await deps.settings.get();
       const registry = parseReference(repositories[0]!).registry;
+      // one session, one trust server: the repositories of one CI set-up share a registry
+      const other = repositories.find((r) => parseReference(r).registry !== registry);
+      if (other) throw new TrustDeskError('INVALID_ARGUMENT', `${other} is not on ${registry}: set up one registry at a time`);
       const session = new TrustSession({ env: deps.env, configDir: deps.configDirOf(s), server: s.trustServers[registry], tlsCaCert: s.caFiles[registry], offline: s.offline });
       try {
         const r = await setUpCiSigner(
