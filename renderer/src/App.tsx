@@ -5,6 +5,7 @@ import { SettingsPage } from './views/SettingsPage';
 import { AuditPage } from './views/AuditPage';
 import { KeysPage } from './views/KeysPage';
 import { HardwareKeysPage } from './views/HardwareKeysPage';
+import { CeremonyPage } from './views/CeremonyPage';
 import { OfflineRepositoryPage } from './views/OfflineRepositoryPage';
 import { useAppInfo } from './queries';
 import { call } from './api';
@@ -38,6 +39,11 @@ export function App() {
               </a>
             </li>
             <li>
+              <a href="#/ceremony" aria-current={route.page === 'ceremony' ? 'page' : undefined}>
+                Ceremonies
+              </a>
+            </li>
+            <li>
               <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
                 Audit
               </a>
@@ -61,6 +67,7 @@ export function App() {
         {route.page === 'audit' && <AuditPage />}
         {route.page === 'keys' && <KeysPage />}
         {route.page === 'hardware' && <HardwareKeysPage />}
+        {route.page === 'ceremony' && <CeremonyPage />}
         {route.page === 'offline' && <OfflineRepositoryPage key={`${route.path}|${route.name}`} route={route} onTab={(tab) => go({ ...route, tab })} />}
         {route.page === 'repository' && (
           <>
