@@ -21,6 +21,7 @@ import { keysHandlers } from './keys-handlers.js';
 import { pinsHandlers } from './pins-handlers.js';
 import { hardwareHandlers } from './hardware-handlers.js';
 import { ceremonyHandlers } from './ceremony-handlers.js';
+import { cosignHandlers } from './cosign-handlers.js';
 import type { TransportFactory } from '../core/pkcs11/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/hardware-tokens.js';
@@ -143,6 +144,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...pinsHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...hardwareHandlers({ settings: deps.settings, env, now, configDirOf, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
     ...ceremonyHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
+    ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
 
   async function invoke(channel: unknown, payload: unknown): Promise<Result<unknown>> {

@@ -33,6 +33,8 @@ export const API_CHANNELS = [
   'hardware:doctor',
   // key ceremonies (ceremony-contract.ts), by name for the same reason
   'ceremony:backup', 'ceremony:drill', 'ceremony:rotate-request', 'ceremony:bundle-open', 'ceremony:bundle-sign', 'ceremony:bundle-import', 'ceremony:log-verify',
+  // cosign signatures (cosign-contract.ts), by name for the same reason
+  'cosign:tags',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

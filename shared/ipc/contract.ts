@@ -17,6 +17,7 @@ import { KEYS_CONTRACT } from './keys-contract.js';
 import { PINS_CONTRACT } from './pins-contract.js';
 import { HARDWARE_CONTRACT } from './hardware-contract.js';
 import { CEREMONY_CONTRACT } from './ceremony-contract.js';
+import { COSIGN_CONTRACT } from './cosign-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -63,6 +64,7 @@ export const CONTRACT = {
   ...PINS_CONTRACT,
   ...HARDWARE_CONTRACT,
   ...CEREMONY_CONTRACT,
+  ...COSIGN_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;

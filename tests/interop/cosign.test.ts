@@ -20,6 +20,8 @@ import { sigstoreVerifyBundle, sigstoreVerifyClassic } from '../support/sigstore
 import { TrustSession, parseReference } from '../../electron/core/use-cases/trust-session.js';
 import { appendClassicSignature } from '../../electron/core/cosign/classic.js';
 import { makePayload, SIMPLESIGNING_MEDIA_TYPE } from '../../electron/core/cosign/simple-signing.js';
+import { createHandlers } from '../../electron/app/handlers.js';
+import { SettingsStore } from '../../electron/app/settings-store.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -159,6 +161,25 @@ describe('migrate DCT → cosign on the lab', () => {
     const v2 = await trustdesk(['cosign', 'verify', '--key', `${prefix()}.pub`, `${app.gun}:v2`]);
     expect(v2.code).toBe(1);
     expect(v2.stdout).toContain('no cosign signatures');
+  });
+});
+
+describe('the app: cosign:tags feeds the tags table', () => {
+  it('every tag with its cosign state for a key file; cosign own tags left out; errors as values', async () => {
+    const handlers = createHandlers({ settings: new SettingsStore(mkdtempSync(join(work, 'settings-'))), version: '0.0.0-test', openExternal: async () => undefined, env: { ...process.env, ...lab.env } });
+    const r = (await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'cosign.pub') })) as { ok: boolean; value: { keyId: string; referrersSource: string; tags: { tag: string; state: string; formats: string[] }[] } };
+    expect(r.ok).toBe(true);
+    const byTag = Object.fromEntries(r.value.tags.map((t) => [t.tag, t]));
+    expect(Object.keys(byTag).sort()).toEqual(['latest', 'revoked', 'v1', 'v2']);
+    expect(byTag.v1).toMatchObject({ state: 'valid', formats: ['classic', 'bundle'] });
+    expect(byTag.v2).toMatchObject({ state: 'none', formats: [] });
+    expect(r.value.referrersSource).toBe('fallback-tag');
+    expect(r.value.keyId).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(r.value)).not.toMatch(/BEGIN/);
+    const wrong = (await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'wrong.pub') })) as { ok: boolean; value: { tags: { tag: string; state: string }[] } };
+    expect(wrong.value.tags.find((t) => t.tag === 'v1')!.state).toBe('invalid');
+    const missing = await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'nope.pub') });
+    expect(missing).toMatchObject({ ok: false, error: { code: 'KEY_NOT_FOUND' } });
   });
 });
 

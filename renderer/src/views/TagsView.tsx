@@ -6,6 +6,8 @@ import { VerdictBadge, VERDICT_LABEL } from '../components/VerdictBadge';
 import { EmptyState } from '../components/EmptyState';
 import { formatSize, shortDigest } from '../format';
 import { TagDetail } from './TagDetail';
+import { CosignKeyControl, SignaturesBadge, cosignStatus, useCosignKeyFile, useCosignTags } from './CosignSignatures';
+import '../cosign.css';
 
 // the verdicts in display order (no zod in the renderer bundle: only types come from shared/view-model)
 const VERDICT_VALUES = Object.keys(VERDICT_LABEL) as VerdictView[];
@@ -16,6 +18,7 @@ const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = 
   { key: null, label: 'Digest', className: 'col-digest' },
   { key: 'size', label: 'Size', className: 'col-size' },
   { key: 'signers', label: 'Signers', className: 'col-signers' },
+  { key: null, label: 'Signatures', className: 'col-sigs' },
 ];
 
 /** The tags table; its query lives with the repository page so it survives switching tabs. */
@@ -24,6 +27,9 @@ export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }
   const rows = useMemo(() => queryTags(overview.tags, q), [overview.tags, q]);
   const signers = useMemo(() => tagSigners(overview.tags), [overview.tags]);
   const scrollRef = useRef<HTMLDivElement>(null);
+  const [cosignKey, setCosignKey] = useCosignKeyFile();
+  const cosign = useCosignTags(overview.gun, cosignKey, !readOnly);
+  const cosignByTag = useMemo(() => new Map((cosign.data?.tags ?? []).map((t) => [t.tag, t])), [cosign.data]);
   const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
 
   const selectedRow = selected === undefined ? undefined : overview.tags.find((t) => t.tag === selected);
@@ -58,11 +64,12 @@ export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }
             </option>
           ))}
         </select>
+        {!readOnly && <CosignKeyControl value={cosignKey} onChange={setCosignKey} status={cosignStatus(cosign, cosignKey)} />}
         <span className="muted" role="status" aria-live="polite">
           {rows.length.toLocaleString('en')} of {overview.tags.length.toLocaleString('en')} tags
         </span>
       </div>
-      <div className="table" role="table" aria-label="Tags" aria-rowcount={rows.length + 1}>
+      <div className="table tags-cosign" role="table" aria-label="Tags" aria-rowcount={rows.length + 1}>
         <div role="rowgroup">
           <div className="tr thead" role="row" aria-rowindex={1}>
             {COLUMNS.map((c) => (
@@ -118,6 +125,9 @@ export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }
                   </div>
                   <div role="cell" className="td col-size">{formatSize(r.size)}</div>
                   <div role="cell" className="td col-signers">{r.signers.length ? r.signers.join(', ') : '—'}</div>
+                  <div role="cell" className="td col-sigs">
+                    <SignaturesBadge dct={r.verdict === 'signed'} cosign={cosignByTag.get(r.tag)} {...(cosign.data ? { keyId: cosign.data.keyId } : {})} />
+                  </div>
                 </div>
               );
             })}

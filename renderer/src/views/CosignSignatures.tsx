@@ -1,0 +1,75 @@
+/**
+ * The cosign side of the tags table: a public key file to check with (remembered on this machine),
+ * the `cosign:tags` query, and the per-tag badge DCT / cosign / both / neither (with which key).
+ */
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import { call, errorValue } from '../api';
+import type { CosignTagsView } from '../../../shared/ipc/cosign-contract';
+
+const STORAGE = 'trustdesk.cosignKeyFile';
+
+export function useCosignKeyFile(): [string, (v: string) => void] {
+  const [v, set] = useState(() => {
+    try {
+      return window.localStorage.getItem(STORAGE) ?? '';
+    } catch {
+      return '';
+    }
+  });
+  return [
+    v,
+    (next) => {
+      set(next);
+      try {
+        window.localStorage.setItem(STORAGE, next);
+      } catch {
+        /* storage unavailable: kept for this view only */
+      }
+    },
+  ];
+}
+
+export function useCosignTags(name: string, keyFile: string, enabled: boolean) {
+  return useQuery({ queryKey: ['cosign', name, keyFile], queryFn: () => call('cosign:tags', { name, keyFile }), enabled: enabled && keyFile !== '', retry: false });
+}
+
+export function CosignKeyControl({ value, onChange, status }: { value: string; onChange: (v: string) => void; status: string }) {
+  const [draft, setDraft] = useState(value);
+  return (
+    <form
+      className="cosign-key"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onChange(draft.trim());
+      }}
+    >
+      <label htmlFor="cosign-key-file">cosign public key</label>
+      <input id="cosign-key-file" type="text" placeholder="/path/to/cosign.pub" value={draft} onChange={(e) => setDraft(e.target.value)} />
+      <button type="submit">Check</button>
+      <span className="muted" role="status" aria-live="polite">{status}</span>
+    </form>
+  );
+}
+
+export function cosignStatus(q: ReturnType<typeof useCosignTags>, keyFile: string): string {
+  if (!keyFile) return 'no cosign key chosen';
+  if (q.isFetching) return 'reading cosign signatures…';
+  if (q.isError) {
+    const e = errorValue(q.error);
+    return `${e.code}: ${e.message}`;
+  }
+  if (q.data) return `key ${q.data.keyId.slice(0, 12)}, ${q.data.tags.filter((t) => t.state === 'valid').length} tag(s) signed`;
+  return '';
+}
+
+export function SignaturesBadge({ dct, cosign, keyId }: { dct: boolean; cosign?: CosignTagsView['tags'][number]; keyId?: string }) {
+  const c = cosign?.state === 'valid';
+  const key = keyId ? ` (key ${keyId.slice(0, 8)})` : '';
+  const title = cosign ? `cosign: ${cosign.detail}${key}` : 'cosign: not checked (choose a public key)';
+  if (dct && c) return <span className="sig-badge sig-both" title={title}>DCT + cosign{key}</span>;
+  if (c) return <span className="sig-badge sig-cosign" title={title}>cosign{key}</span>;
+  if (cosign?.state === 'invalid') return <span className="sig-badge sig-invalid" title={title}>{dct ? 'DCT; cosign invalid' : 'cosign invalid'}</span>;
+  if (dct) return <span className="sig-badge sig-dct" title={title}>DCT</span>;
+  return <span className="sig-badge sig-none" title={title}>neither</span>;
+}
