@@ -176,16 +176,25 @@ function RotationWizard() {
   const [newKey, setNewKey] = useState('');
   const [out, setOut] = useState('');
   const [signed, setSigned] = useState('');
+  const [newPass, setNewPass] = useState('');
   const req = useStep<Response<'ceremony:rotate-request'>>();
   const sim = useStep<Response<'ceremony:bundle-import'>>();
   const pub = useStep<Response<'ceremony:bundle-import'>>();
   return (
     <div className="cer-wizard">
       <Step n={1} title="Pre-flight and the signing request" done={!!req.result}>
-        <form onSubmit={(e) => { e.preventDefault(); void req.run(() => call('ceremony:rotate-request', { repository: repo.trim(), newKeyId: newKey.trim(), outFile: out.trim() })); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            const p = newPass;
+            setNewPass('');
+            void req.run(() => call('ceremony:rotate-request', { repository: repo.trim(), newKeyId: newKey.trim(), outFile: out.trim(), ...(p ? { passphrases: { unlock: p } } : {}) }));
+          }}
+        >
           <Field label="Repository" value={repo} onChange={setRepo} />
           <Field label="New root key ID (backed up, drill passed)" value={newKey} onChange={setNewKey} />
           <Field label="Write the request bundle to" value={out} onChange={setOut} placeholder="/media/usb/request.json" />
+          <PassphraseField label="New root key passphrase" value={newPass} onChange={setNewPass} />
           <button type="submit" disabled={req.busy || !repo || !newKey || !out}>
             Check and write the request
           </button>
