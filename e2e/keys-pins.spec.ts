@@ -175,6 +175,8 @@ later('Offline inspector: an archive made by trustdesk archive, and the trust di
   await page.getByRole('list', { name: 'Repositories in it' }).getByRole('link', { name: s.gun, exact: true }).click();
   await expect(page.getByRole('note', { name: 'As of' })).toContainText(/As of \d/);
   await expect(page.getByText(`Read-only, from the trust directory ${join(configDir, 'trust')}`)).toBeVisible();
+  await expect(page.getByRole('note').filter({ hasText: 'The registry was not contacted' })).toBeVisible();
+  await expect(page.getByRole('tab', { name: 'Publish' })).toHaveCount(0);
 
   // a path that is neither: explained
   await app.open();

@@ -77,6 +77,18 @@ export function OfflineRepositoryPage({ route, onTab }: { route: Extract<Route, 
               Nothing has expired since then.
             </div>
           )}
+          {o.registryError && (
+            <div className="banner banner-warn" role="note">
+              {source === 'archive' ? 'The archive holds no registry digests' : 'The registry was not contacted'}: verdicts below reflect the saved trust data only.
+            </div>
+          )}
+          {o.warnings
+            .filter((w) => !w.startsWith('from the trust archive '))
+            .map((w) => (
+              <div key={w} className="banner banner-warn" role="note">
+                {w}
+              </div>
+            ))}
           {o.skippedRoles.length > 0 && (
             <div className="banner banner-warn" role="note">
               Skipped signers: {o.skippedRoles.map((s) => s.role).join(', ')}
