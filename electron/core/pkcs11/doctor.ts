@@ -218,6 +218,13 @@ export async function runDoctor(client: Pkcs11Client, modules: string[], opts: D
   }
   for (const r of opts.records ?? []) {
     const present = r.locations.filter((l) => seenTokens.some((s) => s.module === l.module && s.label === l.token.label && (!l.token.serial || l.token.serial === s.serial)));
+    for (const l of present) {
+      const dt = report.modules.find((m) => m.module === l.module)?.tokens.find((t) => t.label === l.token.label && (!l.token.serial || t.serial === l.token.serial));
+      // public objects are visible without a PIN; a key recorded here but absent from its token was deleted (or the token was reset)
+      if (dt && dt.keys.length > 0 && !dt.keys.some((k) => k.id === r.ckaId || k.keyId === r.keyId)) {
+        dt.findings.push({ level: 'error', title: `The ${r.role} key ${r.keyId.slice(0, 12)}\u2026 recorded for this token is not on it`, detail: `CKA_ID ${r.ckaId} was not found.`, action: 'Use another token that holds it (token import to a backup), or rotate the root: trustdesk key rotate REPO root --to-token LABEL.' });
+      }
+    }
     if (present.length === 0) {
       report.findings.push({ level: 'info', title: `${r.role} key ${r.keyId.slice(0, 12)}\u2026 is not reachable now`, detail: `It is on ${r.locations.map(locationText).join('; ')}.`, action: 'Plug in one of these tokens to sign with it.' });
     }
