@@ -63,10 +63,14 @@ export function cosignStatus(q: ReturnType<typeof useCosignTags>, keyFile: strin
   return '';
 }
 
-export function SignaturesBadge({ dct, cosign, keyId }: { dct: boolean; cosign?: CosignTagsView['tags'][number]; keyId?: string }) {
+/** Tags cosign writes next to images (signatures, referrers fallback index, attestations, SBOMs). */
+const COSIGN_TAG = /^sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$/;
+
+export function SignaturesBadge({ tag, dct, cosign, keyId }: { tag: string; dct: boolean; cosign?: CosignTagsView['tags'][number]; keyId?: string }) {
+  if (COSIGN_TAG.test(tag)) return <span className="sig-badge sig-none" title="a tag cosign writes next to the image it signs, not an image">cosign data</span>;
   const c = cosign?.state === 'valid';
-  const key = keyId ? ` (key ${keyId.slice(0, 8)})` : '';
-  const title = cosign ? `cosign: ${cosign.detail}${key}` : 'cosign: not checked (choose a public key)';
+  const key = keyId ? ` · ${keyId.slice(0, 6)}` : '';
+  const title = cosign ? `cosign: ${cosign.detail}${keyId ? ` with key ${keyId.slice(0, 12)}` : ''}` : 'cosign: not checked (choose a public key)';
   if (dct && c) return <span className="sig-badge sig-both" title={title}>DCT + cosign{key}</span>;
   if (c) return <span className="sig-badge sig-cosign" title={title}>cosign{key}</span>;
   if (cosign?.state === 'invalid') return <span className="sig-badge sig-invalid" title={title}>{dct ? 'DCT; cosign invalid' : 'cosign invalid'}</span>;

@@ -126,7 +126,7 @@ export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }
                   <div role="cell" className="td col-size">{formatSize(r.size)}</div>
                   <div role="cell" className="td col-signers">{r.signers.length ? r.signers.join(', ') : '—'}</div>
                   <div role="cell" className="td col-sigs">
-                    <SignaturesBadge dct={r.verdict === 'signed'} cosign={cosignByTag.get(r.tag)} {...(cosign.data ? { keyId: cosign.data.keyId } : {})} />
+                    <SignaturesBadge tag={r.tag} dct={r.verdict === 'signed'} cosign={cosignByTag.get(r.tag)} {...(cosign.data ? { keyId: cosign.data.keyId } : {})} />
                   </div>
                 </div>
               );
