@@ -14,6 +14,10 @@ import { X509Certificate } from 'node:crypto';
 import { startLab, dockerTrust, notary, runCommand, writeDockerConfig, type Lab } from '../../lab/index.js';
 import { makeSoftHsm, softHsmAvailable, USER_PIN, type SoftHsm } from '../../electron/core/test-support/softhsm.js';
 import { Pkcs11Client, forkTransport } from '../../electron/core/pkcs11/client.js';
+import { TokenAccess } from '../../electron/core/pkcs11/tokens.js';
+import { TrustSession } from '../../electron/core/use-cases/trust-session.js';
+import { publishChanges, publishContext } from '../../electron/core/publishing/publisher.js';
+import { parseReference } from '../../electron/core/reference.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -265,6 +269,37 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     expect(gone.stderr).toContain('none of them is present');
     expect(gone.stderr).toContain('nothing was published');
     expect((await serverRoot(g)).version).toBe(before.version);
+  });
+
+  it('the token process dies in the middle of signing a publish: nothing is published, the caller goes on', async () => {
+    const h = hsm(['mid-sign']);
+    const c = await client();
+    const env = { ...h.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN };
+    const g = gun('tok-mid-sign');
+    expect((await trustdesk(['init', g, '--root-token', 'mid-sign', '--module', h.module], env)).code).toBe(0);
+    const before = await serverRoot(g);
+    // a transport that lets the worker die as soon as a signature is asked for (a module crashing in C_Sign)
+    const inner = forkTransport(undefined, { ...process.env, ...h.env });
+    const dying = () => {
+      const t = inner();
+      return { ...t, send: (msg: unknown) => ((msg as { op?: string }).op === 'sign' ? process.kill(t.pid!, 'SIGKILL') : t.send(msg)), onMessage: t.onMessage, onExit: t.onExit, kill: t.kill, ref: t.ref, unref: t.unref, pid: t.pid };
+    };
+    const session = new TrustSession({ env: { ...process.env, ...lab.env, DOCKER_CONFIG: c.config }, configDir: c.config });
+    const tokens = new TokenAccess({ trustDir: c.trustDir, env: { TRUSTDESK_TOKEN_PIN: USER_PIN }, transport: dying });
+    try {
+      const ctx = { ...publishContext(session, { env: { ...process.env, ...lab.env } }), tokens };
+      // rotating targets changes root.json, which the token root must sign
+      const err = await publishChanges(ctx, { ref: parseReference(g), changes: [{ kind: 'rotate-key', role: 'targets' }] }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toMatchObject({ code: 'TOKEN_WORKER_FAILED', message: expect.stringContaining('nothing was published') });
+    } finally {
+      tokens.close();
+      session.close();
+    }
+    expect((await serverRoot(g)).version).toBe(before.version);
+    expect((await notaryList(g)).code).toBe(0);
   });
 
   it('a missing module and a module that crashes or hangs: clear errors, the caller survives', async () => {
