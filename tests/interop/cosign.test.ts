@@ -21,6 +21,8 @@ import { TrustSession, parseReference } from '../../electron/core/use-cases/trus
 import { appendClassicSignature } from '../../electron/core/cosign/classic.js';
 import { makePayload, SIMPLESIGNING_MEDIA_TYPE } from '../../electron/core/cosign/simple-signing.js';
 import { createHandlers } from '../../electron/app/handlers.js';
+import { makeSoftHsm, softHsmAvailable } from '../../electron/core/test-support/softhsm.js';
+import { writeDockerConfig } from '../../lab/index.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -277,5 +279,33 @@ describe('keys for migration', () => {
     expect(im.code).toBe(0);
     expect(existsSync(join(fresh, 'private', `${k!.keyId}.key`))).toBe(true);
     void gun;
+  });
+});
+
+describe.skipIf(!softHsmAvailable())('a PKCS#11 token key (SoftHSM2) signs cosign signatures', () => {
+  it('token:KEYID: raw r||s from the token becomes a DER signature that openssl and @sigstore/verify accept', async () => {
+    const h = makeSoftHsm([]);
+    try {
+      h.addToken('cosign-tok', '246810');
+      const config = mkdtempSync(join(work, 'tok-'));
+      await writeDockerConfig(config, lab.caFile, [lab.notaryHost, lab.registryHost]);
+      const env = { ...h.env, DOCKER_CONFIG: config, TRUSTDESK_TOKEN_PIN: '246810' };
+      const gen = await trustdesk(['token', 'generate', '--module', h.module, '--token', 'cosign-tok'], env);
+      expect(gen.code).toBe(0);
+      const keyId = /([0-9a-f]{64})/.exec(gen.stdout)![1]!;
+      const out = mkdtempSync(join(work, 'out-'));
+      const r = await trustdesk(['migrate', 'cosign', '--key', `token:${keyId}`, '--out', out, app.gun], env);
+      expect(r.stdout).toMatch(/1 signed, \d+ already signed, 4 skipped, 0 failed/);
+      expect(r.code).toBe(0);
+      const pubPem = readFileSync(join(out, 'cosign.pub'), 'utf8');
+      const v = await trustdesk(['cosign', 'verify', '--key', `token:${keyId}`, `${app.gun}:v1`], env);
+      expect(v.code).toBe(0);
+      const layers = await rawSigLayers(app.repo, app.tags.v1!.registryDigest!);
+      const mine = layers.filter((l) => opensslVerify(pubPem, l.payload, l.signature));
+      expect(mine).toHaveLength(1);
+      expect(() => sigstoreVerifyClassic(mine[0]!.payload, mine[0]!.signature, createPublicKey(pubPem))).not.toThrow();
+    } finally {
+      h.cleanup();
+    }
   });
 });

@@ -16,6 +16,7 @@ import { verifyImages, type ImageVerification } from '../../core/cosign/verify-i
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { passphrasePrompt } from './publish-support.js';
 import { tokenAccess } from './token-support.js';
+import type { TokenAccess } from '../../core/pkcs11/tokens.js';
 
 const USAGE = `Usage: trustdesk cosign COMMAND
 
@@ -29,16 +30,19 @@ Passwords for cosign keys: COSIGN_PASSWORD, else asked. Notary passphrases as fo
 Exit codes: 0 every image verified / done; 1 an image has no valid signature, or a failure; 2 usage.
 `;
 
-export function keyContext(values: Record<string, unknown>, io: Io): KeyContext {
+/** Where keys come from; `close()` ends the token worker when one was started. */
+export function keyContext(values: Record<string, unknown>, io: Io): KeyContext & { close(): void } {
   const trustDir = (values['trust-dir'] as string | undefined) ?? defaultTrustDir(io.env, values.config as string | undefined);
   const prompt = passphrasePrompt(io);
   const ask = io.prompt;
+  let access: TokenAccess | undefined;
   return {
     trustDir,
     env: io.env,
     ...(prompt ? { prompt } : {}),
     ...(ask ? { cosignPrompt: (q: string) => ask(q, { secret: true }) } : {}),
-    tokens: () => tokenAccess(io, trustDir),
+    tokens: () => (access ??= tokenAccess(io, trustDir)),
+    close: () => access?.close(),
   };
 }
 
@@ -73,7 +77,13 @@ async function verify(args: string[], io: Io): Promise<number> {
   }
   if (!values.key) throw new UsageError('cosign verify needs --key PUB');
   if (positionals.length === 0) throw new UsageError('cosign verify needs at least one IMAGE');
-  const key = await publicKeyFromSpec(values.key as string, keyContext(values, io));
+  const ctx = keyContext(values, io);
+  let key;
+  try {
+    key = await publicKeyFromSpec(values.key as string, ctx);
+  } finally {
+    ctx.close();
+  }
   const s = sessionFrom(values, io);
   try {
     const results = await verifyImages(s, positionals, key);
@@ -89,6 +99,14 @@ async function key(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseCommandArgs(rest, { output: { type: 'string', short: 'o' }, role: { type: 'string' } });
   const ctx = keyContext(values, io);
+  try {
+    return await keyCommand(sub, values, positionals, ctx, io);
+  } finally {
+    ctx.close();
+  }
+}
+
+async function keyCommand(sub: string | undefined, values: Record<string, unknown>, positionals: string[], ctx: KeyContext, io: Io): Promise<number> {
   if (sub === 'generate') {
     const prefix = (values.output as string | undefined) ?? 'cosign';
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });

@@ -59,8 +59,9 @@ async function cosign(args: string[], io: Io): Promise<number> {
   if (!values.key) throw new UsageError('migrate cosign needs --key KEY');
   if (positionals.length === 0) throw new UsageError('migrate cosign needs at least one REPO');
   const s = sessionFrom(values, io);
+  const ctx = keyContext(values, io);
   try {
-    const signer = await signerFromSpec(values.key as string, keyContext(values, io));
+    const signer = await signerFromSpec(values.key as string, ctx);
     const plan = await planMigration(s, positionals, signer, { bundle: values.bundle as boolean | undefined });
     const failedRepos = plan.repositories.some((r) => r.error);
     if (values['dry-run']) {
@@ -86,6 +87,7 @@ async function cosign(args: string[], io: Io): Promise<number> {
     io.stderr(`${e.code}: ${e.message}\n`);
     return 1;
   } finally {
+    ctx.close();
     s.close();
   }
 }
