@@ -50,7 +50,7 @@ export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** child_process.fork of the worker (CLI, tests). Its stdout/stderr are not shown to the user. */
 export function forkTransport(workerPath = defaultWorkerPath(), env: NodeJS.ProcessEnv = process.env): TransportFactory {
   return () => {
-    const child: ChildProcess = fork(workerPath, [], { env: workerEnv(env), stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const child: ChildProcess = fork(workerPath, [], { env: workerEnv(env), execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => {
       stderr = (stderr + b.toString('utf8')).slice(-2000);
@@ -76,10 +76,12 @@ export function forkTransport(workerPath = defaultWorkerPath(), env: NodeJS.Proc
       ref: () => {
         child.ref();
         (child.channel as { ref?: () => void } | undefined)?.ref?.();
+        (child.stderr as { ref?: () => void } | null)?.ref?.();
       },
       unref: () => {
         child.unref();
         (child.channel as { unref?: () => void } | undefined)?.unref?.();
+        (child.stderr as { unref?: () => void } | null)?.unref?.();
       },
       get pid() {
         return child.pid;

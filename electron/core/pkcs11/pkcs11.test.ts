@@ -3,7 +3,8 @@ import { generateKeyPairSync, sign as nodeSign, verify as nodeVerify, createPubl
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Pkcs11Client, defaultWorkerPath, forkTransport, type WorkerTransport } from './client.js';
+import { execFileSync } from 'node:child_process';
+import { Pkcs11Client, defaultWorkerPath, forkTransport, workerEnv, type WorkerTransport } from './client.js';
 import { defaultModulePaths, discoverModules, kindOf } from './modules.js';
 import { ckrOf, spkiFromEcPoint } from './worker.js';
 import { TokenAccess, TokenKeyStore } from './tokens.js';
@@ -140,6 +141,27 @@ describe.skipIf(!softHsmAvailable() || !existsSync(join(import.meta.dirname, '..
     const stored = JSON.parse(readFileSync(join(trustDir, 'tokens', `${r.keyId}.json`), 'utf8'));
     expect(stored.certificates).toEqual([{ gun: 'registry.example/team/app', notAfter: '2035-12-30T00:00:00.000Z' }]);
     expect((await new TokenKeyStore(trustDir).list()).map((x) => x.keyId)).toEqual([r.keyId]);
+  });
+
+  it('an idle worker does not keep the caller alive: a CLI that never calls close() still exits', () => {
+    hsm = makeSoftHsm(['idle']);
+    const dist = join(import.meta.dirname, '../../../dist/electron/core');
+    const script = `
+      import { TokenAccess } from '${dist}/pkcs11/tokens.js';
+      import { mkdtempSync } from 'node:fs';
+      const a = new TokenAccess({ trustDir: mkdtempSync('${tmpdir()}/td-idle-'), env: { ...process.env, TRUSTDESK_TOKEN_PIN: '${USER_PIN}' } });
+      const r = await a.generate({ module: '${hsm.module}', token: { label: 'idle' } });
+      await a.signerOf(r).sign(Buffer.from('x'));
+      console.log('signed');`;
+    const started = Date.now();
+    const out = execFileSync(process.execPath, ['--input-type=module', '-e', script], { env: { ...process.env, ...hsm.env }, timeout: 15_000 }).toString();
+    expect(out.trim()).toBe('signed');
+    expect(Date.now() - started).toBeLessThan(10_000);
+  });
+
+  it('the worker gets no PIN or passphrase variables', () => {
+    const env = workerEnv({ SOFTHSM2_CONF: '/x', TRUSTDESK_TOKEN_PIN: '1', TRUSTDESK_TOKEN_SO_PIN: '2', NOTARY_ROOT_PASSPHRASE: '3', DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: '4' });
+    expect(env).toEqual({ SOFTHSM2_CONF: '/x', TRUSTDESK_PKCS11_WORKER_MAIN: '1' });
   });
 
   it('imports one software key into two tokens; a wrong PIN is reported with the attempts left and forgotten', async () => {
