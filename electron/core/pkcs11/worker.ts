@@ -397,16 +397,26 @@ export function handle(req: WorkerRequest): unknown {
             { type: c.CKA_ID, value: id },
             { type: c.CKA_LABEL, value: req.label },
           ]);
-          p.C_CreateObject(session, [
-            { type: c.CKA_CLASS, value: c.CKO_PUBLIC_KEY },
-            { type: c.CKA_KEY_TYPE, value: c.CKK_EC },
-            { type: c.CKA_TOKEN, value: true },
-            { type: c.CKA_VERIFY, value: true },
-            { type: c.CKA_EC_PARAMS, value: P256_PARAMS },
-            { type: c.CKA_EC_POINT, value: point },
-            { type: c.CKA_ID, value: id },
-            { type: c.CKA_LABEL, value: req.label },
-          ]);
+          try {
+            // a public-key object lets tools read the key without a PIN; ykcs11 has none of its own
+            // (it derives public keys from the slot's certificate), so its refusal is not an error
+            p.C_CreateObject(session, [
+              { type: c.CKA_CLASS, value: c.CKO_PUBLIC_KEY },
+              { type: c.CKA_KEY_TYPE, value: c.CKK_EC },
+              { type: c.CKA_TOKEN, value: true },
+              { type: c.CKA_VERIFY, value: true },
+              { type: c.CKA_EC_PARAMS, value: P256_PARAMS },
+              { type: c.CKA_EC_POINT, value: point },
+              { type: c.CKA_ID, value: id },
+              { type: c.CKA_LABEL, value: req.label },
+            ]);
+          } catch {
+            try {
+              for (const o of find(p, session, [{ type: c.CKA_CLASS, value: c.CKO_PUBLIC_KEY }, { type: c.CKA_ID, value: id }])) p.C_DestroyObject(session, o);
+            } catch {
+              /* nothing half-made to remove */
+            }
+          }
         } catch (err) {
           for (const o of find(p, session, [{ type: c.CKA_ID, value: id }])) p.C_DestroyObject(session, o);
           throw err;
