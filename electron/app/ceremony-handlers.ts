@@ -10,7 +10,7 @@ import type { z } from 'zod';
 import type { CEREMONY_CONTRACT } from '../../shared/ipc/ceremony-contract.js';
 import type { Settings } from '../../shared/view-model.js';
 import { exportRootBackup, restoreDrill } from '../core/ceremony/backup.js';
-import { checkBundle, missingSignatures, rootCertificates, signBundle } from '../core/ceremony/bundle.js';
+import { checkBundle, compareWithCachedRoot, missingSignatures, rootCertificates, signBundle } from '../core/ceremony/bundle.js';
 import { CeremonyLog } from '../core/ceremony/log.js';
 import { importSignedBundle, prepareRootRotation } from '../core/ceremony/rotation.js';
 import { TrustDeskError } from '../core/errors.js';
@@ -21,6 +21,7 @@ import { TokenAccess } from '../core/pkcs11/tokens.js';
 import { KeyRing } from '../core/publishing/signer.js';
 import { parseReference } from '../core/reference.js';
 import { TrustSession } from '../core/use-cases/trust-session.js';
+import { TrustCache } from '../core/cache/trust-cache.js';
 
 type Spec = typeof CEREMONY_CONTRACT;
 type CeremonyImpl = { [C in keyof Spec]: (req: z.output<Spec[C]['request']>) => Promise<z.output<Spec[C]['response']>> };
@@ -84,13 +85,16 @@ export function ceremonyHandlers(deps: CeremonyHandlerDeps): CeremonyImpl {
       }
     },
     async 'ceremony:bundle-open'({ file }) {
+      const { trustDir } = await dirs();
       const c = checkBundle(await readFile(file, 'utf8'));
+      const rootCheck = compareWithCachedRoot(c, await new TrustCache(trustDir).read(c.bundle.gun, 'root').catch(() => undefined));
       const item = c.bundle.items[0]!;
-      return { id: c.bundle.id, kind: c.bundle.kind, gun: c.bundle.gun, createdAt: c.bundle.createdAt, summary: c.summary, certificates: rootCertificates(c.newRoots[0]! as never), version: item.version, sha256: item.sha256, length: item.length, signedBy: item.signatures.map((x) => x.keyid), missing: missingSignatures(c) };
+      return { id: c.bundle.id, kind: c.bundle.kind, gun: c.bundle.gun, createdAt: c.bundle.createdAt, summary: c.summary, certificates: rootCertificates(c.newRoots[0]! as never), version: item.version, sha256: item.sha256, length: item.length, signedBy: item.signatures.map((x) => x.keyid), missing: missingSignatures(c), rootCheck };
     },
     async 'ceremony:bundle-sign'({ file, outFile, passphrases, pin }) {
       const { trustDir, log } = await dirs();
       const c = checkBundle(await readFile(file, 'utf8'));
+      compareWithCachedRoot(c, await new TrustCache(trustDir).read(c.bundle.gun, 'root').catch(() => undefined));
       const keys = ring(trustDir, passphrases);
       const tokens = new TokenAccess({ trustDir, env: pin ? { ...deps.env, TRUSTDESK_TOKEN_PIN: pin } : deps.env, ...(deps.transport ? { transport: deps.transport } : {}) });
       try {

@@ -27,7 +27,7 @@ export const CEREMONY_CONTRACT = {
   },
   'ceremony:bundle-open': {
     request: z.object({ file: filePath }).strict(),
-    response: z.object({ id: z.string(), kind: z.enum(['request', 'signed']), gun: z.string(), createdAt: z.string(), summary: z.array(z.string()), certificates: z.array(z.string()), version: z.number(), sha256: z.string(), length: z.number(), signedBy: z.array(z.string()), missing: z.array(z.string()) }),
+    response: z.object({ id: z.string(), kind: z.enum(['request', 'signed']), gun: z.string(), createdAt: z.string(), summary: z.array(z.string()), certificates: z.array(z.string()), version: z.number(), sha256: z.string(), length: z.number(), signedBy: z.array(z.string()), missing: z.array(z.string()), rootCheck: z.string() }),
   },
   'ceremony:bundle-sign': {
     request: z.object({ file: filePath, outFile: filePath, passphrases, pin: z.string().max(256).optional() }).strict(),

@@ -9,7 +9,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { exportRootBackup, findRootKey, restoreDrill } from '../../core/ceremony/backup.js';
-import { checkBundle, envelopeOf, missingSignatures, rootCertificates, signBundle } from '../../core/ceremony/bundle.js';
+import { checkBundle, compareWithCachedRoot, envelopeOf, missingSignatures, rootCertificates, signBundle } from '../../core/ceremony/bundle.js';
 import { CeremonyLog, verifyLogText } from '../../core/ceremony/log.js';
 import { buildRotationBundle, compromiseStatement, importSignedBundle, prepareRootRotation, simulateClients } from '../../core/ceremony/rotation.js';
 import { TrustDeskError } from '../../core/errors.js';
@@ -19,6 +19,7 @@ import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from
 import { passphrasePrompt } from './publish-support.js';
 import { tokenAccess } from './token-support.js';
 import { loadRemoteTrust } from '../../core/publishing/publisher.js';
+import { TrustCache } from '../../core/cache/trust-cache.js';
 import type { PublicKeyJson } from '../../core/keys.js';
 
 const LOG_OPT = { log: { type: 'string' }, json: { type: 'boolean' } } as const;
@@ -151,7 +152,8 @@ async function bundleCmd(args: string[], io: Io): Promise<number> {
       if (positionals.length !== 1) throw new UsageError(`"trustdesk bundle ${sub}" requires FILE`);
       const c = checkBundle(await readFile(positionals[0]!, 'utf8'));
       const item = c.bundle.items[0]!;
-      io.stdout(`Bundle ${c.bundle.id} (${c.bundle.kind}) for ${c.bundle.gun}, made ${c.bundle.createdAt}\n${c.summary.map((l) => `  ${l}`).join('\n')}\n${rootCertificates(c.newRoots[0]! as never).map((l) => `  certificate ${l}`).join('\n')}\n  sign: root.json version ${item.version}, ${item.length} bytes, sha256 ${item.sha256}\n  signatures present: ${item.signatures.map((s) => s.keyid.slice(0, 12)).join(', ') || 'none'}\n${missingSignatures(c).map((m) => `  missing: ${m}`).join('\n')}\n`);
+      const cacheNote = compareWithCachedRoot(c, await new TrustCache(trustDir).read(c.bundle.gun, 'root').catch(() => undefined));
+      io.stdout(`Bundle ${c.bundle.id} (${c.bundle.kind}) for ${c.bundle.gun}, made ${c.bundle.createdAt}\n${c.summary.map((l) => `  ${l}`).join('\n')}\n${rootCertificates(c.newRoots[0]! as never).map((l) => `  certificate ${l}`).join('\n')}\n  sign: root.json version ${item.version}, ${item.length} bytes, sha256 ${item.sha256}\n  signatures present: ${item.signatures.map((s) => s.keyid.slice(0, 12)).join(', ') || 'none'}\n${missingSignatures(c).map((m) => `  missing: ${m}`).join('\n')}\n  trusted root: ${cacheNote}\n`);
       if (sub === 'show') return 0;
       if (!values.out) throw new UsageError('"trustdesk bundle sign" requires -o OUT');
       if (!values.yes) throw new TrustDeskError('CONFIRMATION_REQUIRED', 'read what is signed above, then run again with --yes');

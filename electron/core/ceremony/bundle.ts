@@ -251,3 +251,27 @@ export function rootCertificates(doc: RootDoc): string[] {
     }
   });
 }
+
+/**
+ * On the offline machine: compares the bundle's trusted root with the root this trust dir cached
+ * for the repository (if any). A different root at the same version, or a request built on an older
+ * root than one this machine has already seen, is refused; otherwise says what could be checked.
+ */
+export function compareWithCachedRoot(c: CheckedBundle, cachedRoot: Buffer | undefined): string {
+  if (!cachedRoot) return `this machine has no cached root of ${c.bundle.gun}: compare the hashes with the online machine by hand`;
+  let cached: { version: number };
+  try {
+    cached = (JSON.parse(cachedRoot.toString('utf8')) as { signed: { version: number } }).signed;
+  } catch {
+    return `the cached root of ${c.bundle.gun} on this machine cannot be read: compare the hashes by hand`;
+  }
+  const trustedRaw = Buffer.from(c.bundle.trustedRoot, 'base64');
+  if (cached.version > c.oldRoot.version) throw bad(`it was built on root version ${c.oldRoot.version}, but this machine has already seen root version ${cached.version} of ${c.bundle.gun} (stale request or rollback)`);
+  if (cached.version === c.oldRoot.version) {
+    if (sha256(cachedRoot) !== sha256(trustedRaw) && !canonicalBytes((JSON.parse(cachedRoot.toString('utf8')) as { signed: unknown }).signed).equals(canonicalBytes((JSON.parse(trustedRaw.toString('utf8')) as { signed: unknown }).signed))) {
+      throw bad(`its trusted root version ${cached.version} of ${c.bundle.gun} is not the root this machine cached at that version`);
+    }
+    return `the trusted root matches the root version ${cached.version} this machine cached`;
+  }
+  return `this machine last cached root version ${cached.version} of ${c.bundle.gun} (the request is built on version ${c.oldRoot.version}): compare the hashes by hand`;
+}

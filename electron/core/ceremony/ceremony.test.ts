@@ -9,7 +9,7 @@ import { serialiseEnvelope } from '../metadata/envelope.js';
 import { makeRootCertificate } from '../publishing/root-certificate.js';
 import { KeyObjectSigner, KeyRing } from '../publishing/signer.js';
 import { combineShares, decodeShare, encodeShare, exportRootBackup, restoreDrill } from './backup.js';
-import { checkBundle, missingSignatures, rootRotationSummary, sealBundle, signBundle, envelopeOf, type SigningBundle } from './bundle.js';
+import { checkBundle, compareWithCachedRoot, missingSignatures, rootRotationSummary, sealBundle, signBundle, envelopeOf, type SigningBundle } from './bundle.js';
 import { CeremonyLog, verifyLogText } from './log.js';
 import { buildRotationBundle, simulateClients } from './rotation.js';
 
@@ -133,6 +133,16 @@ describe('signing bundles and the rotation simulator', () => {
     const onlyNew = simulateClients(GUN, [v1], envelopeOf(c), now);
     expect(onlyNew.find((s) => s.client.includes('version 1'))).toMatchObject({ ok: false });
     expect(onlyNew.find((s) => s.client.includes('fresh'))).toMatchObject({ ok: true });
+  });
+
+  it('the offline machine compares the trusted root with the root it cached', async () => {
+    const { v1, req } = await setup();
+    const c = checkBundle(JSON.stringify(req));
+    expect(compareWithCachedRoot(c, undefined)).toContain('no cached root');
+    expect(compareWithCachedRoot(c, v1)).toContain('matches the root version 1 this machine cached');
+    const other = await rootV1(ec());
+    expect(() => compareWithCachedRoot(c, other)).toThrow(/not the root this machine cached/);
+    expect(() => compareWithCachedRoot(c, Buffer.from(JSON.stringify({ signed: { version: 3 } })))).toThrow(/already seen root version 3/);
   });
 
   it('a tampered or mismatched bundle is refused', async () => {

@@ -261,6 +261,7 @@ function SigningWizard() {
           <div className="cer-result" aria-label="What will be signed">
             <h4>Exactly what will be signed</h4>
             <pre className="cer-summary">{[...open.result.summary, ...open.result.certificates.map((c) => `certificate ${c}`), `root.json version ${open.result.version}: ${open.result.length} bytes, sha256 ${open.result.sha256}`].join('\n')}</pre>
+            <p className="cer-note">Trusted root: {open.result.rootCheck}</p>
             <Checks items={open.result.missing.map((m) => ({ ok: false, label: `still needed: ${m}` }))} />
             <label className="cer-inline">
               <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I compared the hash with the one shown on the online machine
