@@ -52,6 +52,7 @@ test('Keys: the inventory with used-by, generate (strength meter), a wrong passp
   await dialog.getByLabel('New passphrase', { exact: true }).fill(PASS);
   await expect(dialog.getByRole('meter')).toHaveAttribute('value', /^[34]$/);
   await dialog.getByLabel('Repeat the new passphrase').fill(PASS);
+  await noSeriousA11yViolations(page, 'generate dialog');
   await dialog.getByRole('button', { name: 'Generate the key' }).click();
   await expect(page.getByRole('status').filter({ hasText: 'generated' })).toBeVisible();
   const row = table.getByRole('row').filter({ hasText: 'e2e-alice' });
@@ -110,6 +111,7 @@ test('Pins: pin the current root of a lab repository (exact IDs in the confirmat
   const confirm = page.getByRole('alertdialog', { name: `Pin the current root of ${gun}` });
   await expect(confirm).toContainText(rootKey.id);
   await expect(confirm).toContainText(rootKey.canonicalId);
+  await noSeriousA11yViolations(page, 'pin confirmation');
   await confirm.getByRole('button', { name: 'Pin this root' }).click();
   await expect(badge).toHaveText('Pinned');
   await expect(page.getByRole('status').filter({ hasText: `Pinned ${gun} to root certificate ${rootKey.id}` })).toContainText(`${configDir}/trustdesk-pins.json`);
