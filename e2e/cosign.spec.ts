@@ -37,7 +37,7 @@ test('cosign: migration plan and report, then the Signatures column of the tags 
   expect(report).toContain(`cosign verify --key cosign.pub --insecure-ignore-tlog ${gun}@`);
 
   // the terminal text as a user sees it, for the README
-  const term = await browser.newPage({ viewport: { width: 1500, height: 400 } });
+  const term = await browser.newPage({ viewport: { width: 1500, height: 60 } });
   for (const [name, text] of [
     ['cosign-plan.png', `$ trustdesk migrate cosign --key cosign.key --dry-run ${gun}\n${plan}`],
     ['cosign-report.png', `$ trustdesk migrate cosign --key cosign.key --bundle ${gun}\n${report}`],
