@@ -138,7 +138,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       await deps.openExternal(url);
       return { opened: true };
     },
-    ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
+    ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}) }),
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
     ...pinsHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),

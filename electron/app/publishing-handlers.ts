@@ -20,6 +20,8 @@ import { publicKeyFromPem, signerRemovalImpact } from '../core/use-cases/signers
 import { loadRemoteTrust } from '../core/publishing/publisher.js';
 import { TrustSession } from '../core/use-cases/trust-session.js';
 import type { Change } from '../core/publishing/changelist.js';
+import { TokenAccess } from '../core/pkcs11/tokens.js';
+import type { TransportFactory } from '../core/pkcs11/client.js';
 
 type Spec = typeof PUBLISHING_CONTRACT;
 type PublishingImpl = { [C in keyof Spec]: (req: z.output<Spec[C]['request']>) => Promise<z.output<Spec[C]['response']>> };
@@ -31,6 +33,8 @@ export interface PublishingHandlerDeps {
   configDirOf: (s: Settings) => string;
   /** Drops what is cached for a repository after it changed. */
   invalidate: (gun: string) => void;
+  /** How the PKCS#11 worker runs (main: a utilityProcess), for root keys on hardware tokens. */
+  pkcs11Transport?: TransportFactory;
 }
 
 export function publishingHandlers(deps: PublishingHandlerDeps): PublishingImpl {
@@ -42,10 +46,13 @@ export function publishingHandlers(deps: PublishingHandlerDeps): PublishingImpl 
       ...(registryOf ? { server: s.trustServers[registryOf], tlsCaCert: s.caFiles[registryOf] } : {}),
       offline: s.offline,
     });
+    // token keys recorded in the trust dir sign too; the app has no PIN dialog yet, so only TRUSTDESK_TOKEN_PIN
+    const tokens = new TokenAccess({ trustDir: session.cache.trustDir, env: deps.env, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) });
     try {
       // the dialog's passphrases first, then the environment, as the CLI does
-      return await fn({ session, env: deps.env, ...(answers ? { prompt: oneShotProvider(answers) } : {}) });
+      return await fn({ session, env: deps.env, tokens, ...(answers ? { prompt: oneShotProvider(answers) } : {}) });
     } finally {
+      tokens.close();
       session.close();
     }
   }

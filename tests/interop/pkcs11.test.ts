@@ -18,6 +18,8 @@ import { TokenAccess } from '../../electron/core/pkcs11/tokens.js';
 import { TrustSession } from '../../electron/core/use-cases/trust-session.js';
 import { publishChanges, publishContext } from '../../electron/core/publishing/publisher.js';
 import { parseReference } from '../../electron/core/reference.js';
+import { createHandlers } from '../../electron/app/handlers.js';
+import { SettingsStore } from '../../electron/app/settings-store.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -299,6 +301,24 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
       session.close();
     }
     expect((await serverRoot(g)).version).toBe(before.version);
+    expect((await notaryList(g)).code).toBe(0);
+  });
+
+  it('the app publishes on a repository whose root is on a token (targets key rotation re-signs root through the worker)', async () => {
+    const h = hsm(['app-root']);
+    const c = await client();
+    const env = { ...h.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN };
+    const g = gun('tok-app');
+    expect((await trustdesk(['init', g, '--root-token', 'app-root', '--module', h.module], env)).code).toBe(0);
+    const before = await serverRoot(g);
+    const settings = new SettingsStore(mkdtempSync(join(tmpdir(), 'trustdesk-userdata-')));
+    await settings.update({ dockerConfigDir: c.config, trustServers: { [lab.registryHost]: lab.notaryUrl }, caFiles: { [lab.registryHost]: lab.caFile } });
+    const appEnv = { ...process.env, ...lab.env, ...env };
+    delete appEnv.DOCKER_CONTENT_TRUST_SERVER;
+    const handlers = createHandlers({ settings, version: 't', openExternal: async () => undefined, env: appEnv });
+    const r = await handlers.invoke('publish:apply', { name: g, changes: [{ kind: 'rotate-key', role: 'targets' }], passphrases: { new: 'app token test passphrase' } });
+    expect(r, JSON.stringify(r)).toMatchObject({ ok: true, value: { published: true } });
+    expect((await serverRoot(g)).version).toBe(before.version + 1);
     expect((await notaryList(g)).code).toBe(0);
   });
 
