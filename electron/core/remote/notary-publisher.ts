@@ -8,32 +8,10 @@
 import { randomBytes } from 'node:crypto';
 import { TrustDeskError } from '../errors.js';
 import { keyId, type PublicKeyJson } from '../keys.js';
-import type { Requester } from './notary-client.js';
+import { TrustServerEndpoint, serverError, ERROR_BODY_PREVIEW, type ServerError } from './trust-server.js';
 import type { HttpResponse } from './http-client.js';
 
-const ERROR_BODY_PREVIEW = 1024;
 const KEY_BODY_MAX = 64 * 1024;
-
-export interface ServerError {
-  /** notary's error code (INVALID_UPDATE, VERSION, ...), when the body had one. */
-  serverCode?: string;
-  message: string;
-  detail?: string;
-}
-
-function serverError(res: HttpResponse): ServerError {
-  const text = res.body.subarray(0, ERROR_BODY_PREVIEW).toString('utf8');
-  try {
-    const e = JSON.parse(text)?.errors?.[0];
-    if (e?.code) {
-      const detail = e.detail === undefined ? undefined : typeof e.detail === 'string' ? e.detail : JSON.stringify(e.detail);
-      return { serverCode: String(e.code), message: String(e.message ?? ''), ...(detail ? { detail } : {}) };
-    }
-  } catch {
-    // not JSON
-  }
-  return { message: text.trim().slice(0, 200) || `HTTP ${res.status}` };
-}
 
 /** A rejected publish: the server's code decides whether re-fetching and re-applying may help. */
 export class PublishRejected extends TrustDeskError {
@@ -80,20 +58,7 @@ export function multipartBody(parts: MetadataPart[], boundary = randomBytes(16).
   return { body: Buffer.concat(chunks), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-export class NotaryPublisher {
-  readonly serverUrl: string;
-
-  constructor(serverUrl: string, private readonly http: Requester) {
-    if (!/^https:\/\//i.test(serverUrl)) {
-      throw new TrustDeskError('INSECURE_URL', `valid https URL required for trust server, got ${serverUrl}`);
-    }
-    this.serverUrl = serverUrl.replace(/\/+$/, '');
-  }
-
-  private url(gun: string, file: string): string {
-    return `${this.serverUrl}/v2/${gun}/_trust/tuf/${file}`;
-  }
-
+export class NotaryPublisher extends TrustServerEndpoint {
   private refused(res: HttpResponse, gun: string, what: string): TrustDeskError {
     const e = serverError(res);
     const text = `${e.serverCode ? `${e.serverCode}: ` : ''}${e.message}${e.detail ? ` ${e.detail}` : ''}`;
