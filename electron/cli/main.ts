@@ -25,13 +25,14 @@ const defaultIo: Io = {
   prompt: terminalPrompt,
 };
 
-function usage(): string {
+async function usage(): Promise<string> {
+  const commands = await Promise.all(COMMANDS.map((c) => c.load()));
   return `Usage: trustdesk COMMAND [OPTIONS]
 
 Docker Content Trust (Notary v1) client, verified end to end.
 
 Commands:
-${COMMANDS.map((c) => `  ${c.summary}`).join('\n')}
+${commands.map((c) => `  ${c.summary}`).join('\n')}
   version
 
 Options:
@@ -73,12 +74,12 @@ export async function main(argv: string[], io: Io = defaultIo): Promise<number> 
       return 0;
     }
     if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
-      io.stdout(usage());
+      io.stdout(await usage());
       return name === undefined ? 2 : 0;
     }
-    const command = COMMANDS.find((c) => c.name === name);
-    if (!command) throw new UsageError(`unknown command "${name}"`);
-    return await command.run(rest, io);
+    const entry = COMMANDS.find((c) => c.name === name);
+    if (!entry) throw new UsageError(`unknown command "${name}"`);
+    return await (await entry.load()).run(rest, io);
   } catch (err) {
     if (err instanceof UsageError) {
       io.stderr(`trustdesk: ${err.message}\nRun 'trustdesk --help' for usage.\n`);

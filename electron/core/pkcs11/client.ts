@@ -26,13 +26,14 @@ export interface WorkerTransport {
 
 export type TransportFactory = () => WorkerTransport;
 
-/** The compiled worker next to this module (dist), in the CLI bundle's dist/, or built from the sources. */
+/** The compiled worker next to this module (dist), beside the CLI bundle in dist/, or built from the sources. */
 export function defaultWorkerPath(env: NodeJS.ProcessEnv = process.env): string {
   if (env.TRUSTDESK_PKCS11_WORKER) return resolve(env.TRUSTDESK_PKCS11_WORKER);
   const here = dirname(fileURLToPath(import.meta.url));
   const candidates = [
     join(here, 'worker.js'),
     join(here, 'electron/core/pkcs11/worker.js'),
+    join(here, '../electron/core/pkcs11/worker.js'), // from the CLI bundle's dist/cli-chunks/
     join(here, '../../../dist/electron/core/pkcs11/worker.js'),
   ];
   const found = candidates.find((p) => existsSync(p));
