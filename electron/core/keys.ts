@@ -118,6 +118,15 @@ export function canonicalKeyId(key: PublicKeyJson): string {
   return keyId(bareKey(key));
 }
 
+/** canonicalKeyId, or undefined for a key that cannot be read (never throws). */
+export function tryCanonicalKeyId(key: PublicKeyJson): string | undefined {
+  try {
+    return canonicalKeyId(key);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Makes a metadata key object from a Node public key (ecdsa, rsa or ed25519). */
 export function publicKeyJson(pub: KeyObject): PublicKeyJson {
   const spki = pub.export({ format: 'der', type: 'spki' });

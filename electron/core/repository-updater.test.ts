@@ -1,3 +1,4 @@
+import { errorCodeOf } from './test-support/error-code.js';
 import { describe, it, expect } from 'vitest';
 import { mkdtempSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -5,21 +6,12 @@ import { join } from 'node:path';
 import { updateRepository } from './repository-updater.js';
 import { TrustCache } from './cache/trust-cache.js';
 import { sampleFile, sampleGun, sampleSource, sampleTrustDir, SAMPLE_CLOCK } from './test-support/samples.js';
-import { isTrustDeskError } from './errors.js';
 
 function emptyCache(): TrustCache {
   return new TrustCache(mkdtempSync(join(tmpdir(), 'trustdesk-cache-')));
 }
 
-async function codeOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (err) {
-    if (isTrustDeskError(err)) return err.code;
-    throw err;
-  }
-}
+const codeOf = errorCodeOf;
 
 describe('update workflow on the real samples', () => {
   it('trusts on first use, verifies the chain and caches it in docker layout with 0600 files', async () => {

@@ -1,3 +1,4 @@
+import { errorCodeOf } from './test-support/error-code.js';
 import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -43,15 +44,7 @@ function codeOf(fn: () => unknown): string {
   }
 }
 
-async function codeOfAsync(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-    return 'OK';
-  } catch (err) {
-    if (isTrustDeskError(err)) return err.code;
-    throw err;
-  }
-}
+const codeOfAsync = errorCodeOf;
 
 describe('trust pinning rules (notary trust_pinning)', () => {
   it('exact GUN first, then the longest wildcard, then the longest CA prefix, then TOFU', () => {

@@ -10,7 +10,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { TrustDeskError, isTrustDeskError } from '../errors.js';
 import { writeFileAtomic } from '../fs-atomic.js';
-import { canonicalKeyId, keyId as metadataKeyId, publicKeyJson, type PublicKeyJson } from '../keys.js';
+import { tryCanonicalKeyId, keyId as metadataKeyId, publicKeyJson, type PublicKeyJson } from '../keys.js';
 import { makeRootCertificateWith, type RootCertificate } from '../publishing/root-certificate.js';
 import type { SignatureResult, Signer } from '../publishing/signer.js';
 import { Pkcs11Client, forkTransport, TokenError, type TransportFactory } from './client.js';
@@ -170,12 +170,8 @@ export class TokenAccess {
 
   /** The token signer for a metadata key (any form: bare or certificate), if a record names it. */
   async signerFor(key: PublicKeyJson): Promise<Pkcs11Signer | undefined> {
-    let id: string;
-    try {
-      id = canonicalKeyId(key);
-    } catch {
-      return undefined;
-    }
+    const id = tryCanonicalKeyId(key);
+    if (id === undefined) return undefined;
     const cached = this.signers.get(id);
     if (cached) return cached;
     const r = await this.store.get(id);

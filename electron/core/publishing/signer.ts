@@ -10,7 +10,7 @@
  */
 import { createPublicKey, generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { TrustDeskError } from '../errors.js';
-import { bareKey, canonicalKeyId, publicKeyJson, type PublicKeyJson } from '../keys.js';
+import { bareKey, tryCanonicalKeyId, publicKeyJson, type PublicKeyJson } from '../keys.js';
 import { signMessage, type SignatureMethod } from '../signatures.js';
 import { KeyFileStore, type KeyFileEntry } from '../keystore/key-file-store.js';
 import { encodePem } from '../keystore/pem-format.js';
@@ -130,12 +130,8 @@ export class KeyRing {
 
   /** The local signer for a metadata key (any key type, certificates included), if its file is here. */
   async signerFor(key: PublicKeyJson): Promise<FileKeySigner | undefined> {
-    let id: string;
-    try {
-      id = canonicalKeyId(key);
-    } catch {
-      return undefined;
-    }
+    const id = tryCanonicalKeyId(key);
+    if (id === undefined) return undefined;
     const cached = this.signers.get(id);
     if (cached) return cached;
     const entry = (await this.list()).find((e) => e.keyId === id && e.block);

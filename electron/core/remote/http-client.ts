@@ -448,22 +448,21 @@ export class HttpClient {
         const bodyless = method === 'HEAD' || status === 204 || status === 304 || (status >= 100 && status < 200);
         const limit = isRedirect ? REDIRECT_BODY_DRAIN_MAX : maxBytes;
 
-        const announced = headerValue(responseHeaders, 'content-length');
-        if (!bodyless && announced !== undefined && /^\d+$/.test(announced) && Number(announced) > limit) {
+        /** Past the limit: follow a redirect without reading its body, or refuse the response. */
+        const overLimit = (why: string): void => {
           if (isRedirect) {
-            // Do not read a large redirect body; just drop this socket and follow the redirect.
             finish(() => {
               incoming.destroy();
               resolve({ response: { status, headers: responseHeaders, body: Buffer.alloc(0), url: url.href }, location });
             });
             return;
           }
-          fail(
-            new TrustDeskError(
-              'RESPONSE_TOO_LARGE',
-              `response from ${where} is too large: Content-Length ${announced} bytes exceeds the limit of ${maxBytes} bytes`,
-            ),
-          );
+          fail(new TrustDeskError('RESPONSE_TOO_LARGE', `response ${why} from ${where} exceeds the limit of ${maxBytes} bytes`));
+        };
+
+        const announced = headerValue(responseHeaders, 'content-length');
+        if (!bodyless && announced !== undefined && /^\d+$/.test(announced) && Number(announced) > limit) {
+          overLimit(`(Content-Length ${announced} bytes)`);
           return;
         }
 
@@ -473,19 +472,7 @@ export class HttpClient {
           if (settled) return;
           received += chunk.length;
           if (received > limit) {
-            if (isRedirect) {
-              finish(() => {
-                incoming.destroy();
-                resolve({ response: { status, headers: responseHeaders, body: Buffer.alloc(0), url: url.href }, location });
-              });
-              return;
-            }
-            fail(
-              new TrustDeskError(
-                'RESPONSE_TOO_LARGE',
-                `response body from ${where} exceeds the limit of ${maxBytes} bytes`,
-              ),
-            );
+            overLimit('body');
             return;
           }
           chunks.push(chunk);
