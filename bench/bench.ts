@@ -10,10 +10,10 @@ import { join, resolve, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { startLab, buildApp, buildFleet, dockerTrust, mapPool, notary, pushTag, runCommand, writeDockerConfig, type Lab } from '../lab/index.js';
-import { simulateRepository } from '../electron/core/test-support/repository-simulator.js';
-import { updateRepository } from '../electron/core/repository-updater.js';
+import { simulateRepository } from '../tests/support/repository-simulator.js';
+import { updateRepository } from '../electron/core/tuf/repository-updater.js';
 import { TrustCache } from '../electron/core/cache/trust-cache.js';
-import { repositoryStatus } from '../electron/core/use-cases/status.js';
+import { repositoryStatus } from '../electron/core/tuf/verdicts.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');

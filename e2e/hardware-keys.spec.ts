@@ -10,15 +10,15 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { test, expect, labHandlers, bridge } from './support/fixtures.js';
-import { makeSoftHsm, softHsmAvailable } from '../electron/core/test-support/softhsm.js';
-import { TokenAccess } from '../electron/core/pkcs11/tokens.js';
-import { forkTransport } from '../electron/core/pkcs11/client.js';
+import { makeSoftHsm, softHsmAvailable } from '../tests/support/softhsm.js';
+import { TokenAccess } from '../electron/core/signing/token/tokens.js';
+import { forkTransport } from '../electron/core/signing/token/client.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const PIN = 'e2e-hardware-pin';
 
 test('Hardware keys: the token doctor shows the module, the token, a root key generated on it, its certificate and a missing module', async ({ page, context, lab, origin }) => {
-  test.skip(!softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/core/pkcs11/worker.js')), 'SoftHSM2 or the built PKCS#11 worker is missing');
+  test.skip(!softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/signer/worker.js')), 'SoftHSM2 or the built PKCS#11 worker is missing');
   const hsm = makeSoftHsm();
   try {
     hsm.addToken('release-root', PIN);

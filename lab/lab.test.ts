@@ -46,7 +46,7 @@ async function inspect(lab: Lab, gun: string): Promise<InspectRepo> {
   return parsed[0]!;
 }
 
-const SAMPLES = '/work/shared/reference/samples';
+const SAMPLES = resolve(import.meta.dirname, '../tests/fixtures/samples');
 
 /** An inspect result without names, digests and key IDs (which differ per run). */
 function shape(r: InspectRepo): unknown {

@@ -4,7 +4,7 @@
  * not listed here never reaches the renderer.
  */
 import { z } from 'zod';
-import { ERROR_CODES } from '../electron/core/errors.js';
+import { ERROR_CODES } from './errors.js';
 
 export const errorValueSchema = z.object({ code: z.enum(ERROR_CODES), message: z.string() });
 export type ErrorValueView = z.infer<typeof errorValueSchema>;

@@ -12,10 +12,10 @@ import { oneShotProvider } from '../core/keystore/passphrase-sources.js';
 import { auditImages, sessionAuditDeps, type AuditDeps, type AuditReport } from '../core/enforcement/audit.js';
 import { CLIENT_DEFAULT_POLICY, parseDaemonPolicyText, pinInDaemonJson, type DaemonPolicy } from '../core/enforcement/daemon-policy.js';
 import { readSourceText, type ImageOccurrence, type SourceProblem } from '../core/enforcement/image-sources.js';
-import { setUpCiSigner, CI_KEY_VARIABLE, CI_PASSPHRASE_VARIABLE, SIGNING_PASSPHRASE_ENV } from '../core/use-cases/ci-signer.js';
-import { parseReference } from '../core/reference.js';
-import { TrustDeskError } from '../core/errors.js';
-import { TrustSession } from '../core/use-cases/trust-session.js';
+import { setUpCiSigner, CI_KEY_VARIABLE, CI_PASSPHRASE_VARIABLE, SIGNING_PASSPHRASE_ENV } from '../core/use-cases/signers/ci-signer.js';
+import { parseReference } from '../core/base/reference.js';
+import { TrustDeskError } from '../core/base/errors.js';
+import { TrustSession } from '../core/session/trust-session.js';
 import { readFile } from 'node:fs/promises';
 
 type Spec = typeof AUDIT_CONTRACT;

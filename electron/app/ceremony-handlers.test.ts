@@ -7,11 +7,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
 import { SettingsStore } from './settings-store.js';
-import { canonicalBytes } from '../core/canonical-json.js';
-import { keyId } from '../core/keys.js';
-import { serialiseEnvelope } from '../core/metadata/envelope.js';
-import { makeRootCertificate } from '../core/publishing/root-certificate.js';
-import { KeyObjectSigner, KeyRing } from '../core/publishing/signer.js';
+import { canonicalBytes } from '../core/tuf/canonical-json.js';
+import { keyId } from '../core/tuf/keys.js';
+import { serialiseEnvelope } from '../core/tuf/metadata/envelope.js';
+import { makeRootCertificate } from '../core/signing/root-certificate.js';
+import { KeyObjectSigner, KeyRing } from '../core/signing/signer.js';
 import { buildRotationBundle } from '../core/ceremony/rotation.js';
 
 const PASS = 'correct horse battery staple';

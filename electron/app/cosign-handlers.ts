@@ -5,9 +5,9 @@
 import type { z } from 'zod';
 import type { COSIGN_CONTRACT } from '../../shared/ipc/cosign-contract.js';
 import type { Settings } from '../../shared/view-model.js';
-import { parseReference } from '../core/reference.js';
-import { TrustSession } from '../core/use-cases/trust-session.js';
-import { publicKeyFromSpec } from '../core/cosign/key-spec.js';
+import { parseReference } from '../core/base/reference.js';
+import { TrustSession } from '../core/session/trust-session.js';
+import { publicKeyFromSpec } from '../core/signing/cosign/key-spec.js';
 import { repositoryCosignStates } from '../core/cosign/tag-signatures.js';
 import { join } from 'node:path';
 

@@ -8,9 +8,9 @@ import { API_CHANNELS, makeTrustdeskApi } from '../../shared/ipc/api.js';
 import { createHandlers } from './handlers.js';
 import { SettingsStore } from './settings-store.js';
 import { isAllowedExternalUrl } from './external-links.js';
-import { repositoryOverview } from '../core/use-cases/repository-overview.js';
-import { updateRepository } from '../core/repository-updater.js';
-import { sampleTrustDir, SAMPLE_CLOCK } from '../core/test-support/samples.js';
+import { repositoryOverview } from '../core/use-cases/repository/repository-overview.js';
+import { updateRepository } from '../core/tuf/repository-updater.js';
+import { sampleTrustDir, SAMPLE_CLOCK } from '../../tests/support/samples.js';
 
 function setup(opts: Partial<Parameters<typeof createHandlers>[0]> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-app-'));

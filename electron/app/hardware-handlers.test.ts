@@ -4,13 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
 import { SettingsStore } from './settings-store.js';
-import { makeSoftHsm, softHsmAvailable } from '../core/test-support/softhsm.js';
-import { TokenAccess } from '../core/pkcs11/tokens.js';
-import { forkTransport } from '../core/pkcs11/client.js';
+import { makeSoftHsm, softHsmAvailable } from '../../tests/support/softhsm.js';
+import { TokenAccess } from '../core/signing/token/tokens.js';
+import { forkTransport } from '../core/signing/token/client.js';
 
 /** Distinctive, so that finding it in a response cannot be a coincidence of hex digits. */
 const PIN = 'pin-never-crosses';
-const ready = softHsmAvailable() && existsSync(join(import.meta.dirname, '../../dist/electron/core/pkcs11/worker.js'));
+const ready = softHsmAvailable() && existsSync(join(import.meta.dirname, '../../dist/electron/signer/worker.js'));
 
 describe.skipIf(!ready)('Hardware keys channel', () => {
   it('hardware:doctor reports the Settings modules, their tokens and keys, the recorded keys; no PIN crosses', async () => {

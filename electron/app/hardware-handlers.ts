@@ -7,9 +7,9 @@ import { join } from 'node:path';
 import type { z } from 'zod';
 import type { HARDWARE_CONTRACT } from '../../shared/ipc/hardware-contract.js';
 import type { Settings } from '../../shared/view-model.js';
-import type { TransportFactory } from '../core/pkcs11/client.js';
-import { TokenAccess } from '../core/pkcs11/tokens.js';
-import { tokenDoctor } from '../core/use-cases/tokens.js';
+import type { TransportFactory } from '../core/signing/token/client.js';
+import { TokenAccess } from '../core/signing/token/tokens.js';
+import { tokenDoctor } from '../core/use-cases/tokens/tokens.js';
 
 type Spec = typeof HARDWARE_CONTRACT;
 type HardwareImpl = { [C in keyof Spec]: (req: z.output<Spec[C]['request']>) => Promise<z.output<Spec[C]['response']>> };

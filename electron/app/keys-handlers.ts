@@ -21,7 +21,7 @@ import {
   removeKey,
   restoreKey,
   type KeystoreContext,
-} from '../core/use-cases/keys.js';
+} from '../core/use-cases/keys/keys.js';
 
 type Spec = typeof KEYS_CONTRACT;
 type KeysImpl = { [C in keyof Spec]: (req: z.output<Spec[C]['request']>) => Promise<z.output<Spec[C]['response']>> };

@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
 import { SettingsStore } from './settings-store.js';
-import { updateRepository } from '../core/repository-updater.js';
-import { ARCHIVE_FORMAT, MemoryTrustCache, archivedRepository, serialiseArchive } from '../core/trust-archive.js';
-import { sampleGun, sampleSource, sampleTrustDir, SAMPLE_CLOCK } from '../core/test-support/samples.js';
+import { updateRepository } from '../core/tuf/repository-updater.js';
+import { ARCHIVE_FORMAT, MemoryTrustCache, archivedRepository, serialiseArchive } from '../core/cache/trust-archive.js';
+import { sampleGun, sampleSource, sampleTrustDir, SAMPLE_CLOCK } from '../../tests/support/samples.js';
 
 /** Every file under a dir with its bytes and mtime: what "nothing written" is checked against. */
 function snapshot(dir: string): Record<string, string> {

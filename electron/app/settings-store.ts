@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../core/fs-atomic.js';
-import { TrustDeskError } from '../core/errors.js';
+import { writeFileAtomic } from '../core/base/fs-atomic.js';
+import { TrustDeskError } from '../core/base/errors.js';
 import { DEFAULT_SETTINGS, settingsSchema, type Settings } from '../../shared/view-model.js';
 
 export const SETTINGS_FILE_NAME = 'trustdesk-settings.json';

@@ -1,7 +1,7 @@
 /** What every `trustdesk` command shares: I/O, global options, usage errors, error printing. */
 import { parseArgs } from 'node:util';
-import { TrustSession, parseReference } from '../core/use-cases/trust-session.js';
-import { toErrorValue, isTrustDeskError } from '../core/errors.js';
+import { TrustSession, parseReference } from '../core/session/trust-session.js';
+import { toErrorValue, isTrustDeskError } from '../core/base/errors.js';
 
 export interface Io {
   stdout: (s: string) => void;

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
-import { TrustDeskError } from '../core/errors.js';
+import { TrustDeskError } from '../core/base/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { UsageError, describeError, type Io } from './cli-support.js';
 import { terminalPrompt } from './terminal-prompt.js';

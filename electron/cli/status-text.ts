@@ -1,6 +1,6 @@
 /** Human text for `trustdesk status`: a summary line, the tags table, roles and their expiry. */
-import { tabulate } from '../core/text-table.js';
-import type { RepositoryStatus } from '../core/use-cases/status.js';
+import { tabulate } from '../core/base/text-table.js';
+import type { RepositoryStatus } from '../core/tuf/verdicts.js';
 
 function short(digest?: string): string {
   return digest ? digest.replace(/^sha256:/, '').slice(0, 12) : '-';

@@ -4,7 +4,7 @@
  * reports it and starts a new one for the next request.
  */
 import { utilityProcess } from 'electron';
-import { defaultWorkerPath, workerEnv, type TransportFactory, type WorkerTransport } from '../core/pkcs11/client.js';
+import { defaultWorkerPath, workerEnv, type TransportFactory, type WorkerTransport } from '../core/signing/token/client.js';
 
 export function utilityTransport(env: NodeJS.ProcessEnv = process.env): TransportFactory {
   return () => {

@@ -1,5 +1,5 @@
 /** Every error code of the core in plain words, with what to do next. */
-import type { ErrorCode } from '../../electron/core/errors';
+import type { ErrorCode } from '../../shared/errors';
 
 export interface ErrorText {
   title: string;

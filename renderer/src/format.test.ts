@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { formatSize, relativeTime, shortDigest } from './format';
 import { levelOf } from './components/Expiry';
 import { ERROR_TEXT, errorText } from './error-text';
-import { ERROR_CODES } from '../../electron/core/errors';
+import { ERROR_CODES } from '../../shared/errors';
 
 const NOW = Date.parse('2026-12-01T00:00:00Z');
 const DAY = 86_400_000;

@@ -13,15 +13,15 @@ import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { promisify } from 'node:util';
 import { dockerTrust, ensureSigner, gunFor, notary, startLab, type Lab } from '../../lab/index.js';
-import { updateRepository, type RepositoryTrust } from '../../electron/core/repository-updater.js';
+import { updateRepository, type RepositoryTrust } from '../../electron/core/tuf/repository-updater.js';
 import { TrustCache } from '../../electron/core/cache/trust-cache.js';
 import { NotaryClient } from '../../electron/core/remote/notary-client.js';
 import { HttpClient } from '../../electron/core/remote/http-client.js';
-import { TrustDeskError, type ErrorCode } from '../../electron/core/errors.js';
-import { TrustedMetadataStore } from '../../electron/core/trusted-metadata-store.js';
-import { signMessage } from '../../electron/core/signatures.js';
-import { canonicalBytes } from '../../electron/core/canonical-json.js';
-import { certificateKeyJson, keyId, publicKeyJson, type PublicKeyJson } from '../../electron/core/keys.js';
+import { TrustDeskError, type ErrorCode } from '../../electron/core/base/errors.js';
+import { TrustedMetadataStore } from '../../electron/core/tuf/trusted-metadata-store.js';
+import { signMessage } from '../../electron/core/tuf/signatures.js';
+import { canonicalBytes } from '../../electron/core/tuf/canonical-json.js';
+import { certificateKeyJson, keyId, publicKeyJson, type PublicKeyJson } from '../../electron/core/tuf/keys.js';
 import { paddedStream, startTamperProxy, tufPath, type TamperProxy } from './tamper-proxy.js';
 
 const execFileP = promisify(execFile);
@@ -55,7 +55,7 @@ async function initRepo(name: string): Promise<string> {
 }
 
 /**
- * `team-forced` (see /work/shared/reference/samples/README.md): alice and bob added with
+ * `team-forced` (see tests/fixtures/samples/README.md): alice and bob added with
  * `docker trust signer add`; alice signs v1 into targets/releases + targets/alice; bob (own trust dir)
  * signs bob-only into targets/releases + targets/bob, so releases.json is now signed by bob's key
  * only; then `echo y | docker trust signer remove bob GUN` removes bob while he is the last signer of

@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLab, dockerTrust, notary, runCommand, writeDockerConfig, type Lab } from '../../lab/index.js';
-import { makeSoftHsm, softHsmAvailable, USER_PIN, type SoftHsm } from '../../electron/core/test-support/softhsm.js';
+import { makeSoftHsm, softHsmAvailable, USER_PIN, type SoftHsm } from '../support/softhsm.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -51,7 +51,7 @@ globalThis.fetch = async (u) => deny('fetch ' + u);
 
 beforeAll(async () => {
   if (!available) return;
-  if (!existsSync(join(ROOT, 'dist/trustdesk.mjs')) || !existsSync(join(ROOT, 'dist/electron/core/pkcs11/worker.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist/trustdesk.mjs')) || !existsSync(join(ROOT, 'dist/electron/signer/worker.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
   lab = await startLab();
   hsm = makeSoftHsm(['offline-root']);
 }, 120_000);

@@ -17,11 +17,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { startLab, buildApp, pushTag, httpsRequest, runCommand, type Lab, type ScenarioDescriptor } from '../../lab/index.js';
 import { sigstoreVerifyBundle, sigstoreVerifyClassic } from '../support/sigstore-verify.js';
-import { TrustSession, parseReference } from '../../electron/core/use-cases/trust-session.js';
+import { TrustSession, parseReference } from '../../electron/core/session/trust-session.js';
 import { appendClassicSignature } from '../../electron/core/cosign/classic.js';
 import { makePayload, SIMPLESIGNING_MEDIA_TYPE } from '../../electron/core/cosign/simple-signing.js';
 import { createHandlers } from '../../electron/app/handlers.js';
-import { makeSoftHsm, softHsmAvailable } from '../../electron/core/test-support/softhsm.js';
+import { makeSoftHsm, softHsmAvailable } from '../support/softhsm.js';
 import { writeDockerConfig } from '../../lab/index.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
 

@@ -19,7 +19,7 @@ import { startLab, notary, dockerTrust, runCommand, writeDockerConfig, LAB_PASSP
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
-const LEGACY = resolve(ROOT, '../shared/reference/legacy-trust-dirs'); // read-only fixtures, copied before use
+const LEGACY = resolve(ROOT, 'tests/fixtures/legacy-trust-dirs'); // read-only fixtures, copied before use
 
 let lab: Lab;
 let work: string;

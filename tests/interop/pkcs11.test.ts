@@ -12,12 +12,12 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { startLab, dockerTrust, notary, runCommand, writeDockerConfig, type Lab } from '../../lab/index.js';
-import { makeSoftHsm, softHsmAvailable, USER_PIN, type SoftHsm } from '../../electron/core/test-support/softhsm.js';
-import { Pkcs11Client, forkTransport } from '../../electron/core/pkcs11/client.js';
-import { TokenAccess } from '../../electron/core/pkcs11/tokens.js';
-import { TrustSession } from '../../electron/core/use-cases/trust-session.js';
+import { makeSoftHsm, softHsmAvailable, USER_PIN, type SoftHsm } from '../support/softhsm.js';
+import { Pkcs11Client, forkTransport } from '../../electron/core/signing/token/client.js';
+import { TokenAccess } from '../../electron/core/signing/token/tokens.js';
+import { TrustSession } from '../../electron/core/session/trust-session.js';
 import { publishChanges, publishContext } from '../../electron/core/publishing/publisher.js';
-import { parseReference } from '../../electron/core/reference.js';
+import { parseReference } from '../../electron/core/base/reference.js';
 import { createHandlers } from '../../electron/app/handlers.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
 
@@ -106,7 +106,7 @@ const SECRET_PIN = 'pin-4f7c-never-shown';
 
 beforeAll(async () => {
   if (!available) return;
-  if (!existsSync(join(ROOT, 'dist/electron/core/pkcs11/worker.js')) || !existsSync(join(ROOT, 'dist/trustdesk.mjs'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist/electron/signer/worker.js')) || !existsSync(join(ROOT, 'dist/trustdesk.mjs'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
   lab = await startLab();
 }, 120_000);
 

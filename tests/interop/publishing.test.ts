@@ -10,11 +10,11 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startLab, dockerTrust, ensureSigner, httpsRequest, notary, pushTag, runCommand, writeDockerConfig, type Lab } from '../../lab/index.js';
-import { TrustSession } from '../../electron/core/use-cases/trust-session.js';
-import { signTags } from '../../electron/core/use-cases/sign.js';
-import { parseReference } from '../../electron/core/reference.js';
+import { TrustSession } from '../../electron/core/session/trust-session.js';
+import { signTags } from '../../electron/core/use-cases/publish/sign.js';
+import { parseReference } from '../../electron/core/base/reference.js';
 import { publishChanges, publishContext } from '../../electron/core/publishing/publisher.js';
-import { TrustDeskError } from '../../electron/core/errors.js';
+import { TrustDeskError } from '../../electron/core/base/errors.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -569,7 +569,7 @@ describe('staged change lists from the CLI', () => {
 
     const frank = await ensureSigner(lab, 'frank', true);
     const { readFileSync, writeFileSync } = await import('node:fs');
-    const { publicKeyFromPem } = await import('../../electron/core/use-cases/signers.js');
+    const { publicKeyFromPem } = await import('../../electron/core/use-cases/signers/signers.js');
     const key = publicKeyFromPem(readFileSync(frank.pubFile, 'utf8'));
     const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-changes-')), 'changes.json');
     writeFileSync(

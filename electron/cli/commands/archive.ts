@@ -6,10 +6,10 @@
  * unless every repository verified.
  */
 import { readFileSync } from 'node:fs';
-import { TrustDeskError, toErrorValue } from '../../core/errors.js';
-import { parseArchive, writeArchive } from '../../core/trust-archive.js';
-import { createArchiveBody, summariseArchive } from '../../core/use-cases/archive.js';
-import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/use-cases/verify.js';
+import { TrustDeskError, toErrorValue } from '../../core/base/errors.js';
+import { parseArchive, writeArchive } from '../../core/cache/trust-archive.js';
+import { createArchiveBody, summariseArchive } from '../../core/use-cases/archive/archive.js';
+import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/tuf/verification.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 
 const HELP = `Usage: trustdesk archive NAME [NAME...] -o FILE [--skip-registry] [--json]

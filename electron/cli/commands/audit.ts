@@ -9,7 +9,7 @@
 import { auditImages, sessionAuditDeps, type AuditReport, type ImageAudit } from '../../core/enforcement/audit.js';
 import { CLIENT_DEFAULT_POLICY, readDaemonPolicy, type DaemonPolicy } from '../../core/enforcement/daemon-policy.js';
 import { readSources } from '../../core/enforcement/image-sources.js';
-import { tabulate } from '../../core/text-table.js';
+import { tabulate } from '../../core/base/text-table.js';
 import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
 
 const HELP = `Usage: trustdesk audit [--policy daemon.json] [--json] SOURCE [SOURCE...]

@@ -12,15 +12,15 @@ import { exportRootBackup, findRootKey, restoreDrill } from '../../core/ceremony
 import { checkBundle, compareWithCachedRoot, envelopeOf, missingSignatures, rootCertificates, signBundle } from '../../core/ceremony/bundle.js';
 import { CeremonyLog, verifyLogText } from '../../core/ceremony/log.js';
 import { buildRotationBundle, compromiseStatement, importSignedBundle, prepareRootRotation, simulateClients } from '../../core/ceremony/rotation.js';
-import { TrustDeskError } from '../../core/errors.js';
-import { KeyRing } from '../../core/publishing/signer.js';
-import { defaultTrustDir } from '../../core/use-cases/keys.js';
+import { TrustDeskError } from '../../core/base/errors.js';
+import { KeyRing } from '../../core/signing/signer.js';
+import { defaultTrustDir } from '../../core/use-cases/keys/keys.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { passphrasePrompt } from './publish-support.js';
 import { tokenAccess } from './token-support.js';
 import { loadRemoteTrust } from '../../core/publishing/publisher.js';
 import { TrustCache } from '../../core/cache/trust-cache.js';
-import type { PublicKeyJson } from '../../core/keys.js';
+import type { PublicKeyJson } from '../../core/tuf/keys.js';
 
 const LOG_OPT = { log: { type: 'string' }, json: { type: 'boolean' } } as const;
 
@@ -82,7 +82,7 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
       try {
         const roots: { gun: string; raw: Buffer }[] = [];
         for (const p of positionals) {
-          const ref = (await import('../../core/reference.js')).parseReference(p);
+          const ref = (await import('../../core/base/reference.js')).parseReference(p);
           const t = await session.loadTrust(ref);
           roots.push({ gun: ref.gun, raw: t.root.raw });
         }
@@ -99,7 +99,7 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
     case 'rotate': {
       if (positionals.length !== 1) throw new UsageError('"trustdesk root rotate" requires REPO');
       const session = sessionFrom(values, io);
-      const ref = (await import('../../core/reference.js')).parseReference(positionals[0]!);
+      const ref = (await import('../../core/base/reference.js')).parseReference(positionals[0]!);
       try {
         if (values.compromised) {
           if (!values['new-key']) throw new UsageError('"trustdesk root rotate --compromised" requires --new-key KEYID (the replacement root key)');
@@ -176,7 +176,7 @@ async function bundleCmd(args: string[], io: Io): Promise<number> {
       const c = checkBundle(text, 'signed');
       const session = sessionFrom(values, io);
       try {
-        const ref = (await import('../../core/reference.js')).parseReference(c.bundle.gun);
+        const ref = (await import('../../core/base/reference.js')).parseReference(c.bundle.gun);
         const r = await importSignedBundle({ session, ref, trustDir: session.cache.trustDir, text, publish: !values['no-publish'], log: new CeremonyLog((values.log as string | undefined) ?? join(session.cache.trustDir, 'ceremony', 'ceremony.log')), rollbackPlanFile: (values['rollback-plan'] as string | undefined) ?? `${positionals[0]}.rollback-plan.md` });
         io.stdout(values.json ? `${JSON.stringify(r, null, 2)}\n` : `Every signature verified. Simulation:\n${r.simulations.map((s) => `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.client}: ${s.detail}`).join('\n')}\n${r.published ? `Published root version ${r.toVersion} of ${r.gun} (new root key ${r.newRootKeyIds.join(', ')}) and verified it from the server.\nRollback plan: ${r.rollbackPlan}\n` : 'Not published (--no-publish).\n'}`);
         return 0;

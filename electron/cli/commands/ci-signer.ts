@@ -5,8 +5,8 @@
  * GitLab CI snippets, README with the CI variables and how to revoke) written to DIR. The new key's
  * passphrase and the repository key's come from DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE or the prompt.
  */
-import { setUpCiSigner } from '../../core/use-cases/ci-signer.js';
-import { parseReference } from '../../core/reference.js';
+import { setUpCiSigner } from '../../core/use-cases/signers/ci-signer.js';
+import { parseReference } from '../../core/base/reference.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
 import { publishingContext } from './publish-support.js';
 

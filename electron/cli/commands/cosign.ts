@@ -7,16 +7,16 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { generateKeyPairSync } from 'node:crypto';
-import { toErrorValue } from '../../core/errors.js';
-import { defaultTrustDir, importKeys } from '../../core/use-cases/keys.js';
-import { cosignPublicKeyPem, decryptCosignKey, encryptCosignKey } from '../../core/cosign/key-file.js';
-import { cosignPassword, notaryPrivateKey } from '../../core/cosign/signing-key.js';
-import { publicKeyFromSpec, type KeyContext } from '../../core/cosign/key-spec.js';
+import { toErrorValue } from '../../core/base/errors.js';
+import { defaultTrustDir, importKeys } from '../../core/use-cases/keys/keys.js';
+import { cosignPublicKeyPem, decryptCosignKey, encryptCosignKey } from '../../core/signing/cosign/key-file.js';
+import { cosignPassword, notaryPrivateKey } from '../../core/signing/cosign/signing-key.js';
+import { publicKeyFromSpec, type KeyContext } from '../../core/signing/cosign/key-spec.js';
 import { verifyImages, type ImageVerification } from '../../core/cosign/verify-images.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { passphrasePrompt } from './publish-support.js';
 import { tokenAccess } from './token-support.js';
-import type { TokenAccess } from '../../core/pkcs11/tokens.js';
+import type { TokenAccess } from '../../core/signing/token/tokens.js';
 
 const USAGE = `Usage: trustdesk cosign COMMAND
 

@@ -1,5 +1,5 @@
 /** `trustdesk init REPO`: first trust data for a repository (docker's or notary's way). */
-import { initRepository } from '../../core/use-cases/init.js';
+import { initRepository } from '../../core/use-cases/publish/init.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
 import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
 import { rootTokenRequest } from './token-support.js';

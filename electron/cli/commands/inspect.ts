@@ -1,10 +1,10 @@
 /** `trustdesk inspect [--pretty] NAME[:TAG]...`: docker trust inspect's output, byte for byte. */
-import { inspectResult, formatInspectJson, formatInspectPretty, type InspectResult } from '../../core/use-cases/inspect.js';
-import { isTrustDeskError } from '../../core/errors.js';
-import { readArchive } from '../../core/trust-archive.js';
-import { verifyArchivedRepository } from '../../core/use-cases/archive.js';
-import type { RepositoryTrust } from '../../core/repository-updater.js';
-import type { ParsedReference } from '../../core/reference.js';
+import { inspectResult, formatInspectJson, formatInspectPretty, type InspectResult } from '../../core/use-cases/inspect/inspect.js';
+import { isTrustDeskError } from '../../core/base/errors.js';
+import { readArchive } from '../../core/cache/trust-archive.js';
+import { verifyArchivedRepository } from '../../core/use-cases/archive/archive.js';
+import type { RepositoryTrust } from '../../core/tuf/repository-updater.js';
+import type { ParsedReference } from '../../core/base/reference.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, describeError, UsageError, type Command, type Io } from '../cli-support.js';
 
 async function run(args: string[], io: Io): Promise<number> {

@@ -2,7 +2,7 @@
  * `trustdesk key rotate REPO ROLE [--server-managed]`, added to the `key` command without touching
  * its module: `key rotate ...` comes here, every other `key` subcommand goes on to keyCommand.
  */
-import { rotateKey } from '../../core/use-cases/rotate.js';
+import { rotateKey } from '../../core/use-cases/publish/rotate.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
 import { rootTokenRequest } from './token-support.js';

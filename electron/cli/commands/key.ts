@@ -8,7 +8,7 @@
  * Exit codes: 0 done; 1 refused or failed (error code on stderr, e.g. KEY_EXISTS, PASSPHRASE_WRONG);
  * 2 usage. `key list --check` exits 1 when a key this machine needs is missing.
  */
-import { tabulate } from '../../core/text-table.js';
+import { tabulate } from '../../core/base/text-table.js';
 import {
   changePassphrase,
   defaultTrustDir,
@@ -25,7 +25,7 @@ import {
   type KeystoreContext,
   type KeyWriteResult,
   type PassphraseProvider,
-} from '../../core/use-cases/keys.js';
+} from '../../core/use-cases/keys/keys.js';
 import { MIN_PASSPHRASE_LENGTH } from '../../core/keystore/passphrase-sources.js';
 import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
 

@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { toErrorValue } from '../../core/errors.js';
-import { signerFromSpec } from '../../core/cosign/key-spec.js';
+import { toErrorValue } from '../../core/base/errors.js';
+import { signerFromSpec } from '../../core/signing/cosign/key-spec.js';
 import { executeMigration, planMigration, type MigrationPlan, type MigrationReport } from '../../core/cosign/migrate.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { keyContext } from './cosign.js';

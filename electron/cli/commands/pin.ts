@@ -2,10 +2,10 @@
  * `trustdesk pin list | add NAME... | remove NAME...`: TrustDesk's trust pins (core/trust-pinning.ts).
  * `add` verifies the repository (existing pins apply) and pins its current root certificate IDs.
  */
-import { listPins, pinCurrentRoot, pinRootIds, unpinRepository } from '../../core/use-cases/pins.js';
-import { toErrorValue } from '../../core/errors.js';
-import { tabulate } from '../../core/text-table.js';
-import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/use-cases/verify.js';
+import { listPins, pinCurrentRoot, pinRootIds, unpinRepository } from '../../core/use-cases/pins/pins.js';
+import { toErrorValue } from '../../core/base/errors.js';
+import { tabulate } from '../../core/base/text-table.js';
+import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/tuf/verification.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 
 const HELP = `Usage: trustdesk pin list [--json]

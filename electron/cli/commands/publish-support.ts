@@ -1,8 +1,8 @@
 /** Shared by the publishing commands (init, sign, revoke, signer, key rotate): context, prompts, output. */
 import { MIN_PASSPHRASE_LENGTH, type PassphraseProvider } from '../../core/keystore/passphrase-sources.js';
 import { formatPreview } from '../../core/publishing/diff-preview.js';
-import type { OperationResult, PublishingContext } from '../../core/use-cases/publishing-context.js';
-import type { TrustSession } from '../../core/use-cases/trust-session.js';
+import type { OperationResult, PublishingContext } from '../../core/use-cases/publish/context.js';
+import type { TrustSession } from '../../core/session/trust-session.js';
 import type { Io } from '../cli-support.js';
 import { tokenAccess } from './token-support.js';
 

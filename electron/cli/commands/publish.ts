@@ -5,11 +5,11 @@
  * remove-delegation, rotate-key (see electron/core/publishing/changelist.ts).
  */
 import { readFile } from 'node:fs/promises';
-import { TrustDeskError } from '../../core/errors.js';
+import { TrustDeskError } from '../../core/base/errors.js';
 import { formatPreview } from '../../core/publishing/diff-preview.js';
 import type { Change } from '../../core/publishing/changelist.js';
-import { repositoryReference, run, toOperationResult } from '../../core/use-cases/publishing-context.js';
-import { parseReference } from '../../core/reference.js';
+import { repositoryReference, run, toOperationResult } from '../../core/use-cases/publish/context.js';
+import { parseReference } from '../../core/base/reference.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
 import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
 

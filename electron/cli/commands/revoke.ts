@@ -1,5 +1,5 @@
 /** `trustdesk revoke [-y] NAME[:TAG]`: remove a tag's signature (or all released tags). */
-import { revokeTags } from '../../core/use-cases/revoke.js';
+import { revokeTags } from '../../core/use-cases/publish/revoke.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command } from '../cli-support.js';
 import { confirm, printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
 

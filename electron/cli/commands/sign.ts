@@ -1,5 +1,5 @@
 /** `trustdesk sign NAME:TAG...`: sign tags from the registry's digests, no engine; many tags in one publish. */
-import { signTags } from '../../core/use-cases/sign.js';
+import { signTags } from '../../core/use-cases/publish/sign.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
 import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
 

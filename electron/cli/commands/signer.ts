@@ -2,11 +2,11 @@
  * `trustdesk signer add|remove`: docker's commands and output; `remove` really removes (docker's
  * only does after its prompt), and says first which tags lose their only signer.
  */
-import { addSigner, checkSignerName, readPublicKeyFile, removeSigner, signerRemovalImpacts } from '../../core/use-cases/signers.js';
+import { addSigner, checkSignerName, readPublicKeyFile, removeSigner, signerRemovalImpacts } from '../../core/use-cases/signers/signers.js';
 import { formatPreview } from '../../core/publishing/diff-preview.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { confirm, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
-import { createDelegateKey, delegateStatus, publicKeyQr } from '../../core/use-cases/onboarding.js';
+import { createDelegateKey, delegateStatus, publicKeyQr } from '../../core/use-cases/signers/onboarding.js';
 import { readFile } from 'node:fs/promises';
 
 const USAGE = `Usage: trustdesk signer COMMAND

@@ -1,8 +1,8 @@
 /** `trustdesk status [--json] [--require-signed] NAME...`: registry tags joined with their signatures. */
-import { repositoryStatus, type RepositoryStatus } from '../../core/use-cases/status.js';
-import { toErrorValue, isTrustDeskError } from '../../core/errors.js';
+import { repositoryStatus, type RepositoryStatus } from '../../core/tuf/verdicts.js';
+import { toErrorValue, isTrustDeskError } from '../../core/base/errors.js';
 import { formatStatusText } from '../status-text.js';
-import { openArchive } from '../../core/use-cases/archive.js';
+import { openArchive } from '../../core/use-cases/archive/archive.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 
 async function run(args: string[], io: Io): Promise<number> {

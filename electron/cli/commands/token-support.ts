@@ -1,6 +1,6 @@
 /** Hardware tokens for CLI commands: the token access with a PIN prompt, and the shared options. */
-import { TokenAccess, type PinProvider } from '../../core/pkcs11/tokens.js';
-import { resolveTokenLocation } from '../../core/use-cases/tokens.js';
+import { TokenAccess, type PinProvider } from '../../core/signing/token/tokens.js';
+import { resolveTokenLocation } from '../../core/use-cases/tokens/tokens.js';
 import type { RootTokenRequest } from '../../core/publishing/publisher.js';
 import type { Io } from '../cli-support.js';
 

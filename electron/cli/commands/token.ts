@@ -2,9 +2,9 @@
  * `trustdesk token list | doctor | generate | import`: root keys on PKCS#11 tokens (YubiKey via
  * ykcs11, OpenSC cards, SoftHSM2). PINs come from TRUSTDESK_TOKEN_PIN or the prompt.
  */
-import type { DoctorReport, Finding } from '../../core/pkcs11/doctor.js';
-import { TOKEN_PIN_ENV } from '../../core/pkcs11/tokens.js';
-import { generateOnToken, importRootToTokens, listTokens, resolveTokenLocation, tokenDoctor } from '../../core/use-cases/tokens.js';
+import type { DoctorReport, Finding } from '../../core/signing/token/doctor.js';
+import { TOKEN_PIN_ENV } from '../../core/signing/token/tokens.js';
+import { generateOnToken, importRootToTokens, listTokens, resolveTokenLocation, tokenDoctor } from '../../core/use-cases/tokens/tokens.js';
 import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 import { passphrasePrompt } from './publish-support.js';
 import { TOKEN_OPTIONS, tokenAccess } from './token-support.js';

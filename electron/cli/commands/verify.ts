@@ -5,10 +5,10 @@
  *   3 trust data invalid or refused (signature, pin, rollback, expiry, corrupt archive…),
  *   4 trust server or registry unreachable. Several arguments: the highest code.
  */
-import { isTrustDeskError, toErrorValue } from '../../core/errors.js';
-import { parseReference } from '../../core/reference.js';
-import { readArchive } from '../../core/trust-archive.js';
-import { verifyArchivedRepository } from '../../core/use-cases/archive.js';
+import { isTrustDeskError, toErrorValue } from '../../core/base/errors.js';
+import { parseReference } from '../../core/base/reference.js';
+import { readArchive } from '../../core/cache/trust-archive.js';
+import { verifyArchivedRepository } from '../../core/use-cases/archive/archive.js';
 import {
   verifyOne,
   verifyExitCode,
@@ -17,7 +17,7 @@ import {
   type RepositoryVerification,
   type VerifyOptions,
   type VerifySubject,
-} from '../../core/use-cases/verify.js';
+} from '../../core/tuf/verification.js';
 import { asOfText } from '../status-text.js';
 import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
 

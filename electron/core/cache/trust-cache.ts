@@ -8,8 +8,8 @@
 import { readFile, stat, readdir } from 'node:fs/promises';
 import { existsSync, type Dirent } from 'node:fs';
 import { join } from 'node:path';
-import { TrustDeskError } from '../errors.js';
-import { writeFileAtomic } from '../fs-atomic.js';
+import { TrustDeskError } from '../base/errors.js';
+import { writeFileAtomic } from '../base/fs-atomic.js';
 
 /** Largest cached file read back (a cached file larger than this was not written by a sane server). */
 const MAX_CACHED_FILE = 16 * 1024 * 1024;

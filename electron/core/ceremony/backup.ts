@@ -13,14 +13,14 @@ import { createHash, randomBytes } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { combine, split } from 'shamir-secret-sharing';
-import { TrustDeskError } from '../errors.js';
-import { ensureDir, writeFileAtomic } from '../fs-atomic.js';
-import { canonicalKeyId, type PublicKeyJson } from '../keys.js';
+import { TrustDeskError } from '../base/errors.js';
+import { ensureDir, writeFileAtomic } from '../base/fs-atomic.js';
+import { canonicalKeyId, type PublicKeyJson } from '../tuf/keys.js';
 import { KeyFileStore, type KeyFileEntry } from '../keystore/key-file-store.js';
 import { encodePem, parsePemBlocks } from '../keystore/pem-format.js';
 import { clearAll, unlockWith, type PassphraseProvider } from '../keystore/passphrase-sources.js';
 import { classifyBlock, openBlock, privateKeyId } from '../keystore/pkcs8-encryption.js';
-import { qrSvg } from '../qr-code.js';
+import { qrSvg } from '../base/qr-code.js';
 import type { CeremonyLog } from './log.js';
 
 export const SHARE_PREFIX = 'TDSHARE1';

@@ -6,13 +6,13 @@
  * signature and the thresholds, and only then publishes.
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { canonicalBytes } from '../canonical-json.js';
-import { TrustDeskError } from '../errors.js';
-import { canonicalKeyId, keyCertificates, type PublicKeyJson } from '../keys.js';
-import type { SignatureJson } from '../metadata/envelope.js';
-import { serialiseEnvelope } from '../metadata/envelope.js';
-import { verifySignature } from '../signatures.js';
-import type { Signer } from '../publishing/signer.js';
+import { canonicalBytes } from '../tuf/canonical-json.js';
+import { TrustDeskError } from '../base/errors.js';
+import { canonicalKeyId, keyCertificates, type PublicKeyJson } from '../tuf/keys.js';
+import type { SignatureJson } from '../tuf/metadata/envelope.js';
+import { serialiseEnvelope } from '../tuf/metadata/envelope.js';
+import { verifySignature } from '../tuf/signatures.js';
+import type { Signer } from '../signing/signer.js';
 
 export const BUNDLE_FORMAT = 'trustdesk-signing-bundle';
 export const BUNDLE_VERSION = 1;

@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { appendFile, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { canonicalBytes } from '../canonical-json.js';
-import { TrustDeskError } from '../errors.js';
+import { canonicalBytes } from '../tuf/canonical-json.js';
+import { TrustDeskError } from '../base/errors.js';
 
 export const LOG_VERSION = 1;
 export const GENESIS = '0'.repeat(64);

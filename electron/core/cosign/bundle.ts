@@ -10,9 +10,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { createHash, createPublicKey, randomInt, type KeyObject } from 'node:crypto';
-import { TrustDeskError, toErrorValue, type ErrorValue } from '../errors.js';
-import { decodeBase64, verifyDer } from './ecdsa.js';
-import { descriptors, type Descriptor, type OciClient } from './oci-client.js';
+import { TrustDeskError, toErrorValue, type ErrorValue } from '../base/errors.js';
+import { decodeBase64, verifyDer } from '../signing/ecdsa.js';
+import { descriptors, type Descriptor, type OciClient } from '../remote/oci-client.js';
 import { digestTagStem, OCI_EMPTY, OCI_INDEX, OCI_MANIFEST, SIGSTORE_BUNDLE_MEDIA_TYPE } from './simple-signing.js';
 
 export const INTOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';

@@ -2,9 +2,9 @@
 import { describe, it, expect } from 'vitest';
 import { generateKeyPairSync, sign } from 'node:crypto';
 import { checkClassicLayer, type LayerInput } from './classic-verify.js';
-import { publicKeyFromPem, rawToDer, verifyDer } from './ecdsa.js';
+import { publicKeyFromPem, rawToDer, verifyDer } from '../signing/ecdsa.js';
 import { makePayload, parsePayload, sha256Digest, SIMPLESIGNING_MEDIA_TYPE, SIGNATURE_ANNOTATION } from './simple-signing.js';
-import { sampleManifest, samplePublicKey, sampleSignature } from './samples.js';
+import { sampleManifest, samplePublicKey, sampleSignature } from '../../../tests/support/cosign-samples.js';
 
 const key = publicKeyFromPem(samplePublicKey('cosign.pub'));
 const key2 = publicKeyFromPem(samplePublicKey('cosign2.pub'));

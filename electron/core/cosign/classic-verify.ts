@@ -3,8 +3,8 @@
  * signature annotation, checked against a public key and the image's manifest digest.
  */
 import type { KeyObject } from 'node:crypto';
-import { isTrustDeskError } from '../errors.js';
-import { decodeBase64, verifyDer } from './ecdsa.js';
+import { isTrustDeskError } from '../base/errors.js';
+import { decodeBase64, verifyDer } from '../signing/ecdsa.js';
 import { parsePayload, sha256Digest, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE, CERTIFICATE_ANNOTATION } from './simple-signing.js';
 
 export type SignatureVerdict =

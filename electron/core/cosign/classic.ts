@@ -8,9 +8,9 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { randomInt } from 'node:crypto';
-import { TrustDeskError, toErrorValue, type ErrorValue } from '../errors.js';
+import { TrustDeskError, toErrorValue, type ErrorValue } from '../base/errors.js';
 import type { LayerInput } from './classic-verify.js';
-import { descriptors, type Descriptor, type OciClient } from './oci-client.js';
+import { descriptors, type Descriptor, type OciClient } from '../remote/oci-client.js';
 import { digestTagStem, OCI_CONFIG, OCI_MANIFEST, SIGNATURE_ANNOTATION, SIMPLESIGNING_MEDIA_TYPE } from './simple-signing.js';
 
 export function signatureTag(imageDigest: string): string {

@@ -9,16 +9,16 @@
  * signature (never overwrites), optionally attaches the bundle form, and reads everything back with the
  * reader before calling the tag done. Results are plain values (IPC-safe).
  */
-import { parseReference } from '../reference.js';
-import { toErrorValue, type ErrorValue } from '../errors.js';
-import { repositoryStatus, type Verdict } from '../use-cases/status.js';
-import type { TrustSession } from '../use-cases/trust-session.js';
-import { isTrustDeskError } from '../errors.js';
+import { parseReference } from '../base/reference.js';
+import { toErrorValue, type ErrorValue } from '../base/errors.js';
+import { repositoryStatus, type Verdict } from '../tuf/verdicts.js';
+import type { TrustSession } from '../session/trust-session.js';
+import { isTrustDeskError } from '../base/errors.js';
 import { appendClassicSignature } from './classic.js';
 import { attachBundle, makeBundle } from './bundle.js';
-import { publicKeyPem } from './ecdsa.js';
+import { publicKeyPem } from '../signing/ecdsa.js';
 import { makePayload } from './simple-signing.js';
-import type { CosignSigner } from './signing-key.js';
+import type { CosignSigner } from '../signing/cosign/signing-key.js';
 import { verifyDigest } from './verify-images.js';
 
 export type PlanAction = 'sign' | 'already-signed' | 'skip';

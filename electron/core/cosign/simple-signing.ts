@@ -3,7 +3,7 @@
  * critical.image / critical.type) that a classic cosign signature signs.
  */
 import { createHash } from 'node:crypto';
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 
 export const SIMPLESIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';
 export const SIGNATURE_ANNOTATION = 'dev.cosignproject.cosign/signature';
@@ -23,9 +23,7 @@ export interface SimpleSigningPayload {
   optional: unknown;
 }
 
-export function sha256Digest(bytes: Buffer): string {
-  return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
+export { sha256Digest } from '../remote/oci-client.js';
 
 /** `sha256:<hex>` → `sha256-<hex>` (the prefix of cosign's tags). */
 export function digestTagStem(digest: string): string {

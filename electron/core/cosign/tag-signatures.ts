@@ -1,8 +1,8 @@
 /** cosign state of every registry tag of a repository, for the app's tags table (IPC-safe values). */
 import type { KeyObject } from 'node:crypto';
-import { toErrorValue, type ErrorValue } from '../errors.js';
-import { parseReference } from '../reference.js';
-import type { TrustSession } from '../use-cases/trust-session.js';
+import { toErrorValue, type ErrorValue } from '../base/errors.js';
+import { parseReference } from '../base/reference.js';
+import type { TrustSession } from '../session/trust-session.js';
 import { keyHint } from './bundle.js';
 import { COSIGN_TAG } from './migrate.js';
 import { summarise, verifyDigest, type FoundSignature } from './verify-images.js';

@@ -5,13 +5,13 @@
  * Results are plain values (IPC-safe).
  */
 import type { KeyObject } from 'node:crypto';
-import { toErrorValue, type ErrorValue } from '../errors.js';
-import { parseReference, type ParsedReference } from '../reference.js';
-import type { TrustSession } from '../use-cases/trust-session.js';
+import { toErrorValue, type ErrorValue } from '../base/errors.js';
+import { parseReference, type ParsedReference } from '../base/reference.js';
+import type { TrustSession } from '../session/trust-session.js';
 import { checkClassicLayer, type SignatureVerdict } from './classic-verify.js';
 import { readClassicSignatures } from './classic.js';
 import { checkBundle, readBundles, type BundleVerdict } from './bundle.js';
-import type { OciClient } from './oci-client.js';
+import type { OciClient } from '../remote/oci-client.js';
 
 export interface FoundSignature {
   format: 'classic' | 'bundle';

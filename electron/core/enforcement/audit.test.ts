@@ -5,11 +5,11 @@
  * tests/interop/enforcement.test.ts.
  */
 import { describe, it, expect, beforeAll } from 'vitest';
-import { TrustDeskError } from '../errors.js';
-import { updateRepository, type RepositoryTrust } from '../repository-updater.js';
-import { sampleTrustDir, SAMPLE_CLOCK } from '../test-support/samples.js';
-import { releasedTargets } from '../repository-view.js';
-import type { RegistryTag } from '../use-cases/status.js';
+import { TrustDeskError } from '../base/errors.js';
+import { updateRepository, type RepositoryTrust } from '../tuf/repository-updater.js';
+import { sampleTrustDir, SAMPLE_CLOCK } from '../../../tests/support/samples.js';
+import { releasedTargets } from '../tuf/repository-view.js';
+import type { RegistryTag } from '../tuf/verdicts.js';
 import { auditImages, rootKeyIds, type AuditDeps } from './audit.js';
 import { parseDaemonPolicy, CLIENT_DEFAULT_POLICY, type DaemonPolicy } from './daemon-policy.js';
 

@@ -26,13 +26,13 @@
  */
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustDeskError, isTrustDeskError, toErrorValue, type ErrorValue } from '../errors.js';
-import { TrustSession, type SessionOptions } from '../use-cases/trust-session.js';
-import { canonicalKeyId } from '../keys.js';
-import { parseReference, type ParsedReference } from '../reference.js';
-import type { RepositoryTrust } from '../repository-updater.js';
-import { repositoryStatus, expiredSince, type RegistryTag } from '../use-cases/status.js';
-import { outcomeOfCode, verifyStatus } from '../use-cases/verify.js';
+import { TrustDeskError, isTrustDeskError, toErrorValue, type ErrorValue } from '../base/errors.js';
+import { TrustSession, type SessionOptions } from '../session/trust-session.js';
+import { canonicalKeyId } from '../tuf/keys.js';
+import { parseReference, type ParsedReference } from '../base/reference.js';
+import type { RepositoryTrust } from '../tuf/repository-updater.js';
+import { repositoryStatus, expiredSince, type RegistryTag } from '../tuf/verdicts.js';
+import { outcomeOfCode, verifyStatus } from '../tuf/verification.js';
 import { pinRuleFor, type DaemonPolicy, type PinRule, type TrustMode } from './daemon-policy.js';
 import type { ImageOccurrence } from './image-sources.js';
 

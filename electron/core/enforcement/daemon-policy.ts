@@ -34,7 +34,7 @@
  * image names are (`myorg/*` → `docker.io/myorg/*`, `nginx` → `docker.io/library/nginx`).
  */
 import { readFile } from 'node:fs/promises';
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 
 export type TrustMode = 'disabled' | 'permissive' | 'enforced';
 export const TRUST_MODES: TrustMode[] = ['disabled', 'permissive', 'enforced'];

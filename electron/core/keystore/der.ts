@@ -3,7 +3,7 @@
  * OID, NULL and context tags. Reading is strict (no indefinite lengths, no trailing bytes where a
  * caller asks for exactly one value); anything malformed is KEY_FORMAT_INVALID.
  */
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 
 export const TAG = {
   INTEGER: 0x02,

@@ -1,7 +1,7 @@
 import { describe, it, expect } from 'vitest';
 import { reconcile, repositoryRoles } from './inventory.js';
 import type { KeyFileEntry } from './key-file-store.js';
-import { sampleTrustDir, SAMPLE_CLOCK } from '../test-support/samples.js';
+import { sampleTrustDir, SAMPLE_CLOCK } from '../../../tests/support/samples.js';
 
 const ROOT_CERT_ID = '183e9eeb293333afb42feb2ba80627fa0cef03a8d647003d1788629b4c35394a';
 const TARGETS_ID = '5d5aab59b7bce9d18f49d1f8aacbc6bb43050465aac3c835275fa11fe2c858d1';

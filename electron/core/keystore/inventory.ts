@@ -11,11 +11,11 @@
  * The result holds public information only (IDs, roles, GUNs, paths, warnings).
  */
 import { TrustCache } from '../cache/trust-cache.js';
-import { canonicalKeyId, type PublicKeyJson } from '../keys.js';
-import { updateRepository } from '../repository-updater.js';
-import { parseRoot, BASE_ROLES } from '../metadata/root.js';
-import { parseTargets, delegationsOf, type TargetsEnvelope } from '../metadata/targets.js';
-import { toErrorValue } from '../errors.js';
+import { canonicalKeyId, type PublicKeyJson } from '../tuf/keys.js';
+import { updateRepository } from '../tuf/repository-updater.js';
+import { parseRoot, BASE_ROLES } from '../tuf/metadata/root.js';
+import { parseTargets, delegationsOf, type TargetsEnvelope } from '../tuf/metadata/targets.js';
+import { toErrorValue } from '../base/errors.js';
 import type { KeyFileEntry } from './key-file-store.js';
 
 export interface RoleAssignment {

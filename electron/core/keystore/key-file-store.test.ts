@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { KeyFileStore } from './key-file-store.js';
 import { encodePem, parsePemBlocks } from './pem-format.js';
 import { encryptKey, openBlock, privateKeyId } from './pkcs8-encryption.js';
-import { REFERENCE_DIR } from '../test-support/samples.js';
+import { REFERENCE_DIR } from '../../../tests/support/samples.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 const LEGACY = join(REFERENCE_DIR, 'legacy-trust-dirs');

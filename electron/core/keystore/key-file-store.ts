@@ -17,8 +17,8 @@
 import { lstat, mkdir, open, readdir, readFile, rename, rm, link, unlink } from 'node:fs/promises';
 import { basename, dirname, join, relative, sep } from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { TrustDeskError } from '../errors.js';
-import { ensureDir, writeFileAtomic } from '../fs-atomic.js';
+import { TrustDeskError } from '../base/errors.js';
+import { ensureDir, writeFileAtomic } from '../base/fs-atomic.js';
 import { parsePemBlocks, type PemBlock } from './pem-format.js';
 import { classifyBlock, PRIVATE_KEY_LABELS, type BlockEncryption, type KeyAlgorithm } from './pkcs8-encryption.js';
 

@@ -18,9 +18,11 @@
  * strings (process.env, a prompt's answer) cannot be wiped; they are dropped as soon as converted.
  */
 import type { KeyObject } from 'node:crypto';
-import { TrustDeskError, isTrustDeskError } from '../errors.js';
+import { TrustDeskError, isTrustDeskError } from '../base/errors.js';
 
-export const MIN_PASSPHRASE_LENGTH = 8;
+import { MIN_PASSPHRASE_LENGTH } from '../../../shared/passphrase.js';
+
+export { MIN_PASSPHRASE_LENGTH, passphraseStrength, type PassphraseStrength } from '../../../shared/passphrase.js';
 /** Wrong interactive answers before giving up (notary gives up after a wrong env value or 10 prompts). */
 export const MAX_PROMPT_ATTEMPTS = 3;
 
@@ -169,41 +171,4 @@ export async function newPassphrase(info: { keyId: string; role: string; gun?: s
  */
 export function oneShotProvider(answers: { unlock?: string; new?: string }): PassphraseProvider {
   return async (req) => (req.attempt === 1 ? (req.purpose === 'unlock' ? answers.unlock : answers.new) : undefined);
-}
-
-export interface PassphraseStrength {
-  /** 0 (unusable) .. 4 (strong). */
-  score: 0 | 1 | 2 | 3 | 4;
-  /** Below MIN_PASSPHRASE_LENGTH: docker and notary refuse it at their prompts. */
-  tooShort: boolean;
-  /** Rough entropy estimate in bits. */
-  bits: number;
-  hint: string;
-}
-
-/**
- * A strength estimate for the app's meter (pure; safe to run in the renderer on what the user types —
- * the passphrase itself never leaves the dialog except to the main process's unlock call).
- * Character-class entropy with penalties for repeats and sequences; a guide, not a guarantee.
- */
-export function passphraseStrength(passphrase: string): PassphraseStrength {
-  const p = passphrase.trim();
-  let pool = 0;
-  if (/[a-z]/.test(p)) pool += 26;
-  if (/[A-Z]/.test(p)) pool += 26;
-  if (/[0-9]/.test(p)) pool += 10;
-  if (/[^a-zA-Z0-9]/.test(p)) pool += 33;
-  const unique = new Set(p).size;
-  const effectiveLength = Math.min(p.length, unique * 2);
-  let bits = pool > 0 ? effectiveLength * Math.log2(pool) : 0;
-  if (/(.)\1\1/.test(p) || /(?:0123|1234|2345|3456|4567|5678|6789|abcd|bcde|qwer|asdf)/i.test(p)) bits *= 0.75;
-  bits = Math.round(bits);
-  const tooShort = p.length < MIN_PASSPHRASE_LENGTH;
-  const score: PassphraseStrength['score'] = tooShort ? 0 : bits < 40 ? 1 : bits < 60 ? 2 : bits < 80 ? 3 : 4;
-  const hint = tooShort
-    ? `at least ${MIN_PASSPHRASE_LENGTH} characters`
-    : score < 3
-      ? 'longer is better: several random words, or a password manager'
-      : 'good';
-  return { score, tooShort, bits, hint };
 }

@@ -6,7 +6,7 @@
  * 64-column base64, trailing newline), so a file we write is byte-for-byte what notary would write
  * for the same DER and headers. Reading is tolerant: CRLF, surrounding text, several blocks per file.
  */
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 
 export interface PemBlock {
   label: string;

@@ -15,7 +15,7 @@ import {
   privateKeyId,
 } from './pkcs8-encryption.js';
 import { readOne, children, seq, oid, octets, int } from './der.js';
-import { REFERENCE_DIR } from '../test-support/samples.js';
+import { REFERENCE_DIR } from '../../../tests/support/samples.js';
 
 const LEGACY = join(REFERENCE_DIR, 'legacy-trust-dirs');
 const pass = (s: string) => Buffer.from(s, 'utf8');

@@ -20,8 +20,8 @@
  * use. The returned KeyObject keeps its key in OpenSSL memory, released by the garbage collector.
  */
 import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, type KeyObject } from 'node:crypto';
-import { TrustDeskError } from '../errors.js';
-import { keyId, publicKeyJson } from '../keys.js';
+import { TrustDeskError } from '../base/errors.js';
+import { keyId, publicKeyJson } from '../tuf/keys.js';
 import { TAG, children, expectTag, int, intValue, octets, oid, oidToString, readOne, seq, type Tlv } from './der.js';
 
 export const OID = {

@@ -5,9 +5,9 @@
  * fresh state, a publish that lost a race is simply rebuilt on top of what the other side wrote.
  */
 import { posix } from 'node:path';
-import { TrustDeskError } from '../errors.js';
-import type { PublicKeyJson } from '../keys.js';
-import { isDelegationName } from '../metadata/targets.js';
+import { TrustDeskError } from '../base/errors.js';
+import type { PublicKeyJson } from '../tuf/keys.js';
+import { isDelegationName } from '../tuf/metadata/targets.js';
 
 export type BaseRoleName = 'root' | 'targets' | 'snapshot' | 'timestamp';
 

@@ -3,8 +3,8 @@
  * versions, expiry, who signs (this machine or the server), keys, targets (tags with digests and
  * sizes) and delegations (keys, paths, threshold). IPC-safe: IDs and names only.
  */
-import type { RootSigned } from '../metadata/root.js';
-import type { DelegatedRole, TargetsSigned } from '../metadata/targets.js';
+import type { RootSigned } from '../tuf/metadata/root.js';
+import type { DelegatedRole, TargetsSigned } from '../tuf/metadata/targets.js';
 
 export interface TargetChange {
   name: string;

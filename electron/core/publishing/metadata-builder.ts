@@ -6,20 +6,20 @@
  * The result is the multipart upload and the exact preview of it; nothing is sent from here.
  */
 import { createHash } from 'node:crypto';
-import { canonicalBytes } from '../canonical-json.js';
-import { TrustDeskError } from '../errors.js';
-import { canonicalKeyId, keyId, type PublicKeyJson } from '../keys.js';
-import { serialiseEnvelope, type SignatureJson } from '../metadata/envelope.js';
-import { fileMetaFor, type FileMeta } from '../metadata/file-meta.js';
-import type { RootSigned } from '../metadata/root.js';
-import type { SnapshotSigned } from '../metadata/snapshot.js';
-import { pathAllowed, type DelegatedRole, type TargetMeta, type TargetsSigned } from '../metadata/targets.js';
-import type { RepositoryTrust } from '../repository-updater.js';
+import { canonicalBytes } from '../tuf/canonical-json.js';
+import { TrustDeskError } from '../base/errors.js';
+import { canonicalKeyId, keyId, type PublicKeyJson } from '../tuf/keys.js';
+import { serialiseEnvelope, type SignatureJson } from '../tuf/metadata/envelope.js';
+import { fileMetaFor, type FileMeta } from '../tuf/metadata/file-meta.js';
+import type { RootSigned } from '../tuf/metadata/root.js';
+import type { SnapshotSigned } from '../tuf/metadata/snapshot.js';
+import { pathAllowed, type DelegatedRole, type TargetMeta, type TargetsSigned } from '../tuf/metadata/targets.js';
+import type { RepositoryTrust } from '../tuf/repository-updater.js';
 import type { MetadataPart } from '../remote/notary-publisher.js';
 import { describeChange, parentRole, type BaseRoleName, type Change } from './changelist.js';
 import { diffRoot, diffTargets, emptyRolePreview, type PublishPreview, type RolePreview } from './diff-preview.js';
 import { expiresIn, LIFETIME_DAYS, nearExpiry } from './expiry.js';
-import type { Signer } from './signer.js';
+import type { Signer } from '../signing/signer.js';
 
 /** Finds the local signer of a metadata key (a key file, a freshly made key, later a token). */
 export interface SignerLookup {

@@ -7,18 +7,18 @@
  * failure at any point publishes nothing.
  */
 import { createHash, generateKeyPairSync } from 'node:crypto';
-import { TrustDeskError, isTrustDeskError } from '../errors.js';
-import { canonicalKeyId, type PublicKeyJson } from '../keys.js';
-import type { ParsedReference } from '../reference.js';
-import type { RepositoryTrust } from '../repository-updater.js';
+import { TrustDeskError, isTrustDeskError } from '../base/errors.js';
+import { canonicalKeyId, type PublicKeyJson } from '../tuf/keys.js';
+import type { ParsedReference } from '../base/reference.js';
+import type { RepositoryTrust } from '../tuf/repository-updater.js';
 import { PublishRejected, type NotaryPublisher } from '../remote/notary-publisher.js';
-import type { TrustSession } from '../use-cases/trust-session.js';
+import type { TrustSession } from '../session/trust-session.js';
 import { validateChange, type BaseRoleName, type Change } from './changelist.js';
 import type { PublishPreview } from './diff-preview.js';
 import { buildUpdate, SignerSet, type NewRepositoryKeys, type ResolvedRotation } from './metadata-builder.js';
-import { makeRootCertificate } from './root-certificate.js';
-import { KeyObjectSigner, KeyRing, type PassphraseContext, type Signer } from './signer.js';
-import type { TokenAccess, TokenLocation } from '../pkcs11/tokens.js';
+import { makeRootCertificate } from '../signing/root-certificate.js';
+import { KeyObjectSigner, KeyRing, type PassphraseContext, type Signer } from '../signing/signer.js';
+import type { TokenAccess, TokenLocation } from '../signing/token/tokens.js';
 
 function canonicalKeyIdOf(k: PublicKeyJson): string {
   try {

@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 import { AuthenticatedClient, parseWwwAuthenticate } from './auth.js';
 import type { Credentials } from './docker-config.js';
 import { HttpClient } from './http-client.js';
-import { json, makeTestPki, startHttpsServer, type TestPki, type TestServer } from './test-support.js';
+import { json, makeTestPki, startHttpsServer, type TestPki, type TestServer } from '../../../tests/support/remote.js';
 
 describe('parseWwwAuthenticate', () => {
   it('parses a Bearer challenge with a comma inside a quoted scope', () => {

@@ -12,7 +12,7 @@
  * challenge's own `scope` is used.
  */
 
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 import type { Credentials } from './docker-config.js';
 import { describeUrl, type HttpRequest, type HttpResponse } from './http-client.js';
 

@@ -2,8 +2,8 @@ import { chmod, copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TrustDeskError } from '../errors.js';
-import { parseReference } from '../reference.js';
+import { TrustDeskError } from '../base/errors.js';
+import { parseReference } from '../base/reference.js';
 import {
   authConfigKey,
   convertToHostname,
@@ -14,7 +14,7 @@ import {
   trustDir,
   trustServerFor,
 } from './docker-config.js';
-import { makeTestPki, type TestPki } from './test-support.js';
+import { makeTestPki, type TestPki } from '../../../tests/support/remote.js';
 
 let root: string;
 let pki: TestPki;

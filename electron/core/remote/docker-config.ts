@@ -11,8 +11,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { TrustDeskError } from '../errors.js';
-import { DEFAULT_REGISTRY, parseReference, registryHostname, type ParsedReference } from '../reference.js';
+import { TrustDeskError } from '../base/errors.js';
+import { DEFAULT_REGISTRY, parseReference, registryHostname, type ParsedReference } from '../base/reference.js';
 import type { TlsMaterial } from './http-client.js';
 
 export type Env = Record<string, string | undefined>;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 import { HttpClient, describeUrl, mapTransportError } from './http-client.js';
 import {
   closedPort,
@@ -8,7 +8,7 @@ import {
   startHttpsServer,
   type TestPki,
   type TestServer,
-} from './test-support.js';
+} from '../../../tests/support/remote.js';
 
 let pki: TestPki;
 const servers: TestServer[] = [];

@@ -18,7 +18,7 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 
 export interface TlsMaterial {
   /** Extra CA certificates (PEM), added to Node's default root store, never replacing it. */

@@ -3,8 +3,8 @@
  * A MetadataSource for the updater: it only fetches and maps HTTP failures to typed errors; every
  * trust decision is the TrustedMetadataStore's. See ../shared/reference/notary-server-api.md.
  */
-import { TrustDeskError } from '../errors.js';
-import type { MetadataSource } from '../repository-updater.js';
+import { TrustDeskError } from '../base/errors.js';
+import type { MetadataSource } from '../tuf/repository-updater.js';
 import { TrustServerEndpoint, serverErrorText } from './trust-server.js';
 
 export type { Requester } from './trust-server.js';

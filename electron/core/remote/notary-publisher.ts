@@ -6,8 +6,8 @@
  * it is called once per initialisation, never "to look". `POST` makes a new pending key (rotation).
  */
 import { randomBytes } from 'node:crypto';
-import { TrustDeskError } from '../errors.js';
-import { keyId, type PublicKeyJson } from '../keys.js';
+import { TrustDeskError } from '../base/errors.js';
+import { keyId, type PublicKeyJson } from '../tuf/keys.js';
 import { TrustServerEndpoint, serverError, ERROR_BODY_PREVIEW, type ServerError } from './trust-server.js';
 import type { HttpResponse } from './http-client.js';
 

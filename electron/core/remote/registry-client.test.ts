@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 import { AuthenticatedClient } from './auth.js';
 import { HttpClient } from './http-client.js';
 import { MANIFEST_ACCEPT, MEDIA_TYPES, RegistryClient, parseLinkNext } from './registry-client.js';
-import { json, makeTestPki, startHttpsServer, type TestPki, type TestServer } from './test-support.js';
+import { json, makeTestPki, startHttpsServer, type TestPki, type TestServer } from '../../../tests/support/remote.js';
 
 let pki: TestPki;
 let httpClient: HttpClient;

@@ -10,8 +10,8 @@
  */
 
 import { createHash } from 'node:crypto';
-import { TrustDeskError, toErrorValue, type ErrorValue } from '../errors.js';
-import { digestProblem, isValidRepository, isValidTag, registryApiHost } from '../reference.js';
+import { TrustDeskError, toErrorValue, type ErrorValue } from '../base/errors.js';
+import { digestProblem, isValidRepository, isValidTag, registryApiHost } from '../base/reference.js';
 import { AuthenticatedClient, type HttpRequester, type Requester } from './auth.js';
 import type { Credentials } from './docker-config.js';
 import { describeUrl, type HttpResponse } from './http-client.js';

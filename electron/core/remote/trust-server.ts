@@ -2,7 +2,7 @@
  * What reading and publishing share about a notary-server: its https base URL, the TUF paths under
  * `/v2/<gun>/_trust/tuf/`, and its error bodies `{"errors":[{"code","message","detail"}]}`.
  */
-import { TrustDeskError } from '../errors.js';
+import { TrustDeskError } from '../base/errors.js';
 import type { HttpRequest, HttpResponse } from './http-client.js';
 
 /** Something that sends a request, authenticating for `scope` when the server asks (auth.ts). */

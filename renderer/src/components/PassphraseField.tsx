@@ -1,6 +1,6 @@
 /** A passphrase input; for new passphrases, a strength meter (computed here, nothing sent while typing). */
 import { useId } from 'react';
-import { passphraseStrength, MIN_PASSPHRASE_LENGTH } from '../../../electron/core/keystore/passphrase-sources';
+import { passphraseStrength, MIN_PASSPHRASE_LENGTH } from '../../../shared/passphrase';
 
 const WORDS = ['too short', 'weak', 'fair', 'good', 'strong'] as const;
 

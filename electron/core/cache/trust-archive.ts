@@ -1,0 +1,292 @@
+/**
+ * Trust archives: every metadata file a repository's trust rests on (the whole root chain 1..N,
+ * timestamp, snapshot, targets, every verified delegation), the registry's manifest digests and
+ * sizes, and hashes of all of it, in one file that can be verified years later with no server.
+ * Format: docs/trust-archive.md ("trustdesk-trust-archive", version 1).
+ *
+ * File layout (bytes): one header line, `\n`, then the body.
+ *   header  compact JSON {"format":"trustdesk-trust-archive","version":1,"body_sha256":"<hex>","body_length":N}
+ *   body    JSON (2-space indent) ArchiveBody; body_sha256 is the SHA-256 of exactly these bytes
+ * Any changed byte is refused: in the body by body_sha256, in the header by JSON, format, version or
+ * digest; and each file's own sha256/length is checked before its bytes are used.
+ *
+ * Verifying replays the archived bytes through the same update workflow as an online check
+ * (repository-updater.ts over an ArchiveSource, an empty in-memory cache, `fullRootChain`), with
+ * the clock set to the archive time: the time the archiver says it archived. That time is not signed
+ * by anyone; the signed expiry dates bound it (a forged time outside every role's validity fails).
+ */
+import { createHash } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { TrustDeskError, type ErrorValue } from '../base/errors.js';
+import { TrustCache } from './trust-cache.js';
+import { writeFileAtomic } from '../base/fs-atomic.js';
+import type { MetadataSource, RepositoryTrust } from '../tuf/repository-updater.js';
+import type { RegistryTag } from '../tuf/verdicts.js';
+
+export const ARCHIVE_FORMAT = 'trustdesk-trust-archive';
+export const ARCHIVE_VERSION = 1;
+/** An archive larger than this is refused before it is parsed. */
+export const MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
+
+export interface ArchiveHeader {
+  format: typeof ARCHIVE_FORMAT;
+  version: number;
+  body_sha256: string;
+  body_length: number;
+}
+
+export interface ArchivedFile {
+  /** `N.root.json` for each root version, else `<role>.json` (`timestamp.json`, `targets/releases.json`). */
+  name: string;
+  sha256: string;
+  length: number;
+  /** The raw bytes as the trust server served them, base64. */
+  data: string;
+}
+
+export interface ArchivedRepository {
+  gun: string;
+  /** The trust server the data came from. */
+  trustServer: string;
+  /** Root versions in the archive: 1..rootVersion. */
+  rootVersion: number;
+  /** The verified versions at archive time, for reading without verifying. */
+  versions: Record<string, number>;
+  files: ArchivedFile[];
+  /** Registry tags with manifest digest (`sha256:<hex>`), size and media type; absent when skipped. */
+  registry?: { tags: RegistryTag[] } | { skipped: true } | { error: ErrorValue };
+}
+
+export interface ArchiveBody {
+  format: typeof ARCHIVE_FORMAT;
+  version: number;
+  /** ISO time of the archive: the clock verification uses ("valid as of"). */
+  archivedAt: string;
+  createdBy: string;
+  repositories: ArchivedRepository[];
+}
+
+export interface TrustArchive {
+  header: ArchiveHeader;
+  body: ArchiveBody;
+}
+
+const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
+
+function archiveInvalid(file: string, detail: string): TrustDeskError {
+  return new TrustDeskError('ARCHIVE_INVALID', `trust archive ${file} is corrupt or altered: ${detail}`);
+}
+
+/** Collects the verified raw bytes of a repository, the root chain included. */
+export function archivedRepository(trust: RepositoryTrust, trustServer: string, registry: ArchivedRepository['registry']): ArchivedRepository {
+  const chain = trust.rootChain;
+  if (chain[0]?.signed.version !== 1) {
+    throw new TrustDeskError('INTERNAL', `archive of ${trust.gun}: root chain must start at version 1, starts at ${chain[0]?.signed.version}`);
+  }
+  const files: ArchivedFile[] = [];
+  const add = (name: string, raw: Buffer) => files.push({ name, sha256: sha256(raw), length: raw.length, data: raw.toString('base64') });
+  for (const root of chain) add(`${root.signed.version}.root.json`, root.raw);
+  add('timestamp.json', trust.timestamp.raw);
+  add('snapshot.json', trust.snapshot.raw);
+  add('targets.json', trust.targets.raw);
+  const versions: Record<string, number> = {
+    root: trust.root.signed.version,
+    timestamp: trust.timestamp.signed.version,
+    snapshot: trust.snapshot.signed.version,
+    targets: trust.targets.signed.version,
+  };
+  for (const d of trust.delegations) {
+    add(`${d.env.role}.json`, d.env.raw);
+    versions[d.env.role] = d.env.signed.version;
+  }
+  return { gun: trust.gun, trustServer, rootVersion: trust.root.signed.version, versions, files, ...(registry ? { registry } : {}) };
+}
+
+/** Serialises an archive: header line + body, the header's digest over the body's exact bytes. */
+export function serialiseArchive(body: ArchiveBody): Buffer {
+  const bodyBytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
+  const header: ArchiveHeader = { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, body_sha256: sha256(bodyBytes), body_length: bodyBytes.length };
+  return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), bodyBytes]);
+}
+
+export async function writeArchive(file: string, body: ArchiveBody): Promise<Buffer> {
+  const bytes = serialiseArchive(body);
+  try {
+    await writeFileAtomic(file, bytes, { mode: 0o644 });
+  } catch (err) {
+    throw new TrustDeskError('INVALID_ARGUMENT', `cannot write trust archive ${file}: ${(err as Error).message}`, { cause: err });
+  }
+  return bytes;
+}
+
+function isHex64(v: unknown): v is string {
+  return typeof v === 'string' && /^[0-9a-f]{64}$/.test(v);
+}
+
+/**
+ * Parses and checks an archive's integrity (header, body digest, every file's hash and length,
+ * structure). Does not verify signatures: `verifyArchivedRepository` does, through the updater.
+ */
+export function parseArchive(bytes: Buffer, file = 'archive'): TrustArchive {
+  const nl = bytes.indexOf(0x0a);
+  if (nl < 0 || nl > 4096) throw archiveInvalid(file, 'no header line');
+  let header: ArchiveHeader;
+  try {
+    header = JSON.parse(bytes.subarray(0, nl).toString('utf8'));
+  } catch {
+    throw archiveInvalid(file, 'the header is not JSON');
+  }
+  if (typeof header !== 'object' || header === null || header.format !== ARCHIVE_FORMAT) {
+    throw archiveInvalid(file, `not a ${ARCHIVE_FORMAT} file`);
+  }
+  if (!Number.isSafeInteger(header.version) || header.version < 1) throw archiveInvalid(file, 'the header has no valid version');
+  if (header.version !== ARCHIVE_VERSION) {
+    throw new TrustDeskError('ARCHIVE_UNSUPPORTED', `trust archive ${file} has format version ${header.version}; this TrustDesk reads version ${ARCHIVE_VERSION}`);
+  }
+  if (!isHex64(header.body_sha256) || !Number.isSafeInteger(header.body_length)) throw archiveInvalid(file, 'the header has no valid body digest');
+  const bodyBytes = bytes.subarray(nl + 1);
+  if (bodyBytes.length !== header.body_length) {
+    throw archiveInvalid(file, `the body is ${bodyBytes.length} bytes, the header records ${header.body_length}`);
+  }
+  const actual = sha256(bodyBytes);
+  if (actual !== header.body_sha256) throw archiveInvalid(file, `body sha256 is ${actual}, the header records ${header.body_sha256}`);
+  let body: ArchiveBody;
+  try {
+    body = JSON.parse(bodyBytes.toString('utf8'));
+  } catch {
+    throw archiveInvalid(file, 'the body is not JSON');
+  }
+  checkBody(body, file);
+  return { header, body };
+}
+
+function checkBody(body: ArchiveBody, file: string): void {
+  if (typeof body !== 'object' || body === null || body.format !== ARCHIVE_FORMAT || body.version !== ARCHIVE_VERSION) {
+    throw archiveInvalid(file, 'the body does not repeat the header format and version');
+  }
+  if (typeof body.archivedAt !== 'string' || Number.isNaN(Date.parse(body.archivedAt))) throw archiveInvalid(file, 'archivedAt is not a time');
+  if (!Array.isArray(body.repositories)) throw archiveInvalid(file, 'no repositories list');
+  const guns = new Set<string>();
+  for (const r of body.repositories) {
+    if (typeof r?.gun !== 'string' || guns.has(r.gun)) throw archiveInvalid(file, 'a repository has no name or appears twice');
+    guns.add(r.gun);
+    if (!Number.isSafeInteger(r.rootVersion) || r.rootVersion < 1 || !Array.isArray(r.files)) throw archiveInvalid(file, `${r.gun}: no root version or files`);
+    const names = new Set<string>();
+    for (const f of r.files) {
+      if (typeof f?.name !== 'string' || !/^(?:[0-9]+\.root|[a-z0-9_-]+(?:\/[a-z0-9_-]+)*)\.json$/.test(f.name) || names.has(f.name)) {
+        throw archiveInvalid(file, `${r.gun}: a file has a bad or repeated name`);
+      }
+      names.add(f.name);
+      if (!isHex64(f.sha256) || !Number.isSafeInteger(f.length) || typeof f.data !== 'string') throw archiveInvalid(file, `${r.gun}/${f.name}: no hash, length or data`);
+      const raw = Buffer.from(f.data, 'base64');
+      if (raw.toString('base64') !== f.data) throw archiveInvalid(file, `${r.gun}/${f.name}: data is not canonical base64`);
+      if (raw.length !== f.length) throw archiveInvalid(file, `${r.gun}/${f.name}: ${raw.length} bytes, the manifest records ${f.length}`);
+      if (sha256(raw) !== f.sha256) throw archiveInvalid(file, `${r.gun}/${f.name}: sha256 does not match the manifest`);
+    }
+    if (typeof r.trustServer !== 'string') throw archiveInvalid(file, `${r.gun}: no trust server`);
+    checkRegistry(r, file);
+    for (let v = 1; v <= r.rootVersion; v++) {
+      if (!names.has(`${v}.root.json`)) throw new TrustDeskError('ARCHIVE_INCOMPLETE', `trust archive ${file}: ${r.gun} lacks root version ${v} of its chain`);
+    }
+  }
+}
+
+function checkRegistry(r: ArchivedRepository, file: string): void {
+  const reg = r.registry as unknown;
+  if (reg === undefined) return;
+  const bad = (detail: string) => archiveInvalid(file, `${r.gun}: registry ${detail}`);
+  if (typeof reg !== 'object' || reg === null) throw bad('is not an object');
+  const o = reg as Record<string, unknown>;
+  if (o.skipped === true || (typeof o.error === 'object' && o.error !== null)) return;
+  if (!Array.isArray(o.tags)) throw bad('has no tags list');
+  for (const t of o.tags as unknown[]) {
+    const x = t as Record<string, unknown>;
+    if (typeof x !== 'object' || x === null || typeof x.tag !== 'string') throw bad('has a tag without a name');
+    if (x.digest !== undefined && (typeof x.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(x.digest))) throw bad(`tag ${x.tag} has a bad digest`);
+    if (x.size !== undefined && !Number.isSafeInteger(x.size)) throw bad(`tag ${x.tag} has a bad size`);
+    if (x.mediaType !== undefined && typeof x.mediaType !== 'string') throw bad(`tag ${x.tag} has a bad media type`);
+    if (x.error !== undefined) {
+      const e = x.error as Record<string, unknown>;
+      if (typeof e !== 'object' || e === null || typeof e.code !== 'string' || typeof e.message !== 'string') throw bad(`tag ${x.tag} has a bad error`);
+    }
+  }
+}
+
+export async function readArchive(file: string): Promise<TrustArchive> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (err) {
+    throw new TrustDeskError('INVALID_ARGUMENT', `cannot read trust archive ${file}: ${(err as Error).message}`);
+  }
+  if (bytes.length > MAX_ARCHIVE_BYTES) throw archiveInvalid(file, `larger than ${MAX_ARCHIVE_BYTES} bytes`);
+  return parseArchive(bytes, file);
+}
+
+/** A MetadataSource over one archived repository: the "server" is the archive. */
+export class ArchiveSource implements MetadataSource {
+  private readonly files = new Map<string, Buffer>();
+
+  constructor(private readonly repo: ArchivedRepository) {
+    for (const f of repo.files) this.files.set(f.name, Buffer.from(f.data, 'base64'));
+  }
+
+  private get(name: string, maxBytes: number): Buffer {
+    const b = this.files.get(name);
+    if (!b) throw new TrustDeskError('METADATA_NOT_FOUND', `${name} of ${this.repo.gun} is not in the archive`);
+    if (b.length > maxBytes) throw new TrustDeskError('RESPONSE_TOO_LARGE', `${name} of ${this.repo.gun} is larger than ${maxBytes} bytes`);
+    return b;
+  }
+
+  async fetchRole(_gun: string, role: string, opts: { maxBytes: number; checksumHex?: string }): Promise<Buffer> {
+    // root.json is the newest root; by-checksum names resolve to the archived file (the store
+    // checks its hash against the snapshot or timestamp anyway).
+    return this.get(role === 'root' ? `${this.repo.rootVersion}.root.json` : `${role}.json`, opts.maxBytes);
+  }
+
+  async fetchRootVersion(_gun: string, version: number, opts: { maxBytes: number }): Promise<Buffer> {
+    return this.get(`${version}.root.json`, opts.maxBytes);
+  }
+}
+
+/** A trust cache in memory: verification of an archive neither reads nor writes the user's cache. */
+export class MemoryTrustCache extends TrustCache {
+  private readonly files = new Map<string, Buffer>();
+
+  constructor() {
+    super('/nonexistent-trustdesk-memory-cache');
+  }
+
+  override async read(gun: string, role: string): Promise<Buffer | undefined> {
+    return this.files.get(`${gun}\0${role}`);
+  }
+
+  override async write(gun: string, role: string, raw: Buffer): Promise<void> {
+    this.files.set(`${gun}\0${role}`, raw);
+  }
+
+  override async cachedRoles(gun: string): Promise<Set<string>> {
+    const prefix = `${gun}\0`;
+    return new Set([...this.files.keys()].filter((k) => k.startsWith(prefix)).map((k) => k.slice(prefix.length)));
+  }
+
+  override async cachedAt(): Promise<Date | undefined> {
+    return undefined;
+  }
+
+  override async listRepositories(): Promise<string[]> {
+    return [...new Set([...this.files.keys()].map((k) => k.split('\0')[0]!))].sort();
+  }
+}
+
+/** The archived repository for a GUN, or ARCHIVE_INCOMPLETE naming what the archive holds. */
+export function findArchivedRepository(archive: TrustArchive, gun: string): ArchivedRepository {
+  const r = archive.body.repositories.find((x) => x.gun === gun);
+  if (!r) {
+    throw new TrustDeskError(
+      'ARCHIVE_INCOMPLETE',
+      `the trust archive has no ${gun}; it holds ${archive.body.repositories.map((x) => x.gun).join(', ') || 'no repository'}`,
+    );
+  }
+  return r;
+}

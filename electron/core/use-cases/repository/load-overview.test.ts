@@ -1,0 +1,60 @@
+import { describe, it, expect } from 'vitest';
+import { TrustDeskError } from '../../base/errors.js';
+import { updateRepository } from '../../tuf/repository-updater.js';
+import { loadRepositoryOverview } from './load-overview.js';
+import type { TrustSession } from '../../session/trust-session.js';
+import type { RegistryTag } from '../../tuf/verdicts.js';
+import { sampleTrustDir, SAMPLE_CLOCK } from '../../../../tests/support/samples.js';
+
+function session(opts: { trust: () => Promise<unknown>; tags: () => Promise<RegistryTag[]> }) {
+  const calls = { registry: 0 };
+  const s = {
+    cache: { trustDir: '/nonexistent/trust' },
+    loadTrust: opts.trust,
+    registryTags: () => {
+      calls.registry++;
+      return opts.tags();
+    },
+  } as unknown as TrustSession;
+  return { s, calls };
+}
+
+const fail = (code: ConstructorParameters<typeof TrustDeskError>[0]) => () => Promise.reject(new TrustDeskError(code, code.toLowerCase()));
+
+describe('loading one repository overview', () => {
+  it('no trust data is an empty state with the registry tags unsigned', async () => {
+    const { s } = session({ trust: fail('REPOSITORY_NOT_SIGNED'), tags: async () => [{ tag: 'latest', digest: 'sha256:aa' }] });
+    const o = await loadRepositoryOverview(s, 'registry.example.com/a/b', { now: SAMPLE_CLOCK });
+    expect(o).toMatchObject({ name: 'registry.example.com/a/b', hasTrustData: false, counts: { unsigned: 1 } });
+  });
+
+  it('an unreadable registry keeps the verified trust data and says why', async () => {
+    const { cache, gun } = sampleTrustDir('team');
+    const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
+    const { s } = session({ trust: async () => trust, tags: fail('AUTH_REQUIRED') });
+    const o = await loadRepositoryOverview(s, gun, { now: SAMPLE_CLOCK });
+    expect(o.hasTrustData).toBe(true);
+    expect(o.registryError).toEqual({ code: 'AUTH_REQUIRED', message: 'auth_required' });
+    expect(o.tags.length).toBeGreaterThan(0);
+  });
+
+  it('offline: the registry is not asked', async () => {
+    const { cache, gun } = sampleTrustDir('app');
+    const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
+    const { s, calls } = session({ trust: async () => trust, tags: async () => [] });
+    const o = await loadRepositoryOverview(s, gun, { offline: true, now: SAMPLE_CLOCK });
+    expect(calls.registry).toBe(0);
+    expect(o.registryError?.code).toBe('NETWORK_UNREACHABLE');
+  });
+
+  it('a trust failure other than "not signed" is the error; so is a registry failure without trust data', async () => {
+    await expect(loadRepositoryOverview(session({ trust: fail('SIGNATURE_INVALID'), tags: async () => [] }).s, 'example.com/a/b')).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    await expect(loadRepositoryOverview(session({ trust: fail('METADATA_NOT_FOUND'), tags: fail('NETWORK_TIMEOUT') }).s, 'example.com/a/b')).rejects.toMatchObject({ code: 'NETWORK_TIMEOUT' });
+  });
+
+  it('names are normalised; a tag or digest is refused', async () => {
+    const { s } = session({ trust: fail('REPOSITORY_NOT_SIGNED'), tags: async () => [] });
+    expect((await loadRepositoryOverview(s, 'nginx')).name).toBe('docker.io/library/nginx');
+    await expect(loadRepositoryOverview(s, 'example.com/a/b:v1')).rejects.toMatchObject({ code: 'INVALID_REFERENCE' });
+  });
+});
