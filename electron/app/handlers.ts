@@ -9,8 +9,6 @@ import { CONTRACT, isChannel, type Channel, type Response, type Result } from '.
 import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
 import { toErrorValue, TrustDeskError } from '../core/base/errors.js';
 import { parseReference } from '../core/base/reference.js';
-import { TrustSession } from '../core/session/trust-session.js';
-import { TrustCache } from '../core/cache/trust-cache.js';
 import { dockerConfigDir } from '../core/remote/docker-config.js';
 import { loadRepositoryOverview } from '../core/use-cases/repository/load-overview.js';
 import { overviewSummary } from '../core/use-cases/repository/repository-overview.js';
@@ -26,6 +24,8 @@ import type { TransportFactory } from '../core/signing/token/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
+import type { ChannelHandlers } from '../../shared/ipc/handlers.js';
+import { contextFromSettings, type AppContext, type AppEnvironment, type AppServices } from './context.js';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -64,6 +64,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const limit = limitConcurrency(4);
 
   const configDirOf = (s: Settings) => s.dockerConfigDir || dockerConfigDir(env);
+  const appEnv: AppEnvironment = { env, now, ...(deps.now ? { fixedClock: true } : {}), ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}) };
 
   let tokens: { key: string; at: number; value: Promise<TokenKeys> } | undefined;
   function tokenKeys(s: Settings): Promise<TokenKeys> {
@@ -75,20 +76,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   async function networkOverview(name: string, s: Settings): Promise<RepositoryOverview> {
-    const ref = parseReference(name);
-    const session = new TrustSession({
-      env,
-      configDir: configDirOf(s),
-      server: s.trustServers[ref.registry],
-      tlsCaCert: s.caFiles[ref.registry],
-      offline: s.offline,
-      now: now(),
-    });
+    const ctx = contextFromSettings(s, appEnv);
     try {
       const t = await tokenKeys(s);
-      return await loadRepositoryOverview(session, name, { offline: s.offline, now: now(), tokenKeyIds: t.keyIds, warnings: t.warnings });
+      return await loadRepositoryOverview(ctx.session, name, { offline: s.offline, now: now(), tokenKeyIds: t.keyIds, warnings: t.warnings });
     } finally {
-      session.close();
+      ctx.close();
     }
   }
 
@@ -103,41 +96,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return value;
   }
 
-  const impl: Impl = {
-    async 'app:info'() {
-      const s = await deps.settings.get();
-      return { version: deps.version, offline: s.offline, trustDir: join(configDirOf(s), 'trust'), settingsFile: deps.settings.file };
-    },
-    'settings:get': () => deps.settings.get(),
-    async 'settings:update'(patch) {
-      overviews.clear();
+  const services: AppServices = {
+    version: deps.version,
+    openExternal: deps.openExternal,
+    overview,
+    forgetTokens: () => {
       tokens = undefined;
-      return deps.settings.update(patch);
     },
-    async 'repositories:list'() {
-      const s = await deps.settings.get();
-      const cached = await new TrustCache(join(configDirOf(s), 'trust')).listRepositories();
-      return { recent: s.recent, cached: cached.sort() };
-    },
-    async 'repositories:add'({ name }) {
-      const ref = parseReference(name.trim());
-      if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository name without a tag or digest`);
-      const s = await deps.settings.addRecent(ref.gun);
-      return { name: ref.gun, recent: s.recent };
-    },
-    async 'repositories:remove'({ name }) {
-      const s = await deps.settings.removeRecent(name);
-      return { recent: s.recent };
-    },
-    async 'repository:summary'({ name }) {
-      return overviewSummary(await overview(name));
-    },
-    'repository:overview': ({ name, refresh }) => overview(name, refresh),
-    async 'external:open'({ url }) {
-      if (!isAllowedExternalUrl(url)) throw new TrustDeskError('INVALID_ARGUMENT', `not an allowed external link: ${url}`);
-      await deps.openExternal(url);
-      return { opened: true };
-    },
+  };
+  const invalidate = (gun?: string) => (gun === undefined ? overviews.clear() : overviews.delete(gun));
+
+  // Feature modules not yet moved to the (context, request) form: called with the request alone.
+  const legacy: Partial<Impl> = {
     ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}) }),
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
@@ -146,6 +116,35 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...ceremonyHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
+  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS };
+
+  /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
+  async function run(channel: Channel, request: unknown): Promise<unknown> {
+    const h = handlers[channel] as ((ctx: AppContext, r: unknown) => unknown) | undefined;
+    if (!h) return (legacy[channel] as (r: unknown) => Promise<unknown>)(request);
+    const settings = await deps.settings.get();
+    const opened: { close(): void }[] = [];
+    const trust = contextFromSettings(settings, appEnv);
+    opened.push(trust);
+    const ctx: AppContext = {
+      settings,
+      store: deps.settings,
+      trust,
+      trustWith: (secrets) => {
+        const c = contextFromSettings(settings, appEnv, secrets);
+        opened.push(c);
+        return c;
+      },
+      env,
+      invalidate,
+      services,
+    };
+    try {
+      return await h(ctx, request);
+    } finally {
+      for (const c of opened) c.close();
+    }
+  }
 
   async function invoke(channel: unknown, payload: unknown): Promise<Result<unknown>> {
     if (!isChannel(channel)) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel ${String(channel).slice(0, 80)}` } };
@@ -154,7 +153,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!req.success) return { ok: false, error: { code: 'INVALID_ARGUMENT', message: `${channel}: ${describeIssues(req.error)}` } };
     let out: unknown;
     try {
-      out = await (impl[channel] as (r: unknown) => Promise<unknown>)(req.data);
+      out = await run(channel, req.data);
     } catch (err) {
       return { ok: false, error: toErrorValue(err) };
     }
@@ -164,4 +163,34 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   }
 
   return { invoke };
+}
+
+/** The app's own channels: settings, the repository list, overviews, links. */
+const APP_HANDLERS: ChannelHandlers<AppContext, 'app:info' | 'settings:get' | 'settings:update' | 'repositories:list' | 'repositories:add' | 'repositories:remove' | 'repository:summary' | 'repository:overview' | 'external:open'> = {
+  'app:info': (ctx) => ({ version: ctx.services.version, offline: ctx.settings.offline, trustDir: ctx.trust.trustDir, settingsFile: ctx.store.file }),
+  'settings:get': (ctx) => ctx.settings,
+  'settings:update': (ctx, patch) => {
+    ctx.invalidate();
+    ctx.services.forgetTokens();
+    return ctx.store.update(patch);
+  },
+  'repositories:list': async (ctx) => ({ recent: ctx.settings.recent, cached: (await ctx.trust.session.cache.listRepositories()).sort() }),
+  'repositories:add': (ctx, { name }) => addRecentRepository(ctx.store, name),
+  'repositories:remove': async (ctx, { name }) => ({ recent: (await ctx.store.removeRecent(name)).recent }),
+  'repository:summary': async (ctx, { name }) => overviewSummary(await ctx.services.overview(name)),
+  'repository:overview': (ctx, { name, refresh }) => ctx.services.overview(name, refresh),
+  'external:open': (ctx, { url }) => openAllowedLink(ctx.services, url),
+};
+
+async function addRecentRepository(store: SettingsStore, name: string): Promise<{ name: string; recent: string[] }> {
+  const ref = parseReference(name.trim());
+  if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository name without a tag or digest`);
+  const s = await store.addRecent(ref.gun);
+  return { name: ref.gun, recent: s.recent };
+}
+
+async function openAllowedLink(services: AppServices, url: string): Promise<{ opened: boolean }> {
+  if (!isAllowedExternalUrl(url)) throw new TrustDeskError('INVALID_ARGUMENT', `not an allowed external link: ${url}`);
+  await services.openExternal(url);
+  return { opened: true };
 }

@@ -1,36 +1,11 @@
 /** Shared by the publishing commands (init, sign, revoke, signer, key rotate): context, prompts, output. */
-import { MIN_PASSPHRASE_LENGTH, type PassphraseProvider } from '../../core/keystore/passphrase-sources.js';
+import { passphrasePrompt } from '../prompts.js';
 import { formatPreview } from '../../core/publishing/diff-preview.js';
 import type { OperationResult, PublishingContext } from '../../core/use-cases/publish/context.js';
 import type { TrustSession } from '../../core/session/trust-session.js';
 import type { Io } from '../cli-support.js';
+export { passphrasePrompt };
 import { tokenAccess } from './token-support.js';
-
-/** The terminal as a passphrase source, with notary's prompt texts (docker's aliases for root/targets). */
-export function passphrasePrompt(io: Io): PassphraseProvider | undefined {
-  const ask = io.prompt;
-  if (!ask) return undefined;
-  return async (req) => {
-    const id = req.keyId.slice(0, 7);
-    const alias = req.role === 'targets' ? 'repository' : req.role;
-    if (req.purpose === 'unlock') {
-      if (req.attempt > 1) io.stderr('Passphrase incorrect. Please retry.\n');
-      return ask(`Enter passphrase for ${alias} key with ID ${id}: `, { secret: true });
-    }
-    for (;;) {
-      const first = await ask(`Enter passphrase for new ${alias} key with ID ${id}: `, { secret: true });
-      if (first === undefined) return undefined;
-      if (first.trim().length < MIN_PASSPHRASE_LENGTH) {
-        io.stderr('Passphrase is too short. Please use a password manager to generate and store a good random passphrase.\n');
-        return first;
-      }
-      const again = await ask(`Repeat passphrase for new ${alias} key with ID ${id}: `, { secret: true });
-      if (again === undefined) return undefined;
-      if (again === first) return first;
-      io.stderr('Passphrases do not match. Please retry.\n');
-    }
-  };
-}
 
 export function publishingContext(session: TrustSession, io: Io): PublishingContext {
   const prompt = passphrasePrompt(io);

@@ -1,15 +1,10 @@
 /** Hardware tokens for CLI commands: the token access with a PIN prompt, and the shared options. */
-import { TokenAccess, type PinProvider } from '../../core/signing/token/tokens.js';
+import { TokenAccess } from '../../core/signing/token/tokens.js';
 import { resolveTokenLocation } from '../../core/use-cases/tokens/tokens.js';
 import type { RootTokenRequest } from '../../core/publishing/publisher.js';
 import type { Io } from '../cli-support.js';
-
-/** The terminal as a PIN source: says which token and what the PIN is for; never echoes. */
-export function pinPrompt(io: Io): PinProvider | undefined {
-  const ask = io.prompt;
-  if (!ask) return undefined;
-  return (req) => ask(`Enter ${req.as === 'so' ? 'SO PIN (YubiKey: management key)' : 'PIN'} for token "${req.token}" to ${req.summary}: `, { secret: true });
-}
+import { pinPrompt } from '../prompts.js';
+export { pinPrompt };
 
 export function tokenAccess(io: Io, trustDir: string): TokenAccess {
   const prompt = pinPrompt(io);

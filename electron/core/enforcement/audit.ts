@@ -310,7 +310,8 @@ export function sessionAuditDeps(opts: SessionOptions): { deps: AuditDeps; close
   // The cache verified as of the time it was written (then compared with the clock), and, --offline,
   // the cache verified against the clock as the engine would.
   const cached = new TrustSession({ ...sessionOpts, offline: true, now: undefined });
-  const cacheNow = new TrustSession({ ...sessionOpts, offline: true, now: opts.now ?? new Date() });
+  const clock = (): Date => (typeof opts.now === 'function' ? opts.now() : (opts.now ?? new Date()));
+  const cacheNow = new TrustSession({ ...sessionOpts, offline: true, now: clock });
   const deps: AuditDeps = {
     loadTrust: (ref) => (opts.offline ? cacheNow.loadTrust(ref) : online.loadTrust(ref)),
     loadCachedTrust: (ref) => cached.loadTrust(ref),
@@ -325,7 +326,7 @@ export function sessionAuditDeps(opts: SessionOptions): { deps: AuditDeps; close
       }
     },
     registryTags: (ref) => (opts.offline ? Promise.reject(new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the registry is not contacted')) : online.registryTags(ref)),
-    now: () => opts.now ?? new Date(),
+    now: clock,
     ...(opts.offline ? { registryOffline: true } : {}),
   };
   return {

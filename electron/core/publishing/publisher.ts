@@ -6,6 +6,7 @@
  * if the state did not change, the refusal is final. The server stores an update atomically, so a
  * failure at any point publishes nothing.
  */
+import { FilesAndTokens } from '../signing/key-finder.js';
 import { createHash, generateKeyPairSync } from 'node:crypto';
 import { TrustDeskError, isTrustDeskError } from '../base/errors.js';
 import { canonicalKeyId, type PublicKeyJson } from '../tuf/keys.js';
@@ -41,18 +42,6 @@ export interface PublishContext {
 export interface RootTokenRequest {
   location: TokenLocation;
   keyId?: string;
-}
-
-/** File keys first, then token keys. */
-class KeysAndTokens {
-  constructor(
-    private readonly keys: KeyRing,
-    private readonly tokens?: TokenAccess,
-  ) {}
-
-  async signerFor(key: PublicKeyJson): Promise<Signer | undefined> {
-    return (await this.keys.signerFor(key)) ?? (await this.tokens?.signerFor(key));
-  }
 }
 
 export function publishContext(session: TrustSession, passphrases: PassphraseContext, trustDir = session.cache.trustDir): PublishContext {
@@ -137,7 +126,7 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
   const { session } = ctx;
   const gun = req.ref.gun;
   const now = () => ctx.now?.() ?? session.now();
-  const signers = new SignerSet(new KeysAndTokens(ctx.keys, ctx.tokens));
+  const signers = new SignerSet(new FilesAndTokens(ctx.keys, ctx.tokens));
   const newKeys: { keyId: string; role: string }[] = [];
   let publisher: NotaryPublisher | undefined;
   const server = async () => (publisher ??= await session.notaryPublisher(req.ref));

@@ -26,10 +26,14 @@ export interface SessionOptions {
   server?: string;
   /** `--tlscacert FILE`: an extra CA for the trust server and the registry. */
   tlsCaCert?: string;
+  /** Trust servers per registry host (the app's Settings); `server` applies where none is named. */
+  servers?: Readonly<Record<string, string>>;
+  /** Extra CA files per registry host (the app's Settings); `tlsCaCert` applies where none is named. */
+  caFiles?: Readonly<Record<string, string>>;
   /** Make no network call: verify what the cache holds. */
   offline?: boolean;
-  /** Clock for expiry checks (tests). */
-  now?: Date;
+  /** Clock for expiry checks: a fixed time (tests) or a clock read at each use (the app's context). */
+  now?: Date | (() => Date);
   timeoutMs?: number;
   /** `--trust-dir DIR`: a trust directory elsewhere than <config dir>/trust (e.g. copied from another machine). */
   trustDir?: string;
@@ -64,11 +68,11 @@ export class TrustSession {
   }
 
   /** Loads the TLS material docker would use for a server (its tls/<host:port>/ dir, --tlscacert). */
-  private prepareTls(url: string): Promise<void> {
+  private prepareTls(url: string, registry: string): Promise<void> {
     const host = new URL(url).host;
     let ready = this.tlsReady.get(host);
     if (!ready) {
-      ready = tlsMaterialFor(this.configDir, host, { caFile: this.opts.tlsCaCert }).then((m) => {
+      ready = tlsMaterialFor(this.configDir, host, { caFile: this.opts.caFiles?.[registry] ?? this.opts.tlsCaCert }).then((m) => {
         this.tls.set(host, m);
       });
       this.tlsReady.set(host, ready);
@@ -89,7 +93,7 @@ export class TrustSession {
 
   /** The trust server for a reference: --server, DOCKER_CONTENT_TRUST_SERVER, or docker's default. */
   trustServer(ref: ParsedReference): string {
-    return trustServerFor(ref, this.env, this.opts.server);
+    return trustServerFor(ref, this.env, this.opts.servers?.[ref.registry] ?? this.opts.server);
   }
 
   /** The pins in force: TrustDesk's pins file, then the notary config, then pins given directly. */
@@ -110,14 +114,14 @@ export class TrustSession {
   async loadTrust(ref: ParsedReference): Promise<RepositoryTrust> {
     const pinning = await this.trustPinning();
     const source = this.opts.offline ? undefined : await this.notarySource(ref);
-    return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.opts.now, pinning, asOfCache: this.opts.offline });
+    return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.fixedNow(), pinning, asOfCache: this.opts.offline });
   }
 
   /** The trust server of a reference as a MetadataSource (TLS and auth as docker would use them). */
   async notarySource(ref: ParsedReference): Promise<NotaryClient> {
     if (this.opts.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the trust server is not contacted');
     const server = this.trustServer(ref);
-    await this.prepareTls(server);
+    await this.prepareTls(server, ref.registry);
     return new NotaryClient(server, await this.authFor(ref.registry));
   }
 
@@ -125,13 +129,24 @@ export class TrustSession {
   async notaryPublisher(ref: ParsedReference): Promise<NotaryPublisher> {
     if (this.opts.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', 'offline: nothing can be published');
     const server = this.trustServer(ref);
-    await this.prepareTls(server);
+    await this.prepareTls(server, ref.registry);
     return new NotaryPublisher(server, await this.authFor(ref.registry));
   }
 
   /** The clock of this session (tests may fix it). */
   now(): Date {
-    return this.opts.now ?? new Date();
+    return this.fixedNow() ?? new Date();
+  }
+
+  /** The session's clock when one was given (undefined: the updater reads the real time itself). */
+  private fixedNow(): Date | undefined {
+    const n = this.opts.now;
+    return typeof n === 'function' ? n() : n;
+  }
+
+  /** Whether this session makes no network call at all. */
+  get offline(): boolean {
+    return this.opts.offline === true;
   }
 
   /** Forgets the loaded pins (after the pins file changed). */
@@ -141,7 +156,7 @@ export class TrustSession {
 
   async registry(ref: ParsedReference): Promise<RegistryClient> {
     const base = `https://${registryApiHost(ref.registry)}`;
-    await this.prepareTls(base);
+    await this.prepareTls(base, ref.registry);
     return new RegistryClient({ baseUrl: base, client: await this.authFor(ref.registry), registry: ref.registry });
   }
 
@@ -149,7 +164,7 @@ export class TrustSession {
   async ociClient(ref: ParsedReference): Promise<OciClient> {
     if (this.opts.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the registry is not contacted');
     const base = `https://${registryApiHost(ref.registry)}`;
-    await this.prepareTls(base);
+    await this.prepareTls(base, ref.registry);
     return new OciClient(base, await this.authFor(ref.registry), ref.registry);
   }
 

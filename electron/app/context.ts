@@ -1,0 +1,58 @@
+/**
+ * The app's one way to build the use cases' context: from the Settings (trust servers and CA files per
+ * registry, the docker config dir, offline mode, PKCS#11 modules). The CLI's twin is
+ * electron/cli/context.ts; nothing else constructs a TrustContext.
+ */
+import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
+import { TrustContext, type SecretProviders } from '../core/session/context.js';
+import type { TransportFactory } from '../core/signing/token/client.js';
+import type { SettingsStore } from './settings-store.js';
+
+export interface AppEnvironment {
+  env: NodeJS.ProcessEnv;
+  now: () => Date;
+  /** Whether `now` is a fixed clock (tests): expiry is then judged at that time. */
+  fixedClock?: boolean;
+  /** How the PKCS#11 worker runs (main: an Electron utilityProcess; default: child_process.fork). */
+  pkcs11Transport?: TransportFactory;
+}
+
+/** A TrustContext from the Settings; secrets come per request (the dialog's answers). */
+export function contextFromSettings(s: Settings, app: AppEnvironment, secrets?: SecretProviders): TrustContext {
+  return new TrustContext({
+    env: app.env,
+    ...(s.dockerConfigDir ? { configDir: s.dockerConfigDir } : {}),
+    servers: s.trustServers,
+    caFiles: s.caFiles,
+    offline: s.offline,
+    clock: app.now,
+    ...(app.fixedClock ? { fixedClock: true } : {}),
+    ...(app.pkcs11Transport ? { pkcs11Transport: app.pkcs11Transport } : {}),
+    ...(secrets ? { secrets } : {}),
+  });
+}
+
+/** What every IPC handler receives besides its request. */
+export interface AppContext {
+  /** The Settings at the time of the request. */
+  settings: Settings;
+  store: SettingsStore;
+  /** The use cases' context built from those Settings (closed when the request is answered). */
+  trust: TrustContext;
+  /** The same, with a dialog's secrets answered once for this request. */
+  trustWith(secrets: SecretProviders): TrustContext;
+  env: NodeJS.ProcessEnv;
+  /** Drops what the app caches about a repository (all repositories without a name). */
+  invalidate(gun?: string): void;
+  services: AppServices;
+}
+
+/** The app shell's own services (not use cases): its version, links, the overview cache. */
+export interface AppServices {
+  version: string;
+  openExternal(url: string): Promise<void>;
+  /** The repository overview, loaded once and reused for a while (the Repositories page asks for many). */
+  overview(name: string, refresh?: boolean): Promise<RepositoryOverview>;
+  /** Forgets the cached list of token keys (after the Settings' modules changed). */
+  forgetTokens(): void;
+}
