@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
+import { oneShotPin } from './ceremony-handlers.js';
 import { SettingsStore } from './settings-store.js';
 import { canonicalBytes } from '../core/tuf/canonical-json.js';
 import { keyId } from '../core/tuf/keys.js';
@@ -94,5 +95,12 @@ describe('Ceremony view channels', () => {
     // a tampered bundle is refused by name
     writeFileSync(reqFile, readFileSync(reqFile, 'utf8').replace('"request"', '"signed"'));
     expect(await handlers.invoke('ceremony:bundle-open', { file: reqFile })).toMatchObject({ ok: false, error: { code: 'BUNDLE_INVALID' } });
+  });
+
+  it('the PIN typed into the signing step is answered once by the context\'s PIN provider, never again', async () => {
+    const pin = oneShotPin('123456');
+    const req = { token: 'offline-root', summary: 'sign root.json', attempt: 1, as: 'user' as const };
+    expect(await pin(req)).toBe('123456');
+    expect(await pin(req)).toBeUndefined();
   });
 });

@@ -1,129 +1,66 @@
 /**
- * Handlers of the Ceremony view (shared/ipc/ceremony-contract.ts). `ceremony:bundle-open` and
- * `ceremony:bundle-sign` read and write local files and sign with local keys or tokens only: no
- * trust session is made, so they work with networking off. In offline mode (Settings) the channels
- * that need the trust server are refused before any connection is tried.
+ * Handlers of the Ceremony view (shared/ipc/ceremony-contract.ts): one line per channel, each a use
+ * case of core/use-cases/ceremony/ (the same the CLI's `trustdesk root|bundle|ceremony` run).
+ * `ceremony:bundle-open` and `ceremony:bundle-sign` read and write local files and sign with local
+ * keys or tokens only: no network, so they work with networking off. In offline mode (Settings) the
+ * channels that need the trust server are refused before any connection is tried. The passphrases
+ * and PIN typed into a step reach the use case through the context's secret providers, once.
  */
-import { readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { z } from 'zod';
 import type { CEREMONY_CONTRACT } from '../../shared/ipc/ceremony-contract.js';
-import type { Settings } from '../../shared/view-model.js';
-import { exportRootBackup, restoreDrill } from '../core/ceremony/backup.js';
-import { checkBundle, compareWithCachedRoot, missingSignatures, rootCertificates, signBundle } from '../core/ceremony/bundle.js';
-import { CeremonyLog } from '../core/ceremony/log.js';
-import { importSignedBundle, prepareRootRotation } from '../core/ceremony/rotation.js';
+import type { ChannelHandlers, ChannelsOf } from '../../shared/ipc/handlers.js';
 import { TrustDeskError } from '../core/base/errors.js';
-import type { PublicKeyJson } from '../core/tuf/keys.js';
 import { oneShotProvider } from '../core/keystore/passphrase-sources.js';
-import type { TransportFactory } from '../core/signing/token/client.js';
-import { TokenAccess } from '../core/signing/token/tokens.js';
-import { KeyRing } from '../core/signing/signer.js';
-import { parseReference } from '../core/base/reference.js';
-import { TrustSession } from '../core/session/trust-session.js';
-import { TrustCache } from '../core/cache/trust-cache.js';
+import type { SecretProviders, TrustContext } from '../core/session/context.js';
+import type { PinProvider } from '../core/signing/token/tokens.js';
+import { backupRootKey } from '../core/use-cases/ceremony/root-backup.js';
+import { runRestoreDrill } from '../core/use-cases/ceremony/restore-drill.js';
+import { requestRootRotation } from '../core/use-cases/ceremony/root-rotate.js';
+import { showBundle } from '../core/use-cases/ceremony/bundle-show.js';
+import { signBundleFile } from '../core/use-cases/ceremony/bundle-sign.js';
+import { importBundle } from '../core/use-cases/ceremony/bundle-import.js';
+import { verifyCeremonyLog } from '../core/use-cases/ceremony/ceremony-log.js';
+import type { AppContext } from './context.js';
 
-type Spec = typeof CEREMONY_CONTRACT;
-type CeremonyImpl = { [C in keyof Spec]: (req: z.output<Spec[C]['request']>) => Promise<z.output<Spec[C]['response']>> };
+type Passphrases = { unlock?: string; new?: string } | undefined;
 
-export interface CeremonyHandlerDeps {
-  settings: { get(): Promise<Settings> };
-  env: NodeJS.ProcessEnv;
-  now: () => Date;
-  configDirOf: (s: Settings) => string;
-  transport?: TransportFactory;
-  invalidate: (gun: string) => void;
-}
-
-export function ceremonyHandlers(deps: CeremonyHandlerDeps): CeremonyImpl {
-  const dirs = async () => {
-    const s = await deps.settings.get();
-    const configDir = deps.configDirOf(s);
-    const trustDir = join(configDir, 'trust');
-    return { s, configDir, trustDir, log: new CeremonyLog(join(trustDir, 'ceremony', 'ceremony.log'), deps.now) };
-  };
-  const online = (s: Settings, what: string) => {
-    if (s.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', `TrustDesk is in offline mode: ${what} needs the trust server; turn offline mode off in Settings on the online machine`);
-  };
-  const session = (s: Settings, configDir: string, gun: string) => {
-    const ref = parseReference(gun);
-    return { ref, session: new TrustSession({ env: deps.env, configDir, server: s.trustServers[ref.registry], tlsCaCert: s.caFiles[ref.registry], offline: s.offline }) };
-  };
-  const ring = (trustDir: string, p?: { unlock?: string; new?: string }) => new KeyRing(trustDir, { env: deps.env, ...(p ? { prompt: oneShotProvider(p) } : {}) });
-
-  return {
-    async 'ceremony:backup'({ keyId, outDir, shares }) {
-      const { trustDir, log } = await dirs();
-      return exportRootBackup({ trustDir, keyId, outDir, ...(shares ? { shares } : {}), log });
-    },
-    async 'ceremony:drill'({ backupFile, shareFiles, repositories, expectKeyId, passphrases }) {
-      const { s, configDir, trustDir, log } = await dirs();
-      if (!backupFile === !shareFiles?.length) throw new TrustDeskError('INVALID_ARGUMENT', 'choose the backup file or the share files');
-      const roots: { gun: string; raw: Buffer }[] = [];
-      for (const name of repositories) {
-        const { ref, session: ts } = session(s, configDir, name);
-        try {
-          roots.push({ gun: ref.gun, raw: (await ts.loadTrust(ref)).root.raw });
-        } finally {
-          ts.close();
-        }
-      }
-      const shares = shareFiles?.length ? await Promise.all(shareFiles.map((f) => readFile(f, 'utf8'))) : undefined;
-      const r = await restoreDrill({ source: shares ? { shares } : { backupFile: backupFile! }, roots, env: deps.env, ...(passphrases ? { prompt: oneShotProvider(passphrases) } : {}), trustDir, ...(expectKeyId ? { expectKeyId } : {}), log, now: deps.now });
-      return { ok: r.ok, keyId: r.keyId, from: r.from, repositories: r.repositories, ...(r.expected ? { expected: r.expected } : {}) };
-    },
-    async 'ceremony:rotate-request'({ repository, newKeyId, outFile, allowNoBackup, passphrases }) {
-      const { s, configDir, trustDir, log } = await dirs();
-      online(s, 'preparing a root rotation');
-      const { ref, session: ts } = session(s, configDir, repository);
-      try {
-        const plan = await prepareRootRotation({ session: ts, ref, keys: ring(trustDir, passphrases), newRootKeyId: newKeyId, allowUnbackedUp: !!allowNoBackup, log });
-        await writeFile(outFile, `${JSON.stringify(plan.bundle, null, 2)}\n`, { mode: 0o600 });
-        return { preflight: plan.preflight, summary: plan.bundle.summary, bundleId: plan.bundle.id, sha256: plan.bundle.items[0]!.sha256, outFile };
-      } finally {
-        ts.close();
-      }
-    },
-    async 'ceremony:bundle-open'({ file }) {
-      const { trustDir } = await dirs();
-      const c = checkBundle(await readFile(file, 'utf8'));
-      const rootCheck = compareWithCachedRoot(c, await new TrustCache(trustDir).read(c.bundle.gun, 'root').catch(() => undefined));
-      const item = c.bundle.items[0]!;
-      return { id: c.bundle.id, kind: c.bundle.kind, gun: c.bundle.gun, createdAt: c.bundle.createdAt, summary: c.summary, certificates: rootCertificates(c.newRoots[0]! as never), version: item.version, sha256: item.sha256, length: item.length, signedBy: item.signatures.map((x) => x.keyid), missing: missingSignatures(c), rootCheck };
-    },
-    async 'ceremony:bundle-sign'({ file, outFile, passphrases, pin }) {
-      const { trustDir, log } = await dirs();
-      const c = checkBundle(await readFile(file, 'utf8'));
-      compareWithCachedRoot(c, await new TrustCache(trustDir).read(c.bundle.gun, 'root').catch(() => undefined));
-      const keys = ring(trustDir, passphrases);
-      const tokens = new TokenAccess({ trustDir, env: pin ? { ...deps.env, TRUSTDESK_TOKEN_PIN: pin } : deps.env, ...(deps.transport ? { transport: deps.transport } : {}) });
-      try {
-        const { bundle, signedBy } = await signBundle(c, { signerFor: async (k: PublicKeyJson) => (await keys.signerFor(k)) ?? (await tokens.signerFor(k)) }, deps.now());
-        await writeFile(outFile, `${JSON.stringify(bundle, null, 2)}\n`, { mode: 0o600 });
-        await log.append({ step: 'bundle-signed-offline', keyIds: signedBy, hashes: { 'root.json signed': c.bundle.items[0]!.sha256, 'signed bundle': bundle.bundleSha256 }, details: { gun: c.bundle.gun, bundleId: c.bundle.id, network: 'none' } });
-        return { signedBy, outFile };
-      } finally {
-        tokens.close();
-      }
-    },
-    async 'ceremony:bundle-import'({ file, publish, rollbackPlanFile }) {
-      const { s, configDir, trustDir, log } = await dirs();
-      online(s, 'importing a signed bundle');
-      const text = await readFile(file, 'utf8');
-      const c = checkBundle(text, 'signed');
-      const { ref, session: ts } = session(s, configDir, c.bundle.gun);
-      try {
-        const r = await importSignedBundle({ session: ts, ref, trustDir, text, publish, log, rollbackPlanFile: rollbackPlanFile ?? `${file}.rollback-plan.md` });
-        if (r.published) deps.invalidate(r.gun);
-        return { published: r.published, gun: r.gun, fromVersion: r.fromVersion, toVersion: r.toVersion, simulations: r.simulations, newRootKeyIds: r.newRootKeyIds, ...(r.rollbackPlan ? { rollbackPlan: r.rollbackPlan } : {}) };
-      } finally {
-        ts.close();
-      }
-    },
-    async 'ceremony:log-verify'({ file }) {
-      const { log } = await dirs();
-      const target = file ? new CeremonyLog(file) : log;
-      return { ...(await target.verify()), file: target.path };
-    },
+/** A PIN provider that answers the request's PIN once (a wrong PIN is not retried), then nothing. */
+export function oneShotPin(pin: string): PinProvider {
+  let left: string | undefined = pin;
+  return async () => {
+    const p = left;
+    left = undefined;
+    return p;
   };
 }
+
+/** The request's passphrases (and PIN) as this request's secret providers. */
+function secretsOf(passphrases: Passphrases, pin?: string): SecretProviders {
+  return { ...(passphrases ? { passphrase: oneShotProvider(passphrases) } : {}), ...(pin ? { pin: oneShotPin(pin) } : {}) };
+}
+
+/** The context with the dialog's answers, if the request carried any. */
+function answered(ctx: AppContext, passphrases: Passphrases, pin?: string): TrustContext {
+  return passphrases || pin ? ctx.trustWith(secretsOf(passphrases, pin)) : ctx.trust;
+}
+
+/** Refuses a step that needs the trust server in offline mode, before any connection. */
+function online(ctx: TrustContext, what: string): TrustContext {
+  if (ctx.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', `TrustDesk is in offline mode: ${what} needs the trust server; turn offline mode off in Settings on the online machine`);
+  return ctx;
+}
+
+/** Drops the cached overview of a repository whose root was published. */
+function invalidated<T extends { published: boolean; gun: string }>(ctx: AppContext, r: T): T {
+  if (r.published) ctx.invalidate(r.gun);
+  return r;
+}
+
+export const CEREMONY_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof CEREMONY_CONTRACT>> = {
+  'ceremony:backup': (ctx, r) => backupRootKey(ctx.trust, r),
+  'ceremony:drill': (ctx, { passphrases, ...r }) => runRestoreDrill(answered(ctx, passphrases), r),
+  'ceremony:rotate-request': (ctx, { passphrases, ...r }) => requestRootRotation(online(answered(ctx, passphrases), 'preparing a root rotation'), r),
+  'ceremony:bundle-open': (ctx, r) => showBundle(ctx.trust, r),
+  'ceremony:bundle-sign': (ctx, { passphrases, pin, ...r }) => signBundleFile(answered(ctx, passphrases, pin), r),
+  'ceremony:bundle-import': async (ctx, r) => invalidated(ctx, await importBundle(online(ctx.trust, 'importing a signed bundle'), r)),
+  'ceremony:log-verify': (ctx, r) => verifyCeremonyLog(ctx.trust, r),
+};

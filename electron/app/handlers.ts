@@ -16,9 +16,9 @@ import { isAllowedExternalUrl } from './external-links.js';
 import { publishingHandlers } from './publishing-handlers.js';
 import { auditHandlers } from './audit-handlers.js';
 import { keysHandlers } from './keys-handlers.js';
-import { pinsHandlers } from './pins-handlers.js';
+import { PINS_HANDLERS } from './pins-handlers.js';
 import { hardwareHandlers } from './hardware-handlers.js';
-import { ceremonyHandlers } from './ceremony-handlers.js';
+import { CEREMONY_HANDLERS } from './ceremony-handlers.js';
 import { cosignHandlers } from './cosign-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
 import { limitConcurrency } from './concurrency.js';
@@ -111,12 +111,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}) }),
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
-    ...pinsHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...hardwareHandlers({ settings: deps.settings, env, now, configDirOf, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
-    ...ceremonyHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {

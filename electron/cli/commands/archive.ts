@@ -5,12 +5,11 @@
  * 1 no trust data, 2 usage, 3 trust data invalid or refused, 4 unreachable; nothing is written
  * unless every repository verified.
  */
-import { readFileSync } from 'node:fs';
 import { TrustDeskError, toErrorValue } from '../../core/base/errors.js';
-import { parseArchive, writeArchive } from '../../core/cache/trust-archive.js';
-import { createArchiveBody, summariseArchive } from '../../core/use-cases/archive/archive.js';
+import { createTrustArchive, listTrustArchive } from '../../core/use-cases/archive/archive-file.js';
 import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/tuf/verification.js';
-import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
 
 const HELP = `Usage: trustdesk archive NAME [NAME...] -o FILE [--skip-registry] [--json]
        trustdesk archive --list FILE
@@ -38,8 +37,9 @@ async function run(args: string[], io: Io): Promise<number> {
     return 0;
   }
   if (values.list) {
+    const ctx = contextFromFlags(values, io);
     try {
-      const summary = summariseArchive(parseArchive(readFileSync(values.list as string), values.list as string));
+      const summary = await listTrustArchive(ctx, { file: values.list as string });
       if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       else {
         io.stdout(`trust archive format ${summary.formatVersion}, archived at ${summary.archivedAt} by ${summary.createdBy}\n`);
@@ -52,6 +52,8 @@ async function run(args: string[], io: Io): Promise<number> {
       const v = toErrorValue(err);
       io.stderr(`trustdesk: ${v.code}: ${v.message}\n`);
       return VERIFY_EXIT_CODES[outcomeOfError(err)];
+    } finally {
+      ctx.close();
     }
   }
   const output = values.output as string | undefined;
@@ -64,18 +66,17 @@ async function run(args: string[], io: Io): Promise<number> {
   });
   if (new Set(refs.map((r) => r.gun)).size !== refs.length) throw new UsageError('a repository is named twice');
   if (values.offline) throw new UsageError('an archive is made from the trust server: --offline cannot be used');
-  const s = sessionFrom(values, io);
+  const ctx = contextFromFlags(values, io);
   try {
-    const body = await createArchiveBody(s, refs, { skipRegistry: Boolean(values['skip-registry']), createdBy: 'trustdesk archive' });
-    const bytes = await writeArchive(output, body);
+    const a = await createTrustArchive(ctx, { repositories: positionals, output, skipRegistry: Boolean(values['skip-registry']), createdBy: 'trustdesk archive' });
     if (values.json) {
-      io.stdout(`${JSON.stringify({ file: output, bytes: bytes.length, ...summariseArchive(parseArchive(bytes, output)) }, null, 2)}\n`);
+      io.stdout(`${JSON.stringify(a, null, 2)}\n`);
     } else {
-      for (const r of body.repositories) {
-        const tags = r.registry && 'tags' in r.registry ? `${r.registry.tags.length} registry tags` : 'no registry digests';
-        io.stdout(`archived ${r.gun}: root v1..v${r.rootVersion}, ${r.files.length} files, ${tags}\n`);
+      for (const r of a.repositories) {
+        const tags = r.registryTags !== undefined ? `${r.registryTags} registry tags` : 'no registry digests';
+        io.stdout(`archived ${r.gun}: root v1..v${r.rootVersion}, ${r.files} files, ${tags}\n`);
       }
-      io.stdout(`wrote ${output} (${bytes.length} bytes, archived at ${body.archivedAt})\n`);
+      io.stdout(`wrote ${output} (${a.bytes} bytes, archived at ${a.archivedAt})\n`);
     }
     return 0;
   } catch (err) {
@@ -84,7 +85,7 @@ async function run(args: string[], io: Io): Promise<number> {
     if (err instanceof TrustDeskError) return VERIFY_EXIT_CODES[outcomeOfError(err)];
     throw err;
   } finally {
-    s.close();
+    ctx.close();
   }
 }
 

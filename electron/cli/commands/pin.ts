@@ -1,12 +1,14 @@
 /**
  * `trustdesk pin list | add NAME... | remove NAME...`: TrustDesk's trust pins (core/trust-pinning.ts).
  * `add` verifies the repository (existing pins apply) and pins its current root certificate IDs.
+ * Parse → contextFromFlags → the use cases of core/use-cases/pins/ → print.
  */
 import { listPins, pinCurrentRoot, pinRootIds, unpinRepository } from '../../core/use-cases/pins/pins.js';
 import { toErrorValue } from '../../core/base/errors.js';
 import { tabulate } from '../../core/base/text-table.js';
 import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/tuf/verification.js';
-import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
 
 const HELP = `Usage: trustdesk pin list [--json]
        trustdesk pin add NAME [NAME...]      pin each repository to its current root (verified first)
@@ -25,10 +27,10 @@ async function run(args: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return values.help ? 0 : 2;
   }
-  const s = sessionFrom(values, io);
+  const ctx = contextFromFlags(values, io);
   try {
     if (sub === 'list') {
-      const l = await listPins(s);
+      const l = await listPins(ctx);
       if (values.json) io.stdout(`${JSON.stringify(l, null, 2)}\n`);
       else {
         io.stdout(`pins file: ${l.pinsFile}${l.disableTofu ? '  (trust on first use disabled)' : ''}\n\n`);
@@ -51,13 +53,13 @@ async function run(args: string[], io: Io): Promise<number> {
     for (const n of names) {
       try {
         if (sub === 'add' && ids) {
-          const r = await pinRootIds(s, n, ids);
+          const r = await pinRootIds(ctx, { name: n, ids });
           io.stdout(`pinned ${r.gun} to root key ${r.certIds.join(', ')} in ${r.pinsFile}\n`);
         } else if (sub === 'add') {
-          const r = await pinCurrentRoot(s, n);
+          const r = await pinCurrentRoot(ctx, { name: n });
           io.stdout(`pinned ${r.gun} to root v${r.rootVersion} key ${r.certIds.join(', ')} in ${r.pinsFile}\n`);
         } else {
-          const r = await unpinRepository(s, n);
+          const r = await unpinRepository(ctx, { name: n });
           io.stdout(r.removed ? `removed the pin of ${r.gun}\n` : `${r.gun} had no exact pin\n`);
         }
       } catch (err) {
@@ -68,7 +70,7 @@ async function run(args: string[], io: Io): Promise<number> {
     }
     return code;
   } finally {
-    s.close();
+    ctx.close();
   }
 }
 

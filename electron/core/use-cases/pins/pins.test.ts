@@ -2,7 +2,7 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TrustSession } from '../../session/trust-session.js';
+import { TrustContext } from '../../session/context.js';
 import { listPins, pinCurrentRoot, unpinRepository } from './pins.js';
 import { loadArchiveOverview } from '../archive/archive-overview.js';
 import { writeCertsPin } from '../../tuf/trust-pinning.js';
@@ -10,8 +10,8 @@ import { updateRepository } from '../../tuf/repository-updater.js';
 import { ARCHIVE_FORMAT, MemoryTrustCache, archivedRepository, serialiseArchive } from '../../cache/trust-archive.js';
 import { sampleGun, sampleSource, sampleTrustDir, SAMPLE_CLOCK } from '../../../../tests/support/samples.js';
 
-function offlineSession(trustDir: string, pinsFile: string): TrustSession {
-  return new TrustSession({ trustDir, pinsFile, offline: true, now: SAMPLE_CLOCK, env: {} });
+function offlineSession(trustDir: string, pinsFile: string): TrustContext {
+  return new TrustContext({ trustDir, pinsFile, offline: true, clock: () => SAMPLE_CLOCK, fixedClock: true, env: {} });
 }
 
 describe('pin use-cases (for the app)', () => {
@@ -20,7 +20,7 @@ describe('pin use-cases (for the app)', () => {
     const pinsFile = join(mkdtempSync(join(tmpdir(), 'trustdesk-pins-')), 'trustdesk-pins.json');
     let s = offlineSession(trustDir, pinsFile);
     expect((await listPins(s)).repositories).toEqual([{ gun, kind: 'tofu' }]);
-    const r = await pinCurrentRoot(s, gun);
+    const r = await pinCurrentRoot(s, { name: gun });
     expect(r).toMatchObject({ gun, rootVersion: 5, pinsFile });
     expect(r.certIds).toHaveLength(1);
     const l = await listPins(s);
@@ -30,10 +30,10 @@ describe('pin use-cases (for the app)', () => {
 
     await writeCertsPin(pinsFile, gun, ['ab'.repeat(32)]);
     s = offlineSession(trustDir, pinsFile);
-    await expect(pinCurrentRoot(s, gun)).rejects.toMatchObject({ code: 'TRUST_PIN_MISMATCH' });
-    expect(await unpinRepository(s, gun)).toEqual({ gun, removed: ['ab'.repeat(32)] });
+    await expect(pinCurrentRoot(s, { name: gun })).rejects.toMatchObject({ code: 'TRUST_PIN_MISMATCH' });
+    expect(await unpinRepository(s, { name: gun })).toEqual({ gun, removed: ['ab'.repeat(32)] });
     expect((await listPins(s)).repositories[0]!.kind).toBe('tofu');
-    await expect(pinCurrentRoot(s, `${gun}:v1`)).rejects.toMatchObject({ code: 'INVALID_REFERENCE' });
+    await expect(pinCurrentRoot(s, { name: `${gun}:v1` })).rejects.toMatchObject({ code: 'INVALID_REFERENCE' });
   });
 
   it('the app overview from an archive: verified as of the archive time, with what expired since', async () => {

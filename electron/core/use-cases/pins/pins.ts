@@ -1,12 +1,14 @@
 /**
- * Trust pinning use-cases for the app and the CLI: list which repositories are pinned (and how), and
- * pin a repository's current root. Results are plain values (IPC-safe); failures are thrown as
- * TrustDeskError and cross IPC as { code, message }.
+ * Trust pinning use-cases for the app and the CLI, `(ctx, input) → result`: list which repositories
+ * are pinned (and how), the rule for one repository, pin a repository's current root (or IDs given by
+ * its owner), unpin. Pins live in the pins file of the context's trust session. Results are plain
+ * values (IPC-safe); failures are thrown as TrustDeskError and cross IPC as { code, message }.
  */
 import { TrustDeskError } from '../../base/errors.js';
-import { parseReference } from '../../base/reference.js';
-import { pinEntries, pinFor, writeCertsPin, loadPinSettings, type PinEntry } from '../../tuf/trust-pinning.js';
-import type { TrustSession } from '../../session/trust-session.js';
+import { parseReference, type ParsedReference } from '../../base/reference.js';
+import type { RepositoryTrust } from '../../tuf/repository-updater.js';
+import { pinEntries, pinFor, writeCertsPin, loadPinSettings, type PinEntry, type TrustPinning } from '../../tuf/trust-pinning.js';
+import type { TrustContext } from '../../session/context.js';
 
 export interface PinnedRepository {
   /** A cached repository (GUN). */
@@ -31,21 +33,30 @@ export interface PinList {
   repositories: PinnedRepository[];
 }
 
+function ruleOf(pinning: TrustPinning, gun: string): PinnedRepository {
+  const m = pinFor(pinning, gun);
+  switch (m.kind) {
+    case 'certs':
+      return { gun, kind: 'certs', pattern: m.pattern, certIds: [...m.certIds] };
+    case 'ca':
+      return { gun, kind: 'ca', pattern: m.prefix, caFile: m.ca.file };
+    default:
+      return { gun, kind: m.kind };
+  }
+}
+
 /** Which repositories are pinned, by which rule, and every pin in force. */
-export async function listPins(session: TrustSession): Promise<PinList> {
+export async function listPins(ctx: TrustContext): Promise<PinList> {
+  const session = ctx.session;
   const pinning = await session.trustPinning();
-  const repositories = (await session.cache.listRepositories()).map((gun): PinnedRepository => {
-    const m = pinFor(pinning, gun);
-    switch (m.kind) {
-      case 'certs':
-        return { gun, kind: 'certs', pattern: m.pattern, certIds: [...m.certIds] };
-      case 'ca':
-        return { gun, kind: 'ca', pattern: m.prefix, caFile: m.ca.file };
-      default:
-        return { gun, kind: m.kind };
-    }
-  });
+  const repositories = (await session.cache.listRepositories()).map((gun) => ruleOf(pinning, gun));
   return { pinsFile: session.pinsFile, sources: [...pinning.sources], disableTofu: pinning.disableTofu, pins: pinEntries(pinning), repositories };
+}
+
+/** The rule that applies to one repository (a tag or digest in the name is ignored); no network. */
+export async function pinRuleFor(ctx: TrustContext, input: { name: string }): Promise<PinnedRepository> {
+  const gun = parseReference(parseReference(input.name).gun).gun;
+  return ruleOf(await ctx.session.trustPinning(), gun);
 }
 
 export interface PinResult {
@@ -59,16 +70,28 @@ export interface PinResult {
   previous?: string[];
 }
 
+/** Offline, the cache is verified as of the time it was written, not at a fixed clock of the context. */
+async function verifiedForPinning(ctx: TrustContext, ref: ParsedReference): Promise<RepositoryTrust> {
+  if (!ctx.offline || !ctx.options.fixedClock) return ctx.session.loadTrust(ref);
+  const asOfCache = ctx.with({ fixedClock: false });
+  try {
+    return await asOfCache.session.loadTrust(ref);
+  } finally {
+    asOfCache.close();
+  }
+}
+
 /**
  * Pins a repository to its current root: verifies the repository as usual (network unless the
  * session is offline; existing pins apply, so an already-pinned repository whose root changed is
  * refused rather than silently re-pinned), then writes the root role's certificate IDs as an exact
  * `certs` pin into TrustDesk's pins file, atomically.
  */
-export async function pinCurrentRoot(session: TrustSession, name: string): Promise<PinResult> {
+export async function pinCurrentRoot(ctx: TrustContext, { name }: { name: string }): Promise<PinResult> {
+  const session = ctx.session;
   const ref = parseReference(name);
   if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository without a tag or digest`);
-  const trust = await session.loadTrust(ref);
+  const trust = await verifiedForPinning(ctx, ref);
   const certIds = [...trust.root.signed.roles.root.keyids];
   const before = (await loadPinSettings(session.pinsFile)).certs[ref.gun];
   await writeCertsPin(session.pinsFile, ref.gun, certIds);
@@ -80,7 +103,8 @@ export async function pinCurrentRoot(session: TrustSession, name: string): Promi
  * Pins a repository to root certificate IDs learnt out of band (e.g. from the repository owner),
  * without contacting anything: the way to pin before first use when disable_tofu is on.
  */
-export async function pinRootIds(session: TrustSession, name: string, ids: string[]): Promise<PinResult> {
+export async function pinRootIds(ctx: TrustContext, { name, ids }: { name: string; ids: string[] }): Promise<PinResult> {
+  const session = ctx.session;
   const ref = parseReference(name);
   if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository without a tag or digest`);
   const certIds = ids.map((i) => i.toLowerCase());
@@ -93,7 +117,8 @@ export async function pinRootIds(session: TrustSession, name: string, ids: strin
 }
 
 /** Removes the exact pin of a repository from TrustDesk's pins file (wildcards and CA pins stay). */
-export async function unpinRepository(session: TrustSession, name: string): Promise<{ gun: string; removed?: string[] }> {
+export async function unpinRepository(ctx: TrustContext, { name }: { name: string }): Promise<{ gun: string; removed?: string[] }> {
+  const session = ctx.session;
   const ref = parseReference(name);
   const before = (await loadPinSettings(session.pinsFile)).certs[ref.gun];
   if (before) await writeCertsPin(session.pinsFile, ref.gun, undefined);
