@@ -15,8 +15,8 @@ import { readSourceText, type ImageOccurrence, type SourceProblem } from '../cor
 import { setUpCiSigner, CI_KEY_VARIABLE, CI_PASSPHRASE_VARIABLE, SIGNING_PASSPHRASE_ENV } from '../core/use-cases/signers/ci-signer.js';
 import { parseReference } from '../core/base/reference.js';
 import { TrustDeskError } from '../core/base/errors.js';
-import { TrustSession } from '../core/session/trust-session.js';
 import { readFile } from 'node:fs/promises';
+import { contextFromSettings } from './context.js';
 
 type Spec = typeof AUDIT_CONTRACT;
 type AuditImpl = { [C in keyof Spec]: (req: z.output<Spec[C]['request']>) => Promise<z.output<Spec[C]['response']>> };
@@ -125,12 +125,9 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditImpl {
       // one session, one trust server: the repositories of one CI set-up share a registry
       const other = repositories.find((r) => parseReference(r).registry !== registry);
       if (other) throw new TrustDeskError('INVALID_ARGUMENT', `${other} is not on ${registry}: set up one registry at a time`);
-      const session = new TrustSession({ env: deps.env, configDir: deps.configDirOf(s), server: s.trustServers[registry], tlsCaCert: s.caFiles[registry], offline: s.offline });
+      const ctx = contextFromSettings(s, { env: deps.env, now: deps.now }, passphrases ? { passphrase: oneShotProvider(passphrases) } : undefined);
       try {
-        const r = await setUpCiSigner(
-          { session, env: deps.env, ...(passphrases ? { prompt: oneShotProvider(passphrases) } : {}) },
-          { name: signer, repositories, ...(paths?.length ? { paths } : {}), outDir, trustServer: session.trustServer(parseReference(repositories[0]!)) },
-        );
+        const r = await setUpCiSigner(ctx, { name: signer, repositories, ...(paths?.length ? { paths } : {}), outDir });
         for (const x of r.repositories) deps.invalidate(parseReference(x.repository).gun);
         return {
           name: r.name,
@@ -147,7 +144,7 @@ export function auditHandlers(deps: AuditHandlerDeps): AuditImpl {
           warnings: r.warnings,
         };
       } finally {
-        session.close();
+        ctx.close();
       }
     },
   };

@@ -13,7 +13,7 @@ import { dockerConfigDir } from '../core/remote/docker-config.js';
 import { loadRepositoryOverview } from '../core/use-cases/repository/load-overview.js';
 import { overviewSummary } from '../core/use-cases/repository/repository-overview.js';
 import { isAllowedExternalUrl } from './external-links.js';
-import { publishingHandlers } from './publishing-handlers.js';
+import { PUBLISHING_HANDLERS } from './publishing-handlers.js';
 import { auditHandlers } from './audit-handlers.js';
 import { keysHandlers } from './keys-handlers.js';
 import { PINS_HANDLERS } from './pins-handlers.js';
@@ -108,13 +108,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   // Feature modules not yet moved to the (context, request) form: called with the request alone.
   const legacy: Partial<Impl> = {
-    ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}) }),
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
     ...hardwareHandlers({ settings: deps.settings, env, now, configDirOf, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {

@@ -15,6 +15,7 @@ import { auditImages, sessionAuditDeps, type AuditReport, type ImageAudit } from
 import { parseDaemonPolicy, type DaemonPolicy } from '../../electron/core/enforcement/daemon-policy.js';
 import { TrustSession, type SessionOptions } from '../../electron/core/session/trust-session.js';
 import { setUpCiSigner, type CiSignerResult } from '../../electron/core/use-cases/signers/ci-signer.js';
+import { TrustContext } from '../../electron/core/session/context.js';
 import { createHandlers } from '../../electron/app/handlers.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
 
@@ -280,12 +281,12 @@ describe('CI signer set-up', () => {
     // delegate can publish alone)
     const repo = gunFor(lab, 'cirepo');
     await pushTag(lab, 'cirepo', 'v1');
-    const session = new TrustSession({ env: { ...process.env, ...lab.env }, configDir: lab.dockerConfigDir });
+    const ctx = new TrustContext({ env: { ...process.env, ...lab.env }, configDir: lab.dockerConfigDir });
     let r: CiSignerResult;
     try {
-      r = await setUpCiSigner({ session, env: { ...process.env, ...lab.env } }, { name: 'ci', repositories: [repo], outDir, trustServer: lab.notaryUrl });
+      r = await setUpCiSigner(ctx, { name: 'ci', repositories: [repo], outDir, trustServer: lab.notaryUrl });
     } finally {
-      session.close();
+      ctx.close();
     }
     expect(r.repositories).toEqual([expect.objectContaining({ repository: repo, result: expect.objectContaining({ published: true }) })]);
     expect(r.warnings).toEqual([]);
@@ -330,12 +331,12 @@ describe('CI signer set-up', () => {
   });
 
   it('a repository whose snapshot key stays on the admin machine (notary init): the wizard warns the CI could not publish alone', async () => {
-    const session = new TrustSession({ env: { ...process.env, ...lab.env }, configDir: lab.dockerConfigDir });
+    const ctx = new TrustContext({ env: { ...process.env, ...lab.env }, configDir: lab.dockerConfigDir });
     try {
-      const r = await setUpCiSigner({ session, env: { ...process.env, ...lab.env } }, { name: 'cilocal', repositories: [app.gun], outDir: join(work, 'ci-bundle-local') });
+      const r = await setUpCiSigner(ctx, { name: 'cilocal', repositories: [app.gun], outDir: join(work, 'ci-bundle-local') });
       expect(r.warnings).toEqual([expect.stringContaining(`trustdesk key rotate ${app.gun} snapshot --server-managed`)]);
     } finally {
-      session.close();
+      ctx.close();
     }
   });
 });

@@ -14,9 +14,8 @@ import { X509Certificate } from 'node:crypto';
 import { startLab, dockerTrust, notary, runCommand, writeDockerConfig, type Lab } from '../../lab/index.js';
 import { makeSoftHsm, softHsmAvailable, USER_PIN, type SoftHsm } from '../support/softhsm.js';
 import { Pkcs11Client, forkTransport } from '../../electron/core/signing/token/client.js';
-import { TokenAccess } from '../../electron/core/signing/token/tokens.js';
-import { TrustSession } from '../../electron/core/session/trust-session.js';
-import { publishChanges, publishContext } from '../../electron/core/publishing/publisher.js';
+import { publishChanges, publishContextOf } from '../../electron/core/publishing/publisher.js';
+import { TrustContext } from '../../electron/core/session/context.js';
 import { parseReference } from '../../electron/core/base/reference.js';
 import { createHandlers } from '../../electron/app/handlers.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
@@ -286,19 +285,16 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
       const t = inner();
       return { ...t, send: (msg: unknown) => ((msg as { op?: string }).op === 'sign' ? process.kill(t.pid!, 'SIGKILL') : t.send(msg)), onMessage: t.onMessage, onExit: t.onExit, kill: t.kill, ref: t.ref, unref: t.unref, pid: t.pid };
     };
-    const session = new TrustSession({ env: { ...process.env, ...lab.env, DOCKER_CONFIG: c.config }, configDir: c.config });
-    const tokens = new TokenAccess({ trustDir: c.trustDir, env: { TRUSTDESK_TOKEN_PIN: USER_PIN }, transport: dying });
+    const ctx = new TrustContext({ env: { ...process.env, ...lab.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN }, configDir: c.config, trustDir: c.trustDir, pkcs11Transport: dying });
     try {
-      const ctx = { ...publishContext(session, { env: { ...process.env, ...lab.env } }), tokens };
       // rotating targets changes root.json, which the token root must sign
-      const err = await publishChanges(ctx, { ref: parseReference(g), changes: [{ kind: 'rotate-key', role: 'targets' }] }).then(
+      const err = await publishChanges(publishContextOf(ctx), { ref: parseReference(g), changes: [{ kind: 'rotate-key', role: 'targets' }] }).then(
         () => undefined,
         (e: unknown) => e,
       );
       expect(err).toMatchObject({ code: 'TOKEN_WORKER_FAILED', message: expect.stringContaining('nothing was published') });
     } finally {
-      tokens.close();
-      session.close();
+      ctx.close();
     }
     expect((await serverRoot(g)).version).toBe(before.version);
     expect((await notaryList(g)).code).toBe(0);

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { startLab, dockerTrust, ensureSigner, httpsRequest, notary, pushTag, runCommand, writeDockerConfig, type Lab } from '../../lab/index.js';
-import { TrustSession } from '../../electron/core/session/trust-session.js';
 import { signTags } from '../../electron/core/use-cases/publish/sign.js';
 import { parseReference } from '../../electron/core/base/reference.js';
-import { publishChanges, publishContext } from '../../electron/core/publishing/publisher.js';
+import { publishChanges, publishContextOf } from '../../electron/core/publishing/publisher.js';
+import { TrustContext } from '../../electron/core/session/context.js';
 import { TrustDeskError } from '../../electron/core/base/errors.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -318,8 +318,8 @@ describe('signers, revoke and rotation', () => {
   });
 });
 
-function labSession(configDir = lab.dockerConfigDir, env: Record<string, string> = {}): TrustSession {
-  return new TrustSession({ env: { ...process.env, ...lab.env, DOCKER_CONFIG: configDir, ...env }, configDir });
+function labContext(configDir = lab.dockerConfigDir): TrustContext {
+  return new TrustContext({ env: { ...process.env, ...lab.env, DOCKER_CONFIG: configDir }, configDir });
 }
 
 async function serverSnapshot(g: string): Promise<string> {
@@ -365,15 +365,13 @@ describe('races and bad input', () => {
     const tagsToSign = ['r1', 'r2', 'r3', 'r4'];
     for (const t of tagsToSign) await push(name, t);
     expect((await trustdesk(['init', g])).code).toBe(0);
-    const sessions = tagsToSign.map(() => labSession());
+    const contexts = tagsToSign.map(() => labContext());
     try {
-      const results = await Promise.all(
-        tagsToSign.map((t, i) => signTags({ session: sessions[i]!, env: { ...process.env, ...lab.env } }, { references: [`${g}:${t}`] })),
-      );
+      const results = await Promise.all(tagsToSign.map((t, i) => signTags(contexts[i]!, { references: [`${g}:${t}`] })));
       expect(results.every((r) => r.published)).toBe(true);
       expect(results.reduce((n, r) => n + r.attempts, 0)).toBeGreaterThan(tagsToSign.length); // someone had to re-apply
     } finally {
-      for (const s of sessions) s.close();
+      for (const c of contexts) c.close();
     }
     expect(Object.keys(tags(await dockerInspect(g))).sort()).toEqual(tagsToSign);
     expect((await notaryList(g)).map((x) => x.name)).toEqual(tagsToSign);
@@ -427,7 +425,8 @@ describe('races and bad input', () => {
     await push(name, 'v2');
     expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
     const before = await serverSnapshot(g);
-    const session = labSession();
+    const ctx = labContext();
+    const session = ctx.session;
     // reads work, the POST of the update dies with the connection
     const real = session.notaryPublisher.bind(session);
     session.notaryPublisher = async (ref) => {
@@ -438,13 +437,12 @@ describe('races and bad input', () => {
       return p;
     };
     try {
-      const ctx = publishContext(session, { env: { ...process.env, ...lab.env } });
       const digest = digests.get(`${name}:v2`)!;
       await expect(
-        publishChanges(ctx, { ref: parseReference(g), changes: [{ kind: 'add-target', name: 'v2', target: { sha256Hex: digest, length: 423 } }] }),
+        publishChanges(publishContextOf(ctx), { ref: parseReference(g), changes: [{ kind: 'add-target', name: 'v2', target: { sha256Hex: digest, length: 423 } }] }),
       ).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
     } finally {
-      session.close();
+      ctx.close();
     }
     expect(await serverSnapshot(g)).toBe(before);
     expect(Object.keys(tags(await dockerInspect(g)))).toEqual(['v1']);

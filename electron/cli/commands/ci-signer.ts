@@ -6,9 +6,8 @@
  * passphrase and the repository key's come from DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE or the prompt.
  */
 import { setUpCiSigner } from '../../core/use-cases/signers/ci-signer.js';
-import { parseReference } from '../../core/base/reference.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
-import { publishingContext } from './publish-support.js';
+import { parseCommandArgs, UsageError, type Command } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
 
 const HELP = `Usage: trustdesk ci-signer NAME --repo REPO [--repo REPO...] --out DIR [--path PREFIX...] [--json]
 
@@ -36,14 +35,13 @@ export const ciSignerCommand: Command = {
     const repos = (values.repo as string[] | undefined) ?? [];
     if (repos.length === 0) throw new UsageError('give at least one --repo REPO');
     if (!values.out) throw new UsageError('give --out DIR: where the CI bundle is written');
-    const session = sessionFrom(values, io);
+    const ctx = contextFromFlags(values, io);
     try {
-      const r = await setUpCiSigner(publishingContext(session, io), {
+      const r = await setUpCiSigner(ctx, {
         name: positionals[0]!,
         repositories: repos,
         ...(values.path ? { paths: values.path as string[] } : {}),
         outDir: values.out as string,
-        trustServer: session.trustServer(parseReference(repos[0]!)),
       });
       const failed = r.repositories.some((x) => x.error);
       if (values.json) {
@@ -58,7 +56,7 @@ export const ciSignerCommand: Command = {
       for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
       return failed ? 1 : 0;
     } finally {
-      session.close();
+      ctx.close();
     }
   },
 };

@@ -1,8 +1,9 @@
 /** `trustdesk init REPO`: first trust data for a repository (docker's or notary's way). */
 import { initRepository } from '../../core/use-cases/publish/init.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
-import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
-import { rootTokenRequest } from './token-support.js';
+import { parseCommandArgs, UsageError, type Command } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
+import { printResult, PUBLISH_OPTIONS } from './publish-support.js';
+import { rootTokenChoice } from './token-support.js';
 
 export const initCommand: Command = {
   name: 'init',
@@ -12,13 +13,12 @@ export const initCommand: Command = {
     if (positionals.length !== 1) throw new UsageError('"trustdesk init" requires exactly 1 argument (REPO)');
     const repository = positionals[0]!;
     if (values['root-token'] && values['root-key']) throw new UsageError('give --root-key or --root-token, not both');
-    const session = sessionFrom(values, io);
-    const ctx = publishingContext(session, io);
+    const ctx = contextFromFlags(values, io);
     try {
       if (!values.json && !values['dry-run']) io.stdout(`Initializing signed repository for ${repository}...\n`);
       const r = await initRepository(ctx, {
         repository,
-        ...(values['root-token'] ? { rootToken: await rootTokenRequest(ctx.tokens!, values, values['root-token'] as string, io) } : {}),
+        ...(values['root-token'] ? { rootToken: rootTokenChoice(values, values['root-token'] as string) } : {}),
         snapshotServerManaged: !values['local-snapshot'],
         ...(values['root-key'] ? { rootKeyId: values['root-key'] as string } : {}),
         dryRun: !!values['dry-run'],
@@ -28,8 +28,7 @@ export const initCommand: Command = {
       io.stdout(`Successfully initialized "${repository}"\n`);
       return 0;
     } finally {
-      ctx.tokens?.close();
-      session.close();
+      ctx.close();
     }
   },
 };

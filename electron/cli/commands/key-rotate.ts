@@ -3,20 +3,20 @@
  * its module: `key rotate ...` comes here, every other `key` subcommand goes on to keyCommand.
  */
 import { rotateKey } from '../../core/use-cases/publish/rotate.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
-import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
-import { rootTokenRequest } from './token-support.js';
+import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
+import { printResult, PUBLISH_OPTIONS } from './publish-support.js';
+import { rootTokenChoice } from './token-support.js';
 
 async function rotate(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, 'server-managed': { type: 'boolean', short: 'r' }, 'to-token': { type: 'string' }, 'token-key': { type: 'string' }, module: { type: 'string', multiple: true }, serial: { type: 'string' } });
   if (positionals.length !== 2) throw new UsageError('"trustdesk key rotate" requires exactly 2 arguments (REPO ROLE)');
   const [repository, role] = positionals as [string, string];
-  const session = sessionFrom(values, io);
-  const ctx = publishingContext(session, io);
+  const ctx = contextFromFlags(values, io);
   try {
     const r = await rotateKey(
       ctx,
-      { repository, role, serverManaged: !!values['server-managed'], dryRun: !!values['dry-run'], ...(values['to-token'] ? { toToken: await rootTokenRequest(ctx.tokens!, values, values['to-token'] as string, io) } : {}) },
+      { repository, role, serverManaged: !!values['server-managed'], dryRun: !!values['dry-run'], ...(values['to-token'] ? { toToken: rootTokenChoice(values, values['to-token'] as string) } : {}) },
     );
     if (printResult(io, values, r, r)) return 0;
     const rootPreview = r.preview.roles.find((x) => x.role === 'root');
@@ -24,8 +24,7 @@ async function rotate(args: string[], io: Io): Promise<number> {
     io.stdout(`Successfully rotated ${role} key for repository ${repository}${added.length ? `: new key ${added.join(', ')}` : ''}${role === 'timestamp' || values['server-managed'] ? ' (server-managed)' : ''}\n`);
     return 0;
   } finally {
-    ctx.tokens?.close();
-    session.close();
+    ctx.close();
   }
 }
 

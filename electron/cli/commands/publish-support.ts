@@ -1,17 +1,9 @@
-/** Shared by the publishing commands (init, sign, revoke, signer, key rotate): context, prompts, output. */
+/** Shared by the publishing commands (init, sign, revoke, signer, publish, key rotate): options, prompts, output. */
 import { passphrasePrompt } from '../prompts.js';
 import { formatPreview } from '../../core/publishing/diff-preview.js';
-import type { OperationResult, PublishingContext } from '../../core/use-cases/publish/context.js';
-import type { TrustSession } from '../../core/session/trust-session.js';
+import type { OperationResult } from '../../core/use-cases/publish/context.js';
 import type { Io } from '../cli-support.js';
 export { passphrasePrompt };
-import { tokenAccess } from './token-support.js';
-
-export function publishingContext(session: TrustSession, io: Io): PublishingContext {
-  const prompt = passphrasePrompt(io);
-  // keys on hardware tokens sign too (records in the trust dir; the token worker starts only when one signs)
-  return { session, env: io.env, ...(prompt ? { prompt } : {}), tokens: tokenAccess(io, session.cache.trustDir) };
-}
 
 export const PUBLISH_OPTIONS = {
   'dry-run': { type: 'boolean' },

@@ -1,7 +1,8 @@
 /** `trustdesk revoke [-y] NAME[:TAG]`: remove a tag's signature (or all released tags). */
 import { revokeTags } from '../../core/use-cases/publish/revoke.js';
-import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command } from '../cli-support.js';
-import { confirm, printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
+import { parseCommandArgs, parseRefOrUsage, UsageError, type Command } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
+import { confirm, printResult, PUBLISH_OPTIONS } from './publish-support.js';
 
 export const revokeCommand: Command = {
   name: 'revoke',
@@ -23,14 +24,14 @@ export const revokeCommand: Command = {
       }
     }
     const roles = values.admin ? ['targets'] : (values.role as string[] | undefined);
-    const session = sessionFrom(values, io);
+    const ctx = contextFromFlags(values, io);
     try {
-      const r = await revokeTags(publishingContext(session, io), { reference: input, ...(roles ? { roles } : {}), dryRun: !!values['dry-run'] });
+      const r = await revokeTags(ctx, { reference: input, ...(roles ? { roles } : {}), dryRun: !!values['dry-run'] });
       if (printResult(io, values, r, r)) return 0;
       io.stdout(`Successfully deleted signature for ${input}\n`);
       return 0;
     } finally {
-      session.close();
+      ctx.close();
     }
   },
 };

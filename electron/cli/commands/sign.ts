@@ -1,7 +1,8 @@
 /** `trustdesk sign NAME:TAG...`: sign tags from the registry's digests, no engine; many tags in one publish. */
 import { signTags } from '../../core/use-cases/publish/sign.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command } from '../cli-support.js';
-import { printResult, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
+import { parseCommandArgs, UsageError, type Command } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
+import { printResult, PUBLISH_OPTIONS } from './publish-support.js';
 
 export const signCommand: Command = {
   name: 'sign',
@@ -12,11 +13,11 @@ export const signCommand: Command = {
     if (values.local) throw new UsageError('--local signs a local image and needs an engine; trustdesk signs what the registry serves');
     for (const p of positionals) if (p.includes('@')) throw new UsageError(`cannot use a digest reference for IMAGE:TAG`);
     const roles = values.admin ? ['targets'] : (values.role as string[] | undefined);
-    const session = sessionFrom(values, io);
+    const ctx = contextFromFlags(values, io);
     try {
       const quiet = values.json || values['dry-run'];
       if (!quiet) io.stdout(`Signing and pushing trust metadata for ${positionals.length === 1 ? positionals[0] : `${positionals.length} tags`}\n`);
-      const r = await signTags(publishingContext(session, io), { references: positionals, ...(roles ? { roles } : {}), dryRun: !!values['dry-run'] });
+      const r = await signTags(ctx, { references: positionals, ...(roles ? { roles } : {}), dryRun: !!values['dry-run'] });
       if (printResult(io, values, r, r)) return 0;
       if (r.initialised) io.stdout(`Finished initializing signed repository for ${r.gun}\n`);
       for (const t of r.tags) {
@@ -25,7 +26,7 @@ export const signCommand: Command = {
       for (const t of r.tags) io.stdout(`Successfully signed ${r.gun}:${t.tag}\n`);
       return 0;
     } finally {
-      session.close();
+      ctx.close();
     }
   },
 };

@@ -4,8 +4,9 @@
  */
 import { addSigner, checkSignerName, readPublicKeyFile, removeSigner, signerRemovalImpacts } from '../../core/use-cases/signers/signers.js';
 import { formatPreview } from '../../core/publishing/diff-preview.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
-import { confirm, PUBLISH_OPTIONS, publishingContext } from './publish-support.js';
+import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
+import { confirm, PUBLISH_OPTIONS } from './publish-support.js';
 import { createDelegateKey, delegateStatus, publicKeyQr } from '../../core/use-cases/signers/onboarding.js';
 import { readFile } from 'node:fs/promises';
 
@@ -36,12 +37,12 @@ async function add(args: string[], io: Io): Promise<number> {
   const keyFiles = (values.key as string[] | undefined) ?? [];
   checkSignerName(name);
   if (keyFiles.length === 0) throw new UsageError('path to a public key must be provided using the `--key` flag');
-  const session = sessionFrom(values, io);
+  const ctx = contextFromFlags(values, io);
   try {
     const keys = [];
     for (const f of keyFiles) keys.push(await readPublicKeyFile(f));
     if (!values.json && !values['dry-run']) for (const r of repos) io.stdout(`Adding signer "${name}" to ${r}...\n`);
-    const outcomes = await addSigner(publishingContext(session, io), {
+    const outcomes = await addSigner(ctx, {
       name,
       keys,
       repositories: repos,
@@ -72,7 +73,7 @@ async function add(args: string[], io: Io): Promise<number> {
     }
     return 0;
   } finally {
-    session.close();
+    ctx.close();
   }
 }
 
@@ -80,8 +81,7 @@ async function remove(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, force: { type: 'boolean', short: 'f' } });
   if (positionals.length < 2) throw new UsageError('"trustdesk signer remove" requires at least 2 arguments (NAME REPOSITORY...)');
   const [name, ...repos] = positionals as [string, ...string[]];
-  const session = sessionFrom(values, io);
-  const ctx = publishingContext(session, io);
+  const ctx = contextFromFlags(values, io);
   try {
     const failed: string[] = [];
     for (const repo of repos) {
@@ -129,7 +129,7 @@ async function remove(args: string[], io: Io): Promise<number> {
     }
     return 0;
   } finally {
-    session.close();
+    ctx.close();
   }
 }
 
@@ -137,9 +137,9 @@ async function impact(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' } });
   if (positionals.length < 2) throw new UsageError('"trustdesk signer impact" requires at least 2 arguments (NAME REPOSITORY...)');
   const [name, ...repos] = positionals as [string, ...string[]];
-  const session = sessionFrom(values, io);
+  const ctx = contextFromFlags(values, io);
   try {
-    const out = await signerRemovalImpacts(publishingContext(session, io), name, repos);
+    const out = await signerRemovalImpacts(ctx, name, repos);
     if (values.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     else
       for (const o of out) {
@@ -153,7 +153,7 @@ async function impact(args: string[], io: Io): Promise<number> {
       }
     return out.some((o) => o.error) ? 1 : 0;
   } finally {
-    session.close();
+    ctx.close();
   }
 }
 
@@ -162,9 +162,9 @@ async function key(args: string[], io: Io): Promise<number> {
   if (positionals.length !== 1) throw new UsageError('"trustdesk signer key" requires exactly 1 argument (NAME)');
   const name = positionals[0]!;
   checkSignerName(name);
-  const session = sessionFrom(values, io);
+  const ctx = contextFromFlags(values, io);
   try {
-    const r = await createDelegateKey(publishingContext(session, io), { name, ...(values.dir ? { dir: values.dir as string } : {}) });
+    const r = await createDelegateKey(ctx, { name, ...(values.dir ? { dir: values.dir as string } : {}) });
     if (values.json) {
       io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       return 0;
@@ -174,7 +174,7 @@ async function key(args: string[], io: Io): Promise<number> {
     io.stdout(`\nThe admin runs: trustdesk signer add --key ${name}.pub ${name} REPOSITORY...\n`);
     return 0;
   } finally {
-    session.close();
+    ctx.close();
   }
 }
 
@@ -182,10 +182,10 @@ async function status(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { key: { type: 'string' }, json: { type: 'boolean' } });
   if (positionals.length < 2) throw new UsageError('"trustdesk signer status" requires at least 2 arguments (NAME REPOSITORY...)');
   const [name, ...repos] = positionals as [string, ...string[]];
-  const session = sessionFrom(values, io);
+  const ctx = contextFromFlags(values, io);
   try {
     const pem = values.key ? await readFile(values.key as string, 'utf8') : undefined;
-    const out = await delegateStatus(publishingContext(session, io), { name, repositories: repos, ...(pem ? { publicKeyPem: pem } : {}) });
+    const out = await delegateStatus(ctx, { name, repositories: repos, ...(pem ? { publicKeyPem: pem } : {}) });
     if (values.json) io.stdout(`${JSON.stringify(out, null, 2)}\n`);
     else
       for (const o of out) {
@@ -198,7 +198,7 @@ async function status(args: string[], io: Io): Promise<number> {
       }
     return out.some((o) => o.error || !o.signer || o.hasKey === false) ? 1 : 0;
   } finally {
-    session.close();
+    ctx.close();
   }
 }
 

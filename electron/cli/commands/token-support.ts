@@ -1,7 +1,6 @@
 /** Hardware tokens for CLI commands: the token access with a PIN prompt, and the shared options. */
 import { TokenAccess } from '../../core/signing/token/tokens.js';
-import { resolveTokenLocation } from '../../core/use-cases/tokens/tokens.js';
-import type { RootTokenRequest } from '../../core/publishing/publisher.js';
+import type { RootTokenChoice } from '../../core/use-cases/publish/context.js';
 import type { Io } from '../cli-support.js';
 import { pinPrompt } from '../prompts.js';
 export { pinPrompt };
@@ -17,9 +16,13 @@ export const TOKEN_OPTIONS = {
   serial: { type: 'string' },
 } as const;
 
-/** `--root-token LABEL [--module PATH] [--serial S] [--token-key ID]` as a publishing request. */
-export async function rootTokenRequest(access: TokenAccess, values: Record<string, unknown>, label: string, io: Io): Promise<RootTokenRequest> {
+/** `--root-token LABEL [--module PATH] [--serial S] [--token-key ID]` (or `--to-token LABEL ...`) as the use cases take it. */
+export function rootTokenChoice(values: Record<string, unknown>, label: string): RootTokenChoice {
   const modules = (values.module as string[] | undefined) ?? [];
-  const location = await resolveTokenLocation(access, modules[0], label, values.serial as string | undefined, io.env);
-  return { location, ...(values['token-key'] ? { keyId: values['token-key'] as string } : {}) };
+  return {
+    label,
+    ...(modules[0] ? { module: modules[0] } : {}),
+    ...(values.serial ? { serial: values.serial as string } : {}),
+    ...(values['token-key'] ? { keyId: values['token-key'] as string } : {}),
+  };
 }

@@ -14,11 +14,12 @@ import type { ParsedReference } from '../base/reference.js';
 import type { RepositoryTrust } from '../tuf/repository-updater.js';
 import { PublishRejected, type NotaryPublisher } from '../remote/notary-publisher.js';
 import type { TrustSession } from '../session/trust-session.js';
+import type { TrustContext } from '../session/context.js';
 import { validateChange, type BaseRoleName, type Change } from './changelist.js';
 import type { PublishPreview } from './diff-preview.js';
 import { buildUpdate, SignerSet, type NewRepositoryKeys, type ResolvedRotation } from './metadata-builder.js';
 import { makeRootCertificate } from '../signing/root-certificate.js';
-import { KeyObjectSigner, KeyRing, type PassphraseContext, type Signer } from '../signing/signer.js';
+import { KeyObjectSigner, type KeyRing, type Signer } from '../signing/signer.js';
 import type { TokenAccess, TokenLocation } from '../signing/token/tokens.js';
 
 function canonicalKeyIdOf(k: PublicKeyJson): string {
@@ -29,9 +30,10 @@ function canonicalKeyIdOf(k: PublicKeyJson): string {
   }
 }
 
+/** What the publisher needs of a TrustContext (built from one by `publishContextOf`, nowhere else). */
 export interface PublishContext {
   session: TrustSession;
-  /** The trust dir's keys (default: the session's config dir /trust). */
+  /** The trust dir's key files. */
   keys: KeyRing;
   /** Keys on PKCS#11 tokens (recorded in the trust dir); signs through the token worker process. */
   tokens?: TokenAccess;
@@ -44,8 +46,9 @@ export interface RootTokenRequest {
   keyId?: string;
 }
 
-export function publishContext(session: TrustSession, passphrases: PassphraseContext, trustDir = session.cache.trustDir): PublishContext {
-  return { session, keys: new KeyRing(trustDir, passphrases) };
+/** The publisher's view of a TrustContext: its session (and the session's clock), key files and token keys. */
+export function publishContextOf(ctx: TrustContext): PublishContext {
+  return { session: ctx.session, keys: ctx.keyFiles, tokens: ctx.tokens };
 }
 
 export interface InitRequest {

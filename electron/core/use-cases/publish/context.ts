@@ -1,28 +1,16 @@
 /**
- * What every publishing use-case (init, sign, revoke, signers, rotate, staged changes) shares:
- * the session, the trust dir's keys and the passphrase sources; and the IPC-safe result shape.
+ * What every publishing use case (init, sign, revoke, signers, rotate, staged changes) shares on top
+ * of the one TrustContext: publishing a change list, the IPC-safe result shape, one operation per
+ * repository, and a root key on a hardware token chosen by label.
  * Results carry IDs, names, digests and the preview only: never key bytes or passphrases.
  */
 import { TrustDeskError, toErrorValue, type ErrorValue } from '../../base/errors.js';
-import type { PassphraseProvider } from '../../keystore/passphrase-sources.js';
 import type { Change } from '../../publishing/changelist.js';
 import type { PublishPreview } from '../../publishing/diff-preview.js';
-import { publishChanges, publishContext, type InitRequest, type PublishContext, type PublishResult, type RootTokenRequest } from '../../publishing/publisher.js';
-import type { TokenAccess } from '../../signing/token/tokens.js';
+import { publishChanges, publishContextOf, type InitRequest, type PublishResult, type RootTokenRequest } from '../../publishing/publisher.js';
 import { parseReference, type ParsedReference } from '../../base/reference.js';
-import type { TrustSession } from '../../session/trust-session.js';
-
-export interface PublishingContext {
-  session: TrustSession;
-  env: NodeJS.ProcessEnv;
-  /** The CLI's prompt or the app's dialog; without it only environment passphrases are used. */
-  prompt?: PassphraseProvider;
-  /** Default: the session's trust dir (`$DOCKER_CONFIG/trust`). */
-  trustDir?: string;
-  now?: () => Date;
-  /** Keys on hardware tokens (PKCS#11); the caller closes it after the operation (PINs forgotten). */
-  tokens?: TokenAccess;
-}
+import type { TrustContext } from '../../session/context.js';
+import { resolveTokenLocation } from '../tokens/tokens.js';
 
 export interface OperationResult {
   gun: string;
@@ -39,11 +27,6 @@ export interface RepositoryOutcome {
   error?: ErrorValue;
 }
 
-export function toPublishContext(ctx: PublishingContext): PublishContext {
-  const pc = publishContext(ctx.session, { env: ctx.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) }, ctx.trustDir);
-  return { ...pc, ...(ctx.now ? { now: ctx.now } : {}), ...(ctx.tokens ? { tokens: ctx.tokens } : {}) };
-}
-
 export function toOperationResult(r: PublishResult, warnings: string[] = []): OperationResult {
   return { gun: r.gun, published: r.published, attempts: r.attempts, preview: r.preview, newKeys: r.newKeys, warnings: [...warnings, ...r.preview.warnings] };
 }
@@ -54,8 +37,9 @@ export function repositoryReference(input: string): ParsedReference {
   return ref;
 }
 
-export async function run(ctx: PublishingContext, ref: ParsedReference, changes: Change[], opts: { dryRun?: boolean; init?: InitRequest; rotateRootTo?: RootTokenRequest } = {}): Promise<PublishResult> {
-  return publishChanges(toPublishContext(ctx), { ref, changes, ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.init ? { init: opts.init } : {}), ...(opts.rotateRootTo ? { rotateRootTo: opts.rotateRootTo } : {}) });
+/** Publishes a change list of one repository with the context's session, keys (files and tokens) and clock. */
+export async function run(ctx: TrustContext, ref: ParsedReference, changes: Change[], opts: { dryRun?: boolean; init?: InitRequest; rotateRootTo?: RootTokenRequest } = {}): Promise<PublishResult> {
+  return publishChanges(publishContextOf(ctx), { ref, changes, ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.init ? { init: opts.init } : {}), ...(opts.rotateRootTo ? { rotateRootTo: opts.rotateRootTo } : {}) });
 }
 
 /** Runs one operation per repository; a failure of one does not stop the others (docker's signer add). */
@@ -69,4 +53,21 @@ export async function perRepository(repositories: string[], fn: (ref: ParsedRefe
     }
   }
   return out;
+}
+
+/** A root key on a hardware token as the user names it (`--root-token LABEL [--module PATH] [--serial S] [--token-key ID]`). */
+export interface RootTokenChoice {
+  /** The token's label. */
+  label: string;
+  /** The PKCS#11 module; default: the first module found that holds a token with this label. */
+  module?: string;
+  serial?: string;
+  /** A root key already on the token; default: the one recorded there, else a new one. */
+  keyId?: string;
+}
+
+/** Finds the token named by `choice` (its module, if not given) with the context's token access. */
+export async function rootTokenRequest(ctx: TrustContext, choice: RootTokenChoice): Promise<RootTokenRequest> {
+  const location = await resolveTokenLocation(ctx.tokens, choice.module, choice.label, choice.serial, ctx.env);
+  return { location, ...(choice.keyId ? { keyId: choice.keyId } : {}) };
 }

@@ -5,26 +5,27 @@
  * default) or here (`--local-snapshot`, notary's), the server's timestamp key.
  */
 import type { Change } from '../../publishing/changelist.js';
-import type { RootTokenRequest } from '../../publishing/publisher.js';
-import { repositoryReference, run, toOperationResult, type OperationResult, type PublishingContext } from './context.js';
+import type { TrustContext } from '../../session/context.js';
+import { repositoryReference, rootTokenRequest, run, toOperationResult, type OperationResult, type RootTokenChoice } from './context.js';
 
 export interface InitOptions {
   repository: string;
   /** Default true: the server signs snapshots (docker); false: a local snapshot key (notary init). */
   snapshotServerManaged?: boolean;
   rootKeyId?: string;
-  /** The root key on a hardware token (`--root-token`); needs `ctx.tokens`. */
-  rootToken?: RootTokenRequest;
+  /** The root key on a hardware token (`--root-token LABEL`), found with `ctx.tokens`. */
+  rootToken?: RootTokenChoice;
   dryRun?: boolean;
   /** Further changes published with the first version (e.g. a signer). */
   changes?: Change[];
 }
 
-export async function initRepository(ctx: PublishingContext, opts: InitOptions): Promise<OperationResult> {
+export async function initRepository(ctx: TrustContext, opts: InitOptions): Promise<OperationResult> {
+  const rootToken = opts.rootToken ? await rootTokenRequest(ctx, opts.rootToken) : undefined;
   const ref = repositoryReference(opts.repository);
   const r = await run(ctx, ref, opts.changes ?? [], {
     dryRun: opts.dryRun,
-    init: { snapshotServerManaged: opts.snapshotServerManaged ?? true, ...(opts.rootKeyId ? { rootKeyId: opts.rootKeyId } : {}), ...(opts.rootToken ? { rootToken: opts.rootToken } : {}) },
+    init: { snapshotServerManaged: opts.snapshotServerManaged ?? true, ...(opts.rootKeyId ? { rootKeyId: opts.rootKeyId } : {}), ...(rootToken ? { rootToken } : {}) },
   });
   return toOperationResult(r);
 }

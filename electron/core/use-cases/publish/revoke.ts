@@ -6,7 +6,8 @@ import { TrustDeskError } from '../../base/errors.js';
 import type { Change } from '../../publishing/changelist.js';
 import { loadRemoteTrust } from '../../publishing/publisher.js';
 import { parseReference } from '../../base/reference.js';
-import { repositoryReference, run, toOperationResult, type OperationResult, type PublishingContext } from './context.js';
+import type { TrustContext } from '../../session/context.js';
+import { repositoryReference, run, toOperationResult, type OperationResult } from './context.js';
 
 export interface RevokeOptions {
   reference: string;
@@ -18,7 +19,7 @@ export interface RevokeResult extends OperationResult {
   tags: string[];
 }
 
-export async function revokeTags(ctx: PublishingContext, opts: RevokeOptions): Promise<RevokeResult> {
+export async function revokeTags(ctx: TrustContext, opts: RevokeOptions): Promise<RevokeResult> {
   const input = repositoryReference(opts.reference);
   const ref = parseReference(input.gun);
   let tags: string[];

@@ -7,25 +7,26 @@
 import { TrustDeskError } from '../../base/errors.js';
 import type { BaseRoleName } from '../../publishing/changelist.js';
 import { parseReference } from '../../base/reference.js';
-import type { RootTokenRequest } from '../../publishing/publisher.js';
-import { repositoryReference, run, toOperationResult, type OperationResult, type PublishingContext } from './context.js';
+import type { TrustContext } from '../../session/context.js';
+import { repositoryReference, rootTokenRequest, run, toOperationResult, type OperationResult, type RootTokenChoice } from './context.js';
 
 export interface RotateOptions {
   repository: string;
   role: string;
   serverManaged?: boolean;
   dryRun?: boolean;
-  /** Root only: the new root key on a hardware token (`--to-token`); needs `ctx.tokens`. */
-  toToken?: RootTokenRequest;
+  /** Root only: the new root key on a hardware token (`--to-token LABEL`), found with `ctx.tokens`. */
+  toToken?: RootTokenChoice;
 }
 
-export async function rotateKey(ctx: PublishingContext, opts: RotateOptions): Promise<OperationResult> {
+export async function rotateKey(ctx: TrustContext, opts: RotateOptions): Promise<OperationResult> {
+  const toToken = opts.toToken ? await rootTokenRequest(ctx, opts.toToken) : undefined;
   const role = opts.role as BaseRoleName;
   if (!['root', 'targets', 'snapshot', 'timestamp'].includes(role)) {
     throw new TrustDeskError('INVALID_ARGUMENT', `cannot rotate the key of ${opts.role}: give root, targets, snapshot or timestamp`);
   }
-  if (opts.toToken && role !== 'root') throw new TrustDeskError('INVALID_ARGUMENT', `only the root key goes on a hardware token (not ${role})`);
+  if (toToken && role !== 'root') throw new TrustDeskError('INVALID_ARGUMENT', `only the root key goes on a hardware token (not ${role})`);
   const ref = parseReference(repositoryReference(opts.repository).gun);
-  const r = await run(ctx, ref, [{ kind: 'rotate-key', role, ...(opts.serverManaged ? { serverManaged: true } : {}) }], { dryRun: opts.dryRun, ...(opts.toToken ? { rotateRootTo: opts.toToken } : {}) });
+  const r = await run(ctx, ref, [{ kind: 'rotate-key', role, ...(opts.serverManaged ? { serverManaged: true } : {}) }], { dryRun: opts.dryRun, ...(toToken ? { rotateRootTo: toToken } : {}) });
   return toOperationResult(r);
 }

@@ -10,7 +10,8 @@ import type { Change } from '../../publishing/changelist.js';
 import { loadRemoteTrust } from '../../publishing/publisher.js';
 import { parseReference } from '../../base/reference.js';
 import type { RepositoryTrust } from '../../tuf/repository-updater.js';
-import { repositoryReference, run, toOperationResult, type OperationResult, type PublishingContext } from './context.js';
+import type { TrustContext } from '../../session/context.js';
+import { repositoryReference, run, toOperationResult, type OperationResult } from './context.js';
 
 export interface SignOptions {
   /** `NAME:TAG` references of one repository, or a repository with `tags`. */
@@ -42,7 +43,7 @@ function existingSigners(trust: RepositoryTrust | undefined, tag: string, sha256
   return [...new Set(out)];
 }
 
-export async function signTags(ctx: PublishingContext, opts: SignOptions): Promise<SignResult> {
+export async function signTags(ctx: TrustContext, opts: SignOptions): Promise<SignResult> {
   if (opts.references.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', 'no tag given');
   const refs = opts.references.map((r) => repositoryReference(r));
   const gun = refs[0]!.gun;

@@ -18,8 +18,9 @@ import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { TrustDeskError } from '../../base/errors.js';
 import { parseReference } from '../../base/reference.js';
+import type { TrustContext } from '../../session/context.js';
 import { exportKey, generateKey } from '../keys/keys.js';
-import type { PublishingContext } from '../publish/context.js';
+import { keystoreOf } from './onboarding.js';
 import { addSigner, checkSignerName, publicKeyFromPem, type AddSignerOutcome } from './signers.js';
 
 /** The CI secrets the snippets read. */
@@ -36,7 +37,7 @@ export interface CiSignerOptions {
   paths?: string[];
   /** Directory to write the bundle to (created; must not already hold a bundle). */
   outDir: string;
-  /** The trust server the CI signs against (put into the snippets). */
+  /** The trust server the CI signs against (put into the snippets); default: the context's for the first repository. */
   trustServer?: string;
 }
 
@@ -145,13 +146,14 @@ ${revokeCommands(name, repositories).map((c) => `  ${c}`).join('\n')}
  * bundle. The key's passphrase comes from the context (dialog or DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE),
  * as do the admin's passphrases for the repositories' targets keys.
  */
-export async function setUpCiSigner(ctx: PublishingContext, opts: CiSignerOptions): Promise<CiSignerResult> {
+export async function setUpCiSigner(ctx: TrustContext, opts: CiSignerOptions): Promise<CiSignerResult> {
   checkSignerName(opts.name);
   if (opts.repositories.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', 'choose at least one repository for the CI signer');
   for (const r of opts.repositories) {
     const ref = parseReference(r);
     if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_ARGUMENT', `${r}: give a repository, not a tag or digest`);
   }
+  const trustServer = opts.trustServer ?? ctx.session.trustServer(parseReference(opts.repositories[0]!));
   const out = resolve(opts.outDir);
   await mkdir(out, { recursive: true, mode: 0o700 });
   const files: CiBundleFiles = {
@@ -169,7 +171,7 @@ export async function setUpCiSigner(ctx: PublishingContext, opts: CiSignerOption
   await mkdir(staging, { recursive: true, mode: 0o700 });
   let keyId: string;
   try {
-    const kctx = { trustDir: staging, env: ctx.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) };
+    const kctx = keystoreOf(ctx, staging);
     const gen = await generateKey(kctx, { name: opts.name, dir: out });
     keyId = gen.keyId;
     await exportKey(kctx, { keyId, outFile: files.key });
@@ -188,8 +190,8 @@ export async function setUpCiSigner(ctx: PublishingContext, opts: CiSignerOption
       warnings.push(`${r.repository}: its snapshot key is on this machine, not on the trust server, so the CI cannot publish alone; hand it to the server first: trustdesk key rotate ${gun} snapshot --server-managed`);
     }
   }
-  await writeFile(files.githubActions, githubActionsSnippet(opts.name, opts.repositories, opts.trustServer), { mode: 0o644 });
-  await writeFile(files.gitlabCi, gitlabCiSnippet(opts.name, opts.repositories, opts.trustServer), { mode: 0o644 });
+  await writeFile(files.githubActions, githubActionsSnippet(opts.name, opts.repositories, trustServer), { mode: 0o644 });
+  await writeFile(files.gitlabCi, gitlabCiSnippet(opts.name, opts.repositories, trustServer), { mode: 0o644 });
   await writeFile(files.readme, readmeText(opts.name, keyId, opts.repositories, opts.paths), { mode: 0o644 });
   return {
     name: opts.name,

@@ -11,15 +11,20 @@
  *    `removeSigner` removes anyone.
  * Results carry public keys, IDs, names and tags only.
  */
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { TrustDeskError, toErrorValue, type ErrorValue } from '../../base/errors.js';
 import { keyId } from '../../tuf/keys.js';
 import { qrSvg, qrText } from '../../base/qr-code.js';
 import { loadRemoteTrust } from '../../publishing/publisher.js';
 import { parseReference } from '../../base/reference.js';
-import { generateKey } from '../keys/keys.js';
-import type { PublishingContext } from '../publish/context.js';
+import type { TrustContext } from '../../session/context.js';
+import { generateKey, type KeystoreContext } from '../keys/keys.js';
 import { publicKeyFromPem } from './signers.js';
+
+/** The key store of a trust dir (default: the context's) with the context's passphrase sources. */
+export function keystoreOf(ctx: TrustContext, trustDir = ctx.trustDir): KeystoreContext {
+  return { trustDir, env: ctx.env, ...(ctx.secrets.passphrase ? { prompt: ctx.secrets.passphrase } : {}) };
+}
 
 export interface DelegateKeyResult {
   name: string;
@@ -32,11 +37,21 @@ export interface DelegateKeyResult {
   qrSvg: string;
 }
 
-export async function createDelegateKey(ctx: PublishingContext, opts: { name: string; dir?: string }): Promise<DelegateKeyResult> {
-  const trustDir = ctx.trustDir ?? ctx.session.cache.trustDir;
-  const r = await generateKey({ trustDir, env: ctx.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) }, { name: opts.name, ...(opts.dir ? { dir: opts.dir } : {}) });
+/**
+ * A new delegation key in the context's trust dir; its `.pub` goes to `dir` (default: the working
+ * directory, as docker's `trust key generate`), which `createDir` makes first (owner only).
+ */
+export async function createDelegateKey(ctx: TrustContext, opts: { name: string; dir?: string; createDir?: boolean }): Promise<DelegateKeyResult> {
+  if (opts.dir && opts.createDir) await mkdir(opts.dir, { recursive: true, mode: 0o700 });
+  const r = await generateKey(keystoreOf(ctx), { name: opts.name, ...(opts.dir ? { dir: opts.dir } : {}) });
   const publicKeyPem = await readFile(r.publicKeyPath, 'utf8');
   return { name: opts.name, keyId: r.keyId, publicKeyPath: r.publicKeyPath, publicKeyPem, qrSvg: await publicKeyQr(publicKeyPem, 'svg') };
+}
+
+/** A pasted public key (PEM public key or certificate): its canonical ID, type and public value. */
+export function readPastedKey(pem: string): { keyId: string; keyType: string; publicValue: string } {
+  const key = publicKeyFromPem(pem, 'the pasted key');
+  return { keyId: keyId(key), keyType: key.keytype, publicValue: key.keyval.public };
 }
 
 /** A QR code of a public key PEM (refuses anything private). */
@@ -61,7 +76,7 @@ export interface DelegateRepositoryStatus {
 }
 
 /** What both sides check after the test signature: the signer's role, keys, paths and tags per repository. */
-export async function delegateStatus(ctx: PublishingContext, opts: { name: string; repositories: string[]; publicKeyPem?: string }): Promise<DelegateRepositoryStatus[]> {
+export async function delegateStatus(ctx: TrustContext, opts: { name: string; repositories: string[]; publicKeyPem?: string }): Promise<DelegateRepositoryStatus[]> {
   const role = `targets/${opts.name}`;
   const wanted = opts.publicKeyPem ? keyId(publicKeyFromPem(opts.publicKeyPem)) : undefined;
   const out: DelegateRepositoryStatus[] = [];

@@ -16,7 +16,8 @@ import { loadRemoteTrust } from '../../publishing/publisher.js';
 import { parseReference } from '../../base/reference.js';
 import type { RepositoryTrust } from '../../tuf/repository-updater.js';
 import { KEY_NAME_RE } from '../keys/keys.js';
-import { perRepository, run, toOperationResult, type OperationResult, type PublishingContext, type RepositoryOutcome } from '../publish/context.js';
+import type { TrustContext } from '../../session/context.js';
+import { perRepository, run, toOperationResult, type OperationResult, type RepositoryOutcome } from '../publish/context.js';
 
 const RELEASES = 'targets/releases';
 const MAX_KEY_FILE = 1024 * 1024;
@@ -73,7 +74,7 @@ export interface AddSignerOutcome extends RepositoryOutcome {
   keyIds?: string[];
 }
 
-export async function addSigner(ctx: PublishingContext, opts: AddSignerOptions): Promise<AddSignerOutcome[]> {
+export async function addSigner(ctx: TrustContext, opts: AddSignerOptions): Promise<AddSignerOutcome[]> {
   checkSignerName(opts.name);
   if (opts.keys.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', 'path to a public key must be provided using the `--key` flag');
   const role = `targets/${opts.name}`;
@@ -175,13 +176,18 @@ export interface RemoveSignerOutcome extends RepositoryOutcome {
   impact?: SignerRemovalImpact;
 }
 
+/** What removing a signer would cost in one repository (its verified current state from the server). */
+export async function signerImpact(ctx: TrustContext, opts: { repository: string; name: string }): Promise<SignerRemovalImpact> {
+  const trust = await loadRemoteTrust(ctx.session, parseReference(parseReference(opts.repository).gun));
+  return signerRemovalImpact(trust, opts.name);
+}
+
 /** What removing a signer would cost, per repository, without changing anything (offboarding preview). */
-export async function signerRemovalImpacts(ctx: PublishingContext, name: string, repositories: string[]): Promise<{ repository: string; impact?: SignerRemovalImpact; error?: { code: string; message: string } }[]> {
+export async function signerRemovalImpacts(ctx: TrustContext, name: string, repositories: string[]): Promise<{ repository: string; impact?: SignerRemovalImpact; error?: { code: string; message: string } }[]> {
   const out = [];
   for (const repository of repositories) {
     try {
-      const trust = await loadRemoteTrust(ctx.session, parseReference(parseReference(repository).gun));
-      out.push({ repository, impact: signerRemovalImpact(trust, name) });
+      out.push({ repository, impact: await signerImpact(ctx, { repository, name }) });
     } catch (err) {
       out.push({ repository, error: { code: isTrustDeskError(err) ? err.code : 'INTERNAL', message: (err as Error).message } });
     }
@@ -189,7 +195,7 @@ export async function signerRemovalImpacts(ctx: PublishingContext, name: string,
   return out;
 }
 
-export async function removeSigner(ctx: PublishingContext, opts: RemoveSignerOptions): Promise<RemoveSignerOutcome[]> {
+export async function removeSigner(ctx: TrustContext, opts: RemoveSignerOptions): Promise<RemoveSignerOutcome[]> {
   checkSignerName(opts.name);
   const impacts = new Map<string, SignerRemovalImpact>();
   const outcomes = await perRepository(opts.repositories, async (input): Promise<OperationResult> => {
