@@ -1,18 +1,25 @@
-import { useRoute } from './route';
-import { RepositoriesPage } from './views/RepositoriesPage';
-import { RepositoryPage } from './views/RepositoryPage';
-import { SettingsPage } from './views/SettingsPage';
-import { AuditPage } from './views/AuditPage';
-import { KeysPage } from './views/KeysPage';
-import { HardwareKeysPage } from './views/HardwareKeysPage';
-import { CeremonyPage } from './views/CeremonyPage';
-import { OfflineRepositoryPage } from './views/OfflineRepositoryPage';
-import { useAppInfo } from './queries';
-import { call } from './api';
+import { routeHash, useRoute, type Route } from './route';
+import { RepositoriesPage } from './features/repositories/RepositoriesPage';
+import { RepositoryPage } from './features/repository/RepositoryPage';
+import { SettingsPage } from './features/settings/SettingsPage';
+import { AuditPage } from './features/audit/AuditPage';
+import { KeysPage } from './features/keys/KeysPage';
+import { HardwareKeysPage } from './features/hardware/HardwareKeysPage';
+import { CeremonyPage } from './features/ceremony/CeremonyPage';
+import { OfflineRepositoryPage } from './features/offline/OfflineRepositoryPage';
+import { openExternal, useAppInfo } from './queries';
 import { ErrorBoundary } from './components/ErrorBoundary';
-import { routeHash } from './route';
 
 const DOCS_URL = 'https://docs.docker.com/engine/security/trust/';
+
+const NAV: { href: string; label: string; pages: Route['page'][] }[] = [
+  { href: '#/', label: 'Repositories', pages: ['repositories', 'repository', 'offline'] },
+  { href: '#/keys', label: 'Keys', pages: ['keys'] },
+  { href: '#/hardware', label: 'Hardware keys', pages: ['hardware'] },
+  { href: '#/ceremony', label: 'Ceremonies', pages: ['ceremony'] },
+  { href: '#/audit', label: 'Audit', pages: ['audit'] },
+  { href: '#/settings', label: 'Settings', pages: ['settings'] },
+];
 
 export function App() {
   const [route, go] = useRoute();
@@ -23,40 +30,17 @@ export function App() {
         <span className="brand">TrustDesk</span>
         <nav aria-label="Main">
           <ul>
-            <li>
-              <a href="#/" aria-current={route.page === 'repositories' || route.page === 'repository' || route.page === 'offline' ? 'page' : undefined}>
-                Repositories
-              </a>
-            </li>
-            <li>
-              <a href="#/keys" aria-current={route.page === 'keys' ? 'page' : undefined}>
-                Keys
-              </a>
-            </li>
-            <li>
-              <a href="#/hardware" aria-current={route.page === 'hardware' ? 'page' : undefined}>
-                Hardware keys
-              </a>
-            </li>
-            <li>
-              <a href="#/ceremony" aria-current={route.page === 'ceremony' ? 'page' : undefined}>
-                Ceremonies
-              </a>
-            </li>
-            <li>
-              <a href="#/audit" aria-current={route.page === 'audit' ? 'page' : undefined}>
-                Audit
-              </a>
-            </li>
-            <li>
-              <a href="#/settings" aria-current={route.page === 'settings' ? 'page' : undefined}>
-                Settings
-              </a>
-            </li>
+            {NAV.map((n) => (
+              <li key={n.href}>
+                <a href={n.href} aria-current={n.pages.includes(route.page) ? 'page' : undefined}>
+                  {n.label}
+                </a>
+              </li>
+            ))}
           </ul>
         </nav>
         {info.data?.offline && <span className="offline-pill">Offline mode</span>}
-        <button type="button" className="quiet help" onClick={() => void call('external:open', { url: DOCS_URL }).catch(() => undefined)}>
+        <button type="button" className="quiet help" onClick={() => openExternal(DOCS_URL)}>
           About content trust ↗
         </button>
       </header>

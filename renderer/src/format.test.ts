@@ -1,8 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatSize, relativeTime, shortDigest } from './format';
-import { levelOf } from './components/Expiry';
-import { ERROR_TEXT, errorText } from './error-text';
-import { ERROR_CODES } from '../../shared/errors';
+import { formatSize, formatTime, relativeTime, shortDigest, shortKeyId } from './format';
 
 const NOW = Date.parse('2026-12-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -16,21 +13,17 @@ describe('renderer formatting', () => {
     expect(relativeTime(new Date(NOW + 5 * 3_600_000).toISOString(), NOW)).toBe('in 5 h');
   });
 
-  it('sizes, digests and expiry levels', () => {
+  it('sizes and digests', () => {
     expect(formatSize(undefined)).toBe('—');
     expect(formatSize(423)).toBe('423 B');
     expect(formatSize(2048)).toBe('2.0 KiB');
     expect(shortDigest('sha256:0123456789abcdef')).toBe('0123456789ab');
-    expect(levelOf(new Date(NOW - 1).toISOString(), 30, NOW)).toBe('expired');
-    expect(levelOf(new Date(NOW + 10 * DAY).toISOString(), 30, NOW)).toBe('soon');
-    expect(levelOf(new Date(NOW + 10 * DAY).toISOString(), 2, NOW)).toBe('ok');
   });
 
-  it('every core error code has plain words and a next step', () => {
-    for (const code of ERROR_CODES) {
-      expect(ERROR_TEXT[code]?.title, code).toBeTruthy();
-      expect(ERROR_TEXT[code]?.next, code).toBeTruthy();
-    }
-    expect(errorText('SOMETHING_NEW').title).toBe(ERROR_TEXT.INTERNAL.title);
+  it('short key IDs and times to the minute', () => {
+    expect(shortKeyId('0123456789abcdef0123')).toBe('0123456789ab');
+    expect(shortKeyId('abc')).toBe('abc');
+    expect(formatTime('2026-12-01T10:20:30Z')).toBe('2026-12-01 10:20 UTC');
+    expect(formatTime('not a time')).toBe('not a time');
   });
 });

@@ -1,4 +1,4 @@
-/** Display formatting: dates, relative times, sizes, short digests. */
+/** Display formatting: dates, times, relative times, sizes, short digests and key IDs. */
 const DAY = 86_400_000;
 
 export function formatDate(iso: string): string {
@@ -30,6 +30,13 @@ export function shortDigest(digest: string | undefined): string {
   return digest.replace(/^sha256:/, '').slice(0, 12);
 }
 
-export function shortId(id: string): string {
+/** A time to the minute, in UTC: what "as of" means in the offline inspector. */
+export function formatTime(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** The first 12 hex characters of a key ID: the short form docker and notary print. */
+export function shortKeyId(id: string): string {
   return id.slice(0, 12);
 }

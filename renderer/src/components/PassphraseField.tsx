@@ -1,6 +1,7 @@
 /** A passphrase input; for new passphrases, a strength meter (computed here, nothing sent while typing). */
 import { useId } from 'react';
 import { passphraseStrength, MIN_PASSPHRASE_LENGTH } from '../../../shared/passphrase';
+import './components.css';
 
 const WORDS = ['too short', 'weak', 'fair', 'good', 'strong'] as const;
 

@@ -1,0 +1,12 @@
+/** Key ceremonies: root backup and restore drill, root rotation, air-gapped signing, the ceremony log. */
+import { call } from '../../api';
+import type { Request } from '../../../../shared/ipc/contract';
+
+export const exportRootBackup = (r: Request<'ceremony:backup'>) => call('ceremony:backup', r);
+export const runRestoreDrill = (r: Request<'ceremony:drill'>) => call('ceremony:drill', r);
+export const writeRotationRequest = (r: Request<'ceremony:rotate-request'>) => call('ceremony:rotate-request', r);
+/** Verifies a signed bundle and simulates it (publish: false), or also publishes it (publish: true). */
+export const importSignedBundle = (r: Request<'ceremony:bundle-import'>) => call('ceremony:bundle-import', r);
+export const openSigningRequest = (r: Request<'ceremony:bundle-open'>) => call('ceremony:bundle-open', r);
+export const signBundle = (r: Request<'ceremony:bundle-sign'>) => call('ceremony:bundle-sign', r);
+export const verifyCeremonyLog = (r: Request<'ceremony:log-verify'>) => call('ceremony:log-verify', r);

@@ -1,0 +1,141 @@
+import { useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../../shared/tag-query';
+import type { RepositoryOverview, VerdictView } from '../../../../shared/view-model';
+import { VerdictBadge, VERDICT_LABEL } from '../../components/VerdictBadge';
+import { EmptyState } from '../../components/EmptyState';
+import { formatSize, shortDigest } from '../../format';
+import { TagDetail } from './TagDetail';
+import { CosignKeyControl, SignaturesBadge, cosignStatus, useCosignKeyFile } from './CosignSignatures';
+import { useCosignTags } from './queries';
+import './cosign.css';
+
+// the verdicts in display order (no zod in the renderer bundle: only types come from shared/view-model)
+const VERDICT_VALUES = Object.keys(VERDICT_LABEL) as VerdictView[];
+const ROW_HEIGHT = 40;
+const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = [
+  { key: 'tag', label: 'Tag', className: 'col-tag' },
+  { key: 'verdict', label: 'Verdict', className: 'col-verdict' },
+  { key: null, label: 'Digest', className: 'col-digest' },
+  { key: 'size', label: 'Size', className: 'col-size' },
+  { key: 'signers', label: 'Signers', className: 'col-signers' },
+  { key: null, label: 'Signatures', className: 'col-sigs' },
+];
+
+/** The tags table; its query lives with the repository page so it survives switching tabs. */
+export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }: { overview: RepositoryOverview; query: TagQuery; onQuery: Dispatch<SetStateAction<TagQuery>>; readOnly?: boolean }) {
+  const [selected, setSelected] = useState<string | undefined>();
+  const rows = useMemo(() => queryTags(overview.tags, q), [overview.tags, q]);
+  const signers = useMemo(() => tagSigners(overview.tags), [overview.tags]);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [cosignKey, setCosignKey] = useCosignKeyFile();
+  const cosign = useCosignTags(overview.gun, cosignKey, !readOnly);
+  const cosignByTag = useMemo(() => new Map((cosign.data?.tags ?? []).map((t) => [t.tag, t])), [cosign.data]);
+  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+
+  const selectedRow = selected === undefined ? undefined : overview.tags.find((t) => t.tag === selected);
+  const toggleVerdict = (v: VerdictView) =>
+    setQ((old) => ({ ...old, verdicts: old.verdicts.includes(v) ? old.verdicts.filter((x) => x !== v) : [...old.verdicts, v] }));
+  const sortBy = (key: TagSortKey) => setQ((old) => ({ ...old, sort: key, descending: old.sort === key ? !old.descending : false }));
+
+  if (overview.tags.length === 0) {
+    return <EmptyState title="No tags">The registry lists no tags for this repository and no tag is signed.</EmptyState>;
+  }
+
+  return (
+    <div className="tags-view">
+      <div className="toolbar" role="search">
+        <label className="search">
+          <span className="visually-hidden">Search tags or digests</span>
+          <input type="search" placeholder="Search tags or digests" value={q.search} onChange={(e) => setQ({ ...q, search: e.target.value })} />
+        </label>
+        <div className="verdict-filter" role="group" aria-label="Filter by verdict">
+          {VERDICT_VALUES.map((v) => (
+            <button key={v} type="button" className={`chip chip-${v}`} aria-pressed={q.verdicts.includes(v)} onClick={() => toggleVerdict(v)}>
+              {VERDICT_LABEL[v]} ({overview.counts[v]})
+            </button>
+          ))}
+        </div>
+        <label htmlFor="signer-filter">Signer</label>
+        <select id="signer-filter" value={q.signer} onChange={(e) => setQ({ ...q, signer: e.target.value })}>
+          <option value="">Any signer</option>
+          {signers.map((s) => (
+            <option key={s} value={s}>
+              {s}
+            </option>
+          ))}
+        </select>
+        {!readOnly && <CosignKeyControl value={cosignKey} onChange={setCosignKey} status={cosignStatus(cosign, cosignKey)} />}
+        <span className="muted" role="status" aria-live="polite">
+          {rows.length.toLocaleString('en')} of {overview.tags.length.toLocaleString('en')} tags
+        </span>
+      </div>
+      <div className="table tags-cosign" role="table" aria-label="Tags" aria-rowcount={rows.length + 1}>
+        <div role="rowgroup">
+          <div className="tr thead" role="row" aria-rowindex={1}>
+            {COLUMNS.map((c) => (
+              <div
+                key={c.label}
+                role="columnheader"
+                className={`th ${c.className}`}
+                aria-sort={c.key && q.sort === c.key ? (q.descending ? 'descending' : 'ascending') : undefined}
+              >
+                {c.key ? (
+                  <button type="button" className="sort" onClick={() => sortBy(c.key!)}>
+                    {c.label}
+                    <span aria-hidden="true">{q.sort === c.key ? (q.descending ? ' ▼' : ' ▲') : ''}</span>
+                  </button>
+                ) : (
+                  c.label
+                )}
+              </div>
+            ))}
+          </div>
+        </div>
+        <div className="tbody" role="rowgroup" ref={scrollRef} tabIndex={0} aria-label="Tag rows, scrollable" data-testid="tag-rows">
+          {rows.length === 0 && <div className="no-match">No tag matches these filters.</div>}
+          <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+            {virtualizer.getVirtualItems().map((item) => {
+              const r = rows[item.index]!;
+              const mismatch = r.verdict === 'digest-mismatch';
+              return (
+                <div
+                  key={`${r.tag}\0${r.signedDigest ?? ''}`}
+                  role="row"
+                  aria-rowindex={item.index + 2}
+                  className="tr"
+                  data-tag={r.tag}
+                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
+                >
+                  <div role="cell" className="td col-tag mono">
+                    <button type="button" className="link mono" aria-label={`Details of ${r.tag}`} aria-pressed={selected === r.tag} onClick={() => setSelected(r.tag)}>
+                      {r.tag}
+                    </button>
+                  </div>
+                  <div role="cell" className="td col-verdict"><VerdictBadge verdict={r.verdict} /></div>
+                  <div role="cell" className="td col-digest mono" title={[r.registryDigest && `registry: ${r.registryDigest}`, r.signedDigest && `signed: ${r.signedDigest}`].filter(Boolean).join('\n')}>
+                    {mismatch ? (
+                      <>
+                        <span>reg {shortDigest(r.registryDigest)}</span> <span>≠ signed {shortDigest(r.signedDigest)}</span>
+                      </>
+                    ) : r.registryError ? (
+                      <span className="warn">registry: {r.registryError.code}</span>
+                    ) : (
+                      shortDigest(r.registryDigest ?? r.signedDigest)
+                    )}
+                  </div>
+                  <div role="cell" className="td col-size">{formatSize(r.size)}</div>
+                  <div role="cell" className="td col-signers">{r.signers.length ? r.signers.join(', ') : '—'}</div>
+                  <div role="cell" className="td col-sigs">
+                    <SignaturesBadge tag={r.tag} dct={r.verdict === 'signed'} cosign={cosignByTag.get(r.tag)} {...(cosign.data ? { keyId: cosign.data.keyId } : {})} />
+                  </div>
+                </div>
+              );
+            })}
+          </div>
+        </div>
+      </div>
+      {selectedRow && <TagDetail row={selectedRow} repository={readOnly ? undefined : overview.gun} onClose={() => setSelected(undefined)} />}
+    </div>
+  );
+}

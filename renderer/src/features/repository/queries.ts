@@ -1,0 +1,54 @@
+/** A repository: its verified overview (and reload), its trust pin, the cosign signatures of its tags. */
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { call } from '../../api';
+import { keys } from '../../queries';
+
+export const useOverview = (name: string) => useQuery({ queryKey: keys.overview(name), queryFn: () => call('repository:overview', { name }) });
+
+export function useRefreshOverview(name: string) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn: () => call('repository:overview', { name, refresh: true }),
+    onSuccess: (value) => {
+      qc.setQueryData(keys.overview(name), value);
+      void qc.invalidateQueries({ queryKey: keys.summary(name) });
+    },
+  });
+}
+
+/** After a publish: the repository's overview and its summary on the Repositories view are stale. */
+export function useInvalidateRepository() {
+  const qc = useQueryClient();
+  return (name: string) => {
+    void qc.invalidateQueries({ queryKey: keys.overview(name) });
+    void qc.invalidateQueries({ queryKey: keys.summary(name) });
+  };
+}
+
+// --- trust pinning ---
+
+export const usePinRule = (name: string) => useQuery({ queryKey: keys.pin(name), queryFn: () => call('pins:for', { name }) });
+
+/** Pin or unpin: both refresh this repository's pin and the pins list of Settings. */
+function usePinChange<R>(name: string, mutationFn: () => Promise<R>, onDone: (r: R) => void) {
+  const qc = useQueryClient();
+  return useMutation({
+    mutationFn,
+    onSuccess: (r) => {
+      onDone(r);
+      void qc.invalidateQueries({ queryKey: keys.pin(name) });
+      void qc.invalidateQueries({ queryKey: keys.pins });
+    },
+  });
+}
+
+export const usePinCurrent = (name: string, onDone: (r: Awaited<ReturnType<typeof pinCurrent>>) => void) => usePinChange(name, () => pinCurrent(name), onDone);
+export const useUnpin = (name: string, onDone: (r: Awaited<ReturnType<typeof unpin>>) => void) => usePinChange(name, () => unpin(name), onDone);
+const pinCurrent = (name: string) => call('pins:pin-current', { name });
+const unpin = (name: string) => call('pins:unpin', { name });
+
+// --- cosign ---
+
+export function useCosignTags(name: string, keyFile: string, enabled: boolean) {
+  return useQuery({ queryKey: ['cosign', name, keyFile], queryFn: () => call('cosign:tags', { name, keyFile }), enabled: enabled && keyFile !== '', retry: false });
+}
