@@ -15,9 +15,9 @@ import { overviewSummary } from '../core/use-cases/repository/repository-overvie
 import { isAllowedExternalUrl } from './external-links.js';
 import { publishingHandlers } from './publishing-handlers.js';
 import { auditHandlers } from './audit-handlers.js';
-import { keysHandlers } from './keys-handlers.js';
+import { KEYS_HANDLERS } from './keys-handlers.js';
 import { pinsHandlers } from './pins-handlers.js';
-import { hardwareHandlers } from './hardware-handlers.js';
+import { HARDWARE_HANDLERS } from './hardware-handlers.js';
 import { ceremonyHandlers } from './ceremony-handlers.js';
 import { cosignHandlers } from './cosign-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
@@ -110,13 +110,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const legacy: Partial<Impl> = {
     ...publishingHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}) }),
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
-    ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
     ...pinsHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
-    ...hardwareHandlers({ settings: deps.settings, env, now, configDirOf, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
     ...ceremonyHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {

@@ -1,6 +1,6 @@
 /** Hardware tokens for CLI commands: the token access with a PIN prompt, and the shared options. */
 import { TokenAccess } from '../../core/signing/token/tokens.js';
-import { resolveTokenLocation } from '../../core/use-cases/tokens/tokens.js';
+import { locateToken } from '../../core/signing/token/locate.js';
 import type { RootTokenRequest } from '../../core/publishing/publisher.js';
 import type { Io } from '../cli-support.js';
 import { pinPrompt } from '../prompts.js';
@@ -20,6 +20,8 @@ export const TOKEN_OPTIONS = {
 /** `--root-token LABEL [--module PATH] [--serial S] [--token-key ID]` as a publishing request. */
 export async function rootTokenRequest(access: TokenAccess, values: Record<string, unknown>, label: string, io: Io): Promise<RootTokenRequest> {
   const modules = (values.module as string[] | undefined) ?? [];
-  const location = await resolveTokenLocation(access, modules[0], label, values.serial as string | undefined, io.env);
+  const module = modules[0];
+  const serial = values.serial as string | undefined;
+  const location = await locateToken(access, { label, ...(module ? { module } : {}), ...(serial ? { serial } : {}) }, io.env);
   return { location, ...(values['token-key'] ? { keyId: values['token-key'] as string } : {}) };
 }
