@@ -15,9 +15,9 @@ import { overviewSummary } from '../core/use-cases/repository/repository-overvie
 import { isAllowedExternalUrl } from './external-links.js';
 import { PUBLISHING_HANDLERS } from './publishing-handlers.js';
 import { auditHandlers } from './audit-handlers.js';
-import { keysHandlers } from './keys-handlers.js';
+import { KEYS_HANDLERS } from './keys-handlers.js';
 import { PINS_HANDLERS } from './pins-handlers.js';
-import { hardwareHandlers } from './hardware-handlers.js';
+import { HARDWARE_HANDLERS } from './hardware-handlers.js';
 import { CEREMONY_HANDLERS } from './ceremony-handlers.js';
 import { cosignHandlers } from './cosign-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
@@ -109,11 +109,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   // Feature modules not yet moved to the (context, request) form: called with the request alone.
   const legacy: Partial<Impl> = {
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
-    ...keysHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: () => overviews.clear() }),
-    ...hardwareHandlers({ settings: deps.settings, env, now, configDirOf, ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {

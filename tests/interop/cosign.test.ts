@@ -98,6 +98,15 @@ describe('migrate DCT → cosign on the lab', () => {
     expect(await rawSigLayers(app.repo, app.tags.v1!.registryDigest!)).toEqual([]);
   });
 
+  it('--out to a folder that does not exist: refused before the first signature is pushed (INVALID_ARGUMENT, never INTERNAL)', async () => {
+    const missing = join(work, 'no-such-out', 'dir');
+    const r = await trustdesk(['migrate', 'cosign', '--key', `${prefix()}.key`, '--out', missing, app.gun], PW);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^INVALID_ARGUMENT: the output folder .* does not exist: create it first .*nothing was signed\n$/);
+    expect(r.stdout).toBe('');
+    expect(await rawSigLayers(app.repo, app.tags.v1!.registryDigest!)).toEqual([]);
+  });
+
   it('the migration signs v1; the report has the cosign verify line; cosign.pub is written', async () => {
     const out = mkdtempSync(join(work, 'out-'));
     const r = await trustdesk(['migrate', 'cosign', '--key', `${prefix()}.key`, '--out', out, app.gun], PW);

@@ -1,22 +1,15 @@
 /**
- * `trustdesk cosign verify --key PUB IMAGE[:TAG]...` and `trustdesk cosign key generate|import|export`.
+ * `trustdesk cosign verify --key PUB IMAGE[:TAG]...` and `trustdesk cosign key generate|import|export`:
+ * parse, the use cases of electron/core/use-cases/cosign/, print.
  * cosign passwords: COSIGN_PASSWORD (even empty, as cosign), else the prompt.
  */
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { generateKeyPairSync } from 'node:crypto';
 import { toErrorValue } from '../../core/base/errors.js';
-import { defaultTrustDir, importKeys } from '../../core/use-cases/keys/keys.js';
-import { cosignPublicKeyPem, decryptCosignKey, encryptCosignKey } from '../../core/signing/cosign/key-file.js';
-import { cosignPassword, notaryPrivateKey } from '../../core/signing/cosign/signing-key.js';
-import { publicKeyFromSpec, type KeyContext } from '../../core/signing/cosign/key-spec.js';
-import { verifyImages, type ImageVerification } from '../../core/cosign/verify-images.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
-import { passphrasePrompt } from './publish-support.js';
-import { tokenAccess } from './token-support.js';
-import type { TokenAccess } from '../../core/signing/token/tokens.js';
+import type { CosignPasswordProvider, TrustContext } from '../../core/session/context.js';
+import type { ImageVerification } from '../../core/cosign/verify-images.js';
+import { verifyCosignImages } from '../../core/use-cases/cosign/verify.js';
+import { existingCosignKeyFiles, exportCosignKey, generateCosignKey, importCosignKey } from '../../core/use-cases/cosign/keys.js';
+import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags, terminalSecrets } from '../context.js';
 
 const USAGE = `Usage: trustdesk cosign COMMAND
 
@@ -30,34 +23,27 @@ Passwords for cosign keys: COSIGN_PASSWORD, else asked. Notary passphrases as fo
 Exit codes: 0 every image verified / done; 1 an image has no valid signature, or a failure; 2 usage.
 `;
 
-/** Where keys come from; `close()` ends the token worker when one was started. */
-export function keyContext(values: Record<string, unknown>, io: Io): KeyContext & { close(): void } {
-  const trustDir = (values['trust-dir'] as string | undefined) ?? defaultTrustDir(io.env, values.config as string | undefined);
-  const prompt = passphrasePrompt(io);
-  const ask = io.prompt;
-  let access: TokenAccess | undefined;
-  return {
-    trustDir,
-    env: io.env,
-    ...(prompt ? { prompt } : {}),
-    ...(ask ? { cosignPrompt: (q: string) => ask(q, { secret: true }) } : {}),
-    tokens: () => (access ??= tokenAccess(io, trustDir)),
-    close: () => access?.close(),
+/** cosign passwords on the terminal: an existing key's once, a new key's twice (a mismatch, or no terminal, is a usage error). */
+function cosignPasswordPrompt(io: Io): CosignPasswordProvider {
+  return async (req) => {
+    const ask = io.prompt;
+    if (req.purpose === 'unlock') return ask?.(req.question, { secret: true });
+    if (!ask) throw new UsageError(`a password for ${req.what} is needed: set COSIGN_PASSWORD, or run in a terminal`);
+    const a = await ask(`Enter password for ${req.what}: `, { secret: true });
+    const b = await ask(`Enter password for ${req.what} again: `, { secret: true });
+    if (a === undefined || a !== b) throw new UsageError('the passwords do not match');
+    return a;
   };
 }
 
-async function newCosignPassword(io: Io, what: string): Promise<Buffer> {
-  if (io.env.COSIGN_PASSWORD !== undefined) return Buffer.from(io.env.COSIGN_PASSWORD, 'utf8');
-  if (!io.prompt) throw new UsageError(`a password for ${what} is needed: set COSIGN_PASSWORD, or run in a terminal`);
-  const a = await io.prompt(`Enter password for ${what}: `, { secret: true });
-  const b = await io.prompt(`Enter password for ${what} again: `, { secret: true });
-  if (a === undefined || a !== b) throw new UsageError('the passwords do not match');
-  return Buffer.from(a, 'utf8');
-}
-
-async function writeNew(path: string, text: string, mode: number): Promise<void> {
-  if (existsSync(path)) throw new UsageError(`${path} exists; not overwriting it`);
-  await writeFile(path, text, { mode, flag: 'wx' });
+/** The use cases' context from the flags, with the terminal's passphrase, PIN and cosign password prompts; closed when done. */
+export async function withCosignContext<T>(values: Record<string, unknown>, io: Io, fn: (ctx: TrustContext) => Promise<T>): Promise<T> {
+  const ctx = contextFromFlags(values, io, { secrets: { ...terminalSecrets(io), cosignPassword: cosignPasswordPrompt(io) } });
+  try {
+    return await fn(ctx);
+  } finally {
+    ctx.close();
+  }
 }
 
 export function formatVerification(r: ImageVerification): string {
@@ -77,76 +63,42 @@ async function verify(args: string[], io: Io): Promise<number> {
   }
   if (!values.key) throw new UsageError('cosign verify needs --key PUB');
   if (positionals.length === 0) throw new UsageError('cosign verify needs at least one IMAGE');
-  const ctx = keyContext(values, io);
-  let key;
-  try {
-    key = await publicKeyFromSpec(values.key as string, ctx);
-  } finally {
-    ctx.close();
-  }
-  const s = sessionFrom(values, io);
-  try {
-    const results = await verifyImages(s, positionals, key);
-    if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
-    else for (const r of results) io.stdout(formatVerification(r));
-    return results.every((r) => r.verified) ? 0 : 1;
-  } finally {
-    s.close();
-  }
+  const results = await withCosignContext(values, io, (ctx) => verifyCosignImages(ctx, { key: values.key as string, images: positionals }));
+  if (values.json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
+  else for (const r of results) io.stdout(formatVerification(r));
+  return results.every((r) => r.verified) ? 0 : 1;
+}
+
+/** Neither PREFIX.key nor PREFIX.pub is ever overwritten: refused before anything is asked or written. */
+async function refuseExisting(prefix: string): Promise<void> {
+  const taken = await existingCosignKeyFiles(prefix);
+  if (taken.length > 0) throw new UsageError(`${taken[0]} exists; not overwriting it`);
 }
 
 async function key(args: string[], io: Io): Promise<number> {
   const [sub, ...rest] = args;
   const { values, positionals } = parseCommandArgs(rest, { output: { type: 'string', short: 'o' }, role: { type: 'string' } });
-  const ctx = keyContext(values, io);
-  try {
-    return await keyCommand(sub, values, positionals, ctx, io);
-  } finally {
-    ctx.close();
-  }
-}
-
-async function keyCommand(sub: string | undefined, values: Record<string, unknown>, positionals: string[], ctx: KeyContext, io: Io): Promise<number> {
+  const prefix = (values.output as string | undefined) ?? 'cosign';
   if (sub === 'generate') {
-    const prefix = (values.output as string | undefined) ?? 'cosign';
-    const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
-    const pw = await newCosignPassword(io, `${prefix}.key`);
-    await writeNew(`${prefix}.key`, encryptCosignKey(privateKey, pw), 0o600);
-    pw.fill(0);
-    await writeNew(`${prefix}.pub`, cosignPublicKeyPem(privateKey), 0o644);
-    io.stdout(`Private key written to ${prefix}.key\nPublic key written to ${prefix}.pub\n`);
+    await refuseExisting(prefix);
+    const r = await withCosignContext(values, io, (ctx) => generateCosignKey(ctx, { prefix }));
+    io.stdout(`Private key written to ${r.privateKeyFile}\nPublic key written to ${r.publicKeyFile}\n`);
     return 0;
   }
   if (sub === 'import') {
     const file = positionals[0];
     if (!file || positionals.length > 1) throw new UsageError('Usage: trustdesk cosign key import FILE [--role ROLE]');
-    const text = await readFile(file, 'utf8');
-    const pw = await cosignPassword(io.env, ctx.cosignPrompt, file);
-    const k = decryptCosignKey(text, pw);
-    pw.fill(0);
-    // Through the keystore's own import (notary's format, a new notary passphrase), from a private temp dir.
-    const dir = await mkdtemp(join(tmpdir(), 'trustdesk-cosign-'));
-    try {
-      const tmp = join(dir, 'key.pem');
-      await writeFile(tmp, k.export({ type: 'pkcs8', format: 'pem' }).toString(), { mode: 0o600 });
-      const r = await importKeys({ trustDir: ctx.trustDir, env: io.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) }, { file: tmp, role: (values.role as string | undefined) ?? 'cosign' });
-      for (const x of r) io.stdout(`Imported ${x.role} key ${x.keyId} from ${file} to ${x.path}\n`);
-      for (const x of r) for (const w of x.warnings) io.stderr(`warning: ${w}\n`);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
+    const r = await withCosignContext(values, io, (ctx) => importCosignKey(ctx, { file, ...(values.role ? { role: values.role as string } : {}) }));
+    for (const x of r) io.stdout(`Imported ${x.role} key ${x.keyId} from ${file} to ${x.path}\n`);
+    for (const x of r) for (const w of x.warnings) io.stderr(`warning: ${w}\n`);
     return 0;
   }
   if (sub === 'export') {
     const id = positionals[0];
     if (!id || positionals.length > 1) throw new UsageError('Usage: trustdesk cosign key export KEYID [-o PREFIX]');
-    const prefix = (values.output as string | undefined) ?? 'cosign';
-    const { key: k, keyId } = await notaryPrivateKey(ctx.trustDir, id, { env: io.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) });
-    const pw = await newCosignPassword(io, `${prefix}.key`);
-    await writeNew(`${prefix}.key`, encryptCosignKey(k, pw), 0o600);
-    pw.fill(0);
-    await writeNew(`${prefix}.pub`, cosignPublicKeyPem(k), 0o644);
-    io.stdout(`Key ${keyId} written to ${prefix}.key (cosign format) and ${prefix}.pub\n`);
+    await refuseExisting(prefix);
+    const r = await withCosignContext(values, io, (ctx) => exportCosignKey(ctx, { keyId: id, prefix }));
+    io.stdout(`Key ${r.keyId} written to ${r.privateKeyFile} (cosign format) and ${r.publicKeyFile}\n`);
     return 0;
   }
   throw new UsageError(`Usage: trustdesk cosign key generate|import|export (got ${sub ?? 'nothing'})`);

@@ -11,7 +11,6 @@
 import { tabulate } from '../../core/base/text-table.js';
 import {
   changePassphrase,
-  defaultTrustDir,
   exportKey,
   generateKey,
   importKeys,
@@ -22,12 +21,13 @@ import {
   publicKeyPem,
   removeKey,
   restoreKey,
-  type KeystoreContext,
   type KeyWriteResult,
   type PassphraseProvider,
 } from '../../core/use-cases/keys/keys.js';
 import { MIN_PASSPHRASE_LENGTH } from '../../core/keystore/passphrase-sources.js';
+import type { TrustContext } from '../../core/session/context.js';
 import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags, terminalSecrets } from '../context.js';
 
 const USAGE = `Usage: trustdesk key COMMAND [OPTIONS]
 
@@ -72,10 +72,18 @@ function terminalProvider(io: Io): PassphraseProvider | undefined {
   };
 }
 
-function context(values: Record<string, unknown>, io: Io): KeystoreContext {
-  const trustDir = (values['trust-dir'] as string | undefined) ?? defaultTrustDir(io.env, values.config as string | undefined);
-  const prompt = terminalProvider(io);
-  return { trustDir, env: io.env, ...(prompt ? { prompt } : {}) };
+/**
+ * The use cases' context from the flags (`-d/--trust-dir`, `--config`), with key's own prompt texts
+ * for passphrases; closed when the command is done.
+ */
+async function withKeys<T>(values: Record<string, unknown>, io: Io, fn: (ctx: TrustContext) => Promise<T>): Promise<T> {
+  const passphrase = terminalProvider(io);
+  const ctx = contextFromFlags(values, io, { secrets: { ...terminalSecrets(io), ...(passphrase ? { passphrase } : {}) } });
+  try {
+    return await fn(ctx);
+  } finally {
+    ctx.close();
+  }
 }
 
 function printWarnings(io: Io, warnings: string[]): void {
@@ -97,7 +105,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     const { values, positionals } = parseCommandArgs(args, { dir: { type: 'string' }, 'trust-dir': { type: 'string', short: 'd' } });
     const name = one(positionals, 'NAME', 'generate');
     io.stdout(`Generating key for ${name}...\n`);
-    const r = await generateKey(context(values, io), { name, dir: values.dir as string | undefined });
+    const r = await withKeys(values, io, (ctx) => generateKey(ctx, { name, dir: values.dir as string | undefined }));
     io.stdout(`Successfully generated and loaded private key. Corresponding public key available: ${r.publicKeyPath}\n`);
     return 0;
   },
@@ -106,7 +114,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     const { values, positionals } = parseCommandArgs(args, { name: { type: 'string' }, 'trust-dir': { type: 'string', short: 'd' } });
     const file = one(positionals, 'FILE', 'load');
     io.stdout(`Loading key from "${file}"...\n`);
-    const r = await loadKey(context(values, io), { file, name: values.name as string | undefined });
+    const r = await withKeys(values, io, (ctx) => loadKey(ctx, { file, name: values.name as string | undefined }));
     imported(io, r, file);
     return 0;
   },
@@ -114,7 +122,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async import(args, io) {
     const { values, positionals } = parseCommandArgs(args, { role: { type: 'string', short: 'r' }, gun: { type: 'string', short: 'g' }, 'trust-dir': { type: 'string', short: 'd' } });
     const file = one(positionals, 'FILE', 'import');
-    const rs = await importKeys(context(values, io), { file, role: values.role as string | undefined, gun: values.gun as string | undefined });
+    const rs = await withKeys(values, io, (ctx) => importKeys(ctx, { file, role: values.role as string | undefined, gun: values.gun as string | undefined }));
     for (const r of rs) imported(io, r, file);
     return 0;
   },
@@ -122,7 +130,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async list(args, io) {
     const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, check: { type: 'boolean' }, 'trust-dir': { type: 'string', short: 'd' } });
     if (positionals.length > 0) throw new UsageError('"trustdesk key list" takes no arguments');
-    const r = await listKeys(context(values, io));
+    const r = await withKeys(values, io, (ctx) => listKeys(ctx));
     const missing = r.findings.some((f) => f.severity === 'error');
     if (values.json) {
       io.stdout(`${JSON.stringify(r, null, 2)}\n`);
@@ -157,15 +165,14 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async export(args, io) {
     const { values, positionals } = parseCommandArgs(args, { public: { type: 'boolean' }, output: { type: 'string', short: 'o' }, 'trust-dir': { type: 'string', short: 'd' } });
     const id = one(positionals, 'KEYID', 'export');
-    const ctx = context(values, io);
     if (values.output) {
-      const r = await exportKey(ctx, { keyId: id, outFile: values.output as string, public: Boolean(values.public) });
+      const r = await withKeys(values, io, (ctx) => exportKey(ctx, { keyId: id, outFile: values.output as string, public: Boolean(values.public) }));
       printWarnings(io, r.warnings);
       io.stderr(`Exported ${values.public ? 'public' : 'private'} key ${r.keyId} to ${r.path}\n`);
     } else if (values.public) {
-      io.stdout((await publicKeyPem(ctx, id)).pem);
+      io.stdout((await withKeys(values, io, (ctx) => publicKeyPem(ctx, id))).pem);
     } else {
-      const r = await privateKeyExportText(ctx, id);
+      const r = await withKeys(values, io, (ctx) => privateKeyExportText(ctx, id));
       printWarnings(io, r.warnings);
       io.stdout(r.text);
     }
@@ -175,7 +182,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async passwd(args, io) {
     const { values, positionals } = parseCommandArgs(args, { 'trust-dir': { type: 'string', short: 'd' } });
     const id = one(positionals, 'KEYID', 'passwd');
-    const r = await changePassphrase(context(values, io), { keyId: id });
+    const r = await withKeys(values, io, (ctx) => changePassphrase(ctx, { keyId: id }));
     printWarnings(io, r.warnings);
     io.stdout(`Successfully updated passphrase for key ID: ${r.keyId}\n`);
     return 0;
@@ -184,7 +191,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async remove(args, io) {
     const { values, positionals } = parseCommandArgs(args, { confirm: { type: 'boolean' }, 'trust-dir': { type: 'string', short: 'd' } });
     const id = one(positionals, 'KEYID', 'remove');
-    const r = await removeKey(context(values, io), { keyId: id, confirm: Boolean(values.confirm) });
+    const r = await withKeys(values, io, (ctx) => removeKey(ctx, { keyId: id, confirm: Boolean(values.confirm) }));
     for (const u of r.usedBy) io.stderr(`warning: the key served ${u.role} in ${u.gun}: signing that role on this machine now fails\n`);
     if (r.state === 'moved') {
       io.stdout(`Moved key ${r.keyId} to ${r.movedTo}\nIt is no longer used for signing. Restore it with: trustdesk key restore ${r.keyId}\nDelete it for good with: trustdesk key remove ${r.keyId} --confirm\n`);
@@ -197,7 +204,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async migrate(args, io) {
     const { values, positionals } = parseCommandArgs(args, { 'trust-dir': { type: 'string', short: 'd' } });
     if (positionals.length > 0) throw new UsageError('"trustdesk key migrate" takes no arguments');
-    const r = await migrateLegacyKeys(context(values, io));
+    const r = await withKeys(values, io, (ctx) => migrateLegacyKeys(ctx));
     for (const m of r.migrated) io.stdout(`Moved ${m.role ?? 'key'} ${m.keyId} to ${m.to} (old file kept in ${m.backup})\n`);
     for (const sk of r.skipped) io.stderr(`warning: not moved: ${sk.path}: ${sk.reason}\n`);
     if (r.migrated.length === 0 && r.skipped.length === 0) io.stdout('No keys in legacy layouts.\n');
@@ -207,7 +214,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async restore(args, io) {
     const { values, positionals } = parseCommandArgs(args, { 'trust-dir': { type: 'string', short: 'd' } });
     const id = one(positionals, 'KEYID', 'restore');
-    const r = await restoreKey(context(values, io), { keyId: id });
+    const r = await withKeys(values, io, (ctx) => restoreKey(ctx, { keyId: id }));
     io.stdout(`Restored key ${r.keyId} to ${r.path}\n`);
     return 0;
   },

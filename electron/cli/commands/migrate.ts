@@ -3,14 +3,11 @@
  * whose DCT signature verifies gets a classic cosign signature (and with --bundle the Sigstore bundle
  * form), written next to the image; then a report, the `cosign verify` lines and cosign.pub.
  */
-import { existsSync, readFileSync } from 'node:fs';
-import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { toErrorValue } from '../../core/base/errors.js';
-import { signerFromSpec } from '../../core/signing/cosign/key-spec.js';
-import { executeMigration, planMigration, type MigrationPlan, type MigrationReport } from '../../core/cosign/migrate.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
-import { keyContext } from './cosign.js';
+import type { MigrationPlan, MigrationReport } from '../../core/cosign/migrate.js';
+import { migrateToCosign } from '../../core/use-cases/cosign/migrate.js';
+import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
+import { withCosignContext } from './cosign.js';
 
 const USAGE = `Usage: trustdesk migrate cosign --key KEY [--dry-run] [--bundle] [--json] [--out DIR] REPO...
 
@@ -58,37 +55,38 @@ async function cosign(args: string[], io: Io): Promise<number> {
   }
   if (!values.key) throw new UsageError('migrate cosign needs --key KEY');
   if (positionals.length === 0) throw new UsageError('migrate cosign needs at least one REPO');
-  const s = sessionFrom(values, io);
-  const ctx = keyContext(values, io);
   try {
-    const signer = await signerFromSpec(values.key as string, ctx);
-    const plan = await planMigration(s, positionals, signer, { bundle: values.bundle as boolean | undefined });
-    const failedRepos = plan.repositories.some((r) => r.error);
-    if (values['dry-run']) {
-      io.stdout(values.json ? `${JSON.stringify({ plan }, null, 2)}\n` : formatPlan(plan));
-      return failedRepos ? 1 : 0;
-    }
-    if (!values.json) io.stdout(formatPlan(plan));
-    const report = await executeMigration(s, plan, signer, (e) => {
-      if (!values.json && e.step !== 'done') io.stderr(`[${e.done + 1}/${e.total}] ${e.repository}:${e.tag}: ${e.step}\n`);
+    return await withCosignContext(values, io, async (ctx) => {
+      const json = Boolean(values.json);
+      const r = await migrateToCosign(ctx, {
+        repositories: positionals,
+        key: values.key as string,
+        ...(values.bundle ? { bundle: true } : {}),
+        ...(values['dry-run'] ? { dryRun: true } : {}),
+        ...(values.out ? { outDir: values.out as string } : {}),
+        onPlan: (plan) => {
+          if (!json) io.stdout(formatPlan(plan));
+        },
+        onProgress: (e) => {
+          if (!json && e.step !== 'done') io.stderr(`[${e.done + 1}/${e.total}] ${e.repository}:${e.tag}: ${e.step}\n`);
+        },
+      });
+      const failedRepos = r.plan.repositories.some((x) => x.error);
+      if (!r.report || !r.publicKeyFile) {
+        io.stdout(json ? `${JSON.stringify({ plan: r.plan }, null, 2)}\n` : formatPlan(r.plan));
+        return failedRepos ? 1 : 0;
+      }
+      const pubPath = r.publicKeyFile.path;
+      if (!r.publicKeyFile.written) io.stderr(`warning: ${pubPath} holds another key; not overwritten (the key used is in the --json output)\n`);
+      if (json) io.stdout(`${JSON.stringify({ plan: r.plan, report: r.report, publicKeyFile: pubPath }, null, 2)}\n`);
+      else io.stdout(`\n${formatReport(r.report)}\nPublic key: ${pubPath}\n`);
+      return failedRepos || r.report.counts.failed > 0 ? 1 : 0;
     });
-    const pubPath = join((values.out as string | undefined) ?? '.', 'cosign.pub');
-    if (existsSync(pubPath) && readFileSync(pubPath, 'utf8') !== plan.key.publicKeyPem) {
-      io.stderr(`warning: ${pubPath} holds another key; not overwritten (the key used is in the --json output)\n`);
-    } else {
-      await writeFile(pubPath, plan.key.publicKeyPem, { mode: 0o644 });
-    }
-    if (values.json) io.stdout(`${JSON.stringify({ plan, report, publicKeyFile: pubPath }, null, 2)}\n`);
-    else io.stdout(`\n${formatReport(report)}\nPublic key: ${pubPath}\n`);
-    return failedRepos || report.counts.failed > 0 ? 1 : 0;
   } catch (err) {
     if (err instanceof UsageError) throw err;
     const e = toErrorValue(err);
     io.stderr(`${e.code}: ${e.message}\n`);
     return 1;
-  } finally {
-    ctx.close();
-    s.close();
   }
 }
 

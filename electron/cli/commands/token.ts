@@ -4,10 +4,11 @@
  */
 import type { DoctorReport, Finding } from '../../core/signing/token/doctor.js';
 import { TOKEN_PIN_ENV } from '../../core/signing/token/tokens.js';
-import { generateOnToken, importRootToTokens, listTokens, resolveTokenLocation, tokenDoctor } from '../../core/use-cases/tokens/tokens.js';
-import { parseCommandArgs, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
-import { passphrasePrompt } from './publish-support.js';
-import { TOKEN_OPTIONS, tokenAccess } from './token-support.js';
+import type { TrustContext } from '../../core/session/context.js';
+import { adoptTokenKey, generateOnToken, importRootToTokens, listTokens, tokenDoctor, type TokenTarget } from '../../core/use-cases/tokens/tokens.js';
+import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
+import { TOKEN_OPTIONS } from './token-support.js';
 
 const USAGE = `Usage: trustdesk token COMMAND
 
@@ -62,12 +63,18 @@ export function formatDoctor(r: DoctorReport): string {
   return s;
 }
 
-function trustDirOf(values: Record<string, unknown>, io: Io): string {
-  const session = sessionFrom(values, io);
+/** `--token LABEL` with `--module PATH` and `--serial S`, as the use cases take it. */
+function target(label: string, module: string | undefined, serial: string | undefined): TokenTarget {
+  return { label, ...(module ? { module } : {}), ...(serial ? { serial } : {}) };
+}
+
+/** The use cases' context from the flags (PINs and passphrases: environment, then the terminal); closed when done. */
+async function withTokens<T>(values: Record<string, unknown>, io: Io, fn: (ctx: TrustContext) => Promise<T>): Promise<T> {
+  const ctx = contextFromFlags(values, io);
   try {
-    return session.cache.trustDir;
+    return await fn(ctx);
   } finally {
-    session.close();
+    ctx.close();
   }
 }
 
@@ -75,9 +82,8 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async list(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' } });
     if (positionals.length) throw new UsageError('"trustdesk token list" takes no arguments');
-    const access = tokenAccess(io, trustDirOf(values, io));
-    try {
-      const r = await listTokens(access, modulesOf(values), io.env);
+    return withTokens(values, io, async (ctx) => {
+      const r = await listTokens(ctx, { modules: modulesOf(values) });
       if (values.json) {
         io.stdout(`${JSON.stringify(r, null, 2)}\n`);
         return 0;
@@ -100,29 +106,24 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
         for (const k of r.keys) io.stdout(`  ${k.keyId}  ${k.role}  ${k.origin === 'generated' ? 'generated on the token' : k.origin === 'imported' ? 'imported' : 'adopted (already on the token)'}  on ${k.locations.map((l) => `"${l.token.label}"`).join(', ')}\n`);
       }
       return 0;
-    } finally {
-      access.close();
-    }
+    });
   },
 
   async doctor(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, login: { type: 'boolean' } });
     if (positionals.length) throw new UsageError('"trustdesk token doctor" takes no arguments');
-    const access = tokenAccess(io, trustDirOf(values, io));
-    try {
+    return withTokens(values, io, async (ctx) => {
       let pin: string | undefined;
       if (values.login) {
         pin = io.env[TOKEN_PIN_ENV] || (await io.prompt?.('Enter the token PIN to see its private keys: ', { secret: true }));
         if (!pin) throw new UsageError(`--login needs the PIN (${TOKEN_PIN_ENV} or a terminal)`);
       }
-      const r = await tokenDoctor(access, modulesOf(values), io.env, pin ? { pin } : {});
+      const r = await tokenDoctor(ctx, { modules: modulesOf(values), ...(pin ? { pin } : {}) });
       pin = undefined;
       io.stdout(values.json ? `${JSON.stringify(r, null, 2)}\n` : formatDoctor(r));
       const errors = [...r.findings, ...r.modules.flatMap((m) => [...m.findings, ...m.tokens.flatMap((t) => t.findings)])].filter((f) => f.level === 'error').length;
       return errors ? 1 : 0;
-    } finally {
-      access.close();
-    }
+    });
   },
 
   async generate(args, io) {
@@ -130,10 +131,9 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     const labels = (values.token as string[] | undefined) ?? [];
     if (positionals.length || labels.length !== 1) throw new UsageError('"trustdesk token generate" needs exactly one --token LABEL');
     if (values.id && !/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex (YubiKey: 02 = slot 9c)');
-    const access = tokenAccess(io, trustDirOf(values, io));
-    try {
-      const location = await resolveTokenLocation(access, modulesOf(values)[0], labels[0]!, values.serial as string | undefined, io.env);
-      const r = await generateOnToken(access, location, { ...(values.gun ? { gun: values.gun as string } : {}), ...(values.id ? { ckaId: (values.id as string).toLowerCase() } : {}), ...(values.label ? { label: values.label as string } : {}), ...loginAs(values) });
+    return withTokens(values, io, async (ctx) => {
+      const token = target(labels[0]!, modulesOf(values)[0], values.serial as string | undefined);
+      const r = await generateOnToken(ctx, { token, ...(values.gun ? { gun: values.gun as string } : {}), ...(values.id ? { ckaId: (values.id as string).toLowerCase() } : {}), ...(values.label ? { label: values.label as string } : {}), ...loginAs(values) });
       if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       else {
         io.stdout(`Generated root key with ID ${r.key.keyId} on token "${labels[0]}" (CKA_ID ${r.key.ckaId}); it exists on this token only.\n`);
@@ -141,9 +141,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
         io.stdout(`Use it: trustdesk init REPO --root-token "${labels[0]}"\n`);
       }
       return 0;
-    } finally {
-      access.close();
-    }
+    });
   },
 
   async adopt(args, io) {
@@ -151,30 +149,22 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     const labels = (values.token as string[] | undefined) ?? [];
     if (positionals.length || labels.length !== 1 || !values.id) throw new UsageError('"trustdesk token adopt" needs --token LABEL and --id HEX (the CKA_ID; YubiKey slot 9c = 02)');
     if (!/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex');
-    const access = tokenAccess(io, trustDirOf(values, io));
-    try {
-      const location = await resolveTokenLocation(access, modulesOf(values)[0], labels[0]!, values.serial as string | undefined, io.env);
-      const r = await access.adopt(location, values.id as string);
+    return withTokens(values, io, async (ctx) => {
+      const r = await adoptTokenKey(ctx, { token: target(labels[0]!, modulesOf(values)[0], values.serial as string | undefined), ckaId: values.id as string });
       if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       else io.stdout(`Adopted root key with ID ${r.keyId} (CKA_ID ${r.ckaId}) on token "${labels[0]}": it signs as a root key now.\nUse it: trustdesk init REPO --root-token "${labels[0]}"\n`);
       return 0;
-    } finally {
-      access.close();
-    }
+    });
   },
 
   async import(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, 'login-as': { type: 'string' } });
     const labels = (values.token as string[] | undefined) ?? [];
     if (positionals.length !== 1 || labels.length === 0) throw new UsageError('"trustdesk token import" needs KEYID and at least one --token LABEL');
-    const trustDir = trustDirOf(values, io);
-    const access = tokenAccess(io, trustDir);
-    try {
-      const mods = modulesOf(values);
-      const locations = [];
-      for (const [i, l] of labels.entries()) locations.push(await resolveTokenLocation(access, mods[i] ?? mods[0], l, labels.length === 1 ? (values.serial as string | undefined) : undefined, io.env));
-      const prompt = passphrasePrompt(io);
-      const r = await importRootToTokens(access, trustDir, { env: io.env, ...(prompt ? { prompt } : {}) }, positionals[0]!, locations, loginAs(values));
+    const mods = modulesOf(values);
+    const tokens = labels.map((l, i) => target(l, mods[i] ?? mods[0], labels.length === 1 ? (values.serial as string | undefined) : undefined));
+    return withTokens(values, io, async (ctx) => {
+      const r = await importRootToTokens(ctx, { keyIdPrefix: positionals[0]!, tokens, ...loginAs(values) });
       if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       else {
         for (const t of r.imported) io.stdout(`Imported root key ${r.key.keyId} into ${t}\n`);
@@ -182,9 +172,7 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
         io.stdout(`The key file ${r.keyFile} still holds the key: keep it offline as a backup, or remove it (trustdesk key remove ${r.key.keyId.slice(0, 12)}) once every token is checked.\n`);
       }
       return r.failed.length ? 1 : 0;
-    } finally {
-      access.close();
-    }
+    });
   },
 };
 

@@ -7,7 +7,8 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changePassphrase, exportKey, generateKey, importKeys, listKeys, loadKey, migrateLegacyKeys, removeKey, restoreKey, listRemovedKeys, type KeystoreContext } from './keys.js';
+import { changePassphrase, exportKey, generateKey, importKeys, listKeys, loadKey, migrateLegacyKeys, removeKey, restoreKey, listRemovedKeys } from './keys.js';
+import { TrustContext } from '../../session/context.js';
 import { parsePemBlocks } from '../../keystore/pem-format.js';
 import type { PassphraseRequest } from '../../keystore/passphrase-sources.js';
 import { sampleTrustDir, SAMPLE_CLOCK, REFERENCE_DIR } from '../../../../tests/support/samples.js';
@@ -31,7 +32,7 @@ describe('key use-cases for the app', () => {
     const trustDir = join(tmp(), 'trust');
     const asked: PassphraseRequest[] = [];
     const answers = ['first-passphrase', 'first-passphrase', 'second-passphrase'];
-    const ctx: KeystoreContext = { trustDir, env: {}, prompt: async (req) => (asked.push(req), answers.shift()) };
+    const ctx = new TrustContext({ trustDir, env: {}, secrets: { passphrase: async (req) => (asked.push(req), answers.shift()) } });
     const secrets = ['first-passphrase', 'second-passphrase'];
 
     const g = await generateKey(ctx, { name: 'kim', dir: tmp() });
@@ -55,7 +56,7 @@ describe('key use-cases for the app', () => {
   it('load and import: clear refusals, and the inventory of a cached repository', async () => {
     const { trustDir, gun } = sampleTrustDir('team');
     const env = { NOTARY_TARGETS_PASSPHRASE: 'targets-pass-1', DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: 'repo-pass-123' };
-    const ctx: KeystoreContext = { trustDir, env, now: SAMPLE_CLOCK };
+    const ctx = new TrustContext({ trustDir, env, clock: () => SAMPLE_CLOCK });
     const dir = tmp();
     const pem = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     const file = join(dir, 'k.pem');
@@ -74,10 +75,10 @@ describe('key use-cases for the app', () => {
     const legacy = join(tmp(), 'notary0.1');
     cpSync(join(REFERENCE_DIR, 'legacy-trust-dirs/notary0.1'), legacy, { recursive: true });
     const before = readFileSync(join(legacy, 'private/root_keys/d0c623c8e70c70d42a8a8125c44a8598588b3f6e31d5c21a83cbc338dfde8a68_root.key'));
-    await expect(exportKey({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'nope' } }, { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true })).rejects.toMatchObject({
+    await expect(exportKey(new TrustContext({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'nope' } }), { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true })).rejects.toMatchObject({
       code: 'PASSPHRASE_WRONG',
     });
-    await exportKey({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'randompass' } }, { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true });
+    await exportKey(new TrustContext({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'randompass' } }), { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true });
     expect(readFileSync(join(dir, 'p.pub'), 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\nrole: root\n\n/);
     expect(readFileSync(join(legacy, 'private/root_keys/d0c623c8e70c70d42a8a8125c44a8598588b3f6e31d5c21a83cbc338dfde8a68_root.key'))).toEqual(before);
   });
@@ -86,9 +87,9 @@ describe('key use-cases for the app', () => {
     const legacy = join(tmp(), 'notary0.3');
     cpSync(join(REFERENCE_DIR, 'legacy-trust-dirs/notary0.3'), legacy, { recursive: true });
     writeFileSync(join(legacy, 'removed-keys'), 'a file where the backup dir would go');
-    const r = await migrateLegacyKeys({ trustDir: legacy, env: {} });
+    const r = await migrateLegacyKeys(new TrustContext({ trustDir: legacy, env: {} }));
     expect(r.migrated).toEqual([]);
     expect(r.skipped.map((x) => x.reason)).toEqual(Array(4).fill(expect.stringMatching(/cannot move the old file away .*left as it was/)));
-    expect((await listKeys({ trustDir: legacy, env: {} })).keys.map((k) => k.layout).sort()).toEqual(['legacy-root-keys', 'legacy-tuf-keys', 'legacy-tuf-keys', 'legacy-tuf-keys']);
+    expect((await listKeys(new TrustContext({ trustDir: legacy, env: {} }))).keys.map((k) => k.layout).sort()).toEqual(['legacy-root-keys', 'legacy-tuf-keys', 'legacy-tuf-keys', 'legacy-tuf-keys']);
   });
 });

@@ -27,21 +27,34 @@ import {
   type BlockEncryption,
   type KeyAlgorithm,
 } from '../../keystore/pkcs8-encryption.js';
-import { clearAll, newPassphrase, unlockWith, type PassphraseProvider, type PassphraseRequest, type PassphraseStrength, type Preference } from '../../keystore/passphrase-sources.js';
+import { clearAll, newPassphrase, unlockWith, type PassphraseProvider, type PassphraseSources, type PassphraseRequest, type PassphraseStrength, type Preference } from '../../keystore/passphrase-sources.js';
 import { reconcile, repositoryRoles, type Finding, type KeyUsage } from '../../keystore/inventory.js';
+import type { TrustContext } from '../../session/context.js';
 
 export type { Finding, KeyUsage, PassphraseProvider, PassphraseRequest, PassphraseStrength };
 /** For the app: `oneShotProvider` wraps the passphrases of one dialog; `passphraseStrength` feeds its meter. */
 export { oneShotProvider, passphraseStrength, MIN_PASSPHRASE_LENGTH } from '../../keystore/passphrase-sources.js';
 
-/** Where keys live and how passphrases are obtained. */
-export interface KeystoreContext {
-  /** The trust dir (`$DOCKER_CONFIG/trust`, or a notary `-d` dir). */
+/**
+ * Every use case here takes the one TrustContext: its trust dir (`$DOCKER_CONFIG/trust`, or a notary
+ * `-d` dir) is where keys live; passphrases come from the environment, then `ctx.secrets.passphrase`
+ * (the CLI's prompt, the app's dialog); `ctx.now()` dates removals and judges cached metadata.
+ */
+
+/** What the keystore needs of a context. */
+interface Keystore {
   trustDir: string;
   env: NodeJS.ProcessEnv;
-  /** Interactive source (CLI prompt, app dialog); without it only environment variables are used. */
-  prompt?: PassphraseProvider;
-  now?: Date;
+  prompt: PassphraseProvider | undefined;
+  now(): Date;
+}
+
+function keystoreOf(ctx: TrustContext): Keystore {
+  return { trustDir: ctx.trustDir, env: ctx.env, prompt: ctx.secrets.passphrase, now: () => ctx.now() };
+}
+
+function passphrases(ctx: Keystore, extra: Pick<PassphraseSources, 'prefer' | 'newPassphraseEnv'> = {}): PassphraseSources {
+  return { env: ctx.env, prompt: ctx.prompt, ...extra };
 }
 
 /** The trust dir docker uses: `--config DIR`/trust, else `$DOCKER_CONFIG/trust`, else `~/.docker/trust`. */
@@ -154,11 +167,12 @@ async function mapLimited<T, R>(items: readonly T[], limit: number, fn: (item: T
   return out;
 }
 
-export async function listKeys(ctx: KeystoreContext): Promise<KeyListResult> {
+export async function listKeys(context: TrustContext): Promise<KeyListResult> {
+  const ctx = keystoreOf(context);
   const store = new KeyFileStore(ctx.trustDir);
   const cache = new TrustCache(ctx.trustDir);
   const [entries, guns, removed, dirWarnings] = await Promise.all([store.list(), cache.listRepositories(), store.listRemoved(), store.dirWarnings()]);
-  const repos = await mapLimited(guns, 8, (g) => repositoryRoles(cache, g, ctx.now));
+  const repos = await mapLimited(guns, 8, (g) => repositoryRoles(cache, g, ctx.now()));
   const rec = reconcile(entries, repos);
   const local = new Set(entries.map((e) => e.keyId));
   const keys: KeyInfo[] = entries.map((e) => {
@@ -195,11 +209,11 @@ export async function listKeys(ctx: KeystoreContext): Promise<KeyListResult> {
 
 // --- shared helpers ---
 
-async function unlockEntry(ctx: KeystoreContext, entry: KeyFileEntry, prefer: Preference): Promise<{ key: KeyObject; passphrase?: Buffer }> {
+async function unlockEntry(ctx: Keystore, entry: KeyFileEntry, prefer: Preference): Promise<{ key: KeyObject; passphrase?: Buffer }> {
   if (!entry.block) throw new TrustDeskError('KEY_FORMAT_INVALID', `${entry.path} cannot be read: ${entry.warnings.join('; ')}`);
   const block = entry.block;
   if (classifyBlock(block).encryption === 'none') return { key: openBlock(block) };
-  return unlockWith({ keyId: entry.keyId, role: entry.role ?? 'unknown', ...(entry.gun ? { gun: entry.gun } : {}) }, { env: ctx.env, prompt: ctx.prompt, prefer }, (p) => openBlock(block, p));
+  return unlockWith({ keyId: entry.keyId, role: entry.role ?? 'unknown', ...(entry.gun ? { gun: entry.gun } : {}) }, passphrases(ctx, { prefer }), (p) => openBlock(block, p));
 }
 
 /** Notary's headers for a role: the GUN only for targets and snapshot keys. */
@@ -223,7 +237,7 @@ interface PreparedKey {
  * encrypted in notary's format (with the passphrase that opened it, or a new one for plain keys).
  */
 async function prepareBlock(
-  ctx: KeystoreContext,
+  ctx: Keystore,
   store: KeyFileStore,
   block: PemBlock,
   role: string,
@@ -238,7 +252,7 @@ async function prepareBlock(
   if (info.encryption === 'none') {
     key = openBlock(block);
   } else {
-    ({ key, passphrase } = await unlockWith({ keyId: block.headers.path ?? '', role, ...(gun ? { gun } : {}), source }, { env: ctx.env, prompt: ctx.prompt, prefer }, (p) => openBlock(block, p)));
+    ({ key, passphrase } = await unlockWith({ keyId: block.headers.path ?? '', role, ...(gun ? { gun } : {}), source }, passphrases(ctx, { prefer }), (p) => openBlock(block, p)));
   }
   try {
     const algorithm = keyAlgorithm(key);
@@ -252,7 +266,7 @@ async function prepareBlock(
     if (info.encryption === 'pkcs8-pbes2' && info.pbes2!.notaryCompatible) {
       der = block.der;
     } else {
-      passphrase ??= await newPassphrase({ keyId, role, ...(gun ? { gun } : {}) }, { env: ctx.env, prompt: ctx.prompt, prefer });
+      passphrase ??= await newPassphrase({ keyId, role, ...(gun ? { gun } : {}) }, passphrases(ctx, { prefer }));
       der = encryptKey(key, passphrase);
       reencrypted = true;
       if (info.encryption !== 'none') warnings.push(`${source}: re-encrypted in notary's format (same passphrase)`);
@@ -298,7 +312,8 @@ function privateBlocks(file: string, blocks: PemBlock[]): PemBlock[] {
 // --- generate ---
 
 /** `docker trust key generate NAME [--dir DIR]`: an ECDSA P-256 delegation key. */
-export async function generateKey(ctx: KeystoreContext, opts: { name: string; dir?: string }): Promise<GenerateKeyResult> {
+export async function generateKey(context: TrustContext, opts: { name: string; dir?: string }): Promise<GenerateKeyResult> {
+  const ctx = keystoreOf(context);
   checkName(opts.name);
   const dir = resolve(opts.dir ?? '.');
   const pubPath = join(opts.dir ?? '.', `${opts.name}.pub`);
@@ -313,7 +328,7 @@ export async function generateKey(ctx: KeystoreContext, opts: { name: string; di
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const keyId = privateKeyId(privateKey);
   const store = new KeyFileStore(ctx.trustDir);
-  const passphrase = await newPassphrase({ keyId, role: opts.name }, { env: ctx.env, prompt: ctx.prompt, prefer: 'docker' });
+  const passphrase = await newPassphrase({ keyId, role: opts.name }, passphrases(ctx, { prefer: 'docker' }));
   let pem: string;
   try {
     pem = encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers: { role: opts.name }, der: encryptKey(privateKey, passphrase) });
@@ -339,7 +354,8 @@ export async function generateKey(ctx: KeystoreContext, opts: { name: string; di
  * opened (wrong passphrase → PASSPHRASE_WRONG) and stored; a public key, a non-PEM file, an
  * unsupported key type or a key already present are refused with their own error.
  */
-export async function loadKey(ctx: KeystoreContext, opts: { file: string; name?: string }): Promise<KeyWriteResult> {
+export async function loadKey(context: TrustContext, opts: { file: string; name?: string }): Promise<KeyWriteResult> {
+  const ctx = keystoreOf(context);
   const name = opts.name ?? 'signer';
   checkName(name);
   const blocks = privateBlocks(opts.file, await readKeyInput(opts.file, true));
@@ -356,7 +372,8 @@ export async function loadKey(ctx: KeystoreContext, opts: { file: string; name?:
  * Role from --role or the block's `role:` header; targets and snapshot keys need a GUN (notary skips
  * them with a warning and exit 0; we refuse).
  */
-export async function importKeys(ctx: KeystoreContext, opts: { file: string; role?: string; gun?: string }): Promise<KeyWriteResult[]> {
+export async function importKeys(context: TrustContext, opts: { file: string; role?: string; gun?: string }): Promise<KeyWriteResult[]> {
+  const ctx = keystoreOf(context);
   const blocks = privateBlocks(opts.file, await readKeyInput(opts.file, false));
   const store = new KeyFileStore(ctx.trustDir);
   const prepared: PreparedKey[] = [];
@@ -385,7 +402,11 @@ export async function importKeys(ctx: KeystoreContext, opts: { file: string; rol
 // --- export ---
 
 /** The public key in docker's `.pub` form (`role:` header). Opens the key, so it may ask for the passphrase. */
-export async function publicKeyPem(ctx: KeystoreContext, keyId: string): Promise<{ keyId: string; role?: string; pem: string }> {
+export function publicKeyPem(ctx: TrustContext, keyId: string): Promise<{ keyId: string; role?: string; pem: string }> {
+  return publicKeyPemOf(keystoreOf(ctx), keyId);
+}
+
+async function publicKeyPemOf(ctx: Keystore, keyId: string): Promise<{ keyId: string; role?: string; pem: string }> {
   const entry = await new KeyFileStore(ctx.trustDir).find(keyId);
   const { key, passphrase } = await unlockEntry(ctx, entry, 'notary');
   clearAll(passphrase);
@@ -397,7 +418,11 @@ export async function publicKeyPem(ctx: KeystoreContext, keyId: string): Promise
  * The private key in `notary key export` form (still encrypted, `path:`, `role:`, `gun:` headers),
  * which `notary key import` and `docker trust key load` accept. CLI stdout only: not for IPC.
  */
-export async function privateKeyExportText(ctx: KeystoreContext, keyId: string): Promise<{ keyId: string; text: string; warnings: string[] }> {
+export function privateKeyExportText(ctx: TrustContext, keyId: string): Promise<{ keyId: string; text: string; warnings: string[] }> {
+  return privateKeyExportTextOf(keystoreOf(ctx), keyId);
+}
+
+async function privateKeyExportTextOf(ctx: Keystore, keyId: string): Promise<{ keyId: string; text: string; warnings: string[] }> {
   const entry = await new KeyFileStore(ctx.trustDir).find(keyId);
   if (!entry.block) throw new TrustDeskError('KEY_FORMAT_INVALID', `${entry.path} cannot be read: ${entry.warnings.join('; ')}`);
   const warnings: string[] = [];
@@ -411,8 +436,9 @@ export async function privateKeyExportText(ctx: KeystoreContext, keyId: string):
 }
 
 /** Writes the export to a new file (0600, never over an existing file). Returns the path only. */
-export async function exportKey(ctx: KeystoreContext, opts: { keyId: string; outFile: string; public?: boolean }): Promise<{ keyId: string; path: string; warnings: string[] }> {
-  const r = opts.public ? { ...(await publicKeyPem(ctx, opts.keyId)), warnings: [] as string[] } : await privateKeyExportText(ctx, opts.keyId);
+export async function exportKey(context: TrustContext, opts: { keyId: string; outFile: string; public?: boolean }): Promise<{ keyId: string; path: string; warnings: string[] }> {
+  const ctx = keystoreOf(context);
+  const r = opts.public ? { ...(await publicKeyPemOf(ctx, opts.keyId)), warnings: [] as string[] } : await privateKeyExportTextOf(ctx, opts.keyId);
   const text = 'pem' in r ? r.pem : r.text;
   try {
     await writeFileAtomic(resolve(opts.outFile), text, { mode: 0o600, exclusive: true });
@@ -430,7 +456,8 @@ export async function exportKey(ctx: KeystoreContext, opts: { keyId: string; out
  * notary's format with a new one (TRUSTDESK_NEW_PASSPHRASE, else the prompt/dialog). The file is
  * replaced atomically in place: after a crash it holds the old or the new key, never neither.
  */
-export async function changePassphrase(ctx: KeystoreContext, opts: { keyId: string }): Promise<KeyWriteResult> {
+export async function changePassphrase(context: TrustContext, opts: { keyId: string }): Promise<KeyWriteResult> {
+  const ctx = keystoreOf(context);
   const store = new KeyFileStore(ctx.trustDir);
   const entry = await store.find(opts.keyId);
   const { key, passphrase: old } = await unlockEntry(ctx, entry, 'notary');
@@ -439,7 +466,7 @@ export async function changePassphrase(ctx: KeystoreContext, opts: { keyId: stri
   const actual = privateKeyId(key);
   if (actual !== entry.keyId) warnings.push(`the file is named ${entry.keyId} but holds key ${actual}: notary will not find it under that ID`);
   const role = entry.role ?? 'unknown';
-  const next = await newPassphrase({ keyId: entry.keyId, role, ...(entry.gun ? { gun: entry.gun } : {}) }, { env: ctx.env, prompt: ctx.prompt, newPassphraseEnv: 'TRUSTDESK_NEW_PASSPHRASE' });
+  const next = await newPassphrase({ keyId: entry.keyId, role, ...(entry.gun ? { gun: entry.gun } : {}) }, passphrases(ctx, { newPassphraseEnv: 'TRUSTDESK_NEW_PASSPHRASE' }));
   let pem: string;
   try {
     const headers = entry.role ? headersFor(entry.role, entry.gun) : {};
@@ -464,7 +491,8 @@ export interface MigrateKeysResult {
  * (still encrypted) bytes with `role:`/`gun:` headers; the old file goes to removed-keys/ (restore
  * with restoreKey after removing the new file). No passphrase is needed.
  */
-export async function migrateLegacyKeys(ctx: KeystoreContext): Promise<MigrateKeysResult> {
+export async function migrateLegacyKeys(context: TrustContext): Promise<MigrateKeysResult> {
+  const ctx = keystoreOf(context);
   const store = new KeyFileStore(ctx.trustDir);
   const entries = await store.list();
   const out: MigrateKeysResult = { migrated: [], skipped: [] };
@@ -485,7 +513,7 @@ export async function migrateLegacyKeys(ctx: KeystoreContext): Promise<MigrateKe
     const to = await store.add(e.keyId, encodePem({ label: e.block.label, headers, der: e.block.der }), { movingFrom: e });
     let backup: RemovedKey;
     try {
-      backup = await store.remove(e, ctx.now);
+      backup = await store.remove(e, ctx.now());
     } catch (err) {
       await unlink(to).catch(() => undefined); // the copy we just made; the user's file stays where it was
       skip(`cannot move the old file away (${(err as Error).message}); left as it was`);
@@ -503,7 +531,8 @@ export async function migrateLegacyKeys(ctx: KeystoreContext): Promise<MigrateKe
  * back). With `confirm`: deletes the key for good (moving it first if it is still active) and every
  * removed copy of it.
  */
-export async function removeKey(ctx: KeystoreContext, opts: { keyId: string; confirm?: boolean }): Promise<RemoveKeyResult> {
+export async function removeKey(context: TrustContext, opts: { keyId: string; confirm?: boolean }): Promise<RemoveKeyResult> {
+  const ctx = keystoreOf(context);
   const store = new KeyFileStore(ctx.trustDir);
   let entry: KeyFileEntry | undefined;
   try {
@@ -511,19 +540,21 @@ export async function removeKey(ctx: KeystoreContext, opts: { keyId: string; con
   } catch (err) {
     if (!(isTrustDeskError(err, 'KEY_NOT_FOUND') && opts.confirm)) throw err;
   }
-  const usedBy = entry ? ((await listKeys(ctx)).keys.find((k) => k.keyId === entry!.keyId)?.usedBy ?? []) : [];
-  const moved = entry ? await store.remove(entry, ctx.now) : undefined;
+  const usedBy = entry ? ((await listKeys(context)).keys.find((k) => k.keyId === entry!.keyId)?.usedBy ?? []) : [];
+  const moved = entry ? await store.remove(entry, ctx.now()) : undefined;
   if (!opts.confirm) return { keyId: entry!.keyId, state: 'moved', movedTo: moved!.path, deleted: [], usedBy };
   const purged = await store.purge(moved?.keyId ?? opts.keyId);
   if (purged.length === 0) throw new TrustDeskError('KEY_NOT_FOUND', `no key or removed key ${opts.keyId} in ${ctx.trustDir}`);
   return { keyId: purged[0]!.keyId, state: 'deleted', deleted: purged.map((p) => p.path), usedBy };
 }
 
-export async function restoreKey(ctx: KeystoreContext, opts: { keyId: string }): Promise<{ keyId: string; path: string }> {
+export async function restoreKey(context: TrustContext, opts: { keyId: string }): Promise<{ keyId: string; path: string }> {
+  const ctx = keystoreOf(context);
   const r = await new KeyFileStore(ctx.trustDir).restore(opts.keyId);
   return { keyId: r.keyId, path: r.originalPath };
 }
 
-export async function listRemovedKeys(ctx: KeystoreContext): Promise<RemovedKeyInfo[]> {
+export async function listRemovedKeys(context: TrustContext): Promise<RemovedKeyInfo[]> {
+  const ctx = keystoreOf(context);
   return (await new KeyFileStore(ctx.trustDir).listRemoved()).map(toRemovedInfo);
 }

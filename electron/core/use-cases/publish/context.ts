@@ -68,6 +68,6 @@ export interface RootTokenChoice {
 
 /** Finds the token named by `choice` (its module, if not given) with the context's token access. */
 export async function rootTokenRequest(ctx: TrustContext, choice: RootTokenChoice): Promise<RootTokenRequest> {
-  const location = await resolveTokenLocation(ctx.tokens, choice.module, choice.label, choice.serial, ctx.env);
+  const location = await resolveTokenLocation(ctx, { label: choice.label, ...(choice.module ? { module: choice.module } : {}), ...(choice.serial ? { serial: choice.serial } : {}) });
   return { location, ...(choice.keyId ? { keyId: choice.keyId } : {}) };
 }

@@ -20,7 +20,6 @@ import { TrustDeskError } from '../../base/errors.js';
 import { parseReference } from '../../base/reference.js';
 import type { TrustContext } from '../../session/context.js';
 import { exportKey, generateKey } from '../keys/keys.js';
-import { keystoreOf } from './onboarding.js';
 import { addSigner, checkSignerName, publicKeyFromPem, type AddSignerOutcome } from './signers.js';
 
 /** The CI secrets the snippets read. */
@@ -170,12 +169,13 @@ export async function setUpCiSigner(ctx: TrustContext, opts: CiSignerOptions): P
   const staging = join(out, `.trustdesk-staging-${process.pid}`);
   await mkdir(staging, { recursive: true, mode: 0o700 });
   let keyId: string;
+  const kctx = ctx.with({ trustDir: staging });
   try {
-    const kctx = keystoreOf(ctx, staging);
     const gen = await generateKey(kctx, { name: opts.name, dir: out });
     keyId = gen.keyId;
     await exportKey(kctx, { keyId, outFile: files.key });
   } finally {
+    kctx.close();
     await rm(staging, { recursive: true, force: true });
   }
   const pub = publicKeyFromPem(await readFile(files.publicKey, 'utf8'), files.publicKey);

@@ -18,13 +18,8 @@ import { qrSvg, qrText } from '../../base/qr-code.js';
 import { loadRemoteTrust } from '../../publishing/publisher.js';
 import { parseReference } from '../../base/reference.js';
 import type { TrustContext } from '../../session/context.js';
-import { generateKey, type KeystoreContext } from '../keys/keys.js';
+import { generateKey } from '../keys/keys.js';
 import { publicKeyFromPem } from './signers.js';
-
-/** The key store of a trust dir (default: the context's) with the context's passphrase sources. */
-export function keystoreOf(ctx: TrustContext, trustDir = ctx.trustDir): KeystoreContext {
-  return { trustDir, env: ctx.env, ...(ctx.secrets.passphrase ? { prompt: ctx.secrets.passphrase } : {}) };
-}
 
 export interface DelegateKeyResult {
   name: string;
@@ -43,7 +38,7 @@ export interface DelegateKeyResult {
  */
 export async function createDelegateKey(ctx: TrustContext, opts: { name: string; dir?: string; createDir?: boolean }): Promise<DelegateKeyResult> {
   if (opts.dir && opts.createDir) await mkdir(opts.dir, { recursive: true, mode: 0o700 });
-  const r = await generateKey(keystoreOf(ctx), { name: opts.name, ...(opts.dir ? { dir: opts.dir } : {}) });
+  const r = await generateKey(ctx, { name: opts.name, ...(opts.dir ? { dir: opts.dir } : {}) });
   const publicKeyPem = await readFile(r.publicKeyPath, 'utf8');
   return { name: opts.name, keyId: r.keyId, publicKeyPath: r.publicKeyPath, publicKeyPem, qrSvg: await publicKeyQr(publicKeyPem, 'svg') };
 }

@@ -1,14 +1,21 @@
 /**
  * Hardware-token use-cases for the CLI (`trustdesk token ...`) and the app's Hardware keys view:
- * list modules and tokens, the doctor, generate a root key on a token, import a file root key into
- * one or more tokens. Results are IPC-safe: public keys, IDs, labels, findings; never a PIN.
+ * list modules and tokens, the doctor, generate a root key on a token, adopt one already there,
+ * import a file root key into one or more tokens. Each takes the one TrustContext: its trust dir
+ * (token key records, key files), `ctx.tokens` (the PKCS#11 worker, PINs from the environment then
+ * `ctx.secrets.pin`), passphrases for key files, the clock. Results are IPC-safe: public keys, IDs,
+ * labels, findings; never a PIN.
  */
 import { TrustDeskError, toErrorValue, type ErrorValue } from '../../base/errors.js';
-import { KeyRing, type PassphraseContext } from '../../signing/signer.js';
+import type { TrustContext } from '../../session/context.js';
 import { runDoctor, type DoctorReport } from '../../signing/token/doctor.js';
 import { discoverModules, type ModuleCandidate } from '../../signing/token/modules.js';
+import { locateToken, type TokenTarget } from '../../signing/token/locate.js';
 import type { LoginAs, ModuleReport } from '../../../signer/protocol.js';
-import { TokenAccess, locationText, type TokenKeyRecord, type TokenLocation } from '../../signing/token/tokens.js';
+import { locationText, type TokenKeyRecord, type TokenLocation } from '../../signing/token/tokens.js';
+import type { HardwareReportView } from '../../../../shared/ipc/hardware-contract.js';
+
+export type { TokenTarget };
 
 export interface TokenListResult {
   candidates: ModuleCandidate[];
@@ -17,13 +24,20 @@ export interface TokenListResult {
   keys: TokenKeyRecord[];
 }
 
+/** Which modules: `modules` given (`--module`, the request's), else those found; `settings`: the app's configured ones. */
+export interface ModuleChoice {
+  modules: string[];
+  settings?: string[];
+}
+
 /** The modules to use: the given ones, else the discovered ones. */
 export function modulesFor(given: string[], env: NodeJS.ProcessEnv, settings: string[] = []): ModuleCandidate[] {
   return discoverModules({ env, extra: [...given, ...settings] }).filter((m) => given.length === 0 || given.includes(m.path));
 }
 
-export async function listTokens(access: TokenAccess, modules: string[], env: NodeJS.ProcessEnv, settings: string[] = []): Promise<TokenListResult> {
-  const candidates = modulesFor(modules, env, settings);
+export async function listTokens(ctx: TrustContext, input: ModuleChoice): Promise<TokenListResult> {
+  const access = ctx.tokens;
+  const candidates = modulesFor(input.modules, ctx.env, input.settings);
   const out: TokenListResult = { candidates, modules: [], keys: await access.store.list() };
   for (const c of candidates) {
     try {
@@ -35,33 +49,48 @@ export async function listTokens(access: TokenAccess, modules: string[], env: No
   return out;
 }
 
-export async function tokenDoctor(access: TokenAccess, modules: string[], env: NodeJS.ProcessEnv, opts: { pin?: string; settings?: string[]; now?: Date } = {}): Promise<DoctorReport> {
-  const candidates = modulesFor(modules, env, opts.settings ?? []).map((c) => c.path);
-  const report = await runDoctor(access.client, candidates, { records: await access.store.list(), ...(opts.pin ? { pin: opts.pin } : {}), ...(opts.now ? { now: opts.now } : {}) });
+/** The doctor; with `pin` (the CLI's `--login`) it also logs in to see private keys. The PIN is not kept or returned. */
+export async function tokenDoctor(ctx: TrustContext, input: ModuleChoice & { pin?: string }): Promise<DoctorReport> {
+  const access = ctx.tokens;
+  const candidates = modulesFor(input.modules, ctx.env, input.settings).map((c) => c.path);
+  const report = await runDoctor(access.client, candidates, { records: await access.store.list(), ...(input.pin ? { pin: input.pin } : {}), now: ctx.now() });
   if (candidates.length === 0) {
     report.findings.unshift({ level: 'error', title: 'No PKCS#11 module found', action: 'Install ykcs11 (YubiKey) or OpenSC, or give the module with --module PATH (or TRUSTDESK_PKCS11_MODULE).' });
   }
   return report;
 }
 
+/** The doctor as the Hardware keys view shows it (tokens are "devices" there), with the recorded token keys. */
+export async function hardwareReport(ctx: TrustContext, input: ModuleChoice): Promise<HardwareReportView> {
+  const r = await tokenDoctor(ctx, input);
+  const records = await ctx.tokens.store.list();
+  // without a PIN the token hides how a key came to be; the trust dir's record knows
+  const originOf = (keyId?: string) => {
+    const o = records.find((x) => x.keyId === keyId)?.origin;
+    return o === 'generated' ? 'generated on the token' : o === 'imported' ? 'imported' : undefined;
+  };
+  return {
+    modules: r.modules.map((m) => ({
+      path: m.module,
+      kind: m.kind,
+      loads: m.loads,
+      ...(m.library ? { library: m.library } : {}),
+      slotCount: m.slots,
+      findings: m.findings,
+      devices: m.tokens.map((t) => ({ label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, firmware: t.firmware, yubikey: t.yubikey, keys: t.keys.map((k) => (k.origin || !originOf(k.keyId) ? k : { ...k, origin: originOf(k.keyId) })), certificates: t.certificates, findings: t.findings })),
+    })),
+    findings: r.findings,
+    recordedKeys: records.map((k) => ({ keyId: k.keyId, role: k.role, origin: k.origin, devices: k.locations.map((l) => l.token.label), repositories: (k.certificates ?? []).map((c) => c.gun) })),
+  };
+}
+
 /**
- * Resolves `--module` and `--token` into a location: without a module, the first module found that
- * has a token with that label (else the first module found, so the error names it).
+ * Resolves a token target (`--module`, `--token LABEL`, `--serial`) into a location: without a
+ * module, the first module found that has a token with that label.
  */
-export async function resolveTokenLocation(access: TokenAccess, module: string | undefined, label: string, serial: string | undefined, env: NodeJS.ProcessEnv, settings: string[] = []): Promise<TokenLocation> {
-  const token = { label, ...(serial ? { serial } : {}) };
-  if (module) return { module, token };
-  const found = discoverModules({ env, extra: settings }).filter((c) => c.exists);
-  if (found.length === 0) throw new TrustDeskError('TOKEN_MODULE_ERROR', 'no PKCS#11 module found: give one with --module PATH (a YubiKey: libykcs11.so) or TRUSTDESK_PKCS11_MODULE');
-  for (const c of found) {
-    try {
-      const r = await access.client.list(c.path);
-      if (r.tokens.some((t) => t.label === label.trim() && (!serial || t.serial === serial))) return { module: c.path, token };
-    } catch {
-      /* a module that does not load is skipped here; the doctor says why */
-    }
-  }
-  throw new TrustDeskError('TOKEN_NOT_FOUND', `no token "${label}"${serial ? ` with serial ${serial}` : ''} in ${found.map((c) => c.path).join(', ')}: plug it in, or give --module PATH`);
+export function resolveTokenLocation(ctx: TrustContext, input: TokenTarget & { settings?: string[] }): Promise<TokenLocation> {
+  const { settings, ...target } = input;
+  return locateToken(ctx.tokens, target, ctx.env, settings);
 }
 
 export interface GenerateResult {
@@ -70,10 +99,19 @@ export interface GenerateResult {
   certificateFor?: string;
 }
 
-export async function generateOnToken(access: TokenAccess, location: TokenLocation, opts: { gun?: string; ckaId?: string; label?: string; now?: Date; as?: LoginAs } = {}): Promise<GenerateResult> {
-  const key = await access.generate(location, { role: 'root', ...(opts.ckaId ? { ckaId: opts.ckaId } : {}), ...(opts.label ? { label: opts.label } : {}), ...(opts.as ? { as: opts.as } : {}) });
-  if (opts.gun) await access.rootCertificate(key, opts.gun, opts.now ?? new Date());
-  return { key, ...(opts.gun ? { certificateFor: opts.gun } : {}) };
+/** A new root key made on the token; with `gun`, its root certificate for that repository is stored there too (dated `ctx.now()`). */
+export async function generateOnToken(ctx: TrustContext, input: { token: TokenTarget; gun?: string; ckaId?: string; label?: string; as?: LoginAs }): Promise<GenerateResult> {
+  const access = ctx.tokens;
+  const location = await resolveTokenLocation(ctx, input.token);
+  const key = await access.generate(location, { role: 'root', ...(input.ckaId ? { ckaId: input.ckaId } : {}), ...(input.label ? { label: input.label } : {}), ...(input.as ? { as: input.as } : {}) });
+  if (input.gun) await access.rootCertificate(key, input.gun, ctx.now());
+  return { key, ...(input.gun ? { certificateFor: input.gun } : {}) };
+}
+
+/** Records a P-256 key already on the token (made with ykman, pkcs11-tool) as a root key. */
+export async function adoptTokenKey(ctx: TrustContext, input: { token: TokenTarget; ckaId: string }): Promise<TokenKeyRecord> {
+  const location = await resolveTokenLocation(ctx, input.token);
+  return ctx.tokens.adopt(location, input.ckaId);
 }
 
 export interface ImportResult {
@@ -84,16 +122,19 @@ export interface ImportResult {
   keyFile: string;
 }
 
-/** Puts the trust dir's root key `keyId` (prefix) on each token; the key file is kept. */
-export async function importRootToTokens(access: TokenAccess, trustDir: string, passphrases: PassphraseContext, keyIdPrefix: string, locations: TokenLocation[], opts: { as?: LoginAs } = {}): Promise<ImportResult> {
-  const ring = new KeyRing(trustDir, passphrases);
+/** Puts the trust dir's root key `keyIdPrefix` on each token (located in order); the key file is kept. */
+export async function importRootToTokens(ctx: TrustContext, input: { keyIdPrefix: string; tokens: TokenTarget[]; as?: LoginAs }): Promise<ImportResult> {
+  const access = ctx.tokens;
+  const locations: TokenLocation[] = [];
+  for (const t of input.tokens) locations.push(await resolveTokenLocation(ctx, t));
+  const ring = ctx.keyFiles;
   const roots = await ring.rootKeys();
-  const matches = roots.filter((e) => e.keyId.startsWith(keyIdPrefix.toLowerCase()));
-  if (matches.length === 0) throw new TrustDeskError('KEY_NOT_FOUND', `no root key ${keyIdPrefix} in ${trustDir}`);
-  if (matches.length > 1) throw new TrustDeskError('INVALID_ARGUMENT', `${keyIdPrefix} names ${matches.length} root keys: give more of the ID`);
+  const matches = roots.filter((e) => e.keyId.startsWith(input.keyIdPrefix.toLowerCase()));
+  if (matches.length === 0) throw new TrustDeskError('KEY_NOT_FOUND', `no root key ${input.keyIdPrefix} in ${ctx.trustDir}`);
+  if (matches.length > 1) throw new TrustDeskError('INVALID_ARGUMENT', `${input.keyIdPrefix} names ${matches.length} root keys: give more of the ID`);
   const entry = matches[0]!;
   const signer = await ring.rootSigner(entry);
-  const { record, failed } = await access.importKey(signer.privateKey, locations, { role: 'root', ...(opts.as ? { as: opts.as } : {}) });
+  const { record, failed } = await access.importKey(signer.privateKey, locations, { role: 'root', ...(input.as ? { as: input.as } : {}) });
   const imported = locations.filter((l) => !failed.some((f) => f.location === l)).map(locationText);
   const result: ImportResult = { key: record, imported, failed: failed.map((f) => ({ token: locationText(f.location), error: f.error.toValue() })), keyFile: entry.path };
   if (imported.length === 0) throw new TrustDeskError(failed[0]?.error.code ?? 'TOKEN_ERROR', `the key was put on no token: ${failed.map((f) => `${locationText(f.location)}: ${f.error.message}`).join('; ')}`);
