@@ -32,6 +32,11 @@ describe('zone fences', () => {
   it.each([
     ['the renderer imports core', 'renderer/src/zz-fence.ts', importing('../../electron/core/base/errors.js')],
     ['the renderer imports the IPC handlers', 'renderer/src/views/zz-fence.tsx', importing('../../../electron/app/handlers.js')],
+    [
+      'the renderer imports a type from core',
+      'renderer/src/zz-fence.ts',
+      `import type { Verdict } from '../../electron/core/tuf/verdicts.js';\nexport type Used = Verdict;\n`,
+    ],
     ['shared/ imports core', 'shared/zz-fence.ts', importing('../electron/core/base/errors.js')],
     ['shared/ imports the renderer', 'shared/ipc/zz-fence.ts', importing('../../renderer/src/format.js')],
     ['core/tuf imports core/session', 'electron/core/tuf/zz-fence.ts', importing('../session/trust-session.js')],
