@@ -15,7 +15,8 @@ import { updateRepository } from '../electron/core/tuf/repository-updater.js';
 import { TrustCache } from '../electron/core/cache/trust-cache.js';
 import { repositoryStatus } from '../electron/core/tuf/verdicts.js';
 
-const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+/** The repository: one level above dist-bench/bench.js, the bundle `npm run build:bench` makes (so no test helper lands in dist/). */
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
 const RUNS = Number(process.env.BENCH_RUNS ?? 5);
 

@@ -336,7 +336,7 @@ export function handle(req: WorkerRequest): unknown {
           tokens,
         };
       } catch (err) {
-        tokenError(err, `cannot list the tokens of ${req.module}`);
+        return tokenError(err, `cannot list the tokens of ${req.module}`);
       }
     }
     case 'objects':

@@ -2,7 +2,6 @@
  * Cosign's media types, annotations and the "simple signing" payload (critical.identity /
  * critical.image / critical.type) that a classic cosign signature signs.
  */
-import { createHash } from 'node:crypto';
 import { TrustDeskError } from '../base/errors.js';
 
 export const SIMPLESIGNING_MEDIA_TYPE = 'application/vnd.dev.cosign.simplesigning.v1+json';

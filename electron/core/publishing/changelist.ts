@@ -65,6 +65,7 @@ export function validateChange(c: Change): void {
   switch (c.kind) {
     case 'add-target':
     case 'remove-target':
+      // eslint-disable-next-line no-control-regex -- a target name may not hold control characters
       if (!c.name || /[\u0000-\u001f]/.test(c.name)) throw new TrustDeskError('INVALID_ARGUMENT', `"${c.name}" cannot be a target name`);
       for (const r of c.roles ?? []) if (r !== 'targets') checkRole(r);
       if (c.kind === 'add-target') {
