@@ -290,6 +290,8 @@ export class HttpClient {
   private proxyRules: ProxyRules | undefined;
   /** Agents through a proxy, per proxy URL (and TLS material for https). */
   private readonly proxyAgents = new Map<string, http.Agent>();
+  /** TLS contexts for servers behind a proxy, per agent (built once, as for direct agents). */
+  private readonly tunnelContexts = new Map<string, tls.SecureContext>();
   /** Aborts connections to proxies still waiting for a CONNECT answer when the client closes. */
   private readonly proxyAbort = new AbortController();
   private closed = false;
@@ -386,6 +388,7 @@ export class HttpClient {
     this.httpAgent = undefined;
     for (const agent of this.proxyAgents.values()) agent.destroy();
     this.proxyAgents.clear();
+    this.tunnelContexts.clear();
     this.proxyAbort.abort();
   }
 
@@ -444,8 +447,6 @@ export class HttpClient {
     }
     return { agent, proxy: bare, proxyLabel: redactProxyUrl(proxy), tunnelTls };
   }
-
-  private readonly tunnelContexts = new Map<string, tls.SecureContext>();
 
   private secureContextOf(key: string, material: TlsMaterial): tls.SecureContext {
     let ctx = this.tunnelContexts.get(key);
@@ -557,7 +558,7 @@ export class HttpClient {
             return;
           }
           const status = `${connect.statusCode}${cleanStatusText(connect.statusText) ? ` ${cleanStatusText(connect.statusText)}` : ''}`;
-          const hint = connect.statusCode === 407 ? '; the proxy wants credentials (user:password@ in the proxy URL)' : '';
+          const hint = connect.statusCode === 407 || connect.statusCode === 401 ? '; the proxy wants credentials (user:password@ in the proxy URL)' : '';
           fail(new TrustDeskError('NETWORK_UNREACHABLE', `proxy ${viaProxy()} refused CONNECT to ${target} (${status})${hint}`));
         });
       }

@@ -141,6 +141,17 @@ describe('HttpClient through an HTTPS_PROXY', () => {
     expect((await rejection(c.request({ url: `https://${NAME}:${other.port}/`, maxBytes: 1024 }))).code).toBe('TLS_ERROR');
   });
 
+  it('presents the client certificate of the TLS material through the tunnel (mutual TLS)', async () => {
+    const s = await startHttpsServer(named, (_q, r) => r.end('mtls'), { ca: pki.ca, requestCert: true });
+    servers.push(s);
+    const proxy = await startProxy(s.port);
+    const url = `https://${NAME}:${s.port}/`;
+    const withCert = client({ httpsProxy: proxy.url }, { tlsFor: () => ({ ca: [pki.ca], cert: pki.client.cert, key: pki.client.key }) });
+    expect((await withCert.request({ url, maxBytes: 100 })).body.toString()).toBe('mtls');
+    const without = client({ httpsProxy: proxy.url });
+    expect(['TLS_ERROR', 'NETWORK_UNREACHABLE']).toContain((await rejection(without.request({ url, maxBytes: 100 }))).code);
+  });
+
   it('sends the proxy credentials as Proxy-Authorization and never prints them', async () => {
     const s = await server();
     const good = `Basic ${Buffer.from('alice:s3cr@t').toString('base64')}`;
