@@ -1,5 +1,5 @@
 /**
- * Lab TLS material: one EC P-256 CA, a server certificate for loopback and a
+ * Lab TLS material: one EC P-256 CA, a server certificate for loopback (and any extra names) and a
  * client certificate (notary-server -> notary-signer), all made with `openssl`.
  */
 import { execFile } from 'node:child_process';
@@ -56,8 +56,21 @@ function randomSerial(): string {
   return '0x' + b.toString('hex');
 }
 
+/** Options of {@link makeTlsMaterial}. */
+export interface TlsOptions {
+  /**
+   * More DNS names for the server certificate, besides localhost / 127.0.0.1 / ::1 (e.g. names that
+   * a test's private /etc/hosts maps to 127.0.0.1, to reach the servers through a proxy).
+   */
+  extraNames?: string[];
+}
+
 /** Creates the CA, the server certificate (+ chain file) and the client certificate in `dir`. */
-export async function makeTlsMaterial(dir: string): Promise<TlsMaterial> {
+export async function makeTlsMaterial(dir: string, opts: TlsOptions = {}): Promise<TlsMaterial> {
+  for (const n of opts.extraNames ?? []) {
+    if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/i.test(n)) throw new Error(`makeTlsMaterial: not a DNS name: ${n}`);
+  }
+  const extraSans = (opts.extraNames ?? []).map((n) => `,DNS:${n}`).join('');
   await mkdir(dir, { recursive: true });
   const m: TlsMaterial = {
     dir,
@@ -80,7 +93,7 @@ export async function makeTlsMaterial(dir: string): Promise<TlsMaterial> {
   await Promise.all([
     issue('server', 'localhost',
       'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n' +
-      'extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1\n', m),
+      `extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1${extraSans}\n`, m),
     issue('client', 'notary-server',
       'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n', m),
   ]);

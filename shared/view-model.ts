@@ -157,6 +157,17 @@ export const settingsSchema = z.object({
   /** PKCS#11 modules whose tokens may hold keys (a YubiKey's libykcs11, OpenSC, SoftHSM). */
   pkcs11Modules: z.array(path).max(20),
   recent: z.array(z.string().max(300)).max(100),
+  /**
+   * Proxies over the environment's (HTTPS_PROXY, HTTP_PROXY, NO_PROXY, docker's rules): absent, the
+   * environment's; a field absent keeps the environment's value, an empty one means none.
+   */
+  proxy: z
+    .object({
+      httpsProxy: z.string().max(2000).optional(),
+      httpProxy: z.string().max(2000).optional(),
+      noProxy: z.string().max(4000).optional(),
+    })
+    .optional(),
 });
 export type Settings = z.infer<typeof settingsSchema>;
 

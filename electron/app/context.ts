@@ -1,6 +1,6 @@
 /**
  * The app's one way to build the use cases' context: from the Settings (trust servers and CA files per
- * registry, the docker config dir, offline mode, PKCS#11 modules). The CLI's twin is
+ * registry, the docker config dir, offline mode, PKCS#11 modules, proxies over the environment's). The CLI's twin is
  * electron/cli/context.ts; nothing else constructs a TrustContext.
  */
 import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
@@ -25,6 +25,7 @@ export function contextFromSettings(s: Settings, app: AppEnvironment, secrets?: 
     servers: s.trustServers,
     caFiles: s.caFiles,
     offline: s.offline,
+    ...(s.proxy ? { proxy: s.proxy } : {}),
     clock: app.now,
     ...(app.fixedClock ? { fixedClock: true } : {}),
     ...(app.pkcs11Transport ? { pkcs11Transport: app.pkcs11Transport } : {}),

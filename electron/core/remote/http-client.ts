@@ -10,6 +10,11 @@
  *   streamed body passes it; the socket is destroyed, nothing more is read.
  * - Up to 5 redirects for GET/HEAD, dropping Authorization when the host changes.
  * - Transport errors become TrustDeskErrors: NETWORK_UNREACHABLE, NETWORK_TIMEOUT, TLS_ERROR, HTTP_ERROR.
+ * - Proxies with docker's (Go's) rules (see proxy-rules.ts): https URLs tunnel through `HTTPS_PROXY`
+ *   with CONNECT (https-proxy-agent), http URLs go through `HTTP_PROXY` (http-proxy-agent); one
+ *   keep-alive agent per (proxy, TLS material). TLS to the server is unchanged through the tunnel: same
+ *   CA, client certificate and host name check. A proxy that is down or answers CONNECT with anything
+ *   but 200 is NETWORK_UNREACHABLE naming the proxy; its credentials never appear in a message.
  *
  * Non-2xx statuses are returned, not thrown: callers know what a 404 means for them.
  */
@@ -18,7 +23,10 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
+import { HttpProxyAgent } from 'http-proxy-agent';
+import { HttpsProxyAgent } from 'https-proxy-agent';
 import { TrustDeskError } from '../base/errors.js';
+import { ProxyRules, redactProxyUrl, type ProxySettings } from './proxy-rules.js';
 
 export interface TlsMaterial {
   /** Extra CA certificates (PEM), added to Node's default root store, never replacing it. */
@@ -63,6 +71,8 @@ export interface HttpClientOptions {
   /** Redirects followed for GET/HEAD (5). */
   maxRedirects?: number;
   userAgent?: string;
+  /** Proxy settings (docker's HTTPS_PROXY / HTTP_PROXY / NO_PROXY); none: direct connections. */
+  proxy?: ProxySettings;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -200,6 +210,37 @@ function materialKey(m: TlsMaterial): string {
   return h.digest('hex');
 }
 
+/** A proxy's status text, made safe to print (it is the proxy's own words). */
+function cleanStatusText(text: unknown): string {
+  return typeof text === 'string' ? text.replace(/[^\x20-\x7e]/g, '').slice(0, 100).trim() : '';
+}
+
+/** Where a request goes: the agent, and the proxy in between (credentials stripped) if any. */
+interface Route {
+  agent: http.Agent;
+  proxy?: URL;
+  /** The proxy as messages name it (credentials shown as `***`). */
+  proxyLabel?: string;
+  /** TLS options for the server behind the tunnel (the proxy agents take them per request). */
+  tunnelTls?: TunnelTls;
+}
+
+type TunnelTls = https.RequestOptions & { secureContext?: tls.SecureContext };
+
+/** The proxy URL without its credentials (they travel as a Proxy-Authorization header instead). */
+function splitProxyCredentials(proxy: URL): { url: URL; headers: Record<string, string> } {
+  const url = new URL(proxy.href);
+  const headers: Record<string, string> = {};
+  if (url.username !== '' || url.password !== '') {
+    const user = decodeURIComponent(url.username);
+    const pass = decodeURIComponent(url.password);
+    headers['Proxy-Authorization'] = `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}`;
+    url.username = '';
+    url.password = '';
+  }
+  return { url, headers };
+}
+
 function headerValue(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const v = headers[name.toLowerCase()];
   return Array.isArray(v) ? v[0] : v;
@@ -245,6 +286,14 @@ export class HttpClient {
   private readonly userAgent: string;
   private readonly httpsAgents = new Map<string, https.Agent>();
   private httpAgent: http.Agent | undefined;
+  private readonly proxySettings: ProxySettings;
+  private proxyRules: ProxyRules | undefined;
+  /** Agents through a proxy, per proxy URL (and TLS material for https). */
+  private readonly proxyAgents = new Map<string, http.Agent>();
+  /** TLS contexts for servers behind a proxy, per agent (built once, as for direct agents). */
+  private readonly tunnelContexts = new Map<string, tls.SecureContext>();
+  /** Aborts connections to proxies still waiting for a CONNECT answer when the client closes. */
+  private readonly proxyAbort = new AbortController();
   private closed = false;
 
   constructor(opts: HttpClientOptions = {}) {
@@ -254,6 +303,19 @@ export class HttpClient {
     this.maxSockets = opts.maxSocketsPerHost ?? 8;
     this.maxRedirects = opts.maxRedirects ?? DEFAULT_MAX_REDIRECTS;
     this.userAgent = opts.userAgent ?? 'trustdesk/0.1';
+    this.proxySettings = opts.proxy ?? {};
+  }
+
+  /** The proxy a URL would go through (credentials shown as `***`), or undefined: direct. */
+  proxyFor(url: string): string | undefined {
+    const p = this.rules().proxyFor(new URL(url));
+    return p === undefined ? undefined : redactProxyUrl(p);
+  }
+
+  /** The proxy rules, parsed at first use (an invalid proxy setting fails requests, not construction). */
+  private rules(): ProxyRules {
+    this.proxyRules ??= new ProxyRules(this.proxySettings);
+    return this.proxyRules;
   }
 
   /** Number of distinct HTTPS agents (one per TLS material) created so far. */
@@ -324,6 +386,10 @@ export class HttpClient {
     this.httpsAgents.clear();
     this.httpAgent?.destroy();
     this.httpAgent = undefined;
+    for (const agent of this.proxyAgents.values()) agent.destroy();
+    this.proxyAgents.clear();
+    this.tunnelContexts.clear();
+    this.proxyAbort.abort();
   }
 
   private checkUrl(raw: string): URL {
@@ -336,6 +402,59 @@ export class HttpClient {
     if (url.protocol === 'https:') return url;
     if (url.protocol === 'http:' && this.allowHttp) return url;
     throw new TrustDeskError('INSECURE_URL', `refusing non-https URL ${describeUrl(url)} (only https:// is allowed)`);
+  }
+
+  private routeFor(url: URL): Route {
+    const proxy = this.rules().proxyFor(url);
+    if (proxy === undefined) return { agent: this.agentFor(url) };
+    const { url: bare, headers } = splitProxyCredentials(proxy);
+    const pool: http.AgentOptions & { headers: Record<string, string>; signal: AbortSignal } = {
+      keepAlive: true,
+      maxSockets: this.maxSockets,
+      maxFreeSockets: this.maxSockets,
+      scheduling: 'lifo',
+      headers,
+      // net.connect honours it: a CONNECT still unanswered when the client closes is dropped.
+      signal: this.proxyAbort.signal,
+    };
+    if (url.protocol === 'http:') {
+      const key = `http|${proxy.href}`;
+      let agent = this.proxyAgents.get(key);
+      if (agent === undefined) {
+        agent = new HttpProxyAgent(bare, pool);
+        this.proxyAgents.set(key, agent);
+      }
+      return { agent, proxy: bare, proxyLabel: redactProxyUrl(proxy) };
+    }
+    const material = this.tlsFor(url.host);
+    const key = `https|${proxy.href}|${materialKey(material)}`;
+    let agent = this.proxyAgents.get(key);
+    if (agent === undefined) {
+      agent = new HttpsProxyAgent(bare, pool);
+      this.proxyAgents.set(key, agent);
+    }
+    // The proxy agents read the server's TLS options from each request (agent options configure the
+    // connection to the proxy itself). The host name is checked explicitly: an IP host gets no SNI,
+    // and without this Node would check the certificate against the proxy's host.
+    const hostname = url.hostname.replace(/^\[|\]$/g, '');
+    const tunnelTls: TunnelTls = {
+      minVersion: 'TLSv1.2',
+      rejectUnauthorized: material.insecureSkipVerify !== true,
+      checkServerIdentity: (_host, cert) => tls.checkServerIdentity(hostname, cert),
+    };
+    if ((material.ca !== undefined && material.ca.length > 0) || material.cert !== undefined) {
+      tunnelTls.secureContext = this.secureContextOf(key, material);
+    }
+    return { agent, proxy: bare, proxyLabel: redactProxyUrl(proxy), tunnelTls };
+  }
+
+  private secureContextOf(key: string, material: TlsMaterial): tls.SecureContext {
+    let ctx = this.tunnelContexts.get(key);
+    if (ctx === undefined) {
+      ctx = secureContextFor(material);
+      this.tunnelContexts.set(key, ctx);
+    }
+    return ctx;
   }
 
   private agentFor(url: URL): http.Agent {
@@ -396,11 +515,17 @@ export class HttpClient {
           reject(err);
         });
       };
+      let route: Route | undefined;
+      /** Through a proxy: whether the tunnel (or the proxy connection, for http) is established. */
+      let tunnelOpen = false;
+      const viaProxy = (): string => route?.proxyLabel ?? '';
+      const target = `${url.hostname}:${url.port || (url.protocol === 'https:' ? '443' : '80')}`;
       const onExpire = (): void => {
+        const waiting = route?.proxy && !tunnelOpen && req?.reusedSocket !== true ? ` (waiting for proxy ${viaProxy()})` : '';
         fail(
           new TrustDeskError(
             'NETWORK_TIMEOUT',
-            `request to ${where} timed out after ${deadline.timeoutMs} ms${gotResponse ? ' while reading the response body' : ''}`,
+            `request to ${where} timed out after ${deadline.timeoutMs} ms${gotResponse ? ' while reading the response body' : waiting}`,
           ),
         );
       };
@@ -410,16 +535,15 @@ export class HttpClient {
       }
       deadline.onExpire(onExpire);
 
-      let agent: http.Agent;
       try {
-        agent = this.agentFor(url);
+        route = this.routeFor(url);
       } catch (err) {
         fail(err);
         return;
       }
       const outgoing: Record<string, string> = { ...headers };
       if (body !== undefined) outgoing['content-length'] = String(body.length);
-      const options: http.RequestOptions = { method, agent, headers: outgoing };
+      const options: TunnelTls = { method, agent: route.agent, headers: outgoing, ...route.tunnelTls };
       try {
         req = (url.protocol === 'https:' ? https : http).request(url, options);
       } catch (err) {
@@ -427,7 +551,30 @@ export class HttpClient {
         return;
       }
 
+      if (route.proxy) {
+        req.on('proxyConnect', (connect: { statusCode?: number; statusText?: string }) => {
+          if (connect.statusCode === undefined || connect.statusCode === 200) {
+            tunnelOpen = true;
+            return;
+          }
+          const status = `${connect.statusCode}${cleanStatusText(connect.statusText) ? ` ${cleanStatusText(connect.statusText)}` : ''}`;
+          const hint = connect.statusCode === 407 || connect.statusCode === 401 ? '; the proxy wants credentials (user:password@ in the proxy URL)' : '';
+          fail(new TrustDeskError('NETWORK_UNREACHABLE', `proxy ${viaProxy()} refused CONNECT to ${target} (${status})${hint}`));
+        });
+      }
+
       req.on('error', (err) => {
+        if (route?.proxy && !tunnelOpen && req?.reusedSocket !== true && !(err instanceof TrustDeskError)) {
+          const mapped = mapTransportError(err, url.href);
+          const code = (err as ErrnoLike).code;
+          const why = typeof code === 'string' && NETWORK_CODES[code] ? `${NETWORK_CODES[code]} (${code})` : mapped.message.replace(/^cannot reach \S+: /, '');
+          fail(
+            new TrustDeskError(mapped.code === 'NETWORK_TIMEOUT' ? 'NETWORK_TIMEOUT' : 'NETWORK_UNREACHABLE', `cannot reach proxy ${viaProxy()} (for ${target}): ${why}`, {
+              cause: err,
+            }),
+          );
+          return;
+        }
         if (!gotResponse && req?.reusedSocket === true && (method === 'GET' || method === 'HEAD')) {
           const code = (err as ErrnoLike).code;
           if (code === 'ECONNRESET' || code === 'EPIPE') {

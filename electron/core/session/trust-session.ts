@@ -9,6 +9,7 @@ import { TrustDeskError } from '../base/errors.js';
 import { parseReference, registryApiHost, type ParsedReference } from '../base/reference.js';
 import { updateRepository, type RepositoryTrust } from '../tuf/repository-updater.js';
 import { HttpClient, type TlsMaterial } from '../remote/http-client.js';
+import { mergeProxySettings, proxySettingsFromEnv, type ProxySettings } from '../remote/proxy-rules.js';
 import { NotaryClient } from '../remote/notary-client.js';
 import { NotaryPublisher } from '../remote/notary-publisher.js';
 import { AuthenticatedClient } from '../remote/auth.js';
@@ -43,6 +44,11 @@ export interface SessionOptions {
   pinsFile?: string;
   /** Pins given directly (tests, the app); merged over the files. */
   pinning?: TrustPinning;
+  /**
+   * Proxies (the app's Settings) over the environment's HTTPS_PROXY / HTTP_PROXY / NO_PROXY: an absent
+   * field keeps the environment's value, an empty one means none. Without it: the environment's.
+   */
+  proxy?: Partial<Pick<ProxySettings, 'httpsProxy' | 'httpProxy' | 'noProxy'>>;
 }
 
 export class TrustSession {
@@ -64,7 +70,13 @@ export class TrustSession {
     this.pinsFile = opts.pinsFile ?? defaultPinsFile(this.env, this.configDir);
     // Four keep-alive connections per host: enough to overlap round trips, few enough TLS handshakes
     // (measured on the lab: 20 repositories verify faster with 4 than with 8 or 16).
-    this.http = new HttpClient({ tlsFor: (hostPort) => this.tls.get(hostPort) ?? {}, timeoutMs: opts.timeoutMs, maxSocketsPerHost: 4 });
+    this.http = new HttpClient({
+      tlsFor: (hostPort) => this.tls.get(hostPort) ?? {},
+      timeoutMs: opts.timeoutMs,
+      maxSocketsPerHost: 4,
+      // docker's proxies for the trust server, the registry and token auth (loopback never proxied).
+      proxy: mergeProxySettings(proxySettingsFromEnv(this.env), opts.proxy),
+    });
   }
 
   /** Loads the TLS material docker would use for a server (its tls/<host:port>/ dir, --tlscacert). */
