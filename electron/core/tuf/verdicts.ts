@@ -5,10 +5,11 @@
  *   unsigned                the registry has the tag, no released role signed it
  *   digest-mismatch         signed, but the registry now serves other bytes under that tag
  *   signed-not-in-registry  signed, but the registry has no such tag
- * plus who signed it and the expiry of every role.
+ * plus who signed it and the expiry of every role. A tag's signed digest is the one `docker pull`
+ * resolves (repository-view.ts `pulledTargets`: targets/releases first, then targets).
  */
 import { naturalCompare } from '../base/text-table.js';
-import { releasedTargets, roleExpiries, delegationRoles, RELEASES_ROLE } from './repository-view.js';
+import { pulledTargets, roleExpiries, delegationRoles, RELEASES_ROLE } from './repository-view.js';
 import type { PinSummary, RepositoryTrust, SkippedRole } from './repository-updater.js';
 import type { ErrorValue } from '../base/errors.js';
 
@@ -72,18 +73,14 @@ export function repositoryStatus(
   registryTags: RegistryTag[],
   now: Date = new Date(),
 ): RepositoryStatus {
-  const released = trust ? releasedTargets(trust) : [];
-  const byTag = new Map<string, typeof released>();
-  for (const r of released) byTag.set(r.name, [...(byTag.get(r.name) ?? []), r]);
+  // One signed digest per tag: the one `docker pull` resolves (targets/releases, then targets).
+  const byTag = new Map((trust ? pulledTargets(trust) : []).map((r) => [r.name, r]));
   const tags: TagStatus[] = [];
   const inRegistry = new Set<string>();
   for (const rt of registryTags) {
     inRegistry.add(rt.tag);
-    const sigs = byTag.get(rt.tag) ?? [];
-    const digestHex = rt.digest?.replace(/^sha256:/, '');
-    const match = sigs.find((s) => s.sha256 === digestHex);
-    const chosen = match ?? sigs[0];
-    const verdict: Verdict = !chosen ? 'unsigned' : match ? 'signed' : 'digest-mismatch';
+    const chosen = byTag.get(rt.tag);
+    const verdict: Verdict = !chosen ? 'unsigned' : `sha256:${chosen.sha256}` === rt.digest ? 'signed' : 'digest-mismatch';
     tags.push({
       tag: rt.tag,
       verdict,
@@ -94,9 +91,8 @@ export function repositoryStatus(
       registryError: rt.error,
     });
   }
-  for (const [tag, sigs] of byTag) {
+  for (const [tag, s] of byTag) {
     if (inRegistry.has(tag)) continue;
-    const s = sigs[0]!;
     tags.push({
       tag,
       verdict: 'signed-not-in-registry',
