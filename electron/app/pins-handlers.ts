@@ -129,7 +129,7 @@ export function pinsHandlers(deps: PinsHandlerDeps): PinsImpl {
       }
       const trustDir = await resolveTrustDir(path);
       // offline: verified as of the time the cache was written (its timestamp.json), nothing written
-      const overview = await withSession({ trustDir, offline: true }, (session) => loadRepositoryOverview(session, gun, { offline: true, now: deps.now() }));
+      const overview = await withSession({ trustDir, offline: true }, (session) => loadRepositoryOverview({ session, offline: true, trustDir: session.cache.trustDir, now: deps.now }, { name: gun }));
       return { source, path: trustDir, overview, ...(overview.cachedAt ? { asOf: overview.cachedAt } : {}), expiredSince: lapsedSince(overview) };
     },
   };

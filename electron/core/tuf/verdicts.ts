@@ -11,7 +11,19 @@
 import { naturalCompare } from '../base/text-table.js';
 import { pulledTargets, roleExpiries, delegationRoles, RELEASES_ROLE } from './repository-view.js';
 import type { PinSummary, RepositoryTrust, SkippedRole } from './repository-updater.js';
-import type { ErrorValue } from '../base/errors.js';
+import { isTrustDeskError, type ErrorValue } from '../base/errors.js';
+
+/**
+ * Does this trust-loading failure mean "the repository has no trust data" (every tag unsigned)
+ * rather than "its trust data is broken"? REPOSITORY_NOT_SIGNED (the updater's word for a root the
+ * server or cache does not have), and METADATA_NOT_FOUND when the missing file is the root itself
+ * (e.g. a trust archive without the repository's root). A missing timestamp, snapshot or targets
+ * under an existing root is a broken repository, not an unsigned one.
+ */
+export function isNoTrustData(err: unknown): boolean {
+  if (isTrustDeskError(err, 'REPOSITORY_NOT_SIGNED')) return true;
+  return isTrustDeskError(err, 'METADATA_NOT_FOUND') && /^root(\.[0-9a-f]+)?(\.json)? of /.test(err.message);
+}
 
 export type Verdict = 'signed' | 'unsigned' | 'digest-mismatch' | 'signed-not-in-registry';
 export const VERDICTS: Verdict[] = ['signed', 'unsigned', 'digest-mismatch', 'signed-not-in-registry'];
