@@ -1,8 +1,9 @@
 /**
  * Handlers of the Audit view and the CI signing set-up (shared/ipc/audit-contract.ts), spread into the
- * registry of handlers.ts. The audit opens sessions per registry with the trust server and CA set in
- * Settings (as the overview loader does) and the docker config dir's trust cache; the policy editor
- * edits the daemon.json text it is given and answers with the audit before and after. The CI set-up
+ * registry of handlers.ts. The audit channels are one line each over core/use-cases/audit (the
+ * request's context: the trust servers and CA files Settings give each registry, the docker config
+ * dir's trust cache); the policy editor edits the daemon.json text it is given and answers with the
+ * audit before and after. The CI set-up (still in the request-only form)
  * takes the dialog's passphrases once (oneShotProvider) and returns paths, IDs and names only.
  */
 import type { z } from 'zod';
