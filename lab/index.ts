@@ -48,11 +48,13 @@ export {
   buildEmpty,
   buildFleet,
   buildRotated,
+  buildSplit,
   buildTeam,
   buildTeamBefore,
   signerKeyIds,
   type AllScenarios,
   type FleetOptions,
   type ScenarioOptions,
+  type SplitScenario,
   type TeamOptions,
 } from './scenarios.js';

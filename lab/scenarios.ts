@@ -162,6 +162,51 @@ export async function buildRotated(lab: ScenarioLab, opts: ScenarioOptions = {})
   return describe(lab, name, ledger);
 }
 
+export interface SplitScenario extends ScenarioDescriptor {
+  /** Per tag, the digest `targets` signs where `targets/releases` signs another: docker does not pull it. */
+  shadowed: Record<string, string>;
+}
+
+/**
+ * `split`: tags signed with different digests in `targets` and `targets/releases` (both released
+ * roles). `docker pull` resolves a tag in targets/releases first, then targets (GetTargetByName /
+ * ListTargets with those roles), so the releases digest is the signed one:
+ * - v1: the registry serves A; releases signs A (by alice, a releases-only signature), targets signs
+ *   B (never pushed): signed, A.
+ * - v2: the registry serves C; targets signs C, releases signs D (never pushed): docker pulls D,
+ *   whatever the tag serves: digest-mismatch.
+ * - solo: signed in targets only: signed.
+ * `docker trust inspect` lists both rows of v1 and v2 (in an order that varies: docker sorts by tag
+ * only, from a map). The admin signs targets, alice (key in the lab's trust dir) targets/releases,
+ * with the real notary CLI; `docker trust signer add` creates the releases delegation.
+ */
+export async function buildSplit(lab: ScenarioLab, opts: ScenarioOptions = {}): Promise<SplitScenario> {
+  const name = opts.name ?? 'split';
+  const gun = gunFor(lab, name);
+  const alice = await ensureSigner(lab, 'alice', false);
+  const ledger = new TagLedger();
+  const a = await pushTag(lab, name, 'v1');
+  const c = await pushTag(lab, name, 'v2');
+  const solo = await pushTag(lab, name, 'solo');
+  const b = await unpushedManifest(lab, name, 'v1-targets');
+  const d = await unpushedManifest(lab, name, 'v2-releases');
+  await dockerTrust(lab, ['signer', 'add', '--key', alice.pubFile, 'alice', gun]);
+  await notary(lab, ['add', gun, 'v1', b.file]);
+  await notary(lab, ['add', gun, 'v2', c.file]);
+  await notary(lab, ['add', gun, 'solo', solo.file]);
+  await notary(lab, ['add', gun, 'v1', a.file, '--roles', 'targets/releases'], { trustDir: alice.trustDir });
+  await notary(lab, ['add', gun, 'v2', d.file, '--roles', 'targets/releases'], { trustDir: alice.trustDir });
+  await notary(lab, ['publish', gun]);
+  ledger
+    .pushed('v1', a.digest)
+    .sign('v1', a.digest)
+    .pushed('v2', c.digest)
+    .sign('v2', d.digest)
+    .pushed('solo', solo.digest)
+    .sign('solo', solo.digest);
+  return { ...describe(lab, name, ledger, await signerKeyIds(lab, gun)), shadowed: { v1: b.digest, v2: c.digest } };
+}
+
 export interface FleetOptions {
   /** Number of repositories (default 20), named `<prefix>-01`... */
   repos?: number;

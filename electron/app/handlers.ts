@@ -14,12 +14,12 @@ import { loadRepositoryOverview } from '../core/use-cases/repository/load-overvi
 import { overviewSummary } from '../core/use-cases/repository/repository-overview.js';
 import { isAllowedExternalUrl } from './external-links.js';
 import { PUBLISHING_HANDLERS } from './publishing-handlers.js';
-import { auditHandlers } from './audit-handlers.js';
+import { auditHandlers, AUDIT_HANDLERS } from './audit-handlers.js';
 import { KEYS_HANDLERS } from './keys-handlers.js';
 import { PINS_HANDLERS } from './pins-handlers.js';
 import { HARDWARE_HANDLERS } from './hardware-handlers.js';
 import { CEREMONY_HANDLERS } from './ceremony-handlers.js';
-import { cosignHandlers } from './cosign-handlers.js';
+import { COSIGN_HANDLERS } from './cosign-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
@@ -79,7 +79,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const ctx = contextFromSettings(s, appEnv);
     try {
       const t = await tokenKeys(s);
-      return await loadRepositoryOverview(ctx.session, name, { offline: s.offline, now: now(), tokenKeyIds: t.keyIds, warnings: t.warnings });
+      return await loadRepositoryOverview(ctx, { name, tokenKeyIds: t.keyIds, warnings: t.warnings });
     } finally {
       ctx.close();
     }
@@ -109,9 +109,17 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   // Feature modules not yet moved to the (context, request) form: called with the request alone.
   const legacy: Partial<Impl> = {
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
-    ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = {
+    ...APP_HANDLERS,
+    ...PUBLISHING_HANDLERS,
+    ...PINS_HANDLERS,
+    ...CEREMONY_HANDLERS,
+    ...KEYS_HANDLERS,
+    ...HARDWARE_HANDLERS,
+    ...AUDIT_HANDLERS,
+    ...COSIGN_HANDLERS,
+  };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {

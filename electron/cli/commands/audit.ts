@@ -1,12 +1,14 @@
 /**
  * `trustdesk audit [--policy daemon.json] [--json] SOURCE...`: would these images pull with content
- * trust on (core/enforcement/audit.ts)? SOURCE is a list file, a Compose file, Kubernetes manifests,
+ * trust on (core/use-cases/audit/audit.ts, the rules in core/enforcement/audit.ts)? SOURCE is a list file, a Compose file, Kubernetes manifests,
  * or an image reference. Exit codes:
  *   0  nothing would fail (or the mode is permissive / disabled: failures are only reported)
  *   1  mode enforced and at least one image would be refused
  *   2  usage: bad arguments, a daemon.json that does not validate, no image found
  */
-import { auditImages, sessionAuditDeps, type AuditReport, type ImageAudit } from '../../core/enforcement/audit.js';
+import type { AuditReport, ImageAudit } from '../../core/enforcement/audit.js';
+import { auditWithContext } from '../../core/use-cases/audit/audit.js';
+import { contextFromFlags } from '../context.js';
 import { CLIENT_DEFAULT_POLICY, readDaemonPolicy, type DaemonPolicy } from '../../core/enforcement/daemon-policy.js';
 import { readSources } from '../../core/enforcement/image-sources.js';
 import { tabulate } from '../../core/base/text-table.js';
@@ -48,13 +50,6 @@ function formatText(r: AuditReport, policyFile: string | undefined): string {
   return out;
 }
 
-function timeoutMs(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) throw new UsageError(`--timeout takes a number of seconds between 0 and 3600, got "${String(value)}"`);
-  return Math.round(seconds * 1000);
-}
-
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, policy: { type: 'string' } });
   if (values.help) {
@@ -82,20 +77,12 @@ async function run(args: string[], io: Io): Promise<number> {
   const sources = await readSources(positionals, io.env);
   for (const p of sources.problems) io.stderr(`trustdesk: warning: ${p.location}: ${p.message}\n`);
   if (sources.images.length === 0) throw new UsageError('no image references found in the sources');
-  const { deps, close } = sessionAuditDeps({
-    env: io.env,
-    timeoutMs: timeoutMs(values.timeout),
-    server: values.server as string | undefined,
-    tlsCaCert: values.tlscacert as string | undefined,
-    configDir: values.config as string | undefined,
-    offline: values.offline as boolean | undefined,
-    trustDir: values['trust-dir'] as string | undefined,
-  });
+  const ctx = contextFromFlags(values, io);
   let report: AuditReport;
   try {
-    report = await auditImages(sources.images, policy, deps);
+    report = await auditWithContext(ctx, { images: sources.images, policy });
   } finally {
-    close();
+    ctx.close();
   }
   if (values.json) {
     io.stdout(`${JSON.stringify({ ok: report.exitCode === 0, ...report, sourceProblems: sources.problems }, null, 2)}\n`);

@@ -1,9 +1,30 @@
-/** `trustdesk status [--json] [--require-signed] NAME...`: registry tags joined with their signatures. */
-import { repositoryStatus, type RepositoryStatus } from '../../core/tuf/verdicts.js';
-import { toErrorValue, isTrustDeskError } from '../../core/base/errors.js';
+/**
+ * `trustdesk status [--json] [--require-signed] NAME...`: registry tags joined with their signatures.
+ * Parse → use case (use-cases/repository/repository-state.ts, or the archive's) → print. A problem
+ * (trust refused, registry unreadable) exits 1; an unreadable registry still prints the verdicts of
+ * the verified trust data, with the problem on stderr (and in `problems` with --json).
+ */
+import type { ErrorValue } from '../../core/base/errors.js';
+import type { RepositoryStatus } from '../../core/tuf/verdicts.js';
 import { formatStatusText } from '../status-text.js';
 import { openArchive } from '../../core/use-cases/archive/archive.js';
-import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { repositoryState, type RepositoryState, type StateProblem } from '../../core/use-cases/repository/repository-state.js';
+import { contextFromFlags } from '../context.js';
+import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
+
+interface StatusResult {
+  input: string;
+  /** Nothing to show: only this error. */
+  error?: ErrorValue;
+  status?: RepositoryStatus;
+  /** Problems besides a status (the registry's). */
+  problems?: StateProblem[];
+}
+
+function fromState(input: string, s: RepositoryState): StatusResult {
+  if (s.error) return { input, error: { code: s.error.code, message: s.error.message } };
+  return { input, status: s.status, ...(s.problems.length ? { problems: s.problems } : {}) };
+}
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, {
@@ -18,43 +39,31 @@ async function run(args: string[], io: Io): Promise<number> {
   const archiveFile = values.archive as string | undefined;
   if (positionals.length === 0 && !archiveFile) throw new UsageError('"trustdesk status" requires at least 1 argument');
   const refs = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
-  const s = sessionFrom(values, io);
+  const ctx = contextFromFlags(values, io);
+  let results: StatusResult[];
   try {
-    const results: { input: string; error?: ReturnType<typeof toErrorValue>; status?: RepositoryStatus }[] = archiveFile
-      ? (await openArchive(archiveFile, { names: positionals, pinning: await s.trustPinning() })).repositories.map((r) => ({
-          input: r.name,
-          status: r.status,
-          error: r.error,
-        }))
-      : await Promise.all(
-      refs.map(async ({ input, ref }) => {
-        const [trust, tags] = await Promise.allSettled([s.loadTrust(ref), values.offline ? Promise.resolve([]) : s.registryTags(ref)]);
-        if (trust.status === 'rejected' && !isTrustDeskError(trust.reason, 'REPOSITORY_NOT_SIGNED')) {
-          return { input, error: toErrorValue(trust.reason) };
-        }
-        if (tags.status === 'rejected') return { input, error: toErrorValue(tags.reason) };
-        const status = repositoryStatus(input, trust.status === 'fulfilled' ? trust.value : undefined, tags.value, new Date());
-        if (trust.status === 'rejected') status.warnings.push(`${input} has no trust data: every tag is unsigned`);
-        return { input, status };
-      }),
-    );
-    let code = 0;
-    for (const r of results) {
-      if (r.error) code = 1;
-      else if (values['require-signed'] && r.status!.tags.some((t) => t.verdict !== 'signed')) code = 1;
-    }
-    if (values.json) {
-      io.stdout(`${JSON.stringify(results.map((r) => (r.error ? { name: r.input, error: r.error } : r.status)), null, 2)}\n`);
-    } else {
-      for (const r of results) {
-        if (r.error) io.stderr(`${r.input}: ${r.error.code}: ${r.error.message}\n`);
-        else io.stdout(formatStatusText(r.status as RepositoryStatus, new Date()));
-      }
-    }
-    return code;
+    results = archiveFile
+      ? (await openArchive(archiveFile, { names: positionals, pinning: await ctx.session.trustPinning() })).repositories.map((r) => ({ input: r.name, status: r.status, error: r.error }))
+      : await Promise.all(refs.map(async ({ input, ref }) => fromState(input, await repositoryState(ctx, { ref, name: input }))));
   } finally {
-    s.close();
+    ctx.close();
   }
+  let code = 0;
+  for (const r of results) {
+    if (r.error || r.problems?.length) code = 1;
+    else if (values['require-signed'] && r.status!.tags.some((t) => t.verdict !== 'signed')) code = 1;
+  }
+  if (values.json) {
+    io.stdout(`${JSON.stringify(results.map((r) => (r.error ? { name: r.input, error: r.error } : { ...r.status, ...(r.problems ? { problems: r.problems } : {}) })), null, 2)}\n`);
+  } else {
+    const now = ctx.now();
+    for (const r of results) {
+      if (r.error) io.stderr(`${r.input}: ${r.error.code}: ${r.error.message}\n`);
+      else io.stdout(formatStatusText(r.status as RepositoryStatus, now));
+      for (const p of r.problems ?? []) io.stderr(`${r.input}: ${p.code}: ${p.message}\n`);
+    }
+  }
+  return code;
 }
 
 export const statusCommand: Command = {

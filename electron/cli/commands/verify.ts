@@ -1,25 +1,17 @@
 /**
  * `trustdesk verify [--require-signed] [--signer NAME] [--json] [--archive FILE] NAME[:TAG]...`:
- * the CI gate. Exit codes (core/use-cases/verify.ts, README "CI gate"):
+ * the CI gate: parse → use case (core/use-cases/repository/verify-repositories.ts) → print.
+ * Exit codes (core/tuf/verification.ts, README "CI gate"):
  *   0 all good, 1 unsigned / digest mismatch / not signed by --signer / no trust data, 2 usage,
  *   3 trust data invalid or refused (signature, pin, rollback, expiry, corrupt archive…),
  *   4 trust server or registry unreachable. Several arguments: the highest code.
  */
-import { isTrustDeskError, toErrorValue } from '../../core/base/errors.js';
-import { parseReference } from '../../core/base/reference.js';
-import { readArchive } from '../../core/cache/trust-archive.js';
-import { verifyArchivedRepository } from '../../core/use-cases/archive/archive.js';
-import {
-  verifyOne,
-  verifyExitCode,
-  outcomeOfError,
-  VERIFY_EXIT_CODES,
-  type RepositoryVerification,
-  type VerifyOptions,
-  type VerifySubject,
-} from '../../core/tuf/verification.js';
+import { toErrorValue } from '../../core/base/errors.js';
+import { verifyExitCode, outcomeOfError, VERIFY_EXIT_CODES, type RepositoryVerification, type VerifySubject } from '../../core/tuf/verification.js';
+import { verifyRepositories } from '../../core/use-cases/repository/verify-repositories.js';
 import { asOfText } from '../status-text.js';
-import { parseCommandArgs, parseRefOrUsage, sessionFrom, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
+import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
 
 const HELP = `Usage: trustdesk verify [OPTIONS] NAME[:TAG|@DIGEST|:TAG@DIGEST] ...
        trustdesk verify --archive FILE [OPTIONS] [NAME[:TAG]...]
@@ -79,64 +71,25 @@ async function run(args: string[], io: Io): Promise<number> {
   for (const s of subjects) {
     if (s.ref.digest && !s.ref.digest.startsWith('sha256:')) throw new UsageError(`${s.input}: only sha256 digests are signed by Notary`);
   }
-  const now = new Date();
-  const s = sessionFrom(values, io);
-  const base: VerifyOptions = { requireSigned: values['require-signed'] as boolean | undefined, signer: values.signer as string | undefined };
+  const ctx = contextFromFlags(values, io);
+  const now = ctx.now();
   let results: RepositoryVerification[];
   try {
-    if (archiveFile) {
-      let archive;
-      try {
-        archive = await readArchive(archiveFile);
-      } catch (err) {
-        const outcome = outcomeOfError(err);
-        const code = VERIFY_EXIT_CODES[outcome];
-        if (values.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: toErrorValue(err), results: [] }, null, 2)}\n`);
-        io.stderr(`trustdesk: ${toErrorValue(err).code}: ${toErrorValue(err).message}\n`);
-        return code;
-      }
-      const pinning = await s.trustPinning();
-      const targets = subjects.length ? subjects : archive.body.repositories.map((r) => ({ input: r.gun, ref: parseReference(r.gun) }));
-      results = await Promise.all(
-        targets.map(async (subject) => {
-          // An archive made with --skip-registry proves signatures only: digests are not compared.
-          const repo = archive.body.repositories.find((x) => x.gun === subject.ref.gun);
-          const hasRegistry = !!repo?.registry && 'tags' in repo.registry;
-          const r = await verifyOne(
-            subject,
-            async () => {
-              const a = await verifyArchivedRepository(archive, subject.ref.gun, pinning);
-              return { trust: a.trust, registryTags: a.registryTags ?? [], source: 'archive' as const };
-            },
-            { ...base, registryChecked: hasRegistry },
-            now,
-          );
-          if (repo && !hasRegistry) r.warnings.push('the archive holds no registry digests: signatures only');
-          return r;
-        }),
-      );
-    } else {
-      const offline = Boolean(values.offline);
-      results = await Promise.all(
-        subjects.map((subject) =>
-          verifyOne(
-            subject,
-            async () => {
-              // By digest the registry is not needed: the signed digest is compared with the one given.
-              const skipRegistry = offline || !!subject.ref.digest;
-              const [trust, tags] = await Promise.allSettled([s.loadTrust(subject.ref), skipRegistry ? Promise.resolve([]) : s.registryTags(subject.ref)]);
-              if (trust.status === 'rejected' && !isTrustDeskError(trust.reason, 'REPOSITORY_NOT_SIGNED')) throw trust.reason;
-              if (tags.status === 'rejected') throw tags.reason;
-              return { trust: trust.status === 'fulfilled' ? trust.value : undefined, registryTags: tags.value, staleIsUnreachable: !offline };
-            },
-            { ...base, registryChecked: !offline },
-            now,
-          ),
-        ),
-      );
-    }
+    results = await verifyRepositories(ctx, {
+      subjects,
+      requireSigned: values['require-signed'] as boolean | undefined,
+      signer: values.signer as string | undefined,
+      ...(archiveFile ? { archive: archiveFile } : {}),
+    });
+  } catch (err) {
+    // only an unreadable or corrupt archive is thrown: reported with its exit code
+    const outcome = outcomeOfError(err);
+    const code = VERIFY_EXIT_CODES[outcome];
+    if (values.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: toErrorValue(err), results: [] }, null, 2)}\n`);
+    io.stderr(`trustdesk: ${toErrorValue(err).code}: ${toErrorValue(err).message}\n`);
+    return code;
   } finally {
-    s.close();
+    ctx.close();
   }
   const code = verifyExitCode(results);
   if (values.json) {

@@ -3,6 +3,7 @@ import type { KeyObject } from 'node:crypto';
 import { toErrorValue, type ErrorValue } from '../base/errors.js';
 import { parseReference } from '../base/reference.js';
 import type { TrustSession } from '../session/trust-session.js';
+import type { RegistryTag } from '../tuf/verdicts.js';
 import { keyHint } from './bundle.js';
 import { COSIGN_TAG } from './migrate.js';
 import { summarise, verifyDigest, type FoundSignature } from './verify-images.js';
@@ -23,10 +24,16 @@ export interface RepositoryCosignStates {
   tags: TagCosignState[];
 }
 
-export async function repositoryCosignStates(session: TrustSession, name: string, key: KeyObject, opts: { concurrency?: number } = {}): Promise<RepositoryCosignStates> {
+/** `opts.tags`: the registry's tags as already read (use-cases/repository/repository-state.ts); else read here. */
+export async function repositoryCosignStates(
+  session: TrustSession,
+  name: string,
+  key: KeyObject,
+  opts: { concurrency?: number; tags?: RegistryTag[] } = {},
+): Promise<RepositoryCosignStates> {
   const ref = parseReference(name);
   const oci = await session.ociClient(ref);
-  const tags = (await session.registryTags(ref)).filter((t) => !COSIGN_TAG.test(t.tag));
+  const tags = (opts.tags ?? (await session.registryTags(ref))).filter((t) => !COSIGN_TAG.test(t.tag));
   const byDigest = new Map<string, Promise<{ signatures: FoundSignature[]; referrersSource: string }>>();
   const sources = new Set<string>();
   const out: TagCosignState[] = new Array(tags.length);

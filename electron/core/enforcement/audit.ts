@@ -9,7 +9,8 @@
  *   trust-disabled          mode "disabled": nothing is checked
  *   invalid-reference       not an image reference
  *   no-trust-server         the trust server could not be reached and nothing usable is cached
- *   unsigned                the repository has no trust data
+ *   unsigned                the repository has no trust data (tuf/verdicts.ts isNoTrustData: the rule
+ *                           of use-cases/repository/repository-state.ts)
  *   expired                 the trust data has expired (on the server, or cached with the server down
  *                           and allow-expired-trust-cache not set)
  *   expired-cache-allowed   cached trust data has expired, the server is down (or has no trust data
@@ -17,7 +18,8 @@
  *   invalid-trust-data      the trust data does not verify (signature, rollback, malformed…)
  *   not-pinned              no root-keys glob matches (and not an official image with official-images)
  *   pinned-key-mismatch     the longest matching glob lists none of the root's canonical key IDs
- *   tag-not-signed          the tag is not signed
+ *   tag-not-signed          the tag is not signed (in targets/releases or targets: a tag's signed
+ *                           digest is the one docker pulls, targets/releases first; tuf/verdicts.ts)
  *   digest-mismatch         the registry serves other bytes under the tag, or a NAME@DIGEST is not signed
  *   not-in-registry         the tag is signed but the registry does not have it
  *   registry-unreachable    the registry could not be reached, so the digest is unknown
@@ -31,7 +33,7 @@ import { TrustSession, type SessionOptions } from '../session/trust-session.js';
 import { canonicalKeyId } from '../tuf/keys.js';
 import { parseReference, type ParsedReference } from '../base/reference.js';
 import type { RepositoryTrust } from '../tuf/repository-updater.js';
-import { repositoryStatus, expiredSince, type RegistryTag } from '../tuf/verdicts.js';
+import { repositoryStatus, expiredSince, isNoTrustData, type RegistryTag } from '../tuf/verdicts.js';
 import { outcomeOfCode, verifyStatus } from '../tuf/verification.js';
 import { pinRuleFor, type DaemonPolicy, type PinRule, type TrustMode } from './daemon-policy.js';
 import type { ImageOccurrence } from './image-sources.js';
@@ -150,7 +152,7 @@ async function loadTrustResult(ref: ParsedReference, policy: DaemonPolicy, deps:
     return { ok: true, trust: await deps.loadTrust(ref) };
   } catch (err) {
     const e = toErrorValue(err);
-    if (e.code === 'REPOSITORY_NOT_SIGNED') return { ok: false, reason: 'unsigned', detail: `${ref.gun} has no trust data`, error: e };
+    if (isNoTrustData(err)) return { ok: false, reason: 'unsigned', detail: `${ref.gun} has no trust data`, error: e };
     if (e.code === 'METADATA_EXPIRED') {
       // Expired: on the server, or only in the cache because the server could not be reached?
       if (await deps.trustServerReachable(ref).catch(() => false)) {

@@ -76,6 +76,24 @@ export function releasedTargets(trust: RepositoryTrust, only?: string): Released
   return [...rows.values()];
 }
 
+/**
+ * The target `docker pull` resolves for each tag, with content trust on: the tag in
+ * `targets/releases` first, else in `targets` (docker's `getTrustedPullTargets`:
+ * `GetTargetByName(tag, "targets/releases", "targets")`, and `ListTargets` with the same roles for
+ * every tag); a tag held only by another delegation is not pulled ("No trust data for TAG"). One row
+ * per tag, with its signers as in `releasedTargets`. When the two roles sign different digests for a
+ * tag, the `targets/releases` one is the digest docker pulls; the other stays visible in
+ * `releasedTargets` (`docker trust inspect` lists both).
+ */
+export function pulledTargets(trust: RepositoryTrust, only?: string): ReleasedTarget[] {
+  const all = roleTargets(trust).filter((t) => only === undefined || t.name === only);
+  const chosen = new Map<string, string>();
+  for (const role of [RELEASES_ROLE, 'targets']) {
+    for (const t of all) if (t.role === role && !chosen.has(t.name)) chosen.set(t.name, t.sha256);
+  }
+  return releasedTargets(trust, only).filter((r) => chosen.get(r.name) === r.sha256);
+}
+
 export interface SignerRole {
   role: string;
   name: string;

@@ -5,12 +5,25 @@
  *   unsigned                the registry has the tag, no released role signed it
  *   digest-mismatch         signed, but the registry now serves other bytes under that tag
  *   signed-not-in-registry  signed, but the registry has no such tag
- * plus who signed it and the expiry of every role.
+ * plus who signed it and the expiry of every role. A tag's signed digest is the one `docker pull`
+ * resolves (repository-view.ts `pulledTargets`: targets/releases first, then targets).
  */
 import { naturalCompare } from '../base/text-table.js';
-import { releasedTargets, roleExpiries, delegationRoles, RELEASES_ROLE } from './repository-view.js';
+import { pulledTargets, roleExpiries, delegationRoles, RELEASES_ROLE } from './repository-view.js';
 import type { PinSummary, RepositoryTrust, SkippedRole } from './repository-updater.js';
-import type { ErrorValue } from '../base/errors.js';
+import { isTrustDeskError, type ErrorValue } from '../base/errors.js';
+
+/**
+ * Does this trust-loading failure mean "the repository has no trust data" (every tag unsigned)
+ * rather than "its trust data is broken"? REPOSITORY_NOT_SIGNED (the updater's word for a root the
+ * server or cache does not have), and METADATA_NOT_FOUND when the missing file is the root itself
+ * (e.g. a trust archive without the repository's root). A missing timestamp, snapshot or targets
+ * under an existing root is a broken repository, not an unsigned one.
+ */
+export function isNoTrustData(err: unknown): boolean {
+  if (isTrustDeskError(err, 'REPOSITORY_NOT_SIGNED')) return true;
+  return isTrustDeskError(err, 'METADATA_NOT_FOUND') && /^root(\.[0-9a-f]+)?(\.json)? of /.test(err.message);
+}
 
 export type Verdict = 'signed' | 'unsigned' | 'digest-mismatch' | 'signed-not-in-registry';
 export const VERDICTS: Verdict[] = ['signed', 'unsigned', 'digest-mismatch', 'signed-not-in-registry'];
@@ -72,18 +85,14 @@ export function repositoryStatus(
   registryTags: RegistryTag[],
   now: Date = new Date(),
 ): RepositoryStatus {
-  const released = trust ? releasedTargets(trust) : [];
-  const byTag = new Map<string, typeof released>();
-  for (const r of released) byTag.set(r.name, [...(byTag.get(r.name) ?? []), r]);
+  // One signed digest per tag: the one `docker pull` resolves (targets/releases, then targets).
+  const byTag = new Map((trust ? pulledTargets(trust) : []).map((r) => [r.name, r]));
   const tags: TagStatus[] = [];
   const inRegistry = new Set<string>();
   for (const rt of registryTags) {
     inRegistry.add(rt.tag);
-    const sigs = byTag.get(rt.tag) ?? [];
-    const digestHex = rt.digest?.replace(/^sha256:/, '');
-    const match = sigs.find((s) => s.sha256 === digestHex);
-    const chosen = match ?? sigs[0];
-    const verdict: Verdict = !chosen ? 'unsigned' : match ? 'signed' : 'digest-mismatch';
+    const chosen = byTag.get(rt.tag);
+    const verdict: Verdict = !chosen ? 'unsigned' : `sha256:${chosen.sha256}` === rt.digest ? 'signed' : 'digest-mismatch';
     tags.push({
       tag: rt.tag,
       verdict,
@@ -94,9 +103,8 @@ export function repositoryStatus(
       registryError: rt.error,
     });
   }
-  for (const [tag, sigs] of byTag) {
+  for (const [tag, s] of byTag) {
     if (inRegistry.has(tag)) continue;
-    const s = sigs[0]!;
     tags.push({
       tag,
       verdict: 'signed-not-in-registry',

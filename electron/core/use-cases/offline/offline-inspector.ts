@@ -97,7 +97,7 @@ export async function offlineOverview(ctx: TrustContext, input: { source: Offlin
   // context's clock (that one judges what has expired since); nothing written
   const there = ctx.with({ trustDir, offline: true, fixedClock: false });
   try {
-    const overview = await loadRepositoryOverview(there.session, gun, { offline: true, now: ctx.now() });
+    const overview = await loadRepositoryOverview(there, { name: gun });
     const lapsed = expiredSince(overview.timeline.filter((e) => e.kind === 'role').map((e) => ({ role: e.role, expires: e.expires })), ctx.now());
     return { source: 'trust-dir', path: trustDir, overview, ...(overview.cachedAt ? { asOf: overview.cachedAt } : {}), expiredSince: lapsed };
   } finally {

@@ -1,43 +1,38 @@
 /**
- * Loads one repository's overview through a TrustSession: the verified trust data and the registry's
- * tags at once. No trust data is an empty state, not an error; an unreachable registry is kept as
- * `registryError` so the Notary side still shows.
+ * The app's Repository view of one repository: its state (repository-state.ts: the one trust +
+ * registry join, with its rules) as the view model. No trust data is an empty state, not an error;
+ * an unreadable registry is kept as `registryError` so the Notary side still shows; offline, the
+ * registry is not read and `registryError` says so (the view's "registry not read" banner).
  */
-import { isTrustDeskError, toErrorValue, TrustDeskError, type ErrorValue } from '../../base/errors.js';
+import { TrustDeskError } from '../../base/errors.js';
 import { parseReference } from '../../base/reference.js';
-import type { TrustSession } from '../../session/trust-session.js';
+import type { TrustContext } from '../../session/context.js';
 import { repositoryOverview } from './repository-overview.js';
+import { repositoryState } from './repository-state.js';
 import type { RepositoryOverview } from '../../../../shared/view-model.js';
 
-const NO_TRUST_DATA = ['REPOSITORY_NOT_SIGNED', 'METADATA_NOT_FOUND'] as const;
+export interface OverviewRequest {
+  name: string;
+  /** Key IDs held on PKCS#11 tokens (the admin roles' "on a token" mark). */
+  tokenKeyIds?: ReadonlySet<string>;
+  warnings?: string[];
+}
 
-export async function loadRepositoryOverview(
-  session: TrustSession,
-  name: string,
-  opts: { offline?: boolean; now?: Date; tokenKeyIds?: ReadonlySet<string>; warnings?: string[] } = {},
-): Promise<RepositoryOverview> {
-  const ref = parseReference(name);
-  if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${name}: give a repository without a tag or digest`);
-  const [trust, tags] = await Promise.allSettled([
-    session.loadTrust(ref),
-    opts.offline
-      ? Promise.reject(new TrustDeskError('NETWORK_UNREACHABLE', 'offline mode: the registry was not contacted'))
-      : session.registryTags(ref),
-  ]);
-  if (trust.status === 'rejected' && !NO_TRUST_DATA.some((c) => isTrustDeskError(trust.reason, c))) throw trust.reason;
-  let registryError: ErrorValue | undefined;
-  if (tags.status === 'rejected') {
-    registryError = toErrorValue(tags.reason);
-    if (trust.status === 'rejected') throw tags.reason;
-  }
+export async function loadRepositoryOverview(ctx: Pick<TrustContext, 'session' | 'offline' | 'now' | 'trustDir'>, req: OverviewRequest): Promise<RepositoryOverview> {
+  const ref = parseReference(req.name);
+  if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${req.name}: give a repository without a tag or digest`);
+  const state = await repositoryState(ctx, { ref, name: ref.gun });
+  if (state.error) throw new TrustDeskError(state.error.code, state.error.message);
+  const registryError =
+    state.registryProblem ?? (state.registry === 'offline' ? { code: 'NETWORK_UNREACHABLE' as const, message: 'offline mode: the registry was not contacted' } : undefined);
   return repositoryOverview({
     name: ref.gun,
-    trust: trust.status === 'fulfilled' ? trust.value : undefined,
-    registryTags: tags.status === 'fulfilled' ? tags.value : [],
+    trust: state.trust,
+    registryTags: state.registryTags,
     registryError,
-    trustDir: session.cache.trustDir,
-    tokenKeyIds: opts.tokenKeyIds,
-    warnings: opts.warnings,
-    now: opts.now ?? new Date(),
+    trustDir: ctx.trustDir,
+    tokenKeyIds: req.tokenKeyIds,
+    warnings: req.warnings,
+    now: ctx.now(),
   });
 }
