@@ -5,7 +5,7 @@
  */
 import { join } from 'node:path';
 import { z } from 'zod';
-import { CONTRACT, isChannel, type Channel, type Response, type Result } from '../../shared/ipc/contract.js';
+import { CONTRACT, isChannel, type Channel, type Result } from '../../shared/ipc/contract.js';
 import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
 import { toErrorValue, TrustDeskError } from '../core/base/errors.js';
 import { parseReference } from '../core/base/reference.js';
@@ -14,7 +14,7 @@ import { loadRepositoryOverview } from '../core/use-cases/repository/load-overvi
 import { overviewSummary } from '../core/use-cases/repository/repository-overview.js';
 import { isAllowedExternalUrl } from './external-links.js';
 import { PUBLISHING_HANDLERS } from './publishing-handlers.js';
-import { auditHandlers, AUDIT_HANDLERS } from './audit-handlers.js';
+import { AUDIT_HANDLERS } from './audit-handlers.js';
 import { KEYS_HANDLERS } from './keys-handlers.js';
 import { PINS_HANDLERS } from './pins-handlers.js';
 import { HARDWARE_HANDLERS } from './hardware-handlers.js';
@@ -41,8 +41,6 @@ export interface HandlerDeps {
   /** How the PKCS#11 worker runs (main: an Electron utilityProcess; default: child_process.fork). */
   pkcs11Transport?: TransportFactory;
 }
-
-type Impl = { [C in Channel]: (req: z.output<(typeof CONTRACT)[C]['request']>) => Promise<Response<C>> };
 
 export interface Handlers {
   invoke(channel: unknown, payload: unknown): Promise<Result<unknown>>;
@@ -106,11 +104,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   };
   const invalidate = (gun?: string) => (gun === undefined ? overviews.clear() : overviews.delete(gun));
 
-  // Feature modules not yet moved to the (context, request) form: called with the request alone.
-  const legacy: Partial<Impl> = {
-    ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
-  };
-  const handlers: Partial<ChannelHandlers<AppContext>> = {
+  const handlers: ChannelHandlers<AppContext> = {
     ...APP_HANDLERS,
     ...PUBLISHING_HANDLERS,
     ...PINS_HANDLERS,
@@ -123,8 +117,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {
-    const h = handlers[channel] as ((ctx: AppContext, r: unknown) => unknown) | undefined;
-    if (!h) return (legacy[channel] as (r: unknown) => Promise<unknown>)(request);
+    const h = handlers[channel] as (ctx: AppContext, r: unknown) => unknown;
     const settings = await deps.settings.get();
     const opened: { close(): void }[] = [];
     const trust = contextFromSettings(settings, appEnv);

@@ -1,6 +1,6 @@
 /** What every `trustdesk` command shares: I/O, global options, usage errors, error printing. */
 import { parseArgs } from 'node:util';
-import { TrustSession, parseReference } from '../core/session/trust-session.js';
+import { parseReference } from '../core/base/reference.js';
 import { toErrorValue, isTrustDeskError } from '../core/base/errors.js';
 
 export interface Io {
@@ -46,29 +46,6 @@ export function parseCommandArgs<T extends OptionSpec>(args: string[], extra: T)
 export function describeError(err: unknown): string {
   const v = toErrorValue(err);
   return `${v.code}: ${v.message}`;
-}
-
-function timeoutMs(value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const seconds = Number(value);
-  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-    throw new UsageError(`--timeout takes a number of seconds between 0 and 3600, got "${String(value)}"`);
-  }
-  return Math.round(seconds * 1000);
-}
-
-export function sessionFrom(values: Record<string, unknown>, io: Io): TrustSession {
-  return new TrustSession({
-    timeoutMs: timeoutMs(values.timeout),
-    env: io.env,
-    server: values.server as string | undefined,
-    tlsCaCert: values.tlscacert as string | undefined,
-    configDir: values.config as string | undefined,
-    offline: values.offline as boolean | undefined,
-    trustDir: values['trust-dir'] as string | undefined,
-    trustPinningFile: values['trust-pinning'] as string | undefined,
-    pinsFile: values.pins as string | undefined,
-  });
 }
 
 export function parseRefOrUsage(input: string) {

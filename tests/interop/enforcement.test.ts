@@ -13,7 +13,7 @@ import { execFileSync } from 'node:child_process';
 import { startLab, buildApp, dockerTrust, gunFor, notary, pushTag, runCommand, writeDockerConfig, LAB_PASSPHRASE, type Lab, type ScenarioDescriptor } from '../../lab/index.js';
 import { auditImages, sessionAuditDeps, type AuditReport, type ImageAudit } from '../../electron/core/enforcement/audit.js';
 import { parseDaemonPolicy, type DaemonPolicy } from '../../electron/core/enforcement/daemon-policy.js';
-import { TrustSession, type SessionOptions } from '../../electron/core/session/trust-session.js';
+import type { SessionOptions } from '../../electron/core/session/trust-session.js';
 import { setUpCiSigner, type CiSignerResult } from '../../electron/core/use-cases/signers/ci-signer.js';
 import { TrustContext } from '../../electron/core/session/context.js';
 import { createHandlers } from '../../electron/app/handlers.js';

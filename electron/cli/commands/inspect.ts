@@ -1,11 +1,9 @@
 /** `trustdesk inspect [--pretty] NAME[:TAG]...`: docker trust inspect's output, byte for byte. */
-import { inspectResult, formatInspectJson, formatInspectPretty, type InspectResult } from '../../core/use-cases/inspect/inspect.js';
+import { formatInspectJson, formatInspectPretty, type InspectResult } from '../../core/use-cases/inspect/inspect.js';
+import { inspectRepositories } from '../../core/use-cases/inspect/inspect-repositories.js';
 import { isTrustDeskError } from '../../core/base/errors.js';
-import { readArchive } from '../../core/cache/trust-archive.js';
-import { verifyArchivedRepository } from '../../core/use-cases/archive/archive.js';
-import type { RepositoryTrust } from '../../core/tuf/repository-updater.js';
-import type { ParsedReference } from '../../core/base/reference.js';
-import { parseCommandArgs, parseRefOrUsage, sessionFrom, describeError, UsageError, type Command, type Io } from '../cli-support.js';
+import { parseCommandArgs, parseRefOrUsage, describeError, UsageError, type Command, type Io } from '../cli-support.js';
+import { contextFromFlags } from '../context.js';
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { pretty: { type: 'boolean' }, archive: { type: 'string' } });
@@ -15,24 +13,9 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   if (positionals.length === 0) throw new UsageError('"trustdesk inspect" requires at least 1 argument');
   const refs = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
-  const s = sessionFrom(values, io);
-  // --archive: the same output from a trust archive's bytes, verified as of the archive time.
+  const ctx = contextFromFlags(values, io);
   try {
-    const archive = values.archive ? await readArchive(values.archive as string) : undefined;
-    const pinning = archive ? await s.trustPinning() : undefined;
-    const load = async (ref: ParsedReference): Promise<RepositoryTrust> =>
-      archive ? (await verifyArchivedRepository(archive, ref.gun, pinning)).trust : s.loadTrust(ref);
-    // All repositories load in parallel over one connection pool; output keeps argument order.
-    const outcomes = await Promise.all(
-      refs.map(async ({ input, ref }) => {
-        try {
-          const trust = await load(ref);
-          return { input, result: inspectResult(trust, input, ref.tag) };
-        } catch (err) {
-          return { input, error: err };
-        }
-      }),
-    );
+    const outcomes = await inspectRepositories(ctx, { repositories: refs, ...(values.archive ? { archive: values.archive as string } : {}) });
     let code = 0;
     const failure = (input: string, err: unknown) => {
       code = 1;
@@ -60,7 +43,7 @@ async function run(args: string[], io: Io): Promise<number> {
     }
     return code;
   } finally {
-    s.close();
+    ctx.close();
   }
 }
 

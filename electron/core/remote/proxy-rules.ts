@@ -202,6 +202,7 @@ function splitHostPort(s: string): { host: string; port: string } | undefined {
 }
 
 function toAscii(host: string): string {
+  // eslint-disable-next-line no-control-regex -- the whole ASCII range: such a host needs no punycode
   if (/^[\x00-\x7f]*$/.test(host)) return host;
   const a = domainToASCII(host);
   return a === '' ? host : a;
