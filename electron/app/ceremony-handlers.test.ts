@@ -1,19 +1,13 @@
 import { describe, it, expect } from 'vitest';
 import dns from 'node:dns';
 import net from 'node:net';
-import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
 import { oneShotPin } from './ceremony-handlers.js';
 import { SettingsStore } from './settings-store.js';
-import { canonicalBytes } from '../core/tuf/canonical-json.js';
-import { keyId } from '../core/tuf/keys.js';
-import { serialiseEnvelope } from '../core/tuf/metadata/envelope.js';
-import { makeRootCertificate } from '../core/signing/root-certificate.js';
-import { KeyObjectSigner, KeyRing } from '../core/signing/signer.js';
-import { buildRotationBundle } from '../core/ceremony/rotation.js';
+import { rotationRequestOn } from '../../tests/support/rotation-request.js';
 
 const PASS = 'correct horse battery staple';
 const GUN = 'registry.example/team/app';
@@ -56,17 +50,7 @@ describe('Ceremony view channels', () => {
     const trustDir = join(dir, 'docker', 'trust');
 
     // the offline laptop holds the old root key (a file key here); the request came on a USB stick
-    const ring = new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } });
-    const old = await ring.rootSigner((await ring.generate({ role: 'root' })) && (await ring.rootKeys())[0]!);
-    const cert = makeRootCertificate(old.privateKey, GUN);
-    const rid = keyId(cert.key);
-    const t = new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
-    const signed = { _type: 'Root', consistent_snapshot: false, expires: '2036-01-01T00:00:00Z', keys: { [rid]: cert.key, [t.keyId]: t.publicKey }, roles: { root: { keyids: [rid], threshold: 1 }, snapshot: { keyids: [t.keyId], threshold: 1 }, targets: { keyids: [t.keyId], threshold: 1 }, timestamp: { keyids: [t.keyId], threshold: 1 } }, version: 1 };
-    const s = await old.sign(canonicalBytes(signed));
-    const v1 = serialiseEnvelope(signed, [{ keyid: rid, method: s.method, sig: s.sig }]);
-    const req = await buildRotationBundle(GUN, v1, Buffer.from('{}'), new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), new Date());
-    const reqFile = join(dir, 'request.json');
-    writeFileSync(reqFile, JSON.stringify(req));
+    const { reqFile, rid } = await rotationRequestOn(dir, trustDir, GUN, { NOTARY_ROOT_PASSPHRASE: PASS });
     const out = join(dir, 'signed.json');
 
     const { value, attempts } = await withoutNetwork(async () => {

@@ -1,15 +1,9 @@
 import { describe, it, expect } from 'vitest';
-import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type Io } from '../main.js';
-import { canonicalBytes } from '../../core/tuf/canonical-json.js';
-import { keyId } from '../../core/tuf/keys.js';
-import { serialiseEnvelope } from '../../core/tuf/metadata/envelope.js';
-import { makeRootCertificate } from '../../core/signing/root-certificate.js';
-import { KeyObjectSigner, KeyRing } from '../../core/signing/signer.js';
-import { buildRotationBundle } from '../../core/ceremony/rotation.js';
+import { rotationRequestOn } from '../../../tests/support/rotation-request.js';
 
 const PASS = 'correct horse battery staple';
 const GUN = 'registry.example/team/app';
@@ -27,19 +21,8 @@ async function trustdesk(args: string[], env: NodeJS.ProcessEnv = ENV) {
 async function offlineMachine() {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-cli-cer-'));
   const trustDir = join(dir, 'trust');
-  const ring = new KeyRing(trustDir, { env: ENV });
-  await ring.generate({ role: 'root' });
-  const old = await ring.rootSigner((await ring.rootKeys())[0]!);
-  const cert = makeRootCertificate(old.privateKey, GUN);
-  const rid = keyId(cert.key);
-  const t = new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey);
-  const signed = { _type: 'Root', consistent_snapshot: false, expires: '2036-01-01T00:00:00Z', keys: { [rid]: cert.key, [t.keyId]: t.publicKey }, roles: { root: { keyids: [rid], threshold: 1 }, snapshot: { keyids: [t.keyId], threshold: 1 }, targets: { keyids: [t.keyId], threshold: 1 }, timestamp: { keyids: [t.keyId], threshold: 1 } }, version: 1 };
-  const s = await old.sign(canonicalBytes(signed));
-  const v1 = serialiseEnvelope(signed, [{ keyid: rid, method: s.method, sig: s.sig }]);
-  const req = await buildRotationBundle(GUN, v1, Buffer.from('{}'), new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), new Date());
-  const reqFile = join(dir, 'request.json');
-  writeFileSync(reqFile, JSON.stringify(req));
-  return { dir, trustDir, reqFile, rid, oldKeyId: old.keyId };
+  const { reqFile, rid, oldKeyId } = await rotationRequestOn(dir, trustDir, GUN, ENV);
+  return { dir, trustDir, reqFile, rid, oldKeyId };
 }
 
 describe('trustdesk bundle show|sign --json, ceremony verify --log (docs/ceremony.md)', () => {

@@ -7,22 +7,8 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main, type Io } from '../main.js';
+import { capturedIo as io } from '../../../tests/support/cli-io.js';
 
-function io(answers: (string | undefined)[] = [], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const questions: string[] = [];
-  const value: Io = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    env,
-    prompt: async (q) => {
-      questions.push(q);
-      return answers.shift();
-    },
-  };
-  return { io: value, out: () => out.join(''), err: () => err.join(''), questions };
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'trustdesk-cosigncli-'));
 

@@ -2,26 +2,11 @@ import { describe, it, expect } from 'vitest';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { main, type Io } from '../main.js';
+import { main } from '../main.js';
+import { capturedIo as io } from '../../../tests/support/cli-io.js';
 import { parsePemBlocks } from '../../core/keystore/pem-format.js';
 import { openBlock, privateKeyId } from '../../core/keystore/pkcs8-encryption.js';
 
-function io(answers: (string | undefined)[] = [], env: NodeJS.ProcessEnv = {}) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const questions: string[] = [];
-  const value: Io = {
-    stdout: (s) => out.push(s),
-    stderr: (s) => err.push(s),
-    env,
-    prompt: async (q, opts) => {
-      expect(opts?.secret).toBe(true);
-      questions.push(q);
-      return answers.shift();
-    },
-  };
-  return { io: value, out: () => out.join(''), err: () => err.join(''), questions };
-}
 
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'trustdesk-keycli-'));

@@ -253,17 +253,24 @@ export function decryptPrivateKeyInfo(der: Buffer, passphrase: Buffer): Buffer {
   const cipher = CIPHERS[p.cipherOid];
   if (!cipher) throw formatError(`encrypted key uses cipher ${p.cipherOid}; supported are AES-128/192/256-CBC`);
   if (p.iv.length !== 16) throw formatError('encrypted key has an IV that is not 16 bytes');
-  const key = pbkdf2Sync(passphrase, p.salt, p.iterations, p.keyLength ?? cipher.keyLength, hash);
+  return decryptToDer(cipher.name, pbkdf2Sync(passphrase, p.salt, p.iterations, p.keyLength ?? cipher.keyLength, hash), p.iv, p.encrypted);
+}
+
+/**
+ * CBC-decrypts a private key to its DER and wipes the key. A wrong passphrase shows as bad padding,
+ * or (padding can be valid by chance) as bytes that are not a DER sequence: both are PASSPHRASE_WRONG.
+ */
+function decryptToDer(cipherName: string, key: Buffer, iv: Buffer, encrypted: Buffer): Buffer {
   try {
-    const d = createDecipheriv(cipher.name, key, p.iv);
+    const d = createDecipheriv(cipherName, key, iv);
     let out: Buffer;
     try {
-      out = Buffer.concat([d.update(p.encrypted), d.final()]);
+      out = Buffer.concat([d.update(encrypted), d.final()]);
     } catch {
-      throw wrongPassphrase(); // bad padding
+      throw wrongPassphrase();
     }
     try {
-      readOne(out, TAG.SEQUENCE); // padding can be valid by chance; the DER then is not
+      readOne(out, TAG.SEQUENCE);
     } catch {
       out.fill(0);
       throw wrongPassphrase();
@@ -308,25 +315,7 @@ export function decryptLegacyPem(headers: Record<string, string>, body: Buffer, 
   if (!alg) throw formatError(`legacy PEM encryption "${algName}" is not supported`);
   const iv = Buffer.from((ivHex ?? '').trim(), 'hex');
   if (iv.length !== alg.ivLength) throw formatError('legacy PEM DEK-Info has an invalid IV');
-  const key = evpBytesToKey(passphrase, iv.subarray(0, 8), alg.keyLength);
-  try {
-    const d = createDecipheriv(alg.name, key, iv);
-    let out: Buffer;
-    try {
-      out = Buffer.concat([d.update(body), d.final()]);
-    } catch {
-      throw wrongPassphrase();
-    }
-    try {
-      readOne(out, TAG.SEQUENCE);
-    } catch {
-      out.fill(0);
-      throw wrongPassphrase();
-    }
-    return out;
-  } finally {
-    key.fill(0);
-  }
+  return decryptToDer(alg.name, evpBytesToKey(passphrase, iv.subarray(0, 8), alg.keyLength), iv, body);
 }
 
 /** Imports an unencrypted key from its DER and PEM label. */

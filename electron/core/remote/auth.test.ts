@@ -1,10 +1,10 @@
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrustDeskError } from '../base/errors.js';
 import { AuthenticatedClient, parseWwwAuthenticate } from './auth.js';
 import type { Credentials } from './docker-config.js';
 import { HttpClient } from './http-client.js';
 import { json, makeTestPki, startHttpsServer, type TestPki, type TestServer } from '../../../tests/support/remote.js';
+import { rejection } from '../../../tests/support/error-code.js';
 
 describe('parseWwwAuthenticate', () => {
   it('parses a Bearer challenge with a comma inside a quoted scope', () => {
@@ -151,16 +151,6 @@ function client(credentials?: Credentials | (() => Promise<Credentials | undefin
   if (credentials !== undefined) opts.credentials = credentials;
   if (now !== undefined) opts.now = now;
   return new AuthenticatedClient(opts);
-}
-
-async function rejection(p: Promise<unknown>): Promise<TrustDeskError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TrustDeskError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('AuthenticatedClient token flow', () => {

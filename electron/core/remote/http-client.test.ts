@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrustDeskError } from '../base/errors.js';
 import { HttpClient, describeUrl, mapTransportError } from './http-client.js';
+import { rejection } from '../../../tests/support/error-code.js';
 import {
   closedPort,
   makeTestPki,
@@ -35,16 +36,6 @@ async function server(...args: Parameters<typeof startHttpsServer>): Promise<Tes
   const s = await startHttpsServer(...args);
   servers.push(s);
   return s;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TrustDeskError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TrustDeskError) return err;
-    throw new Error(`expected a TrustDeskError, got ${String(err)}`);
-  }
-  throw new Error('expected the request to fail');
 }
 
 describe('HttpClient over TLS', () => {

@@ -10,10 +10,10 @@ import net, { type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrustDeskError } from '../base/errors.js';
 import { HttpClient } from './http-client.js';
 import type { ProxySettings } from './proxy-rules.js';
 import { closedPort, makeTestPki, startHttpsServer, type KeyPair, type TestPki, type TestServer } from '../../../tests/support/remote.js';
+import { rejection } from '../../../tests/support/error-code.js';
 
 const run = promisify(execFile);
 const NAME = 'notary.proxy.test';
@@ -101,16 +101,6 @@ async function server(pair: { cert: Buffer; key: Buffer } = named): Promise<Test
   const s = await startHttpsServer(pair, (req, res) => res.end(`ok ${req.url}`));
   servers.push(s);
   return s;
-}
-
-async function rejection(p: Promise<unknown>): Promise<TrustDeskError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TrustDeskError) return err;
-    throw new Error(`expected a TrustDeskError, got ${String(err)}`);
-  }
-  throw new Error('expected the request to fail');
 }
 
 describe('HttpClient through an HTTPS_PROXY', () => {

@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import type http from 'node:http';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { TrustDeskError } from '../base/errors.js';
 import { AuthenticatedClient } from './auth.js';
 import { HttpClient } from './http-client.js';
 import { MANIFEST_ACCEPT, MEDIA_TYPES, RegistryClient, parseLinkNext } from './registry-client.js';
 import { json, makeTestPki, startHttpsServer, type TestPki, type TestServer } from '../../../tests/support/remote.js';
+import { rejection } from '../../../tests/support/error-code.js';
 
 let pki: TestPki;
 let httpClient: HttpClient;
@@ -124,16 +124,6 @@ async function fakeRegistry(opts: {
 function registryClient(s: TestServer, extra: { maxManifestBytes?: number } = {}): RegistryClient {
   httpClient = new HttpClient({ tlsFor: () => ({ ca: [pki.ca] }) });
   return new RegistryClient({ baseUrl: s.url, client: new AuthenticatedClient({ http: httpClient }), registry: s.hostPort, ...extra });
-}
-
-async function rejection(p: Promise<unknown>): Promise<TrustDeskError> {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TrustDeskError) return err;
-    throw err;
-  }
-  throw new Error('expected a failure');
 }
 
 describe('parseLinkNext', () => {
