@@ -39,7 +39,13 @@ async function freshConfig(lab: Lab): Promise<string> {
   return dir;
 }
 
-interface Row { case: string; cache: 'cold' | 'warm'; dockerMs: number; trustdeskMs: number; ratio: number }
+interface Row {
+  case: string;
+  cache: 'cold' | 'warm';
+  dockerMs: number;
+  trustdeskMs: number;
+  ratio: number;
+}
 
 async function compare(lab: Lab, name: string, guns: string[]): Promise<Row[]> {
   const rows: Row[] = [];
@@ -108,7 +114,10 @@ async function signMany(lab: Lab): Promise<Record<string, number>> {
   await notary(lab, ['init', '-p', gun(theirs)]);
 
   let t0 = performance.now();
-  const signed = await runCommand(lab, process.execPath, [BIN, 'sign', ...tagNames.map((t) => `${gun(ours)}:${t}`)], { check: false, timeoutMs: 600_000 });
+  const signed = await runCommand(lab, process.execPath, [BIN, 'sign', ...tagNames.map((t) => `${gun(ours)}:${t}`)], {
+    check: false,
+    timeoutMs: 600_000,
+  });
   const trustdeskMs = performance.now() - t0;
   if (signed.code !== 0) throw new Error(`trustdesk sign failed: ${signed.stderr}`);
 
@@ -120,10 +129,18 @@ async function signMany(lab: Lab): Promise<Record<string, number>> {
   // both repositories now list every tag
   for (const name of [ours, theirs]) {
     const listed = await notary(lab, ['list', gun(name)], { trustDir: mkdtempSync(join(tmpdir(), 'trustdesk-bench-list-')) });
-    const rows = listed.stdout.split('\n').slice(2).filter((l) => l.trim()).length;
+    const rows = listed.stdout
+      .split('\n')
+      .slice(2)
+      .filter((l) => l.trim()).length;
     if (rows !== SIGN_TAGS) throw new Error(`${name}: notary list shows ${rows} tags, expected ${SIGN_TAGS}`);
   }
-  return { tags: SIGN_TAGS, trustdeskMs: Math.round(trustdeskMs), notaryMs: Math.round(notaryMs), ratio: Number((trustdeskMs / notaryMs).toFixed(3)) };
+  return {
+    tags: SIGN_TAGS,
+    trustdeskMs: Math.round(trustdeskMs),
+    notaryMs: Math.round(notaryMs),
+    ratio: Number((trustdeskMs / notaryMs).toFixed(3)),
+  };
 }
 
 async function main(): Promise<void> {
@@ -133,23 +150,35 @@ async function main(): Promise<void> {
     if (process.env.BENCH_ONLY === 'sign') {
       // just the signing section (results.json is left alone)
       const sign = await signMany(lab);
-      console.log(`sign ${sign.tags} tags: trustdesk sign (one publish) ${sign.trustdeskMs} ms, notary add x${sign.tags} + publish ${sign.notaryMs} ms: ratio ${sign.ratio}x (target <= 1x)`);
+      console.log(
+        `sign ${sign.tags} tags: trustdesk sign (one publish) ${sign.trustdeskMs} ms, notary add x${sign.tags} + publish ${sign.notaryMs} ms: ratio ${sign.ratio}x (target <= 1x)`,
+      );
       return;
     }
     const app = await buildApp(lab);
     const fleet = await buildFleet(lab, { repos: 20, tags: 10 });
     const rows = [
       ...(await compare(lab, '1 repository', [app.gun])),
-      ...(await compare(lab, '20 repositories in one call', fleet.map((f) => f.gun))),
+      ...(await compare(
+        lab,
+        '20 repositories in one call',
+        fleet.map((f) => f.gun),
+      )),
     ];
     const large = await largeRepository();
     const sign = await signMany(lab);
     console.log('\ncase                          cache  docker trust inspect  trustdesk inspect  ratio');
     for (const r of rows) {
-      console.log(`${r.case.padEnd(30)}${r.cache.padEnd(7)}${`${r.dockerMs} ms`.padStart(20)}${`${r.trustdeskMs} ms`.padStart(19)}${`${r.ratio}x`.padStart(7)}`);
+      console.log(
+        `${r.case.padEnd(30)}${r.cache.padEnd(7)}${`${r.dockerMs} ms`.padStart(20)}${`${r.trustdeskMs} ms`.padStart(19)}${`${r.ratio}x`.padStart(7)}`,
+      );
     }
-    console.log(`\ngenerated repository: ${large.tags} tags, ${large.delegations} delegations: verify + verdicts ${large.verifyAndVerdictsMs} ms (target <= 1000 ms)`);
-    console.log(`\nsign ${sign.tags} tags: trustdesk sign (one publish) ${sign.trustdeskMs} ms, notary add x${sign.tags} + publish ${sign.notaryMs} ms: ratio ${sign.ratio}x (target <= 1x)`);
+    console.log(
+      `\ngenerated repository: ${large.tags} tags, ${large.delegations} delegations: verify + verdicts ${large.verifyAndVerdictsMs} ms (target <= 1000 ms)`,
+    );
+    console.log(
+      `\nsign ${sign.tags} tags: trustdesk sign (one publish) ${sign.trustdeskMs} ms, notary add x${sign.tags} + publish ${sign.notaryMs} ms: ratio ${sign.ratio}x (target <= 1x)`,
+    );
     const out = { date: new Date().toISOString(), runs: RUNS, rows, large, sign };
     writeFileSync(join(ROOT, 'bench/results.json'), `${JSON.stringify(out, null, 2)}\n`);
     console.log('\nwritten to bench/results.json');

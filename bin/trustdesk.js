@@ -4,6 +4,11 @@
 import { main } from '../dist/trustdesk.mjs';
 
 main(process.argv.slice(2)).then(
-  (code) => { process.exitCode = code; },
-  (err) => { process.stderr.write(`trustdesk: internal error: ${err?.message ?? err}\n`); process.exitCode = 70; },
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`trustdesk: internal error: ${err?.message ?? err}\n`);
+    process.exitCode = 70;
+  },
 );

@@ -9,12 +9,25 @@ import { SettingsStore } from '../electron/app/settings-store.js';
 import { test, expect, bridge } from './support/fixtures.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
-const VERDICT_TEXT = { signed: 'Signed', unsigned: 'Unsigned', 'digest-mismatch': 'Digest mismatch', 'signed-not-in-registry': 'Signed, not in registry' };
+const VERDICT_TEXT = {
+  signed: 'Signed',
+  unsigned: 'Unsigned',
+  'digest-mismatch': 'Digest mismatch',
+  'signed-not-in-registry': 'Signed, not in registry',
+};
 
 async function noSeriousA11yViolations(page: Page, what: string) {
   const result = await new AxeBuilder({ page }).analyze();
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  expect(
+    serious.map(
+      (v) =>
+        `${what}: ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    ),
+  ).toEqual([]);
 }
 
 const repoHash = (gun: string, tab = 'tags') => `#/repo/${encodeURIComponent(gun)}/${tab}`;
@@ -66,7 +79,9 @@ test('Repository: every tag has the verdict, digest and signers the lab expects;
   await expect(page.locator('[role="row"][data-tag]')).toHaveCount(Object.keys(s.tags).length);
 
   await page.getByRole('button', { name: /^Unsigned \(/ }).click();
-  const unsigned = Object.entries(s.tags).filter(([, t]) => t.verdict === 'unsigned').map(([tag]) => tag);
+  const unsigned = Object.entries(s.tags)
+    .filter(([, t]) => t.verdict === 'unsigned')
+    .map(([tag]) => tag);
   await expect(page.locator('[role="row"][data-tag]')).toHaveCount(unsigned.length);
   for (const tag of unsigned) await expect(row(page, tag)).toBeVisible();
   await page.getByRole('button', { name: /^Unsigned \(/ }).click();
@@ -93,7 +108,9 @@ test('Repository with signers: filter by signer, sort, screenshot', async ({ pag
     if (want.signers.length) await expect(row(page, tag).locator('.col-signers')).toHaveText(want.signers.join(', '));
   }
   await page.getByLabel('Signer', { exact: true }).selectOption('alice');
-  const alice = Object.entries(s.tags).filter(([, t]) => t.signers.includes('alice')).map(([tag]) => tag);
+  const alice = Object.entries(s.tags)
+    .filter(([, t]) => t.signers.includes('alice'))
+    .map(([tag]) => tag);
   await expect(page.locator('[role="row"][data-tag]')).toHaveCount(alice.length);
   // the filter survives a visit to another view
   await page.getByRole('tab', { name: 'Signers' }).click();
@@ -116,7 +133,10 @@ test('Signers: open a signer to see its keys, threshold, paths and the tags it s
   await expect(detail.getByRole('heading', { name: 'bob' })).toBeVisible();
   await expect(detail).toContainText('targets/bob');
   await expect(detail).toContainText('1 of 1 key');
-  const signedByBob = Object.entries(s.tags).filter(([, t]) => t.signers.includes('bob')).map(([tag]) => tag).sort();
+  const signedByBob = Object.entries(s.tags)
+    .filter(([, t]) => t.signers.includes('bob'))
+    .map(([tag]) => tag)
+    .sort();
   await expect(detail.getByRole('list', { name: 'Tags signed by bob' }).getByRole('listitem')).toHaveText(signedByBob);
   for (const k of s.signers!.bob!) await expect(detail).toContainText(k);
   await page.screenshot({ path: `${SHOTS}/signers.png` });
@@ -207,7 +227,12 @@ test('an unreachable trust server is explained with what to do next', async ({ p
 
 test('no repositories yet: an empty state that says what to do', async ({ page, context, origin }) => {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-e2e-empty-'));
-  const handlers = createHandlers({ settings: new SettingsStore(dir), version: 'e2e', openExternal: async () => undefined, env: { DOCKER_CONFIG: join(dir, 'docker') } });
+  const handlers = createHandlers({
+    settings: new SettingsStore(dir),
+    version: 'e2e',
+    openExternal: async () => undefined,
+    env: { DOCKER_CONFIG: join(dir, 'docker') },
+  });
   await bridge(context, handlers, origin);
   await page.goto(`${origin}/#/`);
   await expect(page.getByRole('heading', { name: 'No repositories yet' })).toBeVisible();

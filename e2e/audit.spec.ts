@@ -16,7 +16,11 @@ const BIN = resolve(import.meta.dirname, '../bin/trustdesk.js');
 test('Audit: a Compose file under a daemon.json; one-click root pin with a preview of what changes', async ({ page, app, lab, handlers }) => {
   const gun = lab.scenarios.app.gun;
   const compose = `services:\n  web:\n    image: ${gun}:v1\n  api:\n    image: ${gun}:v2\n  cache:\n    image: ${gun}:latest\n`;
-  const policy = JSON.stringify({ 'content-trust': { mode: 'enforced', 'trust-pinning': { 'root-keys': { 'registry.example.com/*': ['a'.repeat(64)] } } } }, null, 2);
+  const policy = JSON.stringify(
+    { 'content-trust': { mode: 'enforced', 'trust-pinning': { 'root-keys': { 'registry.example.com/*': ['a'.repeat(64)] } } } },
+    null,
+    2,
+  );
   // the canonical root key ID the engine compares (not the certificate ID docker trust inspect shows)
   const probe = (await handlers.invoke('audit:run', { sources: [{ name: 'compose.yaml', text: compose }] })) as {
     ok: boolean;
@@ -68,7 +72,9 @@ test('Audit: a Compose file under a daemon.json; one-click root pin with a previ
   await edit.getByRole('button', { name: 'Discard' }).click();
 
   // an invalid daemon.json: every problem is listed, nothing is audited
-  await page.getByLabel(/^Policy editor: daemon.json/).fill('{"content-trust": {"mode": "strict", "trust-pinning": {"root-keys": {"x/Y": ["abc"]}}}}');
+  await page
+    .getByLabel(/^Policy editor: daemon.json/)
+    .fill('{"content-trust": {"mode": "strict", "trust-pinning": {"root-keys": {"x/Y": ["abc"]}}}}');
   await page.getByRole('button', { name: 'Audit', exact: true }).click();
   const alert = page.getByRole('alert');
   await expect(alert).toContainText('mode must be one of disabled, permissive, enforced');
@@ -78,11 +84,16 @@ test('Audit: a Compose file under a daemon.json; one-click root pin with a previ
 test('Audit: open a Kubernetes manifest from a file; CI signing set-up writes the bundle and says how to revoke', async ({ page, app, lab }) => {
   const gun = lab.scenarios.app.gun;
   await app.open('#/audit');
-  await page.locator('input[type=file]').first().setInputFiles({
-    name: 'deploy.yaml',
-    mimeType: 'text/yaml',
-    buffer: Buffer.from(`apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers: [{name: init, image: "${gun}:v1"}]\n          containers: [{name: job, image: "${gun}:v2"}]\n`),
-  });
+  await page
+    .locator('input[type=file]')
+    .first()
+    .setInputFiles({
+      name: 'deploy.yaml',
+      mimeType: 'text/yaml',
+      buffer: Buffer.from(
+        `apiVersion: batch/v1\nkind: CronJob\nmetadata: {name: nightly}\nspec:\n  jobTemplate:\n    spec:\n      template:\n        spec:\n          initContainers: [{name: init, image: "${gun}:v1"}]\n          containers: [{name: job, image: "${gun}:v2"}]\n`,
+      ),
+    });
   await expect(page.getByText('Opened: deploy.yaml')).toBeVisible();
   await page.getByRole('button', { name: 'Audit', exact: true }).click();
   const table = page.getByRole('table', { name: 'Audit results' });
@@ -94,7 +105,9 @@ test('Audit: open a Kubernetes manifest from a file; CI signing set-up writes th
   const repo = `lab/e2e-ci-${Date.now()}`;
   const ciGun = `${lab.registryHost}/${repo}`;
   await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v1');
-  execFileSync(process.execPath, [BIN, 'init', ciGun], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } });
+  execFileSync(process.execPath, [BIN, 'init', ciGun], {
+    env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl },
+  });
   const out = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-ci-')), 'bundle');
   await page.getByLabel('CI signer name').fill('e2eci');
   await page.getByLabel('Repositories (space or comma separated)').fill(ciGun);

@@ -26,14 +26,20 @@ test('Ceremonies: backup + drill, rotation request, offline signing, publish, lo
   await writeDockerConfig(offlineDir, lab.caFile, hosts);
   const usb = mkdtempSync(join(tmpdir(), 'trustdesk-e2e-usb-'));
   const gun = `${lab.registryHost}/lab/ceremony-app`;
-  const cli = (args: string[], config: string) => execFileSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: config }, encoding: 'utf8' });
+  const cli = (args: string[], config: string) =>
+    execFileSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: config }, encoding: 'utf8' });
   const oldRoot = /Generated new root key with ID ([0-9a-f]{64})/.exec(cli(['init', gun], onlineDir))![1]!;
 
   const env = { ...process.env };
   for (const k of Object.keys(env)) if (/PASSPHRASE|DOCKER_CONTENT_TRUST_SERVER/.test(k)) delete env[k];
   const make = async (configDir: string, offline: boolean) => {
     const settings = new SettingsStore(mkdtempSync(join(tmpdir(), 'trustdesk-userdata-')));
-    await settings.update({ dockerConfigDir: configDir, trustServers: { [lab.registryHost]: lab.notaryUrl }, caFiles: { [lab.registryHost]: lab.caFile }, offline });
+    await settings.update({
+      dockerConfigDir: configDir,
+      trustServers: { [lab.registryHost]: lab.notaryUrl },
+      caFiles: { [lab.registryHost]: lab.caFile },
+      offline,
+    });
     return createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env });
   };
   const online = await make(onlineDir, false);

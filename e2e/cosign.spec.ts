@@ -23,13 +23,20 @@ test('cosign: migration plan and report, then the Signatures column of the tags 
   const gun = `${lab.registryHost}/${repo}`;
   const target = { registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile };
   for (const t of ['v1', 'v2', 'v3']) await pushImage(target, repo, t);
-  const env = { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl, COSIGN_PASSWORD: 'e2e-cosign-password' };
+  const env = {
+    ...process.env,
+    ...lab.env,
+    DOCKER_CONFIG: lab.dockerConfigDir,
+    DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl,
+    COSIGN_PASSWORD: 'e2e-cosign-password',
+  };
   execFileSync(process.execPath, [BIN, 'init', gun], { env });
   execFileSync(process.execPath, [BIN, 'sign', `${gun}:v1`, `${gun}:v2`], { env });
   await pushImage(target, repo, 'v2', { seed: 'v2-repushed' }); // v2 now differs from what DCT signed
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-e2e-cosign-'));
   execFileSync(process.execPath, [BIN, 'cosign', 'key', 'generate', '-o', join(dir, 'cosign')], { env });
-  const run = (args: string[]) => execFileSync(process.execPath, [BIN, 'migrate', 'cosign', '--key', join(dir, 'cosign.key'), ...args, gun], { env, cwd: dir }).toString();
+  const run = (args: string[]) =>
+    execFileSync(process.execPath, [BIN, 'migrate', 'cosign', '--key', join(dir, 'cosign.key'), ...args, gun], { env, cwd: dir }).toString();
   const plan = run(['--dry-run']);
   expect(plan).toContain('1 to sign, 0 already signed, 2 skipped');
   const report = run(['--bundle']);
@@ -42,7 +49,9 @@ test('cosign: migration plan and report, then the Signatures column of the tags 
     ['cosign-plan.png', `$ trustdesk migrate cosign --key cosign.key --dry-run ${gun}\n${plan}`],
     ['cosign-report.png', `$ trustdesk migrate cosign --key cosign.key --bundle ${gun}\n${report}`],
   ] as const) {
-    await term.setContent(`<!doctype html><html lang="en"><body style="margin:0;background:#1e1f22"><pre style="margin:0;padding:14px;color:#e6e6e6;font:12px/1.45 monospace;white-space:pre">${escapeHtml(text)}</pre></body></html>`);
+    await term.setContent(
+      `<!doctype html><html lang="en"><body style="margin:0;background:#1e1f22"><pre style="margin:0;padding:14px;color:#e6e6e6;font:12px/1.45 monospace;white-space:pre">${escapeHtml(text)}</pre></body></html>`,
+    );
     await term.screenshot({ path: join(SHOTS, name), fullPage: true });
   }
   await term.close();

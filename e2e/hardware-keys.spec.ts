@@ -17,8 +17,16 @@ import { forkTransport } from '../electron/core/signing/token/client.js';
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const PIN = 'e2e-hardware-pin';
 
-test('Hardware keys: the token doctor shows the module, the token, a root key generated on it, its certificate and a missing module', async ({ page, context, lab, origin }) => {
-  test.skip(!softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/signer/worker.js')), 'SoftHSM2 or the built PKCS#11 worker is missing');
+test('Hardware keys: the token doctor shows the module, the token, a root key generated on it, its certificate and a missing module', async ({
+  page,
+  context,
+  lab,
+  origin,
+}) => {
+  test.skip(
+    !softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/signer/worker.js')),
+    'SoftHSM2 or the built PKCS#11 worker is missing',
+  );
   const hsm = makeSoftHsm();
   try {
     hsm.addToken('release-root', PIN);
@@ -26,7 +34,11 @@ test('Hardware keys: the token doctor shows the module, the token, a root key ge
     cpSync(lab.dockerConfigDir, configDir, { recursive: true });
     const env = { ...process.env, ...hsm.env };
     const gun = `${lab.registryHost}/e2e/hardware`;
-    const access = new TokenAccess({ trustDir: join(configDir, 'trust'), env: { TRUSTDESK_TOKEN_PIN: PIN }, transport: forkTransport(undefined, env) });
+    const access = new TokenAccess({
+      trustDir: join(configDir, 'trust'),
+      env: { TRUSTDESK_TOKEN_PIN: PIN },
+      transport: forkTransport(undefined, env),
+    });
     const key = await access.generate({ module: hsm.module, token: { label: 'release-root' } });
     await access.rootCertificate(key, gun, new Date());
     access.close();

@@ -29,7 +29,27 @@ test('a root key whose public key is on a configured token is shown as held by t
   const cert = new X509Certificate(Buffer.from(rootKey.keyval.public, 'base64').toString('utf8'));
   const pub = join(dir, 'root-pub.der');
   writeFileSync(pub, cert.publicKey.export({ type: 'spki', format: 'der' }));
-  execFileSync('pkcs11-tool', ['--module', SOFTHSM!, '--token-label', 'lab', '--login', '--pin', '1234', '--write-object', pub, '--type', 'pubkey', '--id', '01', '--label', 'root'], { env, stdio: 'ignore' });
+  execFileSync(
+    'pkcs11-tool',
+    [
+      '--module',
+      SOFTHSM!,
+      '--token-label',
+      'lab',
+      '--login',
+      '--pin',
+      '1234',
+      '--write-object',
+      pub,
+      '--type',
+      'pubkey',
+      '--id',
+      '01',
+      '--label',
+      'root',
+    ],
+    { env, stdio: 'ignore' },
+  );
 
   const handlers = await labHandlers(lab, { env });
   await handlers.invoke('settings:update', { pkcs11Modules: [SOFTHSM!] });

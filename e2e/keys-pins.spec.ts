@@ -30,16 +30,34 @@ const test = base.extend<{ configDir: string }>({
 async function noSeriousA11yViolations(page: Page, what: string) {
   const result = await new AxeBuilder({ page }).analyze();
   const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  expect(serious.map((v) => `${what}: ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')})`)).toEqual([]);
+  expect(
+    serious.map(
+      (v) =>
+        `${what}: ${v.id}: ${v.help} (${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')})`,
+    ),
+  ).toEqual([]);
 }
 
-test('Keys: the inventory with used-by, generate (strength meter), a wrong passphrase asked again, remove → removed → restore', async ({ page, app, lab, configDir }) => {
+test('Keys: the inventory with used-by, generate (strength meter), a wrong passphrase asked again, remove → removed → restore', async ({
+  page,
+  app,
+  lab,
+  configDir,
+}) => {
   await app.open('#/keys');
   const table = page.getByRole('table', { name: 'Keys on this machine' });
   await expect(table).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Warnings' })).toBeVisible();
   // a lab key: the app repository's targets key, used by that repository
-  await expect(table.getByRole('row').filter({ hasText: `${lab.scenarios.app.gun} (targets)` }).first()).toBeVisible();
+  await expect(
+    table
+      .getByRole('row')
+      .filter({ hasText: `${lab.scenarios.app.gun} (targets)` })
+      .first(),
+  ).toBeVisible();
 
   await page.getByRole('button', { name: 'Generate a key…' }).click();
   const dialog = page.getByRole('dialog', { name: 'Generate a signer key' });
@@ -100,9 +118,18 @@ test('Keys: the inventory with used-by, generate (strength meter), a wrong passp
   await expect(page.getByRole('table', { name: 'Removed keys' })).toHaveCount(0);
 });
 
-test('Pins: pin the current root of a lab repository (exact IDs in the confirmation) → badge pinned; listed in Settings', async ({ page, app, lab, handlers, configDir }) => {
+test('Pins: pin the current root of a lab repository (exact IDs in the confirmation) → badge pinned; listed in Settings', async ({
+  page,
+  app,
+  lab,
+  handlers,
+  configDir,
+}) => {
   const gun = lab.scenarios.team.gun;
-  const o = (await handlers.invoke('repository:overview', { name: gun })) as { ok: true; value: { adminRoles: { role: string; keys: { id: string; canonicalId: string }[] }[] } };
+  const o = (await handlers.invoke('repository:overview', { name: gun })) as {
+    ok: true;
+    value: { adminRoles: { role: string; keys: { id: string; canonicalId: string }[] }[] };
+  };
   const rootKey = o.value.adminRoles.find((r) => r.role === 'root')!.keys[0]!;
   await app.open(`#/repo/${encodeURIComponent(gun)}/tags`);
   const badge = page.getByLabel('Trust pinning');
@@ -114,7 +141,9 @@ test('Pins: pin the current root of a lab repository (exact IDs in the confirmat
   await noSeriousA11yViolations(page, 'pin confirmation');
   await confirm.getByRole('button', { name: 'Pin this root' }).click();
   await expect(badge).toHaveText('Pinned');
-  await expect(page.getByRole('status').filter({ hasText: `Pinned ${gun} to root certificate ${rootKey.id}` })).toContainText(`${configDir}/trustdesk-pins.json`);
+  await expect(page.getByRole('status').filter({ hasText: `Pinned ${gun} to root certificate ${rootKey.id}` })).toContainText(
+    `${configDir}/trustdesk-pins.json`,
+  );
   await expect(page.getByRole('button', { name: 'Unpin…' })).toBeVisible();
   // the pin applies: the repository still verifies against it
   await page.getByRole('button', { name: 'Reload' }).click();
@@ -143,46 +172,52 @@ test('Pins: pin the current root of a lab repository (exact IDs in the confirmat
 /** The offline inspector looked at 40 days later: the archive still verifies as of its time, and the timestamp has expired since. */
 const LATER_MS = 40 * 86_400_000;
 const later = test.extend({
-  handlers: async ({ lab, configDir }, use) => use(await labHandlers({ ...lab, dockerConfigDir: configDir }, { now: () => new Date(Date.now() + LATER_MS) })),
+  handlers: async ({ lab, configDir }, use) =>
+    use(await labHandlers({ ...lab, dockerConfigDir: configDir }, { now: () => new Date(Date.now() + LATER_MS) })),
 });
 
-later('Offline inspector: an archive made by trustdesk archive, and the trust directory, opened 40 days later with no network: "as of" and what expired since', async ({ page, app, lab, configDir }) => {
-  const s = lab.scenarios.app;
-  const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-archive-')), 'app.tdarchive');
-  execFileSync(process.execPath, [BIN, 'archive', s.gun, '-o', file], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: configDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } });
+later(
+  'Offline inspector: an archive made by trustdesk archive, and the trust directory, opened 40 days later with no network: "as of" and what expired since',
+  async ({ page, app, lab, configDir }) => {
+    const s = lab.scenarios.app;
+    const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-archive-')), 'app.tdarchive');
+    execFileSync(process.execPath, [BIN, 'archive', s.gun, '-o', file], {
+      env: { ...process.env, ...lab.env, DOCKER_CONFIG: configDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl },
+    });
 
-  await app.open();
-  await page.getByLabel('Path to a trust directory or archive').fill(file);
-  await page.getByRole('button', { name: 'Open archive…' }).click();
-  const inside = page.getByRole('list', { name: 'Repositories in it' });
-  await expect(inside.getByRole('link', { name: s.gun, exact: true })).toBeVisible();
-  await expect(page.getByText(`Trust archive ${file}`)).toBeVisible();
-  await inside.getByRole('link', { name: s.gun, exact: true }).click();
-  await expect(page.getByRole('heading', { name: s.gun })).toBeVisible();
-  await expect(page.getByRole('note', { name: 'As of' })).toContainText(/As of \d/);
-  await expect(page.getByRole('note', { name: 'Expired since' })).toContainText(/Expired since then: .*timestamp on \d{4}-\d\d-\d\d/);
-  await expect(page.getByText(`Read-only, from the trust archive ${file}`)).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'Publish' })).toHaveCount(0);
-  const signedTag = Object.entries(s.tags).find(([, t]) => t.verdict === 'signed')![0];
-  await expect(page.locator(`[role="row"][data-tag="${signedTag}"]`)).toContainText('Signed');
-  await page.screenshot({ path: `${SHOTS}/archive.png`, fullPage: true });
-  await noSeriousA11yViolations(page, 'archive');
-  await page.getByRole('tab', { name: 'Administrative keys' }).click();
-  await expect(page.getByRole('heading', { name: 'Root' })).toBeVisible();
+    await app.open();
+    await page.getByLabel('Path to a trust directory or archive').fill(file);
+    await page.getByRole('button', { name: 'Open archive…' }).click();
+    const inside = page.getByRole('list', { name: 'Repositories in it' });
+    await expect(inside.getByRole('link', { name: s.gun, exact: true })).toBeVisible();
+    await expect(page.getByText(`Trust archive ${file}`)).toBeVisible();
+    await inside.getByRole('link', { name: s.gun, exact: true }).click();
+    await expect(page.getByRole('heading', { name: s.gun })).toBeVisible();
+    await expect(page.getByRole('note', { name: 'As of' })).toContainText(/As of \d/);
+    await expect(page.getByRole('note', { name: 'Expired since' })).toContainText(/Expired since then: .*timestamp on \d{4}-\d\d-\d\d/);
+    await expect(page.getByText(`Read-only, from the trust archive ${file}`)).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Publish' })).toHaveCount(0);
+    const signedTag = Object.entries(s.tags).find(([, t]) => t.verdict === 'signed')![0];
+    await expect(page.locator(`[role="row"][data-tag="${signedTag}"]`)).toContainText('Signed');
+    await page.screenshot({ path: `${SHOTS}/archive.png`, fullPage: true });
+    await noSeriousA11yViolations(page, 'archive');
+    await page.getByRole('tab', { name: 'Administrative keys' }).click();
+    await expect(page.getByRole('heading', { name: 'Root' })).toBeVisible();
 
-  // the copied trust directory, with no network
-  await app.open();
-  await page.getByLabel('Path to a trust directory or archive').fill(join(configDir, 'trust'));
-  await page.getByRole('button', { name: 'Open trust directory…' }).click();
-  await page.getByRole('list', { name: 'Repositories in it' }).getByRole('link', { name: s.gun, exact: true }).click();
-  await expect(page.getByRole('note', { name: 'As of' })).toContainText(/As of \d/);
-  await expect(page.getByText(`Read-only, from the trust directory ${join(configDir, 'trust')}`)).toBeVisible();
-  await expect(page.getByRole('note').filter({ hasText: 'The registry was not contacted' })).toBeVisible();
-  await expect(page.getByRole('tab', { name: 'Publish' })).toHaveCount(0);
+    // the copied trust directory, with no network
+    await app.open();
+    await page.getByLabel('Path to a trust directory or archive').fill(join(configDir, 'trust'));
+    await page.getByRole('button', { name: 'Open trust directory…' }).click();
+    await page.getByRole('list', { name: 'Repositories in it' }).getByRole('link', { name: s.gun, exact: true }).click();
+    await expect(page.getByRole('note', { name: 'As of' })).toContainText(/As of \d/);
+    await expect(page.getByText(`Read-only, from the trust directory ${join(configDir, 'trust')}`)).toBeVisible();
+    await expect(page.getByRole('note').filter({ hasText: 'The registry was not contacted' })).toBeVisible();
+    await expect(page.getByRole('tab', { name: 'Publish' })).toHaveCount(0);
 
-  // a path that is neither: explained
-  await app.open();
-  await page.getByLabel('Path to a trust directory or archive').fill(configDir + '/nope');
-  await page.getByRole('button', { name: 'Open archive…' }).click();
-  await expect(page.getByRole('alert')).toBeVisible();
-});
+    // a path that is neither: explained
+    await app.open();
+    await page.getByLabel('Path to a trust directory or archive').fill(configDir + '/nope');
+    await page.getByRole('button', { name: 'Open archive…' }).click();
+    await expect(page.getByRole('alert')).toBeVisible();
+  },
+);

@@ -63,7 +63,10 @@ test(`a ${TAGS.toLocaleString('en')}-tag repository opens and scrolls without fr
       `scroll to the end in 40 frames: ${scroll.totalMs.toFixed(0)} ms, slowest frame ${scroll.slowestFrameMs.toFixed(0)} ms; ` +
       `verdict filter ${filterMs} ms; reopened from the renderer's cache: first rows after ${renderOnlyMs.toFixed(0)} ms; ${rendered} row elements in the DOM`,
   );
-  test.info().annotations.push({ type: 'bench', description: `first rows ${firstRowsMs.toFixed(0)} ms; slowest scroll frame ${scroll.slowestFrameMs.toFixed(0)} ms` });
+  test.info().annotations.push({
+    type: 'bench',
+    description: `first rows ${firstRowsMs.toFixed(0)} ms; slowest scroll frame ${scroll.slowestFrameMs.toFixed(0)} ms`,
+  });
   expect(firstRowsMs).toBeLessThan(5000);
   expect(renderOnlyMs).toBeLessThan(1000);
   expect(scroll.slowestFrameMs).toBeLessThan(1000);

@@ -12,11 +12,18 @@ import { test, expect } from './support/fixtures.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/trustdesk.js');
 
-test('Publish: sign a tag with its exact digest, preview the diff, publish; onboarding makes a public key and QR', async ({ page, app, lab, handlers }) => {
+test('Publish: sign a tag with its exact digest, preview the diff, publish; onboarding makes a public key and QR', async ({
+  page,
+  app,
+  lab,
+  handlers,
+}) => {
   const repo = `lab/e2e-publish-${Date.now()}`;
   const gun = `${lab.registryHost}/${repo}`;
   const pushed = await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v1');
-  execFileSync(process.execPath, [BIN, 'init', gun], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } });
+  execFileSync(process.execPath, [BIN, 'init', gun], {
+    env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl },
+  });
 
   const v2 = await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v2');
   // from the tags table: the detail panel stages a signature after showing the exact digest
@@ -50,7 +57,10 @@ test('Publish: sign a tag with its exact digest, preview the diff, publish; onbo
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Published' })).toBeVisible();
 
-  const r = (await handlers.invoke('repository:overview', { name: gun, refresh: true })) as { ok: boolean; value: { tags: { tag: string; verdict: string; signedDigest?: string }[] } };
+  const r = (await handlers.invoke('repository:overview', { name: gun, refresh: true })) as {
+    ok: boolean;
+    value: { tags: { tag: string; verdict: string; signedDigest?: string }[] };
+  };
   expect(r.ok).toBe(true);
   expect(r.value.tags.find((t) => t.tag === 'v1')).toMatchObject({ verdict: 'signed', signedDigest: pushed.digest });
 

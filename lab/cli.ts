@@ -39,9 +39,7 @@ export class CliError extends Error {
     readonly command: string[],
     readonly result: CliResult,
   ) {
-    super(
-      `command failed (exit ${result.code}): ${command.join(' ')}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`,
-    );
+    super(`command failed (exit ${result.code}): ${command.join(' ')}\n--- stdout ---\n${result.stdout}\n--- stderr ---\n${result.stderr}`);
     this.name = 'CliError';
   }
 }

@@ -38,16 +38,12 @@ export function httpsRequest(req: HttpsRequest): Promise<HttpsResponse> {
   const headers: Record<string, string | number> = { ...req.headers };
   if (body) headers['Content-Length'] = body.length;
   return new Promise((resolve, reject) => {
-    const r = request(
-      url,
-      { method: req.method ?? 'GET', headers, ca: loadCa(req.ca), agent: false, timeout: req.timeoutMs ?? 15_000 },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
-        res.on('error', reject);
-      },
-    );
+    const r = request(url, { method: req.method ?? 'GET', headers, ca: loadCa(req.ca), agent: false, timeout: req.timeoutMs ?? 15_000 }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks) }));
+      res.on('error', reject);
+    });
     r.on('timeout', () => r.destroy(new Error(`timeout: ${req.method ?? 'GET'} ${url.href}`)));
     r.on('error', reject);
     r.end(body);

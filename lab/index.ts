@@ -17,16 +17,7 @@ export { httpsRequest, type HttpsRequest, type HttpsResponse } from './https.js'
 export { buildImage, sha256, tarFiles, MEDIA_TYPES, type BuiltImage, type ManifestFormat, type Blob } from './image.js';
 export { pushImage, type PushedImage, type PushOptions, type RegistryTarget } from './push-image.js';
 export { fetchManifest, listTags, MANIFEST_ACCEPT } from './registry-read.js';
-export {
-  CliError,
-  docker,
-  dockerTrust,
-  notary,
-  runCommand,
-  type CliOptions,
-  type CliResult,
-  type CliTarget,
-} from './cli.js';
+export { CliError, docker, dockerTrust, notary, runCommand, type CliOptions, type CliResult, type CliTarget } from './cli.js';
 export {
   gunFor,
   mapPool,

@@ -73,9 +73,7 @@ async function checkDescriptor(lab: Lab, d: ScenarioDescriptor): Promise<Inspect
   expect(await listTags(lab, d.repo)).toEqual(inRegistry.map(([tag]) => tag).sort());
   for (const [tag, t] of inRegistry) expect((await fetchManifest(lab, d.repo, tag))?.digest, tag).toBe(t.registryDigest);
   const repo = await inspect(lab, d.gun);
-  const actual = repo.SignedTags.map((r) => ({ ...r, Signers: [...r.Signers].sort() })).sort((a, b) =>
-    a.SignedTag < b.SignedTag ? -1 : 1,
-  );
+  const actual = repo.SignedTags.map((r) => ({ ...r, Signers: [...r.Signers].sort() })).sort((a, b) => (a.SignedTag < b.SignedTag ? -1 : 1));
   expect(actual).toEqual(expectedSignedTags(d));
   return repo;
 }
@@ -279,13 +277,29 @@ describe('process exit hook', () => {
     try {
       // Compile the lab alone (not the whole project) and run processes that end mid-lab.
       const tsc = resolve('node_modules/typescript/bin/tsc');
-      await execFileP(process.execPath, [tsc, '--outDir', out, '--module', 'nodenext', '--moduleResolution', 'nodenext',
-        '--target', 'es2022', '--types', 'node', '--skipLibCheck', resolve('lab/servers.ts')]);
+      await execFileP(process.execPath, [
+        tsc,
+        '--outDir',
+        out,
+        '--module',
+        'nodenext',
+        '--moduleResolution',
+        'nodenext',
+        '--target',
+        'es2022',
+        '--types',
+        'node',
+        '--skipLibCheck',
+        resolve('lab/servers.ts'),
+      ]);
       const script = join(out, 'run.mjs');
-      await writeFile(script, `import { startLab } from './servers.js';\n` +
-        `const lab = await startLab({ dir: process.argv[2] });\nconsole.log(JSON.stringify(lab.pids));\n` +
-        `if (process.argv[3] === 'exit') process.exit(0); else process.kill(process.pid, 'SIGTERM');\n` +
-        `setInterval(() => {}, 1000);\n`);
+      await writeFile(
+        script,
+        `import { startLab } from './servers.js';\n` +
+          `const lab = await startLab({ dir: process.argv[2] });\nconsole.log(JSON.stringify(lab.pids));\n` +
+          `if (process.argv[3] === 'exit') process.exit(0); else process.kill(process.pid, 'SIGTERM');\n` +
+          `setInterval(() => {}, 1000);\n`,
+      );
       for (const mode of ['exit', 'SIGTERM']) {
         const stdout = await new Promise<string>((res) =>
           execFile(process.execPath, [script, join(out, `lab-${mode}`), mode], (_err, so) => res(String(so))),

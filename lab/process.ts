@@ -107,10 +107,7 @@ export function spawnServer(name: string, cmd: string, args: string[], logFile: 
         /* already gone */
       }
       let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        exited.then(() => false),
-        new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs))),
-      ]);
+      const timedOut = await Promise.race([exited.then(() => false), new Promise<boolean>((r) => (timer = setTimeout(() => r(true), graceMs)))]);
       clearTimeout(timer);
       if (timedOut && !done) {
         try {
@@ -168,9 +165,7 @@ export async function waitReady(proc: ManagedProcess, probe: () => Promise<boole
     }
     if (Date.now() > deadline) {
       await proc.stop(500);
-      throw new Error(
-        `${proc.name} (pid ${proc.pid}) not ready after ${timeoutMs} ms (${lastErr || 'probe false'}):\n${logTail(proc.logFile)}`,
-      );
+      throw new Error(`${proc.name} (pid ${proc.pid}) not ready after ${timeoutMs} ms (${lastErr || 'probe false'}):\n${logTail(proc.logFile)}`);
     }
     await new Promise((r) => setTimeout(r, delay));
   }

@@ -4,12 +4,7 @@ import { MEDIA_TYPES, sha256 } from './image.js';
 import type { RegistryTarget } from './push-image.js';
 
 /** Every manifest type, so the registry serves what was pushed (no schema-1 or platform fallback). */
-export const MANIFEST_ACCEPT = [
-  MEDIA_TYPES.dockerManifest,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.dockerList,
-  MEDIA_TYPES.ociIndex,
-].join(', ');
+export const MANIFEST_ACCEPT = [MEDIA_TYPES.dockerManifest, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerList, MEDIA_TYPES.ociIndex].join(', ');
 
 /** `GET /v2/<repo>/tags/list`, sorted; `[]` for an unknown repository. */
 export async function listTags(t: RegistryTarget, repo: string): Promise<string[]> {

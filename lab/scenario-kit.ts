@@ -65,13 +65,7 @@ export interface ManifestFile {
 }
 
 /** Pushes a deterministic image (seed `<name>:<seed>`) to `lab/<name>:<tag>` and saves its manifest. */
-export async function pushTag(
-  lab: ScenarioLab,
-  name: string,
-  tag: string,
-  seed = tag,
-  format: ManifestFormat = 'docker',
-): Promise<ManifestFile> {
+export async function pushTag(lab: ScenarioLab, name: string, tag: string, seed = tag, format: ManifestFormat = 'docker'): Promise<ManifestFile> {
   const pushed = await pushImage(lab, repoFor(name), tag, { seed: `${name}:${seed}`, format });
   return { digest: pushed.digest, file: await saveManifest(lab, name, seed.replace(/[^\w.-]/g, '_'), pushed.manifestBytes) };
 }

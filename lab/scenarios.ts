@@ -4,16 +4,7 @@
  * then returns what a correct client should report.
  */
 import { dockerTrust, notary } from './cli.js';
-import {
-  gunFor,
-  mapPool,
-  pushTag,
-  repoFor,
-  TagLedger,
-  unpushedManifest,
-  type ScenarioDescriptor,
-  type ScenarioLab,
-} from './scenario-kit.js';
+import { gunFor, mapPool, pushTag, repoFor, TagLedger, unpushedManifest, type ScenarioDescriptor, type ScenarioLab } from './scenario-kit.js';
 import { ensureSigner } from './signers.js';
 
 export interface ScenarioOptions {

@@ -46,10 +46,7 @@ function toServer(proc: ManagedProcess, url: string, port: number): RunningServe
 }
 
 /** Starts a server on a free port, retrying with another port when the process dies early (bind race). */
-async function startWithRetry(
-  opts: ServerOptions,
-  launch: (port: number, attempt: number) => Promise<RunningServer>,
-): Promise<RunningServer> {
+async function startWithRetry(opts: ServerOptions, launch: (port: number, attempt: number) => Promise<RunningServer>): Promise<RunningServer> {
   let lastErr: unknown;
   for (let attempt = 0; attempt < 3; attempt++) {
     const port = opts.port ?? (await freePort());
@@ -95,8 +92,13 @@ export async function startNotarySigner(opts: ServerOptions): Promise<RunningSer
     };
     const configFile = join(opts.dir, 'signer-config.json');
     await writeFile(configFile, JSON.stringify(config, null, 2));
-    const proc = spawnServer('notary-signer', 'notary-signer', ['-config', configFile, '-logf', 'logfmt'],
-      join(opts.dir, `notary-signer${attempt ? `.${attempt}` : ''}.log`), opts.dir);
+    const proc = spawnServer(
+      'notary-signer',
+      'notary-signer',
+      ['-config', configFile, '-logf', 'logfmt'],
+      join(opts.dir, `notary-signer${attempt ? `.${attempt}` : ''}.log`),
+      opts.dir,
+    );
     await waitReady(proc, () => tcpOpen(port), opts.timeoutMs ?? DEFAULT_TIMEOUT);
     return toServer(proc, `127.0.0.1:${port}`, port);
   });
@@ -131,8 +133,13 @@ export async function startNotaryServer(opts: NotaryServerOptions): Promise<Runn
     };
     const configFile = join(opts.dir, 'server-config.json');
     await writeFile(configFile, JSON.stringify(config, null, 2));
-    const proc = spawnServer('notary-server', 'notary-server', ['-config', configFile, '-logf', 'logfmt'],
-      join(opts.dir, `notary-server${attempt ? `.${attempt}` : ''}.log`), opts.dir);
+    const proc = spawnServer(
+      'notary-server',
+      'notary-server',
+      ['-config', configFile, '-logf', 'logfmt'],
+      join(opts.dir, `notary-server${attempt ? `.${attempt}` : ''}.log`),
+      opts.dir,
+    );
     const url = `https://127.0.0.1:${port}`;
     await waitReady(proc, () => httpsOk(`${url}/_notary_server/health`, opts.tls.caCert), opts.timeoutMs ?? DEFAULT_TIMEOUT);
     return toServer(proc, url, port);
@@ -166,8 +173,13 @@ export async function startRegistry(opts: ServerOptions): Promise<RunningServer>
     ].join('\n');
     const configFile = join(opts.dir, 'config.yml');
     await writeFile(configFile, yaml);
-    const proc = spawnServer('docker-registry', 'docker-registry', ['serve', configFile],
-      join(opts.dir, `registry${attempt ? `.${attempt}` : ''}.log`), opts.dir);
+    const proc = spawnServer(
+      'docker-registry',
+      'docker-registry',
+      ['serve', configFile],
+      join(opts.dir, `registry${attempt ? `.${attempt}` : ''}.log`),
+      opts.dir,
+    );
     const url = `https://127.0.0.1:${port}`;
     await waitReady(proc, () => httpsOk(`${url}/v2/`, opts.tls.caCert), opts.timeoutMs ?? DEFAULT_TIMEOUT);
     return toServer(proc, url, port);

@@ -43,8 +43,25 @@ async function issue(name: string, cn: string, ext: string, m: TlsMaterial): Pro
   await openssl(['req', '-new', '-key', `${name}.key`, '-subj', `/CN=${cn}`, '-out', `${name}.csr`], cwd);
   await writeFile(join(cwd, `${name}.ext`), ext);
   await openssl(
-    ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', randomSerial(),
-      '-days', '30', '-sha256', '-extfile', `${name}.ext`, '-out', `${name}.crt`],
+    [
+      'x509',
+      '-req',
+      '-in',
+      `${name}.csr`,
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      randomSerial(),
+      '-days',
+      '30',
+      '-sha256',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ],
     cwd,
   );
 }
@@ -84,18 +101,35 @@ export async function makeTlsMaterial(dir: string, opts: TlsOptions = {}): Promi
   };
   await ecKey('ca.key', dir);
   await openssl(
-    ['req', '-x509', '-new', '-key', 'ca.key', '-sha256', '-days', '30', '-subj', '/CN=TrustDesk Lab CA',
-      '-addext', 'basicConstraints=critical,CA:TRUE',
-      '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
-      '-out', 'ca.crt'],
+    [
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      'ca.key',
+      '-sha256',
+      '-days',
+      '30',
+      '-subj',
+      '/CN=TrustDesk Lab CA',
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
+      '-out',
+      'ca.crt',
+    ],
     dir,
   );
   await Promise.all([
-    issue('server', 'localhost',
+    issue(
+      'server',
+      'localhost',
       'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\n' +
-      `extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1${extraSans}\n`, m),
-    issue('client', 'notary-server',
-      'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n', m),
+        `extendedKeyUsage=serverAuth\nsubjectAltName=DNS:localhost,IP:127.0.0.1,IP:::1${extraSans}\n`,
+      m,
+    ),
+    issue('client', 'notary-server', 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=clientAuth\n', m),
   ]);
   const [leaf, ca] = await Promise.all([readFile(m.serverCert, 'utf8'), readFile(m.caCert, 'utf8')]);
   await writeFile(m.serverChain, leaf + ca);

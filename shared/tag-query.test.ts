@@ -14,7 +14,10 @@ describe('tag query', () => {
     expect(queryTags(rows, DEFAULT_TAG_QUERY).map((r) => r.tag)).toEqual(['old', 'v1', 'v2', 'v10']);
     expect(queryTags(rows, { ...DEFAULT_TAG_QUERY, descending: true }).map((r) => r.tag)).toEqual(['v10', 'v2', 'v1', 'old']);
     expect(queryTags(rows, { ...DEFAULT_TAG_QUERY, sort: 'verdict' }).map((r) => r.verdict)).toEqual([
-      'digest-mismatch', 'signed-not-in-registry', 'unsigned', 'signed',
+      'digest-mismatch',
+      'signed-not-in-registry',
+      'unsigned',
+      'signed',
     ]);
     expect(queryTags(rows, { ...DEFAULT_TAG_QUERY, sort: 'size' }).map((r) => r.tag)).toEqual(['old', 'v10', 'v1', 'v2']);
   });
@@ -28,7 +31,11 @@ describe('tag query', () => {
   });
 
   it('10,000 rows filter and sort in well under a frame budget per keystroke', () => {
-    const many: TagRow[] = Array.from({ length: 10_000 }, (_, i) => ({ tag: `build-${i}`, verdict: i % 7 ? 'signed' : 'unsigned', signers: [i % 2 ? 'alice' : 'bob'] }));
+    const many: TagRow[] = Array.from({ length: 10_000 }, (_, i) => ({
+      tag: `build-${i}`,
+      verdict: i % 7 ? 'signed' : 'unsigned',
+      signers: [i % 2 ? 'alice' : 'bob'],
+    }));
     const t0 = performance.now();
     const out = queryTags(many, { ...DEFAULT_TAG_QUERY, search: '99', signer: 'alice', sort: 'verdict' });
     expect(out.length).toBeGreaterThan(0);

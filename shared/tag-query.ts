@@ -25,10 +25,7 @@ export function queryTags(rows: readonly TagRow[], q: TagQuery): TagRow[] {
     (r) =>
       (verdicts.size === 0 || verdicts.has(r.verdict)) &&
       (!q.signer || r.signers.includes(q.signer)) &&
-      (!needle ||
-        r.tag.toLowerCase().includes(needle) ||
-        (r.registryDigest ?? '').includes(needle) ||
-        (r.signedDigest ?? '').includes(needle)),
+      (!needle || r.tag.toLowerCase().includes(needle) || (r.registryDigest ?? '').includes(needle) || (r.signedDigest ?? '').includes(needle)),
   );
   const cmp: Record<TagSortKey, (a: TagRow, b: TagRow) => number> = {
     tag: (a, b) => collator.compare(a.tag, b.tag),

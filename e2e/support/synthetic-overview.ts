@@ -18,7 +18,7 @@ export function syntheticOverview(name: string, count: number, now = new Date())
     const verdict: VerdictView = i % 97 === 0 ? 'digest-mismatch' : i % 31 === 0 ? 'signed-not-in-registry' : i % 5 === 0 ? 'unsigned' : 'signed';
     counts[verdict]++;
     const reg = verdict === 'signed-not-in-registry' ? undefined : digest(`r${i}`);
-    const signed = verdict === 'unsigned' ? undefined : verdict === 'digest-mismatch' ? digest(`s${i}`) : reg ?? digest(`s${i}`);
+    const signed = verdict === 'unsigned' ? undefined : verdict === 'digest-mismatch' ? digest(`s${i}`) : (reg ?? digest(`s${i}`));
     tags.push({
       tag: `build-${String(i).padStart(5, '0')}`,
       verdict,

@@ -45,7 +45,12 @@ async function ciSetup(ctx: AppContext, { signer, repositories, paths, outDir, p
   return {
     name: r.name,
     keyId: r.keyId,
-    repositories: r.repositories.map((x) => ({ repository: x.repository, added: !!x.result?.published, ...(x.initialised ? { initialised: true } : {}), ...(x.error ? { error: x.error } : {}) })),
+    repositories: r.repositories.map((x) => ({
+      repository: x.repository,
+      added: !!x.result?.published,
+      ...(x.initialised ? { initialised: true } : {}),
+      ...(x.error ? { error: x.error } : {}),
+    })),
     files: r.files,
     ciVariables: [
       { name: CI_KEY_VARIABLE, holds: `the text of ${r.name}.key (the encrypted delegation key)` },

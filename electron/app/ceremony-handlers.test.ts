@@ -56,7 +56,9 @@ describe('Ceremony view channels', () => {
     const { value, attempts } = await withoutNetwork(async () => {
       const opened = (await handlers.invoke('ceremony:bundle-open', { file: reqFile })) as Ok<{ summary: string[]; missing: string[]; kind: string }>;
       const wrong = await handlers.invoke('ceremony:bundle-sign', { file: reqFile, outFile: out, passphrases: { unlock: 'not the passphrase' } });
-      const sign = (await handlers.invoke('ceremony:bundle-sign', { file: reqFile, outFile: out, passphrases: { unlock: PASS } })) as Ok<{ signedBy: string[] }>;
+      const sign = (await handlers.invoke('ceremony:bundle-sign', { file: reqFile, outFile: out, passphrases: { unlock: PASS } })) as Ok<{
+        signedBy: string[];
+      }>;
       const reopened = (await handlers.invoke('ceremony:bundle-open', { file: out })) as Ok<{ kind: string; missing: string[]; signedBy: string[] }>;
       const rotate = await handlers.invoke('ceremony:rotate-request', { repository: GUN, newKeyId: 'abcdef', outFile: join(dir, 'x.json') });
       const imp = await handlers.invoke('ceremony:bundle-import', { file: out, publish: true });
@@ -81,7 +83,7 @@ describe('Ceremony view channels', () => {
     expect(await handlers.invoke('ceremony:bundle-open', { file: reqFile })).toMatchObject({ ok: false, error: { code: 'BUNDLE_INVALID' } });
   });
 
-  it('the PIN typed into the signing step is answered once by the context\'s PIN provider, never again', async () => {
+  it("the PIN typed into the signing step is answered once by the context's PIN provider, never again", async () => {
     const pin = oneShotPin('123456');
     const req = { token: 'offline-root', summary: 'sign root.json', attempt: 1, as: 'user' as const };
     expect(await pin(req)).toBe('123456');

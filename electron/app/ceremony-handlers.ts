@@ -45,7 +45,11 @@ function answered(ctx: AppContext, passphrases: Passphrases, pin?: string): Trus
 
 /** Refuses a step that needs the trust server in offline mode, before any connection. */
 function online(ctx: TrustContext, what: string): TrustContext {
-  if (ctx.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', `TrustDesk is in offline mode: ${what} needs the trust server; turn offline mode off in Settings on the online machine`);
+  if (ctx.offline)
+    throw new TrustDeskError(
+      'NETWORK_UNREACHABLE',
+      `TrustDesk is in offline mode: ${what} needs the trust server; turn offline mode off in Settings on the online machine`,
+    );
   return ctx;
 }
 

@@ -8,5 +8,7 @@ export function isAllowedExternalUrl(url: string): boolean {
   } catch {
     return false;
   }
-  return u.protocol === 'https:' && u.username === '' && u.password === '' && u.port === '' && (EXTERNAL_HOSTS as readonly string[]).includes(u.hostname);
+  return (
+    u.protocol === 'https:' && u.username === '' && u.password === '' && u.port === '' && (EXTERNAL_HOSTS as readonly string[]).includes(u.hostname)
+  );
 }

@@ -19,7 +19,11 @@ describe.skipIf(!ready)('Hardware keys channel', () => {
     try {
       const dir = mkdtempSync(join(tmpdir(), 'trustdesk-app-hw-'));
       const env = { ...process.env, ...hsm.env, DOCKER_CONFIG: join(dir, 'docker') };
-      const access = new TokenAccess({ trustDir: join(dir, 'docker', 'trust'), env: { TRUSTDESK_TOKEN_PIN: PIN }, transport: forkTransport(undefined, env) });
+      const access = new TokenAccess({
+        trustDir: join(dir, 'docker', 'trust'),
+        env: { TRUSTDESK_TOKEN_PIN: PIN },
+        transport: forkTransport(undefined, env),
+      });
       const rec = await access.generate({ module: hsm.module, token: { label: 'app-root' } });
       access.close();
 
@@ -28,7 +32,14 @@ describe.skipIf(!ready)('Hardware keys channel', () => {
       const handlers = createHandlers({ settings, version: 't', openExternal: async () => undefined, env });
       const r = await handlers.invoke('hardware:doctor', {});
       expect(r.ok, JSON.stringify(r)).toBe(true);
-      const v = (r as { value: { modules: { path: string; loads: boolean; devices: { label: string; keys: { keyId?: string; origin?: string }[] }[] }[]; recordedKeys: { keyId: string; devices: string[] }[] } }).value;
+      const v = (
+        r as {
+          value: {
+            modules: { path: string; loads: boolean; devices: { label: string; keys: { keyId?: string; origin?: string }[] }[] }[];
+            recordedKeys: { keyId: string; devices: string[] }[];
+          };
+        }
+      ).value;
       expect(v.modules.map((m) => [m.path, m.loads])).toEqual([
         [hsm.module, true],
         ['/nonexistent/libvendor.so', false],
@@ -39,7 +50,10 @@ describe.skipIf(!ready)('Hardware keys channel', () => {
       expect(JSON.stringify(r)).not.toContain(PIN);
       // a module path that is not there is a finding, not a failure
       const missing = await handlers.invoke('hardware:doctor', { modules: ['/nonexistent/other.so'] });
-      expect(missing).toMatchObject({ ok: true, value: { modules: [{ loads: false, findings: [{ level: 'error', title: 'The module does not load' }] }] } });
+      expect(missing).toMatchObject({
+        ok: true,
+        value: { modules: [{ loads: false, findings: [{ level: 'error', title: 'The module does not load' }] }] },
+      });
     } finally {
       hsm.cleanup();
     }

@@ -11,7 +11,17 @@ import { join } from 'node:path';
 import type { KEYS_CONTRACT } from '../../shared/ipc/keys-contract.js';
 import type { ChannelHandlers, ChannelsOf } from '../../shared/ipc/handlers.js';
 import type { TrustContext } from '../core/session/context.js';
-import { changePassphrase, exportKey, generateKey, importKeys, listKeys, loadKey, oneShotProvider, removeKey, restoreKey } from '../core/use-cases/keys/keys.js';
+import {
+  changePassphrase,
+  exportKey,
+  generateKey,
+  importKeys,
+  listKeys,
+  loadKey,
+  oneShotProvider,
+  removeKey,
+  restoreKey,
+} from '../core/use-cases/keys/keys.js';
 import type { AppContext } from './context.js';
 
 /** The request's context, with the dialog's passphrases (if any) answered once. */
@@ -39,9 +49,12 @@ export const KEYS_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof KEYS_C
     const trust = keysContext(ctx, passphrases);
     return changed(ctx, await generateKey(trust, { name, dir: await publicKeyDir(trust, dir) }));
   },
-  'keys:load': async (ctx, { file, name, passphrases }) => changed(ctx, await loadKey(keysContext(ctx, passphrases), { file, ...(name ? { name } : {}) })),
-  'keys:import': async (ctx, { file, role, gun, passphrases }) => changed(ctx, await importKeys(keysContext(ctx, passphrases), { file, ...(role ? { role } : {}), ...(gun ? { gun } : {}) })),
-  'keys:export': (ctx, { keyId, outFile, public: pub, passphrases }) => exportKey(keysContext(ctx, passphrases), { keyId, outFile, public: pub ?? false }),
+  'keys:load': async (ctx, { file, name, passphrases }) =>
+    changed(ctx, await loadKey(keysContext(ctx, passphrases), { file, ...(name ? { name } : {}) })),
+  'keys:import': async (ctx, { file, role, gun, passphrases }) =>
+    changed(ctx, await importKeys(keysContext(ctx, passphrases), { file, ...(role ? { role } : {}), ...(gun ? { gun } : {}) })),
+  'keys:export': (ctx, { keyId, outFile, public: pub, passphrases }) =>
+    exportKey(keysContext(ctx, passphrases), { keyId, outFile, public: pub ?? false }),
   'keys:passwd': async (ctx, { keyId, passphrases }) => changed(ctx, await changePassphrase(keysContext(ctx, passphrases), { keyId })),
   'keys:remove': async (ctx, { keyId, confirm }) => changed(ctx, await removeKey(ctx.trust, { keyId, confirm: confirm ?? false })),
   'keys:restore': async (ctx, { keyId }) => changed(ctx, await restoreKey(ctx.trust, { keyId })),

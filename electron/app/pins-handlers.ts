@@ -16,8 +16,20 @@ import type { AppContext } from './context.js';
 /** The repository of a name (a tag or digest is dropped). */
 const gunOf = (name: string) => parseReference(parseReference(name).gun).gun;
 
-const pinListView = (l: PinList) => ({ file: l.pinsFile, sources: l.sources, disableTofu: l.disableTofu, rules: l.pins, repositories: l.repositories });
-const pinnedView = (r: PinResult) => ({ gun: r.gun, certIds: r.certIds, rootVersion: r.rootVersion, file: r.pinsFile, ...(r.previous ? { previousIds: r.previous } : {}) });
+const pinListView = (l: PinList) => ({
+  file: l.pinsFile,
+  sources: l.sources,
+  disableTofu: l.disableTofu,
+  rules: l.pins,
+  repositories: l.repositories,
+});
+const pinnedView = (r: PinResult) => ({
+  gun: r.gun,
+  certIds: r.certIds,
+  rootVersion: r.rootVersion,
+  file: r.pinsFile,
+  ...(r.previous ? { previousIds: r.previous } : {}),
+});
 const unpinnedView = (r: { gun: string; removed?: string[] }) => ({ gun: r.gun, ...(r.removed ? { removedIds: r.removed } : {}) });
 
 /** Drops what is cached for a repository after its pin changed. */

@@ -24,7 +24,11 @@ export function terminalSecrets(io: Io): SecretProviders {
   return { ...(passphrase ? { passphrase } : {}), ...(pin ? { pin } : {}) };
 }
 
-export function contextFromFlags(values: Record<string, unknown>, io: Io, extra: { ceremonyLog?: string; secrets?: SecretProviders } = {}): TrustContext {
+export function contextFromFlags(
+  values: Record<string, unknown>,
+  io: Io,
+  extra: { ceremonyLog?: string; secrets?: SecretProviders } = {},
+): TrustContext {
   return new TrustContext({
     timeoutMs: timeoutMs(values.timeout),
     env: io.env,

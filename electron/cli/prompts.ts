@@ -33,6 +33,6 @@ export function passphrasePrompt(io: Io): PassphraseProvider | undefined {
 export function pinPrompt(io: Io): PinProvider | undefined {
   const ask = io.prompt;
   if (!ask) return undefined;
-  return (req) => ask(`Enter ${req.as === 'so' ? 'SO PIN (YubiKey: management key)' : 'PIN'} for token "${req.token}" to ${req.summary}: `, { secret: true });
+  return (req) =>
+    ask(`Enter ${req.as === 'so' ? 'SO PIN (YubiKey: management key)' : 'PIN'} for token "${req.token}" to ${req.summary}: `, { secret: true });
 }
-

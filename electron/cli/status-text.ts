@@ -15,11 +15,7 @@ function inDays(iso: string, now: Date): string {
  * "valid as of" and "expired since" lines when the data was verified at another time than now (the
  * cache's or an archive's time), or something has expired since.
  */
-export function asOfText(
-  s: { verifiedAt?: string; expiredSince?: { role: string; expires: string }[] },
-  now: Date,
-  always = false,
-): string {
+export function asOfText(s: { verifiedAt?: string; expiredSince?: { role: string; expires: string }[] }, now: Date, always = false): string {
   let out = '';
   const at = s.verifiedAt ? new Date(s.verifiedAt) : undefined;
   if (at && (always || Math.abs(now.getTime() - at.getTime()) > 60_000)) out += `  valid as of ${s.verifiedAt}\n`;
@@ -34,7 +30,8 @@ export function formatStatusText(s: RepositoryStatus, now: Date): string {
   if (s.archive) out += `  trust data from the archive ${s.archive.file}, archived at ${s.archive.archivedAt}\n`;
   else if (s.source === 'cache') out += `  trust data from the cache${s.cachedAt ? `, cached as of ${s.cachedAt}` : ''}\n`;
   out += asOfText(s, now, s.source === 'cache');
-  if (s.pin && s.pin.kind !== 'tofu') out += `  root pinned (${s.pin.kind} ${s.pin.pattern}): ${s.pin.keyIds.map((k) => k.slice(0, 12)).join(', ')}\n`;
+  if (s.pin && s.pin.kind !== 'tofu')
+    out += `  root pinned (${s.pin.kind} ${s.pin.pattern}): ${s.pin.keyIds.map((k) => k.slice(0, 12)).join(', ')}\n`;
   for (const w of s.warnings) out += `  warning: ${w}\n`;
   out += '\n';
   if (s.tags.length === 0) out += '  no tags\n';

@@ -29,7 +29,12 @@ describe('main-process IPC registration', () => {
 
   it('refuses subframes, other pages and other windows before any work, as a value', async () => {
     calls.length = 0;
-    for (const e of [event({ subframe: true }), event({ url: 'https://evil.example/' }), event({ url: 'file:///etc/passwd' }), event({ otherWindow: true })]) {
+    for (const e of [
+      event({ subframe: true }),
+      event({ url: 'https://evil.example/' }),
+      event({ url: 'file:///etc/passwd' }),
+      event({ otherWindow: true }),
+    ]) {
       expect(await registered.get('repository:overview')!(e, { name: 'x/y' })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     }
     expect(calls).toEqual([]);

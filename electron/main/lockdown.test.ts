@@ -117,14 +117,15 @@ describe('navigation lock-down', () => {
     expect(state.opened).toEqual(['https://docs.docker.com/engine/security/trust/']);
   });
 
-  it('cancels every request that is not for the app\'s pages', () => {
+  it("cancels every request that is not for the app's pages", () => {
     const cancelled = (url: string) => {
       let r: { cancel: boolean } | undefined;
       state.beforeRequest!({ url }, (x) => (r = x));
       return r!.cancel;
     };
     expect(cancelled('app://trustdesk/assets/index.js')).toBe(false);
-    for (const url of ['https://fonts.example.com/a.woff2', 'http://127.0.0.1:4443/', 'file:///etc/passwd', 'app://other/x']) expect(cancelled(url), url).toBe(true);
+    for (const url of ['https://fonts.example.com/a.woff2', 'http://127.0.0.1:4443/', 'file:///etc/passwd', 'app://other/x'])
+      expect(cancelled(url), url).toBe(true);
   });
 
   it('refuses every permission request', () => {
@@ -145,7 +146,9 @@ describe('the app:// protocol', () => {
   });
 
   it('is a standard, secure scheme', () => {
-    expect(state.privileged).toContainEqual(expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }));
+    expect(state.privileged).toContainEqual(
+      expect.objectContaining({ scheme: 'app', privileges: expect.objectContaining({ standard: true, secure: true }) }),
+    );
   });
 
   it('serves the renderer with the CSP header, and nothing for other hosts, methods or paths', async () => {

@@ -78,7 +78,19 @@ export type WorkerRequest =
   | { op: 'objects'; module: string; token: TokenRef; pin?: string }
   | { op: 'generate'; module: string; token: TokenRef; pin: string; as?: LoginAs; ckaId: string; label: string }
   | { op: 'import'; module: string; token: TokenRef; pin: string; as?: LoginAs; ckaId: string; label: string; d: string; spki: string }
-  | { op: 'store-certificate'; module: string; token: TokenRef; pin: string; as?: LoginAs; ckaId: string; label: string; der: string; subject: string; issuer: string; serial: string }
+  | {
+      op: 'store-certificate';
+      module: string;
+      token: TokenRef;
+      pin: string;
+      as?: LoginAs;
+      ckaId: string;
+      label: string;
+      der: string;
+      subject: string;
+      issuer: string;
+      serial: string;
+    }
   | { op: 'delete-key'; module: string; token: TokenRef; pin: string; as?: LoginAs; ckaId: string }
   | { op: 'sign'; module: string; token: TokenRef; pin: string; ckaId: string; digest: string; summary: string }
   | { op: 'probe-management-key'; module: string; token: TokenRef; key: string }

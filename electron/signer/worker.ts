@@ -7,7 +7,17 @@
  */
 import { createRequire } from 'node:module';
 import { createPublicKey } from 'node:crypto';
-import type { LoginAs, TokenFlags, TokenInfo, TokenObject, TokenRef, WorkerErrorValue, WorkerMessage, WorkerReply, WorkerRequest } from './protocol.js';
+import type {
+  LoginAs,
+  TokenFlags,
+  TokenInfo,
+  TokenObject,
+  TokenRef,
+  WorkerErrorValue,
+  WorkerMessage,
+  WorkerReply,
+  WorkerRequest,
+} from './protocol.js';
 
 type Pkcs11Module = typeof import('pkcs11js');
 type Pkcs11 = InstanceType<Pkcs11Module['PKCS11']>;
@@ -135,7 +145,10 @@ function findSlot(p: Pkcs11, module: string, ref: TokenRef): { slot: Handle; inf
     seen.push(info.serial ? `${info.label} (serial ${info.serial})` : info.label);
     if (info.label === ref.label.trim() && (!ref.serial || info.serial === ref.serial.trim())) return { slot, info };
   }
-  fail('TOKEN_NOT_FOUND', `no token "${ref.label}"${ref.serial ? ` with serial ${ref.serial}` : ''} in ${module}${seen.length ? `; present: ${seen.join(', ')}` : ': no token is present (plugged in?)'}`);
+  fail(
+    'TOKEN_NOT_FOUND',
+    `no token "${ref.label}"${ref.serial ? ` with serial ${ref.serial}` : ''} in ${module}${seen.length ? `; present: ${seen.join(', ')}` : ': no token is present (plugged in?)'}`,
+  );
 }
 
 function pinState(p: Pkcs11, slot: Handle): WorkerErrorValue['pinState'] {
@@ -155,7 +168,11 @@ function login(p: Pkcs11, slot: Handle, session: Handle, pin: string, label: str
     const { ckr } = ckrOf(err);
     if (ckr === 'CKR_USER_ALREADY_LOGGED_IN') return;
     if ((ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') && userType === c.CKU_SO) {
-      fail('TOKEN_PIN_WRONG', `wrong SO PIN for token "${label}" (a YubiKey's ykcs11 wants the PIV management key in hex here)${ckr === 'CKR_PIN_LEN_RANGE' ? ' (wrong length)' : ''}`, { ckr });
+      fail(
+        'TOKEN_PIN_WRONG',
+        `wrong SO PIN for token "${label}" (a YubiKey's ykcs11 wants the PIV management key in hex here)${ckr === 'CKR_PIN_LEN_RANGE' ? ' (wrong length)' : ''}`,
+        { ckr },
+      );
     }
     if (ckr === 'CKR_PIN_INCORRECT' || ckr === 'CKR_PIN_LEN_RANGE') {
       const state = pinState(p, slot);
@@ -167,13 +184,22 @@ function login(p: Pkcs11, slot: Handle, session: Handle, pin: string, label: str
             : state === 'count-low'
               ? 'few attempts left before the token locks'
               : 'the token did not say how many attempts are left (a YubiKey allows 3 by default)';
-      fail('TOKEN_PIN_WRONG', `wrong PIN for token "${label}"${ckr === 'CKR_PIN_LEN_RANGE' ? ' (wrong length)' : ''}: ${left}`, { ckr, ...(state ? { pinState: state } : {}) });
+      fail('TOKEN_PIN_WRONG', `wrong PIN for token "${label}"${ckr === 'CKR_PIN_LEN_RANGE' ? ' (wrong length)' : ''}: ${left}`, {
+        ckr,
+        ...(state ? { pinState: state } : {}),
+      });
     }
     tokenError(err, `cannot log in to token "${label}"`);
   }
 }
 
-function withSession<T>(module: string, ref: TokenRef, pin: string | undefined, fn: (p: Pkcs11, session: Handle, slot: Handle, info: TokenInfo) => T, as: LoginAs = 'user'): T {
+function withSession<T>(
+  module: string,
+  ref: TokenRef,
+  pin: string | undefined,
+  fn: (p: Pkcs11, session: Handle, slot: Handle, info: TokenInfo) => T,
+  as: LoginAs = 'user',
+): T {
   const c = pkcs11js();
   const p = open(module);
   const { slot, info } = findSlot(p, module, ref);
@@ -331,7 +357,12 @@ export function handle(req: WorkerRequest): unknown {
         }
         return {
           module: req.module,
-          library: { description: trim(info.libraryDescription), manufacturer: trim(info.manufacturerID), version: version(info.libraryVersion), cryptoki: version(info.cryptokiVersion) },
+          library: {
+            description: trim(info.libraryDescription),
+            manufacturer: trim(info.manufacturerID),
+            version: version(info.libraryVersion),
+            cryptoki: version(info.cryptokiVersion),
+          },
           slots,
           tokens,
         };
@@ -349,120 +380,152 @@ export function handle(req: WorkerRequest): unknown {
         return out;
       });
     case 'generate':
-      return withSession(req.module, req.token, req.pin, (p, session, _slot, info) => {
-        ensureFreeId(p, session, req.ckaId, info.label);
-        const id = Buffer.from(req.ckaId, 'hex');
-        const { publicKey } = p.C_GenerateKeyPair(
-          session,
-          { mechanism: c.CKM_EC_KEY_PAIR_GEN },
-          [
-            { type: c.CKA_TOKEN, value: true },
-            { type: c.CKA_VERIFY, value: true },
-            { type: c.CKA_EC_PARAMS, value: P256_PARAMS },
-            { type: c.CKA_ID, value: id },
-            { type: c.CKA_LABEL, value: req.label },
-          ],
-          [
-            { type: c.CKA_TOKEN, value: true },
-            { type: c.CKA_PRIVATE, value: true },
-            { type: c.CKA_SIGN, value: true },
-            { type: c.CKA_SENSITIVE, value: true },
-            { type: c.CKA_EXTRACTABLE, value: false },
-            { type: c.CKA_ID, value: id },
-            { type: c.CKA_LABEL, value: req.label },
-          ],
-        );
-        const point = attr(p, session, publicKey, c.CKA_EC_POINT);
-        const spki = point && spkiFromEcPoint(point);
-        if (!spki) fail('TOKEN_ERROR', `token "${info.label}" made a key whose public point cannot be read`);
-        return { spki: spki.toString('base64') };
-      }, req.as);
-    case 'import':
-      return withSession(req.module, req.token, req.pin, (p, session, _slot, info) => {
-        ensureFreeId(p, session, req.ckaId, info.label);
-        const id = Buffer.from(req.ckaId, 'hex');
-        const d = Buffer.from(req.d, 'base64');
-        try {
-          const point = ecPointOfSpki(Buffer.from(req.spki, 'base64'));
-          p.C_CreateObject(session, [
-            { type: c.CKA_CLASS, value: c.CKO_PRIVATE_KEY },
-            { type: c.CKA_KEY_TYPE, value: c.CKK_EC },
-            { type: c.CKA_TOKEN, value: true },
-            { type: c.CKA_PRIVATE, value: true },
-            { type: c.CKA_SIGN, value: true },
-            { type: c.CKA_SENSITIVE, value: true },
-            { type: c.CKA_EXTRACTABLE, value: false },
-            { type: c.CKA_EC_PARAMS, value: P256_PARAMS },
-            { type: c.CKA_VALUE, value: d },
-            { type: c.CKA_ID, value: id },
-            { type: c.CKA_LABEL, value: req.label },
-          ]);
-          try {
-            // a public-key object lets tools read the key without a PIN; ykcs11 has none of its own
-            // (it derives public keys from the slot's certificate), so its refusal is not an error
-            p.C_CreateObject(session, [
-              { type: c.CKA_CLASS, value: c.CKO_PUBLIC_KEY },
-              { type: c.CKA_KEY_TYPE, value: c.CKK_EC },
+      return withSession(
+        req.module,
+        req.token,
+        req.pin,
+        (p, session, _slot, info) => {
+          ensureFreeId(p, session, req.ckaId, info.label);
+          const id = Buffer.from(req.ckaId, 'hex');
+          const { publicKey } = p.C_GenerateKeyPair(
+            session,
+            { mechanism: c.CKM_EC_KEY_PAIR_GEN },
+            [
               { type: c.CKA_TOKEN, value: true },
               { type: c.CKA_VERIFY, value: true },
               { type: c.CKA_EC_PARAMS, value: P256_PARAMS },
-              { type: c.CKA_EC_POINT, value: point },
+              { type: c.CKA_ID, value: id },
+              { type: c.CKA_LABEL, value: req.label },
+            ],
+            [
+              { type: c.CKA_TOKEN, value: true },
+              { type: c.CKA_PRIVATE, value: true },
+              { type: c.CKA_SIGN, value: true },
+              { type: c.CKA_SENSITIVE, value: true },
+              { type: c.CKA_EXTRACTABLE, value: false },
+              { type: c.CKA_ID, value: id },
+              { type: c.CKA_LABEL, value: req.label },
+            ],
+          );
+          const point = attr(p, session, publicKey, c.CKA_EC_POINT);
+          const spki = point && spkiFromEcPoint(point);
+          if (!spki) fail('TOKEN_ERROR', `token "${info.label}" made a key whose public point cannot be read`);
+          return { spki: spki.toString('base64') };
+        },
+        req.as,
+      );
+    case 'import':
+      return withSession(
+        req.module,
+        req.token,
+        req.pin,
+        (p, session, _slot, info) => {
+          ensureFreeId(p, session, req.ckaId, info.label);
+          const id = Buffer.from(req.ckaId, 'hex');
+          const d = Buffer.from(req.d, 'base64');
+          try {
+            const point = ecPointOfSpki(Buffer.from(req.spki, 'base64'));
+            p.C_CreateObject(session, [
+              { type: c.CKA_CLASS, value: c.CKO_PRIVATE_KEY },
+              { type: c.CKA_KEY_TYPE, value: c.CKK_EC },
+              { type: c.CKA_TOKEN, value: true },
+              { type: c.CKA_PRIVATE, value: true },
+              { type: c.CKA_SIGN, value: true },
+              { type: c.CKA_SENSITIVE, value: true },
+              { type: c.CKA_EXTRACTABLE, value: false },
+              { type: c.CKA_EC_PARAMS, value: P256_PARAMS },
+              { type: c.CKA_VALUE, value: d },
               { type: c.CKA_ID, value: id },
               { type: c.CKA_LABEL, value: req.label },
             ]);
-          } catch {
             try {
-              for (const o of find(p, session, [{ type: c.CKA_CLASS, value: c.CKO_PUBLIC_KEY }, { type: c.CKA_ID, value: id }])) p.C_DestroyObject(session, o);
+              // a public-key object lets tools read the key without a PIN; ykcs11 has none of its own
+              // (it derives public keys from the slot's certificate), so its refusal is not an error
+              p.C_CreateObject(session, [
+                { type: c.CKA_CLASS, value: c.CKO_PUBLIC_KEY },
+                { type: c.CKA_KEY_TYPE, value: c.CKK_EC },
+                { type: c.CKA_TOKEN, value: true },
+                { type: c.CKA_VERIFY, value: true },
+                { type: c.CKA_EC_PARAMS, value: P256_PARAMS },
+                { type: c.CKA_EC_POINT, value: point },
+                { type: c.CKA_ID, value: id },
+                { type: c.CKA_LABEL, value: req.label },
+              ]);
             } catch {
-              /* nothing half-made to remove */
+              try {
+                for (const o of find(p, session, [
+                  { type: c.CKA_CLASS, value: c.CKO_PUBLIC_KEY },
+                  { type: c.CKA_ID, value: id },
+                ]))
+                  p.C_DestroyObject(session, o);
+              } catch {
+                /* nothing half-made to remove */
+              }
             }
+          } catch (err) {
+            for (const o of find(p, session, [{ type: c.CKA_ID, value: id }])) p.C_DestroyObject(session, o);
+            throw err;
+          } finally {
+            d.fill(0);
           }
-        } catch (err) {
-          for (const o of find(p, session, [{ type: c.CKA_ID, value: id }])) p.C_DestroyObject(session, o);
-          throw err;
-        } finally {
-          d.fill(0);
-        }
-        return { imported: true };
-      }, req.as);
+          return { imported: true };
+        },
+        req.as,
+      );
     case 'store-certificate':
-      return withSession(req.module, req.token, req.pin, (p, session) => {
-        const id = Buffer.from(req.ckaId, 'hex');
-        const template = [
-          { type: c.CKA_CLASS, value: c.CKO_CERTIFICATE },
-          { type: c.CKA_CERTIFICATE_TYPE, value: c.CKC_X_509 },
-          { type: c.CKA_TOKEN, value: true },
-          { type: c.CKA_ID, value: id },
-          { type: c.CKA_LABEL, value: req.label },
-          { type: c.CKA_SUBJECT, value: Buffer.from(req.subject, 'base64') },
-          { type: c.CKA_ISSUER, value: Buffer.from(req.issuer, 'base64') },
-          { type: c.CKA_SERIAL_NUMBER, value: Buffer.from(req.serial, 'base64') },
-          { type: c.CKA_VALUE, value: Buffer.from(req.der, 'base64') },
-        ];
-        try {
-          p.C_CreateObject(session, template);
-        } catch (err) {
-          // SoftHSM leaves a half-made certificate after a failed create: remove it
-          for (const o of find(p, session, [{ type: c.CKA_CLASS, value: c.CKO_CERTIFICATE }, { type: c.CKA_ID, value: id }, { type: c.CKA_LABEL, value: req.label }])) {
-            try {
-              p.C_DestroyObject(session, o);
-            } catch {
-              /* best effort */
+      return withSession(
+        req.module,
+        req.token,
+        req.pin,
+        (p, session) => {
+          const id = Buffer.from(req.ckaId, 'hex');
+          const template = [
+            { type: c.CKA_CLASS, value: c.CKO_CERTIFICATE },
+            { type: c.CKA_CERTIFICATE_TYPE, value: c.CKC_X_509 },
+            { type: c.CKA_TOKEN, value: true },
+            { type: c.CKA_ID, value: id },
+            { type: c.CKA_LABEL, value: req.label },
+            { type: c.CKA_SUBJECT, value: Buffer.from(req.subject, 'base64') },
+            { type: c.CKA_ISSUER, value: Buffer.from(req.issuer, 'base64') },
+            { type: c.CKA_SERIAL_NUMBER, value: Buffer.from(req.serial, 'base64') },
+            { type: c.CKA_VALUE, value: Buffer.from(req.der, 'base64') },
+          ];
+          try {
+            p.C_CreateObject(session, template);
+          } catch (err) {
+            // SoftHSM leaves a half-made certificate after a failed create: remove it
+            for (const o of find(p, session, [
+              { type: c.CKA_CLASS, value: c.CKO_CERTIFICATE },
+              { type: c.CKA_ID, value: id },
+              { type: c.CKA_LABEL, value: req.label },
+            ])) {
+              try {
+                p.C_DestroyObject(session, o);
+              } catch {
+                /* best effort */
+              }
             }
+            throw err;
           }
-          throw err;
-        }
-        return { stored: true };
-      }, req.as);
+          return { stored: true };
+        },
+        req.as,
+      );
     case 'delete-key':
-      return withSession(req.module, req.token, req.pin, (p, session) => {
-        let n = 0;
-        for (const o of find(p, session, [{ type: c.CKA_ID, value: Buffer.from(req.ckaId, 'hex') }])) {
-          p.C_DestroyObject(session, o);
-          n++;
-        }
-        return { deleted: n };
-      }, req.as);
+      return withSession(
+        req.module,
+        req.token,
+        req.pin,
+        (p, session) => {
+          let n = 0;
+          for (const o of find(p, session, [{ type: c.CKA_ID, value: Buffer.from(req.ckaId, 'hex') }])) {
+            p.C_DestroyObject(session, o);
+            n++;
+          }
+          return { deleted: n };
+        },
+        req.as,
+      );
     case 'probe-management-key':
       // ykcs11: CKU_SO is the PIV management key, which has no retry counter (a wrong one costs nothing)
       return withSession(req.module, req.token, undefined, (p, session) => {
@@ -554,6 +617,10 @@ export function serve(): void {
 
 const isMain = (() => {
   const arg = process.argv[1] ?? '';
-  return /pkcs11[-/\\]worker\.(c?js|mjs)$/.test(arg) || (process as unknown as { parentPort?: unknown }).parentPort !== undefined || process.env.TRUSTDESK_PKCS11_WORKER_MAIN === '1';
+  return (
+    /pkcs11[-/\\]worker\.(c?js|mjs)$/.test(arg) ||
+    (process as unknown as { parentPort?: unknown }).parentPort !== undefined ||
+    process.env.TRUSTDESK_PKCS11_WORKER_MAIN === '1'
+  );
 })();
 if (isMain && (process.send || (process as unknown as { parentPort?: unknown }).parentPort)) serve();

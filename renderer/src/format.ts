@@ -14,7 +14,16 @@ export function relativeTime(iso: string, now = Date.now()): string {
     return ms >= 0 ? `in ${h} h` : `${h} h ago`;
   }
   const days = Math.round(Math.abs(ms) / DAY);
-  const span = days >= 730 ? `${Math.round(days / 365)} years` : days >= 60 ? `${Math.round(days / 30)} months` : days === 1 ? '1 day' : days === 0 ? 'less than a day' : `${days} days`;
+  const span =
+    days >= 730
+      ? `${Math.round(days / 365)} years`
+      : days >= 60
+        ? `${Math.round(days / 30)} months`
+        : days === 1
+          ? '1 day'
+          : days === 0
+            ? 'less than a day'
+            : `${days} days`;
   return ms >= 0 ? `in ${span}` : `${span} ago`;
 }
 

@@ -43,7 +43,11 @@ export const imageAuditSchema = z.object({
   reason: z.enum(AUDIT_REASONS),
   detail: z.string(),
   /** How the policy pins the repository's root (the core's `pin`). */
-  rootRule: z.object({ kind: z.enum(['root-keys', 'official', 'tofu', 'none']), glob: z.string().optional(), keyIds: z.array(z.string()).optional() }),
+  rootRule: z.object({
+    kind: z.enum(['root-keys', 'official', 'tofu', 'none']),
+    glob: z.string().optional(),
+    keyIds: z.array(z.string()).optional(),
+  }),
   rootKeys: z.array(z.object({ canonicalId: z.string(), certificateId: z.string() })).optional(),
   signedDigest: z.string().optional(),
   registryDigest: z.string().optional(),
@@ -57,7 +61,15 @@ export type ImageAuditView = z.infer<typeof imageAuditSchema>;
 export const auditReportSchema = z.object({
   mode: z.enum(TRUST_MODE_VALUES),
   exitCode: z.number(),
-  summary: z.object({ mode: z.enum(TRUST_MODE_VALUES), images: z.number(), pass: z.number(), fail: z.number(), warn: z.number(), off: z.number(), byReason: z.record(z.string(), z.number()) }),
+  summary: z.object({
+    mode: z.enum(TRUST_MODE_VALUES),
+    images: z.number(),
+    pass: z.number(),
+    fail: z.number(),
+    warn: z.number(),
+    off: z.number(),
+    byReason: z.record(z.string(), z.number()),
+  }),
   images: z.array(imageAuditSchema),
 });
 export type AuditReportView = z.infer<typeof auditReportSchema>;
@@ -86,7 +98,9 @@ export type AuditRunView = z.infer<typeof auditRunSchema>;
 export const ciSetupResultSchema = z.object({
   name: z.string(),
   keyId: z.string(),
-  repositories: z.array(z.object({ repository: z.string(), added: z.boolean(), initialised: z.boolean().optional(), error: errorValueSchema.optional() })),
+  repositories: z.array(
+    z.object({ repository: z.string(), added: z.boolean(), initialised: z.boolean().optional(), error: errorValueSchema.optional() }),
+  ),
   files: z.object({ key: z.string(), publicKey: z.string(), githubActions: z.string(), gitlabCi: z.string(), readme: z.string() }),
   /** The CI variables to create (names and what they hold). */
   ciVariables: z.array(z.object({ name: z.string(), holds: z.string() })),
@@ -117,7 +131,11 @@ export const AUDIT_CONTRACT = {
   /** Any edit of the policy text: the audit under the old and the new text, and which verdicts change. */
   'audit:compare': {
     request: z.object({ sources, before: policyText, after: policyText }).strict(),
-    response: z.object({ before: auditRunSchema, after: auditRunSchema, changes: z.array(z.object({ image: z.string(), from: z.string(), to: z.string() })) }),
+    response: z.object({
+      before: auditRunSchema,
+      after: auditRunSchema,
+      changes: z.array(z.object({ image: z.string(), from: z.string(), to: z.string() })),
+    }),
   },
   /** CI signing set-up: key, signer on the repositories, bundle written to `outDir`. */
   'ci:setup': {
@@ -127,7 +145,10 @@ export const AUDIT_CONTRACT = {
         repositories: z.array(name).min(1).max(50),
         paths: z.array(z.string().max(255)).max(100).optional(),
         outDir: z.string().min(1).max(4096),
-        passphrases: z.object({ unlock: z.string().max(1024).optional(), new: z.string().max(1024).optional() }).strict().optional(),
+        passphrases: z
+          .object({ unlock: z.string().max(1024).optional(), new: z.string().max(1024).optional() })
+          .strict()
+          .optional(),
       })
       .strict(),
     response: ciSetupResultSchema,

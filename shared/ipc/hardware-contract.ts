@@ -28,19 +28,41 @@ export const hardwareReportSchema = z.object({
           model: z.string(),
           firmware: z.string(),
           yubikey: z.boolean(),
-          keys: z.array(z.object({ id: z.string(), label: z.string(), keyType: z.string(), curve: z.string().optional(), keyId: z.string().optional(), origin: z.string().optional() })),
-          certificates: z.array(z.object({ id: z.string(), label: z.string(), subject: z.string(), notAfter: z.string(), keyId: z.string().optional() })),
+          keys: z.array(
+            z.object({
+              id: z.string(),
+              label: z.string(),
+              keyType: z.string(),
+              curve: z.string().optional(),
+              keyId: z.string().optional(),
+              origin: z.string().optional(),
+            }),
+          ),
+          certificates: z.array(
+            z.object({ id: z.string(), label: z.string(), subject: z.string(), notAfter: z.string(), keyId: z.string().optional() }),
+          ),
           findings: z.array(hardwareFindingSchema),
         }),
       ),
     }),
   ),
   findings: z.array(hardwareFindingSchema),
-  recordedKeys: z.array(z.object({ keyId: z.string(), role: z.string(), origin: z.enum(['generated', 'imported', 'existing']), devices: z.array(z.string()), repositories: z.array(z.string()) })),
+  recordedKeys: z.array(
+    z.object({
+      keyId: z.string(),
+      role: z.string(),
+      origin: z.enum(['generated', 'imported', 'existing']),
+      devices: z.array(z.string()),
+      repositories: z.array(z.string()),
+    }),
+  ),
 });
 export type HardwareReportView = z.infer<typeof hardwareReportSchema>;
 
 export const HARDWARE_CONTRACT = {
   /** The token doctor for every module of Settings (else those found), plus the recorded token keys. */
-  'hardware:doctor': { request: z.object({ modules: z.array(z.string().min(1).max(4096)).max(20).optional() }).strict(), response: hardwareReportSchema },
+  'hardware:doctor': {
+    request: z.object({ modules: z.array(z.string().min(1).max(4096)).max(20).optional() }).strict(),
+    response: hardwareReportSchema,
+  },
 } as const;

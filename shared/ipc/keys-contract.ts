@@ -9,7 +9,10 @@ import { z } from 'zod';
 
 const keyIdInput = z.string().regex(/^[0-9a-f]{4,64}$/, 'a key ID (hex, at least 4 digits)');
 const filePath = z.string().min(1).max(4096);
-const passphrases = z.object({ unlock: z.string().max(1024).optional(), new: z.string().max(1024).optional() }).strict().optional();
+const passphrases = z
+  .object({ unlock: z.string().max(1024).optional(), new: z.string().max(1024).optional() })
+  .strict()
+  .optional();
 
 const usage = z.object({ gun: z.string(), role: z.string(), metadataKeyId: z.string(), verified: z.boolean() });
 
@@ -87,7 +90,9 @@ export const KEYS_CONTRACT = {
   'keys:load': { request: z.object({ file: filePath, name: z.string().min(1).max(64).optional(), passphrases }).strict(), response: keyWriteSchema },
   /** `notary key import FILE [--role R] [--gun G]` (all keys of the file or none). */
   'keys:import': {
-    request: z.object({ file: filePath, role: z.string().min(1).max(255).optional(), gun: z.string().min(1).max(300).optional(), passphrases }).strict(),
+    request: z
+      .object({ file: filePath, role: z.string().min(1).max(255).optional(), gun: z.string().min(1).max(300).optional(), passphrases })
+      .strict(),
     response: z.array(keyWriteSchema),
   },
   /** Writes the key (still encrypted, notary's export form) or its public part to a new file; only the path comes back. */
@@ -100,7 +105,13 @@ export const KEYS_CONTRACT = {
   /** Moves the key to removed-keys/ (restorable); with `confirm`, deletes it and its removed copies for good. */
   'keys:remove': {
     request: z.object({ keyId: keyIdInput, confirm: z.boolean().optional() }).strict(),
-    response: z.object({ keyId: z.string(), state: z.enum(['moved', 'deleted']), movedTo: z.string().optional(), deleted: z.array(z.string()), usedBy: z.array(usage) }),
+    response: z.object({
+      keyId: z.string(),
+      state: z.enum(['moved', 'deleted']),
+      movedTo: z.string().optional(),
+      deleted: z.array(z.string()),
+      usedBy: z.array(usage),
+    }),
   },
   /** Puts a removed key back under private/ (never over a key that is there again). */
   'keys:restore': { request: z.object({ keyId: keyIdInput }).strict(), response: z.object({ keyId: z.string(), path: z.string() }) },

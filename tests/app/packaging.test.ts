@@ -56,8 +56,14 @@ describe('the packaged files', () => {
     const modules = mainProcessModules();
     expect(modules.length).toBeGreaterThan(10);
     for (const m of modules) {
-      expect(includes.some((p) => m.startsWith(p)), `${m} is not packaged`).toBe(true);
-      expect(excludes.some((p) => m.startsWith(p)), `${m} is excluded from the package`).toBe(false);
+      expect(
+        includes.some((p) => m.startsWith(p)),
+        `${m} is not packaged`,
+      ).toBe(true);
+      expect(
+        excludes.some((p) => m.startsWith(p)),
+        `${m} is excluded from the package`,
+      ).toBe(false);
     }
     expect(modules.some((m) => m.includes('/lab/') || m.includes('test-support'))).toBe(false);
   });

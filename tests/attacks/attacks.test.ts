@@ -69,11 +69,10 @@ async function buildTeamForced(name = 'team-forced'): Promise<string> {
   await notary(lab, ['add', '-p', gun, 'v1', await targetFile(`${name}-v1`), '--roles', 'targets/releases', '--roles', 'targets/alice'], {
     trustDir: alice.trustDir,
   });
-  await notary(
-    lab,
-    ['add', '-p', gun, 'bob-only', await targetFile(`${name}-bob-only`), '--roles', 'targets/releases', '--roles', 'targets/bob'],
-    { trustDir: bob.trustDir, env: bob.env },
-  );
+  await notary(lab, ['add', '-p', gun, 'bob-only', await targetFile(`${name}-bob-only`), '--roles', 'targets/releases', '--roles', 'targets/bob'], {
+    trustDir: bob.trustDir,
+    env: bob.env,
+  });
   const removed = await dockerTrust(lab, ['signer', 'remove', 'bob', gun], { stdin: 'y\n' });
   if (!/Successfully removed bob/.test(removed.stdout)) {
     throw new Error(`team-forced: bob was not removed:\n${removed.stdout}\n${removed.stderr}`);
@@ -123,7 +122,10 @@ async function tree(dir: string): Promise<Record<string, string>> {
     for (const e of entries) {
       const p = join(d, e.name);
       if (e.isDirectory()) await walk(p);
-      else out[relative(dir, p)] = createHash('sha256').update(await readFile(p)).digest('hex');
+      else
+        out[relative(dir, p)] = createHash('sha256')
+          .update(await readFile(p))
+          .digest('hex');
     }
   };
   await walk(dir);
@@ -142,7 +144,12 @@ async function rejection(p: Promise<unknown>): Promise<TrustDeskError> {
 }
 
 /** Runs an attacked update: asserts the exact code and that the cache did not change at all. */
-async function expectRejected(gun: string, cache: TrustCache, code: ErrorCode, opts: { now?: Date; url?: string; timeoutMs?: number } = {}): Promise<TrustDeskError> {
+async function expectRejected(
+  gun: string,
+  cache: TrustCache,
+  code: ErrorCode,
+  opts: { now?: Date; url?: string; timeoutMs?: number } = {},
+): Promise<TrustDeskError> {
   const before = await tree(cache.trustDir);
   const cachedTimestamp = await cache.read(gun, 'timestamp');
   const err = await rejection(update(gun, cache, opts));
@@ -362,12 +369,24 @@ describe('attacks through a tampering proxy on the real notary-server', () => {
     const certFile = join(work, 'attacker.crt');
     await writeFile(keyFile, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600 });
     await execFileP('openssl', [
-      'req', '-x509', '-new', '-key', keyFile, '-sha256', '-days', '3650',
-      '-subj', `/CN=${gun.replace(/\//g, '\\/')}`,
-      '-addext', 'basicConstraints=critical,CA:FALSE',
-      '-addext', 'keyUsage=critical,digitalSignature,keyEncipherment',
-      '-addext', 'extendedKeyUsage=codeSigning',
-      '-out', certFile,
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      keyFile,
+      '-sha256',
+      '-days',
+      '3650',
+      '-subj',
+      `/CN=${gun.replace(/\//g, '\\/')}`,
+      '-addext',
+      'basicConstraints=critical,CA:FALSE',
+      '-addext',
+      'keyUsage=critical,digitalSignature,keyEncipherment',
+      '-addext',
+      'extendedKeyUsage=codeSigning',
+      '-out',
+      certFile,
     ]);
     const rootKey = certificateKeyJson(await readFile(certFile, 'utf8'));
     const rootKeyId = keyId(rootKey);
@@ -438,9 +457,7 @@ describe('attacks through a tampering proxy on the real notary-server', () => {
     const cache = await freshCache();
     proxy.reset();
     const r = await update(gun, cache);
-    expect(r.skipped.map((s) => ({ role: s.role, code: s.error.code }))).toEqual([
-      { role: 'targets/releases', code: 'SIGNED_BY_UNTRUSTED_KEY' },
-    ]);
+    expect(r.skipped.map((s) => ({ role: s.role, code: s.error.code }))).toEqual([{ role: 'targets/releases', code: 'SIGNED_BY_UNTRUSTED_KEY' }]);
     expect(r.delegations.map((d) => d.env.role)).toEqual(['targets/alice']);
     // releases.json on the server does hold bob-only and v1 ...
     const releasesPath = [...proxy.seen.keys()].find((p) => /\/targets\/releases\.[0-9a-f]{64}\.json$/.test(p))!;

@@ -128,35 +128,31 @@ export async function startTamperProxy(opts: TamperProxyOptions): Promise<Tamper
     const headers = copyHeaders(req.headers);
     headers.host = upstream.host;
     if (reqBody.length > 0) headers['content-length'] = reqBody.length;
-    const up = https.request(
-      new URL(req.url ?? '/', upstream),
-      { method: req.method, headers, agent },
-      (upRes) => {
-        const chunks: Buffer[] = [];
-        upRes.on('data', (c: Buffer) => chunks.push(c));
-        upRes.on('error', () => res.destroy());
-        upRes.on('end', () => {
-          const body = Buffer.concat(chunks);
-          const status = upRes.statusCode ?? 502;
-          seen.set(path, body);
-          let out = body;
-          let outStatus = status;
-          const r = proxy.rule?.(path, body, status);
-          if (r !== undefined) {
-            tampered.push(path);
-            if (Buffer.isBuffer(r) || typeof r === 'string') out = Buffer.from(r);
-            else {
-              out = Buffer.from(r.body);
-              outStatus = r.status ?? status;
-            }
+    const up = https.request(new URL(req.url ?? '/', upstream), { method: req.method, headers, agent }, (upRes) => {
+      const chunks: Buffer[] = [];
+      upRes.on('data', (c: Buffer) => chunks.push(c));
+      upRes.on('error', () => res.destroy());
+      upRes.on('end', () => {
+        const body = Buffer.concat(chunks);
+        const status = upRes.statusCode ?? 502;
+        seen.set(path, body);
+        let out = body;
+        let outStatus = status;
+        const r = proxy.rule?.(path, body, status);
+        if (r !== undefined) {
+          tampered.push(path);
+          if (Buffer.isBuffer(r) || typeof r === 'string') out = Buffer.from(r);
+          else {
+            out = Buffer.from(r.body);
+            outStatus = r.status ?? status;
           }
-          const outHeaders = copyHeaders(upRes.headers);
-          outHeaders['content-length'] = out.length;
-          res.writeHead(outStatus, outHeaders);
-          res.end(out);
-        });
-      },
-    );
+        }
+        const outHeaders = copyHeaders(upRes.headers);
+        outHeaders['content-length'] = out.length;
+        res.writeHead(outStatus, outHeaders);
+        res.end(out);
+      });
+    });
     up.on('error', (err) => {
       if (res.headersSent) res.destroy();
       else {

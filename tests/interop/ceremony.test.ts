@@ -51,7 +51,8 @@ globalThis.fetch = async (u) => deny('fetch ' + u);
 
 beforeAll(async () => {
   if (!available) return;
-  if (!existsSync(join(ROOT, 'dist/trustdesk.mjs')) || !existsSync(join(ROOT, 'dist/electron/signer/worker.js'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist/trustdesk.mjs')) || !existsSync(join(ROOT, 'dist/electron/signer/worker.js')))
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT });
   lab = await startLab();
   hsm = makeSoftHsm(['offline-root']);
 }, 120_000);
@@ -157,7 +158,9 @@ describe.skipIf(!available)('root key ceremony (online + offline trust dirs, Sof
     expect(sign.code, sign.stdout + sign.stderr).toBe(0);
     expect(sign.stdout).toContain('Signed by');
     // the signature came from the token (the old root key is in no file on either machine)
-    const signedDoc = JSON.parse(readFileSync(signed, 'utf8')) as { items: { signatures: { keyid: string }[]; requiredSignatures: { name: string; keyIds: string[] }[] }[] };
+    const signedDoc = JSON.parse(readFileSync(signed, 'utf8')) as {
+      items: { signatures: { keyid: string }[]; requiredSignatures: { name: string; keyIds: string[] }[] }[];
+    };
     const oldCertId = signedDoc.items[0]!.requiredSignatures.find((x) => x.name === 'old root')!.keyIds[0]!;
     expect(signedDoc.items[0]!.signatures.map((x) => x.keyid)).toContain(oldCertId);
     expect(existsSync(nn.attempts) ? readFileSync(nn.attempts, 'utf8') : '').toBe('');
@@ -187,8 +190,12 @@ describe.skipIf(!available)('root key ceremony (online + offline trust dirs, Sof
     // 9. clients that cached the old root still verify, and see the new root key
     const after = await dockerTrust(lab, ['inspect', g], { env: { DOCKER_CONFIG: watcher.config }, check: false });
     expect(after.code, after.stderr).toBe(0);
-    const rootIds = (JSON.parse(after.stdout) as { AdministrativeKeys: { Name: string; Keys: { ID: string }[] }[] }[])[0]!.AdministrativeKeys.find((k) => k.Name === 'Root')!.Keys.map((k) => k.ID);
-    const before = (JSON.parse(seen.stdout) as { AdministrativeKeys: { Name: string; Keys: { ID: string }[] }[] }[])[0]!.AdministrativeKeys.find((k) => k.Name === 'Root')!.Keys.map((k) => k.ID);
+    const rootIds = (JSON.parse(after.stdout) as { AdministrativeKeys: { Name: string; Keys: { ID: string }[] }[] }[])[0]!.AdministrativeKeys.find(
+      (k) => k.Name === 'Root',
+    )!.Keys.map((k) => k.ID);
+    const before = (JSON.parse(seen.stdout) as { AdministrativeKeys: { Name: string; Keys: { ID: string }[] }[] }[])[0]!.AdministrativeKeys.find(
+      (k) => k.Name === 'Root',
+    )!.Keys.map((k) => k.ID);
     expect(rootIds).not.toEqual(before);
     const list = await notary(lab, ['list', g], { trustDir: notaryDir, check: false });
     expect(list.code, list.stdout + list.stderr).toBe(0);
@@ -213,8 +220,19 @@ describe.skipIf(!available)('root key ceremony (online + offline trust dirs, Sof
       expect(v.code, v.stdout).toBe(0);
       expect(v.stdout).toContain('Ceremony log intact');
     }
-    const steps = readFileSync(onlineLog, 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
-    expect(steps).toEqual(expect.arrayContaining(['root-backup-export', 'restore-drill-passed', 'root-rotation-request-exported', 'signed-bundle-verified', 'root-rotation-published']));
+    const steps = readFileSync(onlineLog, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).step);
+    expect(steps).toEqual(
+      expect.arrayContaining([
+        'root-backup-export',
+        'restore-drill-passed',
+        'root-rotation-request-exported',
+        'signed-bundle-verified',
+        'root-rotation-published',
+      ]),
+    );
     expect(readFileSync(offlineLog, 'utf8')).toContain('bundle-signed-offline');
     const broken = join(usb, 'broken.log');
     writeFileSync(broken, readFileSync(onlineLog, 'utf8').replace('restore-drill-passed', 'restore-drill-skipped'));

@@ -47,7 +47,11 @@ async function rawSigLayers(repo: string, digest: string): Promise<{ payload: Bu
   if (m.status !== 200) return [];
   const layers = (JSON.parse(m.body.toString()) as { layers: { digest: string; mediaType: string; annotations?: Record<string, string> }[] }).layers;
   return Promise.all(
-    layers.map(async (l) => ({ payload: (await get(`/v2/${repo}/blobs/${l.digest}`)).body, signature: l.annotations?.['dev.cosignproject.cosign/signature'] ?? '', mediaType: l.mediaType })),
+    layers.map(async (l) => ({
+      payload: (await get(`/v2/${repo}/blobs/${l.digest}`)).body,
+      signature: l.annotations?.['dev.cosignproject.cosign/signature'] ?? '',
+      mediaType: l.mediaType,
+    })),
   );
 }
 function opensslVerify(pubPem: string, payload: Buffer, sigB64: string): boolean {
@@ -126,7 +130,11 @@ describe('migrate DCT → cosign on the lab', () => {
     const [l] = layers;
     expect(l!.mediaType).toBe(SIMPLESIGNING_MEDIA_TYPE);
     const p = JSON.parse(l!.payload.toString());
-    expect(p.critical).toEqual({ identity: { 'docker-reference': `${app.gun}:v1` }, image: { 'docker-manifest-digest': d }, type: 'cosign container image signature' });
+    expect(p.critical).toEqual({
+      identity: { 'docker-reference': `${app.gun}:v1` },
+      image: { 'docker-manifest-digest': d },
+      type: 'cosign container image signature',
+    });
     expect(() => sigstoreVerifyClassic(l!.payload, l!.signature, pub)).not.toThrow();
     expect(opensslVerify(pubPem, l!.payload, l!.signature)).toBe(true);
     const other = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey;
@@ -148,7 +156,9 @@ describe('migrate DCT → cosign on the lab', () => {
     expect(idx.status).toBe(200);
     const entries = JSON.parse(idx.body.toString()).manifests as { digest: string; artifactType: string }[];
     expect(entries.map((e) => e.artifactType)).toEqual(['application/vnd.dev.sigstore.bundle.v0.3+json']);
-    const m = JSON.parse((await get(`/v2/${app.repo}/manifests/${entries[0]!.digest}`, 'application/vnd.oci.image.manifest.v1+json')).body.toString());
+    const m = JSON.parse(
+      (await get(`/v2/${app.repo}/manifests/${entries[0]!.digest}`, 'application/vnd.oci.image.manifest.v1+json')).body.toString(),
+    );
     expect(m.subject.digest).toBe(d);
     const bundle = JSON.parse((await get(`/v2/${app.repo}/blobs/${m.layers[0].digest}`)).body.toString());
     expect(() => sigstoreVerifyBundle(bundle, pub)).not.toThrow();
@@ -163,7 +173,9 @@ describe('migrate DCT → cosign on the lab', () => {
     expect(ok.code).toBe(0);
     const [res] = JSON.parse(ok.stdout);
     expect(res).toMatchObject({ verified: true, validFormats: ['classic', 'bundle'], referrersSource: 'fallback-tag' });
-    const wrongPem = createPublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey).export({ type: 'spki', format: 'pem' }).toString();
+    const wrongPem = createPublicKey(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey)
+      .export({ type: 'spki', format: 'pem' })
+      .toString();
     writeFileSync(join(work, 'wrong.pub'), wrongPem);
     const wrong = await trustdesk(['cosign', 'verify', '--key', join(work, 'wrong.pub'), `${app.gun}:v1`]);
     expect(wrong.code).toBe(1);
@@ -177,8 +189,16 @@ describe('migrate DCT → cosign on the lab', () => {
 
 describe('the app: cosign:tags feeds the tags table', () => {
   it('every tag with its cosign state for a key file; cosign own tags left out; errors as values', async () => {
-    const handlers = createHandlers({ settings: new SettingsStore(mkdtempSync(join(work, 'settings-'))), version: '0.0.0-test', openExternal: async () => undefined, env: { ...process.env, ...lab.env } });
-    const r = (await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'cosign.pub') })) as { ok: boolean; value: { keyId: string; referrersSource: string; tags: { tag: string; state: string; formats: string[] }[] } };
+    const handlers = createHandlers({
+      settings: new SettingsStore(mkdtempSync(join(work, 'settings-'))),
+      version: '0.0.0-test',
+      openExternal: async () => undefined,
+      env: { ...process.env, ...lab.env },
+    });
+    const r = (await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'cosign.pub') })) as {
+      ok: boolean;
+      value: { keyId: string; referrersSource: string; tags: { tag: string; state: string; formats: string[] }[] };
+    };
     expect(r.ok).toBe(true);
     const byTag = Object.fromEntries(r.value.tags.map((t) => [t.tag, t]));
     expect(Object.keys(byTag).sort()).toEqual(['latest', 'revoked', 'v1', 'v2']);
@@ -187,7 +207,10 @@ describe('the app: cosign:tags feeds the tags table', () => {
     expect(r.value.referrersSource).toBe('fallback-tag');
     expect(r.value.keyId).toMatch(/^[0-9a-f]{64}$/);
     expect(JSON.stringify(r.value)).not.toMatch(/BEGIN/);
-    const wrong = (await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'wrong.pub') })) as { ok: boolean; value: { tags: { tag: string; state: string }[] } };
+    const wrong = (await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'wrong.pub') })) as {
+      ok: boolean;
+      value: { tags: { tag: string; state: string }[] };
+    };
     expect(wrong.value.tags.find((t) => t.tag === 'v1')!.state).toBe('invalid');
     const missing = await handlers.invoke('cosign:tags', { name: app.gun, keyFile: join(work, 'nope.pub') });
     expect(missing).toMatchObject({ ok: false, error: { code: 'KEY_NOT_FOUND' } });
@@ -228,15 +251,39 @@ describe('negative cases and concurrent writers', () => {
     const blob = Buffer.from('not a signature');
     const up = await oci.pushBlob(ref.repository, blob);
     const empty = await oci.pushBlob(ref.repository, Buffer.from('{}'));
-    const art = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json', artifactType: 'text/plain', config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: empty.digest, size: 2 }, layers: [{ mediaType: 'text/plain', digest: up.digest, size: up.size }], subject: { mediaType: img.mediaType, digest: img.digest, size: img.size } }));
-    const put = await oci.putManifest(ref.repository, `sha256:${(await import('node:crypto')).createHash('sha256').update(art).digest('hex')}`, art, 'application/vnd.oci.image.manifest.v1+json');
-    const index = Buffer.from(JSON.stringify({ schemaVersion: 2, mediaType: 'application/vnd.oci.image.index.v1+json', manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: put.digest, size: art.length, artifactType: 'text/plain' }] }));
+    const art = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.manifest.v1+json',
+        artifactType: 'text/plain',
+        config: { mediaType: 'application/vnd.oci.empty.v1+json', digest: empty.digest, size: 2 },
+        layers: [{ mediaType: 'text/plain', digest: up.digest, size: up.size }],
+        subject: { mediaType: img.mediaType, digest: img.digest, size: img.size },
+      }),
+    );
+    const put = await oci.putManifest(
+      ref.repository,
+      `sha256:${(await import('node:crypto')).createHash('sha256').update(art).digest('hex')}`,
+      art,
+      'application/vnd.oci.image.manifest.v1+json',
+    );
+    const index = Buffer.from(
+      JSON.stringify({
+        schemaVersion: 2,
+        mediaType: 'application/vnd.oci.image.index.v1+json',
+        manifests: [{ mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: put.digest, size: art.length, artifactType: 'text/plain' }],
+      }),
+    );
     await oci.putManifest(ref.repository, img.digest.replace(':', '-'), index, 'application/vnd.oci.image.index.v1+json');
 
     const { code, result } = await verifyJson(k.publicKey, `${ref.gun}:x`);
     expect(code).toBe(1);
     expect(result.verified).toBe(false);
-    expect(result.signatures.map((s) => `${s.format}:${s.verdict}`)).toEqual(['classic:digest-mismatch', 'classic:invalid-signature', 'bundle:unsupported']);
+    expect(result.signatures.map((s) => `${s.format}:${s.verdict}`)).toEqual([
+      'classic:digest-mismatch',
+      'classic:invalid-signature',
+      'bundle:unsupported',
+    ]);
     // The payload naming y verifies as a signature (openssl agrees) but is for another image.
     const layers = await rawSigLayers(ref.repository, img.digest);
     expect(opensslVerify(pemOf(k.publicKey), layers[0]!.payload, layers[0]!.signature)).toBe(true);

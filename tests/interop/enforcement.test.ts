@@ -10,7 +10,19 @@ import { mkdtempSync, existsSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startLab, buildApp, dockerTrust, gunFor, notary, pushTag, runCommand, writeDockerConfig, LAB_PASSPHRASE, type Lab, type ScenarioDescriptor } from '../../lab/index.js';
+import {
+  startLab,
+  buildApp,
+  dockerTrust,
+  gunFor,
+  notary,
+  pushTag,
+  runCommand,
+  writeDockerConfig,
+  LAB_PASSPHRASE,
+  type Lab,
+  type ScenarioDescriptor,
+} from '../../lab/index.js';
 import { auditImages, sessionAuditDeps, type AuditReport, type ImageAudit } from '../../electron/core/enforcement/audit.js';
 import { parseDaemonPolicy, type DaemonPolicy } from '../../electron/core/enforcement/daemon-policy.js';
 import type { SessionOptions } from '../../electron/core/session/trust-session.js';
@@ -59,7 +71,11 @@ function policy(section: unknown): DaemonPolicy {
 async function audit(images: string[], pol: DaemonPolicy, cfg: string, opts: Partial<SessionOptions> = {}): Promise<AuditReport> {
   const { deps, close } = sessionAuditDeps({ configDir: cfg, env: { DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl }, ...opts });
   try {
-    return await auditImages(images.map((image) => ({ image, location: 'test', kind: 'argument' as const })), pol, deps);
+    return await auditImages(
+      images.map((image) => ({ image, location: 'test', kind: 'argument' as const })),
+      pol,
+      deps,
+    );
   } finally {
     close();
   }
@@ -126,15 +142,27 @@ describe('policy evaluation on the real lab', () => {
     expect(row(r, `127.0.0.1:1/elsewhere/x:v1`)).toMatchObject({ verdict: 'fail', pulls: false });
 
     // the shorter glob alone pins app to another root: refused
-    const wrong = await audit([`${app.gun}:v1`], policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [`${reg}/lab/*`]: [otherRoot.canonicalId] } } }), cfg);
+    const wrong = await audit(
+      [`${app.gun}:v1`],
+      policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [`${reg}/lab/*`]: [otherRoot.canonicalId] } } }),
+      cfg,
+    );
     expect(row(wrong, `${app.gun}:v1`)).toMatchObject({ verdict: 'fail', reason: 'pinned-key-mismatch' });
     expect(row(wrong, `${app.gun}:v1`).detail).toContain(appRoot.canonicalId);
     // the certificate ID (what docker trust inspect shows) is not what the engine compares
-    const cert = await audit([`${app.gun}:v1`], policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [app.gun]: [appRoot.certificateId] } } }), cfg);
+    const cert = await audit(
+      [`${app.gun}:v1`],
+      policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [app.gun]: [appRoot.certificateId] } } }),
+      cfg,
+    );
     expect(row(cert, `${app.gun}:v1`)).toMatchObject({ verdict: 'fail', reason: 'pinned-key-mismatch' });
     expect(row(cert, `${app.gun}:v1`).detail).toMatch(new RegExp(`root certificate's ID .*use ${appRoot.canonicalId}`));
     // no glob matches: not pinned (the root key is named so it can be pinned)
-    const none = await audit([`${app.gun}:v1`], policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { 'reg.example.com/*': [appRoot.canonicalId] } } }), cfg);
+    const none = await audit(
+      [`${app.gun}:v1`],
+      policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { 'reg.example.com/*': [appRoot.canonicalId] } } }),
+      cfg,
+    );
     expect(row(none, `${app.gun}:v1`)).toMatchObject({ verdict: 'fail', reason: 'not-pinned' });
     expect(row(none, `${app.gun}:v1`).detail).toContain(appRoot.canonicalId);
   });
@@ -144,13 +172,23 @@ describe('policy evaluation on the real lab', () => {
     const pins = { 'root-keys': { [`${lab.registryHost}/lab/*`]: [appRoot.canonicalId, otherRoot.canonicalId] } };
     const images = [`${app.gun}:v1`, `${app.gun}:v2`, `${plain}:v1`];
     const enforced = await audit(images, policy({ mode: 'enforced', 'trust-pinning': pins }), cfg);
-    expect(enforced.images.map((i) => [i.verdict, i.reason])).toEqual([['pass', 'ok'], ['fail', 'tag-not-signed'], ['fail', 'unsigned']]);
+    expect(enforced.images.map((i) => [i.verdict, i.reason])).toEqual([
+      ['pass', 'ok'],
+      ['fail', 'tag-not-signed'],
+      ['fail', 'unsigned'],
+    ]);
     expect(enforced.exitCode).toBe(1);
     const permissive = await audit(images, policy({ mode: 'permissive', 'trust-pinning': pins }), cfg);
-    expect(permissive.images.map((i) => [i.verdict, i.reason, i.pulls])).toEqual([['pass', 'ok', true], ['warn', 'tag-not-signed', true], ['warn', 'unsigned', true]]);
+    expect(permissive.images.map((i) => [i.verdict, i.reason, i.pulls])).toEqual([
+      ['pass', 'ok', true],
+      ['warn', 'tag-not-signed', true],
+      ['warn', 'unsigned', true],
+    ]);
     expect(permissive.exitCode).toBe(0);
     // disabled: even a nonsense pin and a dead server do not matter; nothing is contacted
-    const disabled = await audit(images, policy({ mode: 'disabled', 'trust-pinning': { 'root-keys': { '*': ['0'.repeat(64)] } } }), cfg, { server: DEAD_SERVER });
+    const disabled = await audit(images, policy({ mode: 'disabled', 'trust-pinning': { 'root-keys': { '*': ['0'.repeat(64)] } } }), cfg, {
+      server: DEAD_SERVER,
+    });
     expect(disabled.images.every((i) => i.verdict === 'off' && i.reason === 'trust-disabled' && i.pulls)).toBe(true);
     expect(disabled.exitCode).toBe(0);
   });
@@ -164,19 +202,32 @@ describe('policy evaluation on the real lab', () => {
     const later = new Date(Date.now() + 30 * DAY); // past the timestamp's 14 days
     const down = { server: DEAD_SERVER };
     // server down, cache still valid: used
-    expect(row(await audit([img], policy({ mode: 'enforced', 'trust-pinning': pins }), cfg, down), img)).toMatchObject({ reason: 'ok', trustSource: 'cache', verdict: 'pass' });
+    expect(row(await audit([img], policy({ mode: 'enforced', 'trust-pinning': pins }), cfg, down), img)).toMatchObject({
+      reason: 'ok',
+      trustSource: 'cache',
+      verdict: 'pass',
+    });
     // server down, cache expired: refused unless allow-expired-trust-cache
     const refused = row(await audit([img], policy({ mode: 'enforced', 'trust-pinning': pins }), cfg, { ...down, now: later }), img);
     expect(refused).toMatchObject({ reason: 'expired', verdict: 'fail' });
     expect(refused.detail).toMatch(/unreachable and the cached trust data has expired since .*allow-expired-trust-cache is not set/);
-    const allowed = row(await audit([img], policy({ mode: 'enforced', 'allow-expired-trust-cache': true, 'trust-pinning': pins }), cfg, { ...down, now: later }), img);
+    const allowed = row(
+      await audit([img], policy({ mode: 'enforced', 'allow-expired-trust-cache': true, 'trust-pinning': pins }), cfg, { ...down, now: later }),
+      img,
+    );
     expect(allowed).toMatchObject({ reason: 'expired-cache-allowed', verdict: 'pass', pulls: true });
     expect(allowed.expiredSince!.map((e) => e.role)).toContain('timestamp');
     // server up but its data expired (the clock moved): allow-expired-trust-cache does not help
-    const upExpired = row(await audit([img], policy({ mode: 'enforced', 'allow-expired-trust-cache': true, 'trust-pinning': pins }), cfg, { now: later }), img);
+    const upExpired = row(
+      await audit([img], policy({ mode: 'enforced', 'allow-expired-trust-cache': true, 'trust-pinning': pins }), cfg, { now: later }),
+      img,
+    );
     expect(upExpired).toMatchObject({ reason: 'expired', verdict: 'fail' });
     // server down and nothing cached: no trust server
-    const cold = row(await audit([img], policy({ mode: 'enforced', 'allow-expired-trust-cache': true, 'trust-pinning': pins }), await freshConfig(), down), img);
+    const cold = row(
+      await audit([img], policy({ mode: 'enforced', 'allow-expired-trust-cache': true, 'trust-pinning': pins }), await freshConfig(), down),
+      img,
+    );
     expect(cold).toMatchObject({ reason: 'no-trust-server', verdict: 'fail' });
   });
 });
@@ -261,11 +312,16 @@ describe('trustdesk audit of a Compose file', () => {
     // usage
     expect((await trustdesk(['audit'], cfg)).code).toBe(2);
     // --offline: the warm cache alone, the registry not read (a mismatch cannot be seen, a missing signature can)
-    const offline = await trustdesk(['audit', '--offline', '--policy', daemon.replace(/daemon.json$/, 'daemon-enforced.json'), '--json', compose], cfg);
+    const offline = await trustdesk(
+      ['audit', '--offline', '--policy', daemon.replace(/daemon.json$/, 'daemon-enforced.json'), '--json', compose],
+      cfg,
+    );
     expect(offline.code).toBe(2); // that file does not exist: usage
     writeFileSync(join(work, 'daemon-enforced.json'), JSON.stringify(section('enforced')));
     const off = await trustdesk(['audit', '--offline', '--policy', join(work, 'daemon-enforced.json'), '--json', compose], cfg);
-    const offVerdicts = Object.fromEntries((JSON.parse(off.stdout) as AuditReport).images.map((i) => [i.locations[0]!.replace(/^.* services\./, ''), i.reason]));
+    const offVerdicts = Object.fromEntries(
+      (JSON.parse(off.stdout) as AuditReport).images.map((i) => [i.locations[0]!.replace(/^.* services\./, ''), i.reason]),
+    );
     expect(offVerdicts).toMatchObject({ web: 'ok', cache: 'ok', api: 'tag-not-signed', worker: 'unsigned', other: 'pinned-key-mismatch' });
     // no policy: trust on first use, as DOCKER_CONTENT_TRUST=1; a plain argument
     const tofu = await trustdesk(['audit', `${app.gun}:v1`], cfg);
@@ -310,7 +366,10 @@ describe('CI signer set-up', () => {
     const ci1 = await pushTag(lab, 'cirepo', 'ci1');
     const notaryDir = mkdtempSync(join(tmpdir(), 'trustdesk-ci-notary-'));
     await notary(lab, ['key', 'import', r.files.key], { trustDir: notaryDir });
-    await notary(lab, ['add', '-p', repo, 'ci1', ci1.file, '--roles', 'targets/releases', '--roles', 'targets/ci'], { trustDir: notaryDir, env: { NOTARY_DELEGATION_PASSPHRASE: LAB_PASSPHRASE } });
+    await notary(lab, ['add', '-p', repo, 'ci1', ci1.file, '--roles', 'targets/releases', '--roles', 'targets/ci'], {
+      trustDir: notaryDir,
+      env: { NOTARY_DELEGATION_PASSPHRASE: LAB_PASSPHRASE },
+    });
 
     // CI with trustdesk: as the snippet does it (key load, then sign), in a fresh docker config
     await pushTag(lab, 'cirepo', 'ci2');
@@ -345,10 +404,14 @@ describe('the app channels on the lab (handler registry)', () => {
   it('audit:run, audit:pin-root and ci:setup with the dialog passphrases: nothing secret comes back', async () => {
     const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/PASSPHRASE|DOCKER_CONTENT_TRUST/.test(k))) as Record<string, string>;
     const settings = new SettingsStore(mkdtempSync(join(tmpdir(), 'trustdesk-enf-settings-')));
-    await settings.update({ dockerConfigDir: lab.dockerConfigDir, trustServers: { [lab.registryHost]: lab.notaryUrl }, caFiles: { [lab.registryHost]: lab.caFile } });
+    await settings.update({
+      dockerConfigDir: lab.dockerConfigDir,
+      trustServers: { [lab.registryHost]: lab.notaryUrl },
+      caFiles: { [lab.registryHost]: lab.caFile },
+    });
     const handlers = createHandlers({ settings, version: '0.0.0-test', openExternal: async () => undefined, env });
     const CI_PASS = 'ci-dialog-passphrase-7';
-    const invoke = async <T,>(channel: string, payload: unknown): Promise<T> => {
+    const invoke = async <T>(channel: string, payload: unknown): Promise<T> => {
       const r = (await handlers.invoke(channel, payload)) as { ok: boolean; value?: T; error?: { code: string; message: string } };
       if (!r.ok) throw new Error(`${r.error!.code}: ${r.error!.message}`);
       const text = JSON.stringify(r.value);
@@ -361,7 +424,12 @@ describe('the app channels on the lab (handler registry)', () => {
     const policyText = JSON.stringify({ 'content-trust': { mode: 'enforced' } });
     const run = await invoke<{ report: AuditReport }>('audit:run', { sources, policy: policyText });
     expect(run.report.images.map((i) => i.reason)).toEqual(['not-pinned', 'not-pinned']);
-    const pinned = await invoke<{ policyText: string; changes: { image: string; from: string; to: string }[] }>('audit:pin-root', { sources, policy: policyText, gun: app.gun, keyIds: [appRoot.canonicalId] });
+    const pinned = await invoke<{ policyText: string; changes: { image: string; from: string; to: string }[] }>('audit:pin-root', {
+      sources,
+      policy: policyText,
+      gun: app.gun,
+      keyIds: [appRoot.canonicalId],
+    });
     expect(JSON.parse(pinned.policyText)['content-trust']['trust-pinning']['root-keys']).toEqual({ [app.gun]: [appRoot.canonicalId] });
     expect(pinned.changes).toEqual([
       { image: `${app.gun}:v1`, from: 'fail not-pinned', to: 'pass ok' },
@@ -371,10 +439,14 @@ describe('the app channels on the lab (handler registry)', () => {
     // the CI set-up: the admin's key opened with the dialog's passphrase, the CI key made with another
     const repo = gunFor(lab, 'cirepo');
     const outDir = join(work, 'ci-bundle-app');
-    const r = await invoke<{ keyId: string; repositories: { repository: string; added: boolean }[]; files: { key: string }; ciVariables: { name: string }[]; revoke: string[]; githubActions: string }>(
-      'ci:setup',
-      { signer: 'appci', repositories: [repo], outDir, passphrases: { unlock: LAB_PASSPHRASE, new: CI_PASS } },
-    );
+    const r = await invoke<{
+      keyId: string;
+      repositories: { repository: string; added: boolean }[];
+      files: { key: string };
+      ciVariables: { name: string }[];
+      revoke: string[];
+      githubActions: string;
+    }>('ci:setup', { signer: 'appci', repositories: [repo], outDir, passphrases: { unlock: LAB_PASSPHRASE, new: CI_PASS } });
     expect(r.repositories).toEqual([{ repository: repo, added: true }]);
     expect(r.ciVariables.map((v) => v.name)).toEqual(['TRUSTDESK_CI_SIGNER_KEY', 'TRUSTDESK_CI_SIGNER_PASSPHRASE']);
     expect(r.revoke[0]).toBe(`trustdesk signer remove appci ${repo}`);
@@ -383,7 +455,10 @@ describe('the app channels on the lab (handler registry)', () => {
     const ci3 = await pushTag(lab, 'cirepo', 'ci3');
     const notaryDir = mkdtempSync(join(tmpdir(), 'trustdesk-ci-notary-app-'));
     await notary(lab, ['key', 'import', r.files.key], { trustDir: notaryDir, env: { NOTARY_DELEGATION_PASSPHRASE: CI_PASS } });
-    await notary(lab, ['add', '-p', repo, 'ci3', ci3.file, '--roles', 'targets/releases', '--roles', 'targets/appci'], { trustDir: notaryDir, env: { NOTARY_DELEGATION_PASSPHRASE: CI_PASS } });
+    await notary(lab, ['add', '-p', repo, 'ci3', ci3.file, '--roles', 'targets/releases', '--roles', 'targets/appci'], {
+      trustDir: notaryDir,
+      env: { NOTARY_DELEGATION_PASSPHRASE: CI_PASS },
+    });
     const info = JSON.parse((await dockerTrust(lab, ['inspect', repo], { env: { DOCKER_CONFIG: await freshConfig() } })).stdout)[0];
     expect(info.SignedTags.find((t: { SignedTag: string }) => t.SignedTag === 'ci3').Signers).toEqual(['appci']);
   });

@@ -8,7 +8,17 @@ import { mkdtempSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startLab, buildAllScenarios, buildApp, buildTeam, dockerTrust, runCommand, writeDockerConfig, type Lab, type AllScenarios } from '../../lab/index.js';
+import {
+  startLab,
+  buildAllScenarios,
+  buildApp,
+  buildTeam,
+  dockerTrust,
+  runCommand,
+  writeDockerConfig,
+  type Lab,
+  type AllScenarios,
+} from '../../lab/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -73,7 +83,7 @@ describe('trustdesk inspect is byte-identical to docker trust inspect on real se
     });
   }
 
-  it('refuses a non-https trust server with docker\'s message', async () => {
+  it("refuses a non-https trust server with docker's message", async () => {
     const env = { DOCKER_CONFIG: await freshConfig(), DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl.replace('https:', 'http:') };
     const [theirs, ours] = await Promise.all([
       dockerTrust(lab, ['inspect', scenarios.app.gun], { env, check: false }),

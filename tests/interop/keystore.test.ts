@@ -123,10 +123,15 @@ describe('keys trustdesk makes work in notary and docker', () => {
     const signer = await freshConfig();
     const pubDir = mkdtempSync(join(work, 'pub-'));
     const signerPass = 'carol-passphrase-42';
-    const g = await trustdesk(['key', 'generate', 'carol', '--dir', pubDir], { DOCKER_CONFIG: signer, DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: signerPass });
+    const g = await trustdesk(['key', 'generate', 'carol', '--dir', pubDir], {
+      DOCKER_CONFIG: signer,
+      DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: signerPass,
+    });
     expect(g.stderr).toBe('');
     expect(g.code).toBe(0);
-    expect(g.stdout).toBe(`Generating key for carol...\nSuccessfully generated and loaded private key. Corresponding public key available: ${pubDir}/carol.pub\n`);
+    expect(g.stdout).toBe(
+      `Generating key for carol...\nSuccessfully generated and loaded private key. Corresponding public key available: ${pubDir}/carol.pub\n`,
+    );
     // files as docker writes them
     const pub = readFileSync(join(pubDir, 'carol.pub'), 'utf8');
     expect(pub).toMatch(/^-----BEGIN PUBLIC KEY-----\nrole: carol\n\nMFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE[\s\S]+\n-----END PUBLIC KEY-----\n$/);
@@ -194,9 +199,14 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
       const r = await trustdesk(['key', 'export', '--public', root.keyId, '-d', join(admin, 'trust')], env);
       expect({ env, code: r.code, stderr: r.stderr }).toEqual({ env, code: 0, stderr: '' });
     }
-    const none = await trustdesk(['key', 'export', '--public', root.keyId, '-d', join(admin, 'trust')], { NOTARY_ROOT_PASSPHRASE: '', DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: '' });
+    const none = await trustdesk(['key', 'export', '--public', root.keyId, '-d', join(admin, 'trust')], {
+      NOTARY_ROOT_PASSPHRASE: '',
+      DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE: '',
+    });
     expect(none.code).toBe(1);
-    expect(none.stderr).toMatch(/PASSPHRASE_REQUIRED: the root key [0-9a-f]{7} is encrypted: set NOTARY_ROOT_PASSPHRASE or DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE/);
+    expect(none.stderr).toMatch(
+      /PASSPHRASE_REQUIRED: the root key [0-9a-f]{7} is encrypted: set NOTARY_ROOT_PASSPHRASE or DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE/,
+    );
   });
 
   it('export is byte-identical to notary key export, and notary imports it', async () => {
@@ -241,7 +251,10 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
     await notary(lab, ['key', 'passwd', ids.targets], { trustDir, env: { NOTARY_TARGETS_PASSPHRASE: newPass } });
     expect(readFileSync(join(trustDir, 'private', `${ids.targets}.key`), 'utf8')).not.toBe(before);
     // we open notary's file and change the passphrase back; docker and notary use it again (next tests)
-    const back = await trustdesk(['key', 'passwd', ids.targets, '-d', trustDir], { NOTARY_TARGETS_PASSPHRASE: newPass, TRUSTDESK_NEW_PASSPHRASE: LAB_PASSPHRASE });
+    const back = await trustdesk(['key', 'passwd', ids.targets, '-d', trustDir], {
+      NOTARY_TARGETS_PASSPHRASE: newPass,
+      TRUSTDESK_NEW_PASSPHRASE: LAB_PASSPHRASE,
+    });
     expect(back.code).toBe(0);
     const pub = await trustdesk(['key', 'export', '--public', ids.targets, '-d', trustDir]);
     expect(pub.code).toBe(0);
@@ -289,7 +302,10 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
       env: { NOTARY_DELEGATION_PASSPHRASE: newPass },
     });
     expect(await signedTags(repo)).toEqual([{ tag: 'v3', signers: ['dave'] }]);
-    const rm = await dockerTrust(lab, ['signer', 'remove', 'dave', repo], { env: { DOCKER_CONFIG: dockerAdmin, DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: adminPass }, stdin: 'y\n' });
+    const rm = await dockerTrust(lab, ['signer', 'remove', 'dave', repo], {
+      env: { DOCKER_CONFIG: dockerAdmin, DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: adminPass },
+      stdin: 'y\n',
+    });
     expect(rm.stdout).toMatch(/Successfully removed dave from/);
   });
 
@@ -314,7 +330,7 @@ describe('keys docker and notary made: listed, exported, re-encrypted, still wor
 });
 
 describe('key remove is recoverable until confirmed', () => {
-  it('moves the key out of notary\'s sight, restores it, and --confirm deletes it for good', async () => {
+  it("moves the key out of notary's sight, restores it, and --confirm deletes it for good", async () => {
     const cfg = await freshConfig();
     const trustDir = join(cfg, 'trust');
     const pubDir = mkdtempSync(join(work, 'pub-'));
@@ -405,9 +421,17 @@ describe('key load: every input docker accepts silently or wrongly gets its own 
     const p384 = generateKeyPairSync('ec', { namedCurve: 'P-384' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     const p256 = generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey.export({ format: 'pem', type: 'pkcs8' }) as string;
     const cases: [string, string[], RegExp][] = [
-      ['public key', [join(pubDir, 'gina.pub')], /KEY_FORMAT_INVALID: .*holds a public key, not a private key: to add a signer's public key use "docker trust signer add/],
+      [
+        'public key',
+        [join(pubDir, 'gina.pub')],
+        /KEY_FORMAT_INVALID: .*holds a public key, not a private key: to add a signer's public key use "docker trust signer add/,
+      ],
       ['no PEM', [file('der.key', Buffer.from([0x30, 0x03, 0x02, 0x01, 0x01]))], /KEY_FORMAT_INVALID: .* is not a PEM key file/],
-      ['world-readable', [file('open.key', p256, 0o644)], /KEY_FILE_INSECURE: refusing to load key from .*must not be readable or writable by others/],
+      [
+        'world-readable',
+        [file('open.key', p256, 0o644)],
+        /KEY_FILE_INSECURE: refusing to load key from .*must not be readable or writable by others/,
+      ],
       ['P-384', [file('p384.key', p384)], /KEY_FORMAT_INVALID: unsupported EC curve secp384r1/],
       ['missing file', [join(work, 'nope.key')], /KEY_NOT_FOUND: cannot read .*no such file/],
     ];
@@ -467,7 +491,12 @@ describe('legacy trust dirs (notary 0.1 and 0.3) are read without modification',
       // the 0.3 fixtures open with "password", not "randompass" (checked with openssl)
       const pass = dir === 'notary0.1' ? 'randompass' : 'password';
       for (const [role, , id] of want) {
-        const r = await trustdesk(['key', 'export', '--public', id, '-d', copy], { NOTARY_ROOT_PASSPHRASE: pass, NOTARY_TARGETS_PASSPHRASE: pass, NOTARY_SNAPSHOT_PASSPHRASE: pass, NOTARY_DELEGATION_PASSPHRASE: pass });
+        const r = await trustdesk(['key', 'export', '--public', id, '-d', copy], {
+          NOTARY_ROOT_PASSPHRASE: pass,
+          NOTARY_TARGETS_PASSPHRASE: pass,
+          NOTARY_SNAPSHOT_PASSPHRASE: pass,
+          NOTARY_DELEGATION_PASSPHRASE: pass,
+        });
         expect({ role, code: r.code, stderr: r.stderr }).toEqual({ role, code: 0, stderr: '' });
         expect(r.stdout).toMatch(/^-----BEGIN PUBLIC KEY-----\n/);
       }
@@ -479,7 +508,8 @@ describe('legacy trust dirs (notary 0.1 and 0.3) are read without modification',
     const copy = join(mkdtempSync(join(work, 'legacy-')), 'notary0.1');
     cpSync(join(LEGACY, 'notary0.1'), copy, { recursive: true });
     chmodSync(join(copy, 'private'), 0o700); // the fixtures are read-only; a user's dir is not
-    for (const d of ['root_keys', 'tuf_keys', 'tuf_keys/docker.com', 'tuf_keys/docker.com/notary0.1', 'tuf_keys/docker.com/notary0.1/samplerepo']) chmodSync(join(copy, 'private', d), 0o700);
+    for (const d of ['root_keys', 'tuf_keys', 'tuf_keys/docker.com', 'tuf_keys/docker.com/notary0.1', 'tuf_keys/docker.com/notary0.1/samplerepo'])
+      chmodSync(join(copy, 'private', d), 0o700);
     const before = hashTree(join(copy, 'private'));
     const m = await trustdesk(['key', 'migrate', '-d', copy]);
     expect(m.stderr).toBe('');

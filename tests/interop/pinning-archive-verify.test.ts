@@ -8,7 +8,18 @@ import { mkdtempSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { startLab, buildApp, gunFor, notary, pushTag, runCommand, writeDockerConfig, LAB_PASSPHRASE, type Lab, type ScenarioDescriptor } from '../../lab/index.js';
+import {
+  startLab,
+  buildApp,
+  gunFor,
+  notary,
+  pushTag,
+  runCommand,
+  writeDockerConfig,
+  LAB_PASSPHRASE,
+  type Lab,
+  type ScenarioDescriptor,
+} from '../../lab/index.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
@@ -43,7 +54,14 @@ function json(stdout: string) {
   return JSON.parse(stdout) as {
     ok: boolean;
     exitCode: number;
-    results: { outcome: string; error?: { code: string; message: string }; tags: { tag: string; ok: boolean; verdict: string; problem?: string }[]; pin?: { kind: string }; source?: string; verifiedAt?: string }[];
+    results: {
+      outcome: string;
+      error?: { code: string; message: string };
+      tags: { tag: string; ok: boolean; verdict: string; problem?: string }[];
+      pin?: { kind: string };
+      source?: string;
+      verifiedAt?: string;
+    }[];
   };
 }
 
@@ -54,21 +72,82 @@ function openssl(args: string[]): void {
 /** The CA (and an unrelated one) for the CA pin tests. */
 function makeCas(): void {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
-  openssl(['req', '-x509', ...ec, '-keyout', 'ca.key', '-subj', '/CN=TrustDesk Lab Pin CA', '-days', '400', '-out', 'ca.crt',
-    '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
-  openssl(['req', '-x509', ...ec, '-keyout', 'other.key', '-subj', '/CN=Some Other CA', '-days', '400', '-out', 'other.crt',
-    '-addext', 'basicConstraints=critical,CA:TRUE']);
+  openssl([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'ca.key',
+    '-subj',
+    '/CN=TrustDesk Lab Pin CA',
+    '-days',
+    '400',
+    '-out',
+    'ca.crt',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
+  openssl([
+    'req',
+    '-x509',
+    ...ec,
+    '-keyout',
+    'other.key',
+    '-subj',
+    '/CN=Some Other CA',
+    '-days',
+    '400',
+    '-out',
+    'other.crt',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+  ]);
 }
 
 /** A root key and certificate for `gun` issued by the CA, for `notary init --rootkey --rootcert`. */
 function makeCaRoot(gun: string, name: string, eku?: string): { key: string; cert: string } {
   const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes'];
   openssl(['req', '-new', ...ec, '-keyout', `${name}.key`, '-subj', `/CN=${gun.replaceAll('/', '\\/')}`, '-out', `${name}.csr`]);
-  writeFileSync(join(caDir, `${name}.ext`), `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n${eku ? `extendedKeyUsage=${eku}\n` : ''}`);
-  openssl(['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', `0x5eed${Date.now().toString(16)}`, '-days', '365', '-sha256',
-    '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
+  writeFileSync(
+    join(caDir, `${name}.ext`),
+    `basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\n${eku ? `extendedKeyUsage=${eku}\n` : ''}`,
+  );
+  openssl([
+    'x509',
+    '-req',
+    '-in',
+    `${name}.csr`,
+    '-CA',
+    'ca.crt',
+    '-CAkey',
+    'ca.key',
+    '-set_serial',
+    `0x5eed${Date.now().toString(16)}`,
+    '-days',
+    '365',
+    '-sha256',
+    '-extfile',
+    `${name}.ext`,
+    '-out',
+    `${name}.crt`,
+  ]);
   // notary imports only encrypted root keys (PKCS#8, PBES2 with PBKDF2-HMAC-SHA1, AES-256-CBC)
-  openssl(['pkcs8', '-topk8', '-v2', 'aes-256-cbc', '-v2prf', 'hmacWithSHA1', '-in', `${name}.key`, '-out', `${name}.enc.key`, '-passout', `pass:${LAB_PASSPHRASE}`]);
+  openssl([
+    'pkcs8',
+    '-topk8',
+    '-v2',
+    'aes-256-cbc',
+    '-v2prf',
+    'hmacWithSHA1',
+    '-in',
+    `${name}.key`,
+    '-out',
+    `${name}.enc.key`,
+    '-passout',
+    `pass:${LAB_PASSPHRASE}`,
+  ]);
   return { key: join(caDir, `${name}.enc.key`), cert: join(caDir, `${name}.crt`) };
 }
 
@@ -125,7 +204,11 @@ describe('CI gate: trustdesk verify exit codes on the real lab', () => {
     const cfg = await freshConfig();
     const ok = await trustdesk(['verify', '--json', `${app.gun}:v1`], cfg);
     expect(ok.code).toBe(0);
-    expect(json(ok.stdout)).toMatchObject({ ok: true, exitCode: 0, results: [{ outcome: 'ok', tags: [{ tag: 'v1', ok: true, verdict: 'signed' }] }] });
+    expect(json(ok.stdout)).toMatchObject({
+      ok: true,
+      exitCode: 0,
+      results: [{ outcome: 'ok', tags: [{ tag: 'v1', ok: true, verdict: 'signed' }] }],
+    });
 
     const unsigned = await trustdesk(['verify', `${app.gun}:v2`], cfg);
     expect(unsigned.code).toBe(1);
@@ -145,7 +228,12 @@ describe('CI gate: trustdesk verify exit codes on the real lab', () => {
     expect((await trustdesk(['verify', `${app.gun}:v1`, `${app.gun}:v2`], cfg)).code).toBe(1);
     const whole = await trustdesk(['verify', '--json', app.gun], cfg);
     expect(whole.code).toBe(1);
-    expect(json(whole.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest']);
+    expect(
+      json(whole.stdout)
+        .results[0]!.tags.filter((t) => !t.ok)
+        .map((t) => t.tag)
+        .sort(),
+    ).toEqual(['latest']);
     expect((await trustdesk(['verify', `${app.gun}:unpushed`], cfg)).code).toBe(1);
     // by digest: the digest itself must be signed (the registry is not consulted)
     const latest = app.tags.latest!;
@@ -156,7 +244,12 @@ describe('CI gate: trustdesk verify exit codes on the real lab', () => {
     expect(repushed.stdout).toContain(`${latest.registryDigest} is not signed as latest`);
     expect((await trustdesk(['verify', `${app.gun}:v1@${latest.signedDigest}`], cfg)).code).toBe(1);
     const required = await trustdesk(['verify', '--json', '--require-signed', app.gun], cfg);
-    expect(json(required.stdout).results[0]!.tags.filter((t) => !t.ok).map((t) => t.tag).sort()).toEqual(['latest', 'revoked', 'v2']);
+    expect(
+      json(required.stdout)
+        .results[0]!.tags.filter((t) => !t.ok)
+        .map((t) => t.tag)
+        .sort(),
+    ).toEqual(['latest', 'revoked', 'v2']);
   });
 
   it('unreachable trust server: 4; unreachable registry: 4; usage: 2', async () => {
@@ -188,7 +281,9 @@ describe('trust pinning on the real lab', () => {
     expect(ok.code).toBe(0);
     expect(json(ok.stdout).results[0]!.pin).toMatchObject({ kind: 'certs' });
     const list = await trustdesk(['pin', 'list', '--json'], cfg);
-    expect(JSON.parse(list.stdout).repositories).toEqual(expect.arrayContaining([expect.objectContaining({ gun: pinrot, kind: 'certs', certIds: oldIds })]));
+    expect(JSON.parse(list.stdout).repositories).toEqual(
+      expect.arrayContaining([expect.objectContaining({ gun: pinrot, kind: 'certs', certIds: oldIds })]),
+    );
 
     const wrongId = 'ab'.repeat(32);
     const conf = notaryConfig('wrong-pin.json', { certs: { [pinrot]: [wrongId] } });
@@ -257,7 +352,9 @@ describe('trust pinning on the real lab', () => {
     const cfg = await freshConfig();
     const ids = await rootKeyIds(app.gun);
     expect((await trustdesk(['pin', 'add', app.gun, '--id', 'not-an-id'], cfg)).code).toBe(2);
-    expect((await trustdesk(['pin', 'add', app.gun, '--id', ids[0]!.toUpperCase()], cfg)).stdout).toContain(`pinned ${app.gun} to root key ${ids[0]}`);
+    expect((await trustdesk(['pin', 'add', app.gun, '--id', ids[0]!.toUpperCase()], cfg)).stdout).toContain(
+      `pinned ${app.gun} to root key ${ids[0]}`,
+    );
     const ok = await trustdesk(['verify', '--json', '--trust-pinning', conf, `${app.gun}:v1`], cfg);
     expect(ok.code, ok.stderr).toBe(0);
     expect(json(ok.stdout).results[0]!.pin).toMatchObject({ kind: 'certs' });
@@ -277,7 +374,10 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toContain(`archived ${pinrot}: root v1..v2`);
     const list = JSON.parse((await trustdesk(['archive', '--list', archive, '--json'], cfg)).stdout);
-    expect(list.repositories.map((x: { gun: string; rootVersion: number }) => [x.gun, x.rootVersion])).toEqual([[app.gun, 1], [pinrot, 2]]);
+    expect(list.repositories.map((x: { gun: string; rootVersion: number }) => [x.gun, x.rootVersion])).toEqual([
+      [app.gun, 1],
+      [pinrot, 2],
+    ]);
     expect(list.repositories[0].registryTags).toBe(4); // v1, latest, revoked, v2 (unpushed was never pushed)
     const sigOnly = await trustdesk(['archive', '--skip-registry', app.gun, '-o', join(work, 'signatures-only.tdarchive')], cfg);
     expect(sigOnly.stdout).toContain('no registry digests');
@@ -326,7 +426,10 @@ describe('trust archive: archive, stop the servers, verify with no server', () =
     expect(status.code).toBe(0);
     expect(status.stdout).toMatch(/cached as of .*\n {2}valid as of /);
     // a trust directory given directly (as if copied from another machine)
-    const copied = await trustdesk(['verify', '--offline', '--trust-dir', join(cfg, 'trust'), `${app.gun}:v1`], mkdtempSync(join(tmpdir(), 'trustdesk-empty-')));
+    const copied = await trustdesk(
+      ['verify', '--offline', '--trust-dir', join(cfg, 'trust'), `${app.gun}:v1`],
+      mkdtempSync(join(tmpdir(), 'trustdesk-empty-')),
+    );
     expect(copied.code).toBe(0);
   });
 

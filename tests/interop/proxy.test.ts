@@ -99,7 +99,13 @@ async function startTinyproxy(name: string, extra: string[] = []): Promise<Tinyp
       '',
     ].join('\n'),
   );
-  const proc = spawnServer(`tinyproxy-${name}`, 'unshare', ['-m', 'sh', '-c', IN_NAMESPACE, hostsFile, 'tinyproxy', '-d', '-c', conf], join(pdir, 'stdout.log'), pdir);
+  const proc = spawnServer(
+    `tinyproxy-${name}`,
+    'unshare',
+    ['-m', 'sh', '-c', IN_NAMESPACE, hostsFile, 'tinyproxy', '-d', '-c', conf],
+    join(pdir, 'stdout.log'),
+    pdir,
+  );
   await waitReady(proc, () => tcpOpen(port), 15_000);
   const log = (): string => readFileSync(logFile, 'utf8');
   const p: Tinyproxy = {
@@ -148,7 +154,9 @@ async function throughProxy(proxy: Tinyproxy, args: string[], env: Record<string
 const NAMESPACES_OK = spawnSync('unshare', ['-m', 'sh', '-c', 'mount --bind /etc/hosts /etc/hosts'], { stdio: 'ignore' }).status === 0;
 const TINYPROXY_OK = spawnSync('tinyproxy', ['-v'], { stdio: 'ignore' }).status === 0;
 if (!NAMESPACES_OK || !TINYPROXY_OK) {
-  console.warn(`proxy.test.ts skipped: ${!NAMESPACES_OK ? 'unshare -m / mount --bind not permitted (needs root)' : 'tinyproxy is not installed (scripts/setup.sh)'}`);
+  console.warn(
+    `proxy.test.ts skipped: ${!NAMESPACES_OK ? 'unshare -m / mount --bind not permitted (needs root)' : 'tinyproxy is not installed (scripts/setup.sh)'}`,
+  );
 }
 
 describe.skipIf(!NAMESPACES_OK || !TINYPROXY_OK)('proxies on the real lab', () => {
@@ -157,7 +165,10 @@ describe.skipIf(!NAMESPACES_OK || !TINYPROXY_OK)('proxies on the real lab', () =
     dir = mkdtempSync(join(tmpdir(), 'trustdesk-proxy-'));
     chmodSync(dir, 0o755);
     const tls = await makeTlsMaterial(join(dir, 'tls'), { extraNames: [NOTARY_NAME, REGISTRY_NAME] });
-    [notary, registry] = await Promise.all([startNotaryServer({ dir: join(dir, 'notary-server'), tls }), startRegistry({ dir: join(dir, 'registry'), tls })]);
+    [notary, registry] = await Promise.all([
+      startNotaryServer({ dir: join(dir, 'notary-server'), tls }),
+      startRegistry({ dir: join(dir, 'registry'), tls }),
+    ]);
     hostsFile = join(dir, 'hosts');
     writeFileSync(hostsFile, `127.0.0.1 localhost ${NOTARY_NAME} ${REGISTRY_NAME}\n::1 localhost\n`);
     chmodSync(hostsFile, 0o644);
@@ -185,7 +196,9 @@ describe.skipIf(!NAMESPACES_OK || !TINYPROXY_OK)('proxies on the real lab', () =
     });
 
     it('the lab names resolve to 127.0.0.1 inside the namespace only', async () => {
-      const inside = await runCommand(target, 'unshare', ['-m', 'sh', '-c', IN_NAMESPACE, hostsFile, 'getent', 'hosts', NOTARY_NAME], { check: false });
+      const inside = await runCommand(target, 'unshare', ['-m', 'sh', '-c', IN_NAMESPACE, hostsFile, 'getent', 'hosts', NOTARY_NAME], {
+        check: false,
+      });
       expect(inside.stdout).toMatch(/^127\.0\.0\.1\s.*\bnotary\.trustdesk\.test\b/);
       const outside = await runCommand(target, 'getent', ['hosts', NOTARY_NAME], { check: false });
       expect(outside.code).not.toBe(0);
@@ -290,14 +303,21 @@ describe.skipIf(!NAMESPACES_OK || !TINYPROXY_OK)('proxies on the real lab', () =
       const port = authed.port;
       const ok = await trustdesk(['inspect', repo], { DOCKER_CONFIG: await freshConfig(), HTTPS_PROXY: `http://alice:s3cret-pw@127.0.0.1:${port}` });
       expect(ok.code).toBe(0);
-      const bad = await trustdesk(['verify', `${repo}:v1`], { DOCKER_CONFIG: await freshConfig(), HTTPS_PROXY: `http://alice:not-the-pw@127.0.0.1:${port}` });
+      const bad = await trustdesk(['verify', `${repo}:v1`], {
+        DOCKER_CONFIG: await freshConfig(),
+        HTTPS_PROXY: `http://alice:not-the-pw@127.0.0.1:${port}`,
+      });
       expect(bad.code).toBe(4);
       // tinyproxy answers wrong credentials with 401, missing ones with 407.
-      expect(bad.stdout + bad.stderr).toContain(`proxy http://***@127.0.0.1:${port} refused CONNECT to ${notaryHost} (401 Unauthorized); the proxy wants credentials`);
+      expect(bad.stdout + bad.stderr).toContain(
+        `proxy http://***@127.0.0.1:${port} refused CONNECT to ${notaryHost} (401 Unauthorized); the proxy wants credentials`,
+      );
       expect(bad.stdout + bad.stderr).not.toMatch(/not-the-pw|alice/);
       const none = await trustdesk(['inspect', repo], { DOCKER_CONFIG: await freshConfig(), HTTPS_PROXY: authed.url });
       expect(none.code).toBe(1);
-      expect(none.stderr).toContain(`proxy ${authed.url} refused CONNECT to ${notaryHost} (407 Proxy Authentication Required); the proxy wants credentials`);
+      expect(none.stderr).toContain(
+        `proxy ${authed.url} refused CONNECT to ${notaryHost} (407 Proxy Authentication Required); the proxy wants credentials`,
+      );
     });
 
     it('a stopped proxy: NETWORK_UNREACHABLE naming the proxy, credentials redacted, no hang; verify exits 4', async () => {
@@ -307,7 +327,9 @@ describe.skipIf(!NAMESPACES_OK || !TINYPROXY_OK)('proxies on the real lab', () =
       const env = { DOCKER_CONFIG: await freshConfig(), HTTPS_PROXY: `http://bob:hunter2@127.0.0.1:${gone.port}` };
       const r = await trustdesk(['inspect', `${repo}:v1`], env);
       expect(r.code).toBe(1);
-      expect(r.stderr).toContain(`NETWORK_UNREACHABLE: cannot reach proxy http://***@127.0.0.1:${gone.port} (for ${notaryHost}): connection refused (ECONNREFUSED)`);
+      expect(r.stderr).toContain(
+        `NETWORK_UNREACHABLE: cannot reach proxy http://***@127.0.0.1:${gone.port} (for ${notaryHost}): connection refused (ECONNREFUSED)`,
+      );
       const v = await trustdesk(['verify', `${repo}:v1`], env);
       expect(v.code).toBe(4);
       expect(r.stdout + r.stderr + v.stdout + v.stderr).not.toMatch(/hunter2|bob/);

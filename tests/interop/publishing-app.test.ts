@@ -64,7 +64,13 @@ describe('publishing from the app', () => {
     await expect(admin('publish:init', { name: g, snapshotServerManaged: true })).rejects.toMatchObject({ code: 'REPOSITORY_EXISTS' });
 
     const preview = await admin('publish:preview', { name: g, changes: stage });
-    expect(preview.roles[0]).toMatchObject({ role: 'targets', fromVersion: 1, toVersion: 2, signedBy: 'local', targetsAdded: [{ name: 'v1', digest: v1.digest, size: 423 }] });
+    expect(preview.roles[0]).toMatchObject({
+      role: 'targets',
+      fromVersion: 1,
+      toVersion: 2,
+      signedBy: 'local',
+      targetsAdded: [{ name: 'v1', digest: v1.digest, size: 423 }],
+    });
     expect((await inspect(g)).SignedTags).toEqual([]); // a preview publishes nothing
     const done = await admin('publish:apply', { name: g, changes: stage });
     expect(done.published).toBe(true);
@@ -91,7 +97,9 @@ describe('publishing from the app', () => {
     // the delegate test-signs: wrong dialog passphrase first, then the right one
     const e1 = await pushTag(lab, 'app-pub', 'e-1');
     const sign = [{ kind: 'add-target', name: 'e-1', target: { sha256Hex: e1.digest.slice(7), length: 423 } }];
-    await expect(delegate('publish:apply', { name: g, changes: sign, passphrases: { unlock: 'wrong-passphrase' } })).rejects.toMatchObject({ code: 'PASSPHRASE_WRONG' });
+    await expect(delegate('publish:apply', { name: g, changes: sign, passphrases: { unlock: 'wrong-passphrase' } })).rejects.toMatchObject({
+      code: 'PASSPHRASE_WRONG',
+    });
     const signed = await delegate('publish:apply', { name: g, changes: sign, passphrases: { unlock: 'erin-dialog-passphrase' } });
     expect(signed.preview.roles.map((r: { role: string }) => r.role)).toEqual(['targets/erin', 'targets/releases', 'snapshot', 'timestamp']);
     // both sides see the result
@@ -104,7 +112,9 @@ describe('publishing from the app', () => {
     expect(impact).toMatchObject({ tagsLosingOnlySigner: ['e-1'], lastSignerOfReleases: true, needsConfirmation: true });
 
     // rotation of a non-root key from the app; root is not offered
-    await expect(admin('publish:preview', { name: g, changes: [{ kind: 'rotate-key', role: 'root' }] })).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
+    await expect(admin('publish:preview', { name: g, changes: [{ kind: 'rotate-key', role: 'root' }] })).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+    });
     const rotated = await admin('publish:apply', { name: g, changes: [{ kind: 'rotate-key', role: 'targets' }] });
     expect(rotated.newKeys.map((k: { role: string }) => k.role)).toEqual(['targets']);
     const after = await inspect(g);

@@ -60,7 +60,13 @@ async function freshConfig(): Promise<string> {
 async function notaryList(g: string): Promise<{ name: string; digest: string; size: number; role: string }[]> {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-notary-'));
   const r = await notary(lab, ['-D', 'list', g], { trustDir: dir, check: false });
-  if (r.code !== 0) throw new Error(`notary list ${g} failed: ${r.stdout}${r.stderr.split('\n').filter((l) => /rror|fail|invalid|expire|level=warn/i.test(l)).join('\n')}`);
+  if (r.code !== 0)
+    throw new Error(
+      `notary list ${g} failed: ${r.stdout}${r.stderr
+        .split('\n')
+        .filter((l) => /rror|fail|invalid|expire|level=warn/i.test(l))
+        .join('\n')}`,
+    );
   if (/No targets present/.test(r.stdout)) return [];
   return r.stdout
     .split('\n')
@@ -336,7 +342,8 @@ describe('thresholds', () => {
     expect((await trustdesk(['sign', `${g}:v1`])).code).toBe(0);
     const cfg = await freshConfig();
     const dir = mkdtempSync(join(tmpdir(), 'trustdesk-pair-'));
-    for (const k of ['pair-a', 'pair-b']) expect((await trustdesk(['signer', 'key', k, '--dir', dir, '--no-qr'], { DOCKER_CONFIG: cfg })).code).toBe(0);
+    for (const k of ['pair-a', 'pair-b'])
+      expect((await trustdesk(['signer', 'key', k, '--dir', dir, '--no-qr'], { DOCKER_CONFIG: cfg })).code).toBe(0);
     const add = await trustdesk(['signer', 'add', '--key', join(dir, 'pair-a.pub'), '--key', join(dir, 'pair-b.pub'), '--threshold', '2', 'pair', g]);
     expect(add.code, add.stderr).toBe(0);
     const signed = await trustdesk(['sign', `${g}:t1`], { DOCKER_CONFIG: cfg });
@@ -439,7 +446,10 @@ describe('races and bad input', () => {
     try {
       const digest = digests.get(`${name}:v2`)!;
       await expect(
-        publishChanges(publishContextOf(ctx), { ref: parseReference(g), changes: [{ kind: 'add-target', name: 'v2', target: { sha256Hex: digest, length: 423 } }] }),
+        publishChanges(publishContextOf(ctx), {
+          ref: parseReference(g),
+          changes: [{ kind: 'add-target', name: 'v2', target: { sha256Hex: digest, length: 423 } }],
+        }),
       ).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
     } finally {
       ctx.close();
@@ -537,7 +547,13 @@ describe('delegate onboarding and offboarding', () => {
     for (const env of [danaEnv, {}]) {
       const st = await trustdesk(['signer', 'status', '--json', '--key', key.publicKeyPath, 'dana', g], env);
       expect(st.code, st.stderr).toBe(0);
-      expect(JSON.parse(st.stdout)[0]).toMatchObject({ signer: true, hasKey: true, paths: ['rc-'], inReleases: true, signedTags: [{ tag: 'rc-1', digest: `sha256:${rc1}` }] });
+      expect(JSON.parse(st.stdout)[0]).toMatchObject({
+        signer: true,
+        hasKey: true,
+        paths: ['rc-'],
+        inReleases: true,
+        signedTags: [{ tag: 'rc-1', digest: `sha256:${rc1}` }],
+      });
     }
     expect(tags(await dockerInspect(g))['rc-1']).toEqual({ digest: rc1, signers: ['dana'] });
     // offboarding: the impact first, then removal

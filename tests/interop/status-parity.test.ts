@@ -48,7 +48,11 @@ async function freshConfig(): Promise<string> {
 }
 
 function trustdesk(args: string[], cfg: string, env: Record<string, string> = {}) {
-  return runCommand(lab, process.execPath, [BIN, ...args], { env: { DOCKER_CONFIG: cfg, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl, ...env }, check: false, timeoutMs: 60_000 });
+  return runCommand(lab, process.execPath, [BIN, ...args], {
+    env: { DOCKER_CONFIG: cfg, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl, ...env },
+    check: false,
+    timeoutMs: 60_000,
+  });
 }
 
 interface TagRow {
@@ -88,7 +92,11 @@ async function both(name: string, cfg: string, opts: { env?: Record<string, stri
   };
   const r = await appOverview(name, cfg, opts);
   const app = r.ok
-    ? { verdicts: verdicts(r.value.tags), problems: r.value.registryError && !opts.offline ? [r.value.registryError.code] : [], source: r.value.source }
+    ? {
+        verdicts: verdicts(r.value.tags),
+        problems: r.value.registryError && !opts.offline ? [r.value.registryError.code] : [],
+        source: r.value.source,
+      }
     : { verdicts: undefined, problems: [r.error.code], source: undefined };
   return { cli: ours, app };
 }
@@ -130,7 +138,13 @@ describe('split: targets and targets/releases sign different digests for one tag
     const inspected = JSON.parse((await dockerTrust(lab, ['inspect', split.gun], { env: { DOCKER_CONFIG: await freshConfig() } })).stdout)[0];
     const signed = (inspected.SignedTags as { SignedTag: string; Digest: string }[]).map((t) => `${t.SignedTag}@sha256:${t.Digest}`).sort();
     expect(signed).toEqual(
-      [`v1@${split.tags.v1!.signedDigest}`, `v1@${split.shadowed.v1}`, `v2@${split.tags.v2!.signedDigest}`, `v2@${split.shadowed.v2}`, `solo@${split.tags.solo!.signedDigest}`].sort(),
+      [
+        `v1@${split.tags.v1!.signedDigest}`,
+        `v1@${split.shadowed.v1}`,
+        `v2@${split.tags.v2!.signedDigest}`,
+        `v2@${split.shadowed.v2}`,
+        `solo@${split.tags.solo!.signedDigest}`,
+      ].sort(),
     );
   });
 
@@ -162,9 +176,17 @@ describe('split: targets and targets/releases sign different digests for one tag
     expect(await code(`${split.gun}:v2@${split.shadowed.v2}`)).toBe(1);
     expect(await code(`${split.gun}@${split.shadowed.v1}`)).toBe(1);
 
-    const audit = await trustdesk(['audit', '--json', `${split.gun}:v1`, `${split.gun}:v2`, `${split.gun}:solo`, `${split.gun}@${split.shadowed.v1}`], cfg);
+    const audit = await trustdesk(
+      ['audit', '--json', `${split.gun}:v1`, `${split.gun}:v2`, `${split.gun}:solo`, `${split.gun}@${split.shadowed.v1}`],
+      cfg,
+    );
     expect(audit.code).toBe(1);
-    const reasons = Object.fromEntries((JSON.parse(audit.stdout).images as { image: string; reason: string; signedDigest?: string }[]).map((i) => [i.image.slice(split.gun.length), { reason: i.reason, signedDigest: i.signedDigest }]));
+    const reasons = Object.fromEntries(
+      (JSON.parse(audit.stdout).images as { image: string; reason: string; signedDigest?: string }[]).map((i) => [
+        i.image.slice(split.gun.length),
+        { reason: i.reason, signedDigest: i.signedDigest },
+      ]),
+    );
     expect(reasons).toEqual({
       ':v1': { reason: 'ok', signedDigest: split.tags.v1!.signedDigest },
       ':v2': { reason: 'digest-mismatch', signedDigest: split.tags.v2!.signedDigest },
@@ -239,7 +261,10 @@ describe('status and the app agree', () => {
       expect(offline.cli.code, d.name).toBe(0);
       expect(offline.app.verdicts, d.name).toEqual(offline.cli.verdicts);
       expect(offline.app.problems, d.name).toEqual(offline.cli.problems);
-      expect(Object.values(offline.cli.verdicts!).every((v) => v.verdict === 'signed-not-in-registry'), d.name).toBe(true);
+      expect(
+        Object.values(offline.cli.verdicts!).every((v) => v.verdict === 'signed-not-in-registry'),
+        d.name,
+      ).toBe(true);
     }
   });
 });

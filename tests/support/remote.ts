@@ -47,21 +47,28 @@ async function makeCa(dir: string, name: string): Promise<{ file: string; keyFil
   await openssl(['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', keyFile], dir);
   await openssl(
     [
-      'req', '-x509', '-new', '-key', keyFile, '-subj', `/CN=TrustDesk test ${name}`, '-days', '2', '-out', file,
-      '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+      'req',
+      '-x509',
+      '-new',
+      '-key',
+      keyFile,
+      '-subj',
+      `/CN=TrustDesk test ${name}`,
+      '-days',
+      '2',
+      '-out',
+      file,
+      '-addext',
+      'basicConstraints=critical,CA:TRUE',
+      '-addext',
+      'keyUsage=critical,keyCertSign,cRLSign',
     ],
     dir,
   );
   return { file, keyFile };
 }
 
-async function makeLeaf(
-  dir: string,
-  name: string,
-  ca: { file: string; keyFile: string },
-  ext: string,
-  cn: string,
-): Promise<KeyPair> {
+async function makeLeaf(dir: string, name: string, ca: { file: string; keyFile: string }, ext: string, cn: string): Promise<KeyPair> {
   const keyFile = join(dir, `${name}.key`);
   const csr = join(dir, `${name}.csr`);
   const certFile = join(dir, `${name}.crt`);
@@ -71,8 +78,22 @@ async function makeLeaf(
   await openssl(['req', '-new', '-key', keyFile, '-subj', `/CN=${cn}`, '-out', csr], dir);
   await openssl(
     [
-      'x509', '-req', '-in', csr, '-CA', ca.file, '-CAkey', ca.keyFile, '-set_serial', `0x${randomBytes(8).toString('hex')}`,
-      '-days', '2', '-out', certFile, '-extfile', extFile,
+      'x509',
+      '-req',
+      '-in',
+      csr,
+      '-CA',
+      ca.file,
+      '-CAkey',
+      ca.keyFile,
+      '-set_serial',
+      `0x${randomBytes(8).toString('hex')}`,
+      '-days',
+      '2',
+      '-out',
+      certFile,
+      '-extfile',
+      extFile,
     ],
     dir,
   );

@@ -96,11 +96,17 @@ export function simulateRepository(opts: SimulatorOptions): SimulatedRepository 
     version: 2,
   };
   files.set('targets', signEnvelope(targetsSigned, [targets]));
-  files.set('targets/releases', signEnvelope({ _type: 'Targets', delegations: { keys: {}, roles: [] }, expires, targets: allTargets, version: 2 }, [releases]));
+  files.set(
+    'targets/releases',
+    signEnvelope({ _type: 'Targets', delegations: { keys: {}, roles: [] }, expires, targets: allTargets, version: 2 }, [releases]),
+  );
   const perSigner = Math.ceil(opts.tags / Math.max(1, opts.delegations));
   signers.forEach((s, i) => {
     const mine = Object.fromEntries(Object.entries(allTargets).slice(i * perSigner, (i + 1) * perSigner));
-    files.set(`targets/signer${i}`, signEnvelope({ _type: 'Targets', delegations: { keys: {}, roles: [] }, expires, targets: mine, version: 2 }, [s]));
+    files.set(
+      `targets/signer${i}`,
+      signEnvelope({ _type: 'Targets', delegations: { keys: {}, roles: [] }, expires, targets: mine, version: 2 }, [s]),
+    );
   });
 
   const meta = Object.fromEntries([...files].map(([role, raw]) => [role, fileMetaFor(raw)]));

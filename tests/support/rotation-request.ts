@@ -12,7 +12,12 @@ import { makeRootCertificate } from '../../electron/core/signing/root-certificat
 import { KeyObjectSigner, KeyRing } from '../../electron/core/signing/signer.js';
 import { buildRotationBundle } from '../../electron/core/ceremony/rotation.js';
 
-export async function rotationRequestOn(dir: string, trustDir: string, gun: string, env: NodeJS.ProcessEnv): Promise<{ reqFile: string; rid: string; oldKeyId: string }> {
+export async function rotationRequestOn(
+  dir: string,
+  trustDir: string,
+  gun: string,
+  env: NodeJS.ProcessEnv,
+): Promise<{ reqFile: string; rid: string; oldKeyId: string }> {
   const ring = new KeyRing(trustDir, { env });
   await ring.generate({ role: 'root' });
   const old = await ring.rootSigner((await ring.rootKeys())[0]!);
@@ -24,12 +29,23 @@ export async function rotationRequestOn(dir: string, trustDir: string, gun: stri
     consistent_snapshot: false,
     expires: '2036-01-01T00:00:00Z',
     keys: { [rid]: cert.key, [t.keyId]: t.publicKey },
-    roles: { root: { keyids: [rid], threshold: 1 }, snapshot: { keyids: [t.keyId], threshold: 1 }, targets: { keyids: [t.keyId], threshold: 1 }, timestamp: { keyids: [t.keyId], threshold: 1 } },
+    roles: {
+      root: { keyids: [rid], threshold: 1 },
+      snapshot: { keyids: [t.keyId], threshold: 1 },
+      targets: { keyids: [t.keyId], threshold: 1 },
+      timestamp: { keyids: [t.keyId], threshold: 1 },
+    },
     version: 1,
   };
   const s = await old.sign(canonicalBytes(signed));
   const v1 = serialiseEnvelope(signed, [{ keyid: rid, method: s.method, sig: s.sig }]);
-  const req = await buildRotationBundle(gun, v1, Buffer.from('{}'), new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey), new Date());
+  const req = await buildRotationBundle(
+    gun,
+    v1,
+    Buffer.from('{}'),
+    new KeyObjectSigner(generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey),
+    new Date(),
+  );
   const reqFile = join(dir, 'request.json');
   writeFileSync(reqFile, JSON.stringify(req));
   return { reqFile, rid, oldKeyId: old.keyId };

@@ -37,7 +37,10 @@ export function makeSoftHsm(labels: string[] = []): SoftHsm {
     module: SOFTHSM_MODULE,
     env,
     addToken(label, pin = USER_PIN) {
-      execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', SO_PIN, '--pin', pin], { env: { ...process.env, ...env }, stdio: 'ignore' });
+      execFileSync('softhsm2-util', ['--init-token', '--free', '--label', label, '--so-pin', SO_PIN, '--pin', pin], {
+        env: { ...process.env, ...env },
+        stdio: 'ignore',
+      });
     },
     cleanup() {
       rmSync(dir, { recursive: true, force: true });

@@ -44,7 +44,9 @@ async function run(args: string[], io: Io): Promise<number> {
       else {
         io.stdout(`trust archive format ${summary.formatVersion}, archived at ${summary.archivedAt} by ${summary.createdBy}\n`);
         for (const r of summary.repositories) {
-          io.stdout(`  ${r.gun}  root v${r.rootVersion}, ${r.files} files, ${r.registryTags === undefined ? 'no registry digests' : `${r.registryTags} registry tags`}  (from ${r.trustServer})\n`);
+          io.stdout(
+            `  ${r.gun}  root v${r.rootVersion}, ${r.files} files, ${r.registryTags === undefined ? 'no registry digests' : `${r.registryTags} registry tags`}  (from ${r.trustServer})\n`,
+          );
         }
       }
       return 0;
@@ -68,7 +70,12 @@ async function run(args: string[], io: Io): Promise<number> {
   if (values.offline) throw new UsageError('an archive is made from the trust server: --offline cannot be used');
   const ctx = contextFromFlags(values, io);
   try {
-    const a = await createTrustArchive(ctx, { repositories: positionals, output, skipRegistry: Boolean(values['skip-registry']), createdBy: 'trustdesk archive' });
+    const a = await createTrustArchive(ctx, {
+      repositories: positionals,
+      output,
+      skipRegistry: Boolean(values['skip-registry']),
+      createdBy: 'trustdesk archive',
+    });
     if (values.json) {
       io.stdout(`${JSON.stringify(a, null, 2)}\n`);
     } else {

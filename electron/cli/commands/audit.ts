@@ -56,7 +56,8 @@ async function run(args: string[], io: Io): Promise<number> {
     io.stdout(HELP);
     return 0;
   }
-  if (positionals.length === 0) throw new UsageError('"trustdesk audit" requires at least 1 SOURCE (a list, Compose or Kubernetes file, or an image)');
+  if (positionals.length === 0)
+    throw new UsageError('"trustdesk audit" requires at least 1 SOURCE (a list, Compose or Kubernetes file, or an image)');
   const policyFile = values.policy as string | undefined;
   let policy: DaemonPolicy = CLIENT_DEFAULT_POLICY;
   if (policyFile) {

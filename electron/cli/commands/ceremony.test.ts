@@ -30,7 +30,15 @@ describe('trustdesk bundle show|sign --json, ceremony verify --log (docs/ceremon
     const m = await offlineMachine();
     const j = await trustdesk(['bundle', 'show', m.reqFile, '--json', '--trust-dir', m.trustDir]);
     expect(j.code, j.stderr).toBe(0);
-    const v = JSON.parse(j.stdout) as { kind: string; gun: string; summary: string[]; missing: string[]; signedBy: string[]; sha256: string; rootCheck: string };
+    const v = JSON.parse(j.stdout) as {
+      kind: string;
+      gun: string;
+      summary: string[];
+      missing: string[];
+      signedBy: string[];
+      sha256: string;
+      rootCheck: string;
+    };
     expect(v).toMatchObject({ kind: 'request', gun: GUN, signedBy: [expect.any(String)] });
     expect(v.summary[0]).toContain(`Root rotation of ${GUN}: root.json version 1 -> 2`);
     expect(v.missing).toHaveLength(1);
@@ -68,7 +76,7 @@ describe('trustdesk bundle show|sign --json, ceremony verify --log (docs/ceremon
     expect(again.stdout).toContain(`Signed by ${m.rid}; signed bundle written to`);
   });
 
-  it('ceremony verify takes LOG, --log FILE or the trust dir\'s log, and --json', async () => {
+  it("ceremony verify takes LOG, --log FILE or the trust dir's log, and --json", async () => {
     const m = await offlineMachine();
     const log = join(m.dir, 'other.log');
     // root generate --json --log FILE; root backup --json into the default log of the trust dir

@@ -69,7 +69,18 @@ function printRotation(io: Io, values: Record<string, unknown>, r: RotationReque
 
 async function rootCmd(args: string[], io: Io): Promise<number> {
   const sub = args[0];
-  const { values, positionals } = parseCommandArgs(args.slice(1), { ...LOG_OPT, out: { type: 'string', short: 'o' }, shares: { type: 'string' }, backup: { type: 'string' }, share: { type: 'string', multiple: true }, 'new-key': { type: 'string' }, 'expect-key': { type: 'string' }, 'bundle-out': { type: 'string' }, 'allow-no-backup': { type: 'boolean' }, compromised: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs(args.slice(1), {
+    ...LOG_OPT,
+    out: { type: 'string', short: 'o' },
+    shares: { type: 'string' },
+    backup: { type: 'string' },
+    share: { type: 'string', multiple: true },
+    'new-key': { type: 'string' },
+    'expect-key': { type: 'string' },
+    'bundle-out': { type: 'string' },
+    'allow-no-backup': { type: 'boolean' },
+    compromised: { type: 'boolean' },
+  });
   const out = (v: unknown, text: string) => io.stdout(values.json ? `${JSON.stringify(v, null, 2)}\n` : text);
   switch (sub) {
     case 'generate': {
@@ -80,18 +91,42 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
     case 'backup': {
       if (positionals.length !== 1 || !values.out) throw new UsageError('"trustdesk root backup" requires KEYID and --out DIR');
       const shares = values.shares ? parseShares(values.shares as string) : undefined;
-      const r = await withCeremonyContext(values, io, (ctx) => backupRootKey(ctx, { keyId: positionals[0]!, outDir: values.out as string, ...(shares ? { shares } : {}) }));
-      out(r, `Root key ${r.keyId} backed up (encrypted) to ${r.backupFile}\n${r.shares ? `${r.shares.total} shares (any ${r.shares.threshold} rebuild the encrypted key), set ${r.shares.setId}:\n${r.shares.files.map((f, i) => `  ${f}  (print ${r.shares!.pages[i]})`).join('\n')}\n` : ''}The key counts as backed up only after: trustdesk root restore-drill\n`);
+      const r = await withCeremonyContext(values, io, (ctx) =>
+        backupRootKey(ctx, { keyId: positionals[0]!, outDir: values.out as string, ...(shares ? { shares } : {}) }),
+      );
+      out(
+        r,
+        `Root key ${r.keyId} backed up (encrypted) to ${r.backupFile}\n${r.shares ? `${r.shares.total} shares (any ${r.shares.threshold} rebuild the encrypted key), set ${r.shares.setId}:\n${r.shares.files.map((f, i) => `  ${f}  (print ${r.shares!.pages[i]})`).join('\n')}\n` : ''}The key counts as backed up only after: trustdesk root restore-drill\n`,
+      );
       return 0;
     }
     case 'restore-drill': {
-      if (positionals.length === 0 && !values['expect-key']) throw new UsageError('"trustdesk root restore-drill" requires at least one REPO (or --expect-key ID for a new key)');
+      if (positionals.length === 0 && !values['expect-key'])
+        throw new UsageError('"trustdesk root restore-drill" requires at least one REPO (or --expect-key ID for a new key)');
       if (!values.backup === !values.share) throw new UsageError('give either --backup FILE or --share FILE (repeated, at least M)');
       const r = await withCeremonyContext(values, io, (ctx) =>
-        runRestoreDrill(ctx, { repositories: positionals, ...(values.backup ? { backupFile: values.backup as string } : { shareFiles: values.share as string[] }), ...(values['expect-key'] ? { expectKeyId: values['expect-key'] as string } : {}) }),
+        runRestoreDrill(ctx, {
+          repositories: positionals,
+          ...(values.backup ? { backupFile: values.backup as string } : { shareFiles: values.share as string[] }),
+          ...(values['expect-key'] ? { expectKeyId: values['expect-key'] as string } : {}),
+        }),
       );
-      out(r, `${r.expected ? `${r.expected.matches ? 'ok  ' : 'FAIL'} rebuilt key ${r.keyId} ${r.expected.matches ? 'is' : 'is NOT'} the expected key ${r.expected.keyId}\n` : ''}${r.repositories.map((x) => `${x.matches ? 'ok  ' : 'FAIL'} ${x.gun} root version ${x.version}${x.matches ? '' : ': its root key is not the restored key'}`).join('\n')}\n${r.ok ? `Restore drill passed: root key ${r.keyId} rebuilt from the ${r.from}; it is backed up.\n` : `Restore drill FAILED for key ${r.keyId}: the key is NOT backed up.\n`}`);
-      if (!r.ok) throw new TrustDeskError('BACKUP_DRILL_FAILED', `the key rebuilt from the ${r.from} (${r.keyId.slice(0, 12)}) is not ${r.expected && !r.expected.matches ? `the expected key ${r.expected.keyId.slice(0, 12)}` : `the root key of ${r.repositories.filter((x) => !x.matches).map((x) => x.gun).join(', ')}`}`);
+      out(
+        r,
+        `${r.expected ? `${r.expected.matches ? 'ok  ' : 'FAIL'} rebuilt key ${r.keyId} ${r.expected.matches ? 'is' : 'is NOT'} the expected key ${r.expected.keyId}\n` : ''}${r.repositories.map((x) => `${x.matches ? 'ok  ' : 'FAIL'} ${x.gun} root version ${x.version}${x.matches ? '' : ': its root key is not the restored key'}`).join('\n')}\n${r.ok ? `Restore drill passed: root key ${r.keyId} rebuilt from the ${r.from}; it is backed up.\n` : `Restore drill FAILED for key ${r.keyId}: the key is NOT backed up.\n`}`,
+      );
+      if (!r.ok)
+        throw new TrustDeskError(
+          'BACKUP_DRILL_FAILED',
+          `the key rebuilt from the ${r.from} (${r.keyId.slice(0, 12)}) is not ${
+            r.expected && !r.expected.matches
+              ? `the expected key ${r.expected.keyId.slice(0, 12)}`
+              : `the root key of ${r.repositories
+                  .filter((x) => !x.matches)
+                  .map((x) => x.gun)
+                  .join(', ')}`
+          }`,
+        );
       return 0;
     }
     case 'rotate': {
@@ -99,11 +134,22 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
       const repository = positionals[0]!;
       if (values.compromised) {
         if (!values['new-key']) throw new UsageError('"trustdesk root rotate --compromised" requires --new-key KEYID (the replacement root key)');
-        const r = await withCeremonyContext(values, io, (ctx) => assessCompromisedRotation(ctx, { repository, newKeyId: values['new-key'] as string }));
-        out(r, `${r.statement}\nSimulation of a root signed by the new key only:\n${r.simulations.map((x) => `  ${x.ok ? 'accepts' : 'REFUSES'} ${x.client}: ${x.detail}`).join('\n')}\nNothing was published.\n`);
+        const r = await withCeremonyContext(values, io, (ctx) =>
+          assessCompromisedRotation(ctx, { repository, newKeyId: values['new-key'] as string }),
+        );
+        out(
+          r,
+          `${r.statement}\nSimulation of a root signed by the new key only:\n${r.simulations.map((x) => `  ${x.ok ? 'accepts' : 'REFUSES'} ${x.client}: ${x.detail}`).join('\n')}\nNothing was published.\n`,
+        );
         return 0;
       }
-      return rotationRequest(values, io, repository, values['bundle-out'] as string | undefined, '"trustdesk root rotate" requires --new-key KEYID and --bundle-out FILE');
+      return rotationRequest(
+        values,
+        io,
+        repository,
+        values['bundle-out'] as string | undefined,
+        '"trustdesk root rotate" requires --new-key KEYID and --bundle-out FILE',
+      );
     }
     default:
       io.stdout(ROOT_USAGE);
@@ -111,9 +157,17 @@ async function rootCmd(args: string[], io: Io): Promise<number> {
   }
 }
 
-async function rotationRequest(values: Record<string, unknown>, io: Io, repository: string, outFile: string | undefined, usage: string): Promise<number> {
+async function rotationRequest(
+  values: Record<string, unknown>,
+  io: Io,
+  repository: string,
+  outFile: string | undefined,
+  usage: string,
+): Promise<number> {
   if (!values['new-key'] || !outFile) throw new UsageError(usage);
-  const r = await withCeremonyContext(values, io, (ctx) => requestRootRotation(ctx, { repository, newKeyId: values['new-key'] as string, outFile, allowNoBackup: !!values['allow-no-backup'] }));
+  const r = await withCeremonyContext(values, io, (ctx) =>
+    requestRootRotation(ctx, { repository, newKeyId: values['new-key'] as string, outFile, allowNoBackup: !!values['allow-no-backup'] }),
+  );
   printRotation(io, values, r);
   return 0;
 }
@@ -134,12 +188,27 @@ function bundleText(v: BundleView): string {
 
 async function bundleCmd(args: string[], io: Io): Promise<number> {
   const sub = args[0];
-  const { values, positionals } = parseCommandArgs(args.slice(1), { ...LOG_OPT, out: { type: 'string', short: 'o' }, yes: { type: 'boolean', short: 'y' }, 'new-key': { type: 'string' }, 'no-publish': { type: 'boolean' }, 'rollback-plan': { type: 'string' }, 'allow-no-backup': { type: 'boolean' }, module: { type: 'string', multiple: true } });
+  const { values, positionals } = parseCommandArgs(args.slice(1), {
+    ...LOG_OPT,
+    out: { type: 'string', short: 'o' },
+    yes: { type: 'boolean', short: 'y' },
+    'new-key': { type: 'string' },
+    'no-publish': { type: 'boolean' },
+    'rollback-plan': { type: 'string' },
+    'allow-no-backup': { type: 'boolean' },
+    module: { type: 'string', multiple: true },
+  });
   const json = (v: unknown) => io.stdout(`${JSON.stringify(v, null, 2)}\n`);
   switch (sub) {
     case 'export': {
       if (positionals.length !== 1 || !values.out) throw new UsageError('"trustdesk bundle export" requires REPO and -o FILE');
-      return rotationRequest(values, io, positionals[0]!, values.out as string, '"trustdesk root rotate" requires --new-key KEYID and --bundle-out FILE');
+      return rotationRequest(
+        values,
+        io,
+        positionals[0]!,
+        values.out as string,
+        '"trustdesk root rotate" requires --new-key KEYID and --bundle-out FILE',
+      );
     }
     case 'show':
     case 'sign': {
@@ -169,9 +238,18 @@ async function bundleCmd(args: string[], io: Io): Promise<number> {
     }
     case 'import': {
       if (positionals.length !== 1) throw new UsageError('"trustdesk bundle import" requires FILE');
-      const r = await withCeremonyContext(values, io, (ctx) => importBundle(ctx, { file: positionals[0]!, publish: !values['no-publish'], ...(values['rollback-plan'] ? { rollbackPlanFile: values['rollback-plan'] as string } : {}) }));
+      const r = await withCeremonyContext(values, io, (ctx) =>
+        importBundle(ctx, {
+          file: positionals[0]!,
+          publish: !values['no-publish'],
+          ...(values['rollback-plan'] ? { rollbackPlanFile: values['rollback-plan'] as string } : {}),
+        }),
+      );
       if (values.json) json(r);
-      else io.stdout(`Every signature verified. Simulation:\n${r.simulations.map((s) => `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.client}: ${s.detail}`).join('\n')}\n${r.published ? `Published root version ${r.toVersion} of ${r.gun} (new root key ${r.newRootKeyIds.join(', ')}) and verified it from the server.\nRollback plan: ${r.rollbackPlan}\n` : 'Not published (--no-publish).\n'}`);
+      else
+        io.stdout(
+          `Every signature verified. Simulation:\n${r.simulations.map((s) => `  ${s.ok ? 'ok  ' : 'FAIL'} ${s.client}: ${s.detail}`).join('\n')}\n${r.published ? `Published root version ${r.toVersion} of ${r.gun} (new root key ${r.newRootKeyIds.join(', ')}) and verified it from the server.\nRollback plan: ${r.rollbackPlan}\n` : 'Not published (--no-publish).\n'}`,
+        );
       return 0;
     }
     default:
@@ -194,13 +272,23 @@ async function ceremonyCmd(args: string[], io: Io): Promise<number> {
   const given = positionals[0];
   if (given !== undefined && values.log !== undefined && given !== values.log) throw new UsageError('give the log to verify once: LOG or --log FILE');
   const file = given ?? (values.log as string | undefined);
-  const { file: _file, ...r } = await withCeremonyContext(values, io, (ctx) => verifyCeremonyLog(ctx, { ...(file ? { file } : {}), mustExist: true }));
+  const { file: _file, ...r } = await withCeremonyContext(values, io, (ctx) =>
+    verifyCeremonyLog(ctx, { ...(file ? { file } : {}), mustExist: true }),
+  );
   if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
   else if (r.ok) io.stdout(`Ceremony log intact: ${r.entries} entries, head ${r.head}\n`);
   else io.stdout(`Ceremony log BROKEN at line ${r.problem!.line}: ${r.problem!.message} (${r.entries} entries before it verify)\n`);
   return r.ok ? 0 : 1;
 }
 
-export const rootCommand: Command = { name: 'root', summary: 'root generate|backup|restore-drill|rotate   root key ceremonies (docs/ceremony.md)', run: rootCmd };
-export const bundleCommand: Command = { name: 'bundle', summary: 'bundle export|show|sign|import   offline signing bundles for root rotation', run: bundleCmd };
-export const ceremonyCommand: Command = { name: 'ceremony', summary: 'ceremony verify [LOG]   check a ceremony log\'s hash chain', run: ceremonyCmd };
+export const rootCommand: Command = {
+  name: 'root',
+  summary: 'root generate|backup|restore-drill|rotate   root key ceremonies (docs/ceremony.md)',
+  run: rootCmd,
+};
+export const bundleCommand: Command = {
+  name: 'bundle',
+  summary: 'bundle export|show|sign|import   offline signing bundles for root rotation',
+  run: bundleCmd,
+};
+export const ceremonyCommand: Command = { name: 'ceremony', summary: "ceremony verify [LOG]   check a ceremony log's hash chain", run: ceremonyCmd };

@@ -49,9 +49,16 @@ export const ciSignerCommand: Command = {
         return failed ? 1 : 0;
       }
       io.stdout(`CI signer ${r.name}: key ${r.keyId}\n`);
-      for (const x of r.repositories) io.stdout(x.error ? `  FAILED ${x.repository}: ${x.error.code}: ${x.error.message}\n` : `  added to ${x.repository}\n`);
-      io.stdout(`Bundle:\n${Object.values(r.files).map((f) => `  ${f}\n`).join('')}`);
-      io.stdout(`CI variables: ${r.variables.key} (the text of ${r.name}.key), ${r.variables.passphrase} (its passphrase, passed as ${r.variables.signingPassphraseEnv})\n`);
+      for (const x of r.repositories)
+        io.stdout(x.error ? `  FAILED ${x.repository}: ${x.error.code}: ${x.error.message}\n` : `  added to ${x.repository}\n`);
+      io.stdout(
+        `Bundle:\n${Object.values(r.files)
+          .map((f) => `  ${f}\n`)
+          .join('')}`,
+      );
+      io.stdout(
+        `CI variables: ${r.variables.key} (the text of ${r.name}.key), ${r.variables.passphrase} (its passphrase, passed as ${r.variables.signingPassphraseEnv})\n`,
+      );
       io.stdout(`Revoke later with:\n${r.revoke.map((c) => `  ${c}\n`).join('')}`);
       for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
       return failed ? 1 : 0;

@@ -9,7 +9,6 @@ import { join } from 'node:path';
 import { main, type Io } from '../main.js';
 import { capturedIo as io } from '../../../tests/support/cli-io.js';
 
-
 const tmp = () => mkdtempSync(join(tmpdir(), 'trustdesk-cosigncli-'));
 
 describe('trustdesk migrate cosign --out', () => {
@@ -20,9 +19,14 @@ describe('trustdesk migrate cosign --out', () => {
     const missing = join(dir, 'no', 'such', 'folder');
     const m = io([], { DOCKER_CONFIG: join(dir, 'docker') });
     // an unreachable trust server and registry: any network use would fail differently
-    const code = await main(['migrate', 'cosign', '--key', join(dir, 'cosign.key'), '--server', 'https://127.0.0.1:9', '--out', missing, '127.0.0.1:9/team/app'], m.io);
+    const code = await main(
+      ['migrate', 'cosign', '--key', join(dir, 'cosign.key'), '--server', 'https://127.0.0.1:9', '--out', missing, '127.0.0.1:9/team/app'],
+      m.io,
+    );
     expect(code).toBe(1);
-    expect(m.err()).toMatch(/^INVALID_ARGUMENT: the output folder .*no\/such\/folder does not exist: create it first \(cosign\.pub is written there\); nothing was signed\n$/);
+    expect(m.err()).toMatch(
+      /^INVALID_ARGUMENT: the output folder .*no\/such\/folder does not exist: create it first \(cosign\.pub is written there\); nothing was signed\n$/,
+    );
     expect(m.err()).not.toContain('INTERNAL');
     expect(m.questions).toEqual([]); // the cosign key was not even opened
     expect(m.out()).toBe('');
@@ -47,7 +51,9 @@ describe('trustdesk migrate cosign --out', () => {
     const dir = tmp();
     const m = io();
     // fails on the key (no such file), not on --out
-    expect(await main(['migrate', 'cosign', '--key', join(dir, 'none.key'), '--dry-run', '--out', join(dir, 'missing'), 'example.com/team/app'], m.io)).toBe(1);
+    expect(
+      await main(['migrate', 'cosign', '--key', join(dir, 'none.key'), '--dry-run', '--out', join(dir, 'missing'), 'example.com/team/app'], m.io),
+    ).toBe(1);
     expect(m.err()).toMatch(/^KEY_NOT_FOUND: /);
   });
 });
@@ -75,12 +81,12 @@ describe('trustdesk cosign key', () => {
 
   it('generate refuses an existing PREFIX.pub before asking or writing PREFIX.key', async () => {
     const dir = tmp();
-    writeFileSync(join(dir, 'k.pub'), 'someone else\'s key');
+    writeFileSync(join(dir, 'k.pub'), "someone else's key");
     const t = io(['pw', 'pw']);
     expect(await main(['cosign', 'key', 'generate', '-o', join(dir, 'k')], t.io)).toBe(2);
     expect(t.err()).toContain(`${join(dir, 'k')}.pub exists; not overwriting it`);
     expect(t.questions).toEqual([]);
     expect(existsSync(join(dir, 'k.key'))).toBe(false);
-    expect(readFileSync(join(dir, 'k.pub'), 'utf8')).toBe('someone else\'s key');
+    expect(readFileSync(join(dir, 'k.pub'), 'utf8')).toBe("someone else's key");
   });
 });

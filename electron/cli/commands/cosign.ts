@@ -51,7 +51,8 @@ export function formatVerification(r: ImageVerification): string {
   if (r.error) return `${where}: ${r.error.code}: ${r.error.message}\n`;
   let s = `${where}: ${r.verified ? `verified (${r.validFormats.join(', ')})` : 'NOT verified'}\n`;
   if (r.signatures.length === 0) s += '  no cosign signatures\n';
-  for (const g of r.signatures) s += `  ${g.format.padEnd(7)} ${g.verdict.padEnd(17)} ${g.dockerReference ? `${g.dockerReference}  ` : ''}${g.detail}\n`;
+  for (const g of r.signatures)
+    s += `  ${g.format.padEnd(7)} ${g.verdict.padEnd(17)} ${g.dockerReference ? `${g.dockerReference}  ` : ''}${g.detail}\n`;
   return s;
 }
 

@@ -7,9 +7,18 @@ import { rootTokenChoice } from './token-support.js';
 
 export const initCommand: Command = {
   name: 'init',
-  summary: 'init REPO [--local-snapshot] [--root-key ID | --root-token LABEL [--module PATH]]   initialise trust data (root, targets; snapshot server-managed unless --local-snapshot)',
+  summary:
+    'init REPO [--local-snapshot] [--root-key ID | --root-token LABEL [--module PATH]]   initialise trust data (root, targets; snapshot server-managed unless --local-snapshot)',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, 'local-snapshot': { type: 'boolean' }, 'root-key': { type: 'string' }, 'root-token': { type: 'string' }, 'token-key': { type: 'string' }, module: { type: 'string', multiple: true }, serial: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      ...PUBLISH_OPTIONS,
+      'local-snapshot': { type: 'boolean' },
+      'root-key': { type: 'string' },
+      'root-token': { type: 'string' },
+      'token-key': { type: 'string' },
+      module: { type: 'string', multiple: true },
+      serial: { type: 'string' },
+    });
     if (positionals.length !== 1) throw new UsageError('"trustdesk init" requires exactly 1 argument (REPO)');
     const repository = positionals[0]!;
     if (values['root-token'] && values['root-key']) throw new UsageError('give --root-key or --root-token, not both');

@@ -9,19 +9,31 @@ import { printResult, PUBLISH_OPTIONS } from './publish-support.js';
 import { rootTokenChoice } from './token-support.js';
 
 async function rotate(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, 'server-managed': { type: 'boolean', short: 'r' }, 'to-token': { type: 'string' }, 'token-key': { type: 'string' }, module: { type: 'string', multiple: true }, serial: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    ...PUBLISH_OPTIONS,
+    'server-managed': { type: 'boolean', short: 'r' },
+    'to-token': { type: 'string' },
+    'token-key': { type: 'string' },
+    module: { type: 'string', multiple: true },
+    serial: { type: 'string' },
+  });
   if (positionals.length !== 2) throw new UsageError('"trustdesk key rotate" requires exactly 2 arguments (REPO ROLE)');
   const [repository, role] = positionals as [string, string];
   const ctx = contextFromFlags(values, io);
   try {
-    const r = await rotateKey(
-      ctx,
-      { repository, role, serverManaged: !!values['server-managed'], dryRun: !!values['dry-run'], ...(values['to-token'] ? { toToken: rootTokenChoice(values, values['to-token'] as string) } : {}) },
-    );
+    const r = await rotateKey(ctx, {
+      repository,
+      role,
+      serverManaged: !!values['server-managed'],
+      dryRun: !!values['dry-run'],
+      ...(values['to-token'] ? { toToken: rootTokenChoice(values, values['to-token'] as string) } : {}),
+    });
     if (printResult(io, values, r, r)) return 0;
     const rootPreview = r.preview.roles.find((x) => x.role === 'root');
     const added = rootPreview?.roleKeys.find((k) => k.role === role)?.added ?? [];
-    io.stdout(`Successfully rotated ${role} key for repository ${repository}${added.length ? `: new key ${added.join(', ')}` : ''}${role === 'timestamp' || values['server-managed'] ? ' (server-managed)' : ''}\n`);
+    io.stdout(
+      `Successfully rotated ${role} key for repository ${repository}${added.length ? `: new key ${added.join(', ')}` : ''}${role === 'timestamp' || values['server-managed'] ? ' (server-managed)' : ''}\n`,
+    );
     return 0;
   } finally {
     ctx.close();

@@ -7,13 +7,12 @@ import { capturedIo as io } from '../../../tests/support/cli-io.js';
 import { parsePemBlocks } from '../../core/keystore/pem-format.js';
 import { openBlock, privateKeyId } from '../../core/keystore/pkcs8-encryption.js';
 
-
 function tmp(): string {
   return mkdtempSync(join(tmpdir(), 'trustdesk-keycli-'));
 }
 
 describe('trustdesk key at a terminal', () => {
-  it('generate asks for a new passphrase with notary\'s texts and rules (length, repeat)', async () => {
+  it("generate asks for a new passphrase with notary's texts and rules (length, repeat)", async () => {
     const trust = join(tmp(), 'trust');
     const pubDir = tmp();
     const t = io(['short', 'good-passphrase', 'typo-passphrase', 'good-passphrase', 'good-passphrase']);
@@ -78,7 +77,15 @@ describe('trustdesk key at a terminal', () => {
   });
 
   it('usage errors exit 2', async () => {
-    for (const args of [['key'], ['key', 'bogus'], ['key', 'constructor'], ['key', 'generate'], ['key', 'list', 'extra'], ['key', 'remove', 'a', 'b'], ['key', 'export', '--nope', 'x']]) {
+    for (const args of [
+      ['key'],
+      ['key', 'bogus'],
+      ['key', 'constructor'],
+      ['key', 'generate'],
+      ['key', 'list', 'extra'],
+      ['key', 'remove', 'a', 'b'],
+      ['key', 'export', '--nope', 'x'],
+    ]) {
       const t = io();
       expect({ args, code: await main(args, t.io) }).toEqual({ args, code: 2 });
     }

@@ -120,15 +120,25 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   },
 
   async import(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { role: { type: 'string', short: 'r' }, gun: { type: 'string', short: 'g' }, 'trust-dir': { type: 'string', short: 'd' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      role: { type: 'string', short: 'r' },
+      gun: { type: 'string', short: 'g' },
+      'trust-dir': { type: 'string', short: 'd' },
+    });
     const file = one(positionals, 'FILE', 'import');
-    const rs = await withKeys(values, io, (ctx) => importKeys(ctx, { file, role: values.role as string | undefined, gun: values.gun as string | undefined }));
+    const rs = await withKeys(values, io, (ctx) =>
+      importKeys(ctx, { file, role: values.role as string | undefined, gun: values.gun as string | undefined }),
+    );
     for (const r of rs) imported(io, r, file);
     return 0;
   },
 
   async list(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { json: { type: 'boolean' }, check: { type: 'boolean' }, 'trust-dir': { type: 'string', short: 'd' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      json: { type: 'boolean' },
+      check: { type: 'boolean' },
+      'trust-dir': { type: 'string', short: 'd' },
+    });
     if (positionals.length > 0) throw new UsageError('"trustdesk key list" takes no arguments');
     const r = await withKeys(values, io, (ctx) => listKeys(ctx));
     const missing = r.findings.some((f) => f.severity === 'error');
@@ -138,7 +148,10 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     }
     if (r.keys.length === 0) io.stdout('No signing keys found.\n');
     else {
-      const rows = [['ROLE', 'GUN', 'KEY ID', 'ALGORITHM', 'LOCATION'], ['----', '---', '------', '---------', '--------']];
+      const rows = [
+        ['ROLE', 'GUN', 'KEY ID', 'ALGORITHM', 'LOCATION'],
+        ['----', '---', '------', '---------', '--------'],
+      ];
       for (const k of r.keys) rows.push([k.role ?? '', k.gun ?? '', k.keyId, k.algorithm ?? '?', k.location]);
       io.stdout(`\n${tabulate(rows, 0, 4)}\n`);
       const used = r.keys.filter((k) => k.usedBy.length > 0);
@@ -158,12 +171,17 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
       io.stdout('FINDINGS\n');
       for (const f of r.findings) io.stdout(`  ${f.severity.padEnd(7)} ${f.message}\n`);
     }
-    if (r.removed.length > 0) io.stdout(`\n${r.removed.length} removed key(s) recoverable in ${r.trustDir}/removed-keys (trustdesk key restore KEYID)\n`);
+    if (r.removed.length > 0)
+      io.stdout(`\n${r.removed.length} removed key(s) recoverable in ${r.trustDir}/removed-keys (trustdesk key restore KEYID)\n`);
     return values.check && missing ? 1 : 0;
   },
 
   async export(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { public: { type: 'boolean' }, output: { type: 'string', short: 'o' }, 'trust-dir': { type: 'string', short: 'd' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      public: { type: 'boolean' },
+      output: { type: 'string', short: 'o' },
+      'trust-dir': { type: 'string', short: 'd' },
+    });
     const id = one(positionals, 'KEYID', 'export');
     if (values.output) {
       const r = await withKeys(values, io, (ctx) => exportKey(ctx, { keyId: id, outFile: values.output as string, public: Boolean(values.public) }));
@@ -194,7 +212,9 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
     const r = await withKeys(values, io, (ctx) => removeKey(ctx, { keyId: id, confirm: Boolean(values.confirm) }));
     for (const u of r.usedBy) io.stderr(`warning: the key served ${u.role} in ${u.gun}: signing that role on this machine now fails\n`);
     if (r.state === 'moved') {
-      io.stdout(`Moved key ${r.keyId} to ${r.movedTo}\nIt is no longer used for signing. Restore it with: trustdesk key restore ${r.keyId}\nDelete it for good with: trustdesk key remove ${r.keyId} --confirm\n`);
+      io.stdout(
+        `Moved key ${r.keyId} to ${r.movedTo}\nIt is no longer used for signing. Restore it with: trustdesk key restore ${r.keyId}\nDelete it for good with: trustdesk key remove ${r.keyId} --confirm\n`,
+      );
     } else {
       io.stdout(`Deleted key ${r.keyId} for good (${r.deleted.join(', ')})\n`);
     }

@@ -37,7 +37,8 @@ export function formatReport(r: MigrationReport): string {
   let s = 'Migration report\n';
   for (const t of r.tags) s += `  ${t.outcome.padEnd(14)}  ${t.repository}:${t.tag}  ${t.digest ?? '-'}  ${t.detail}\n`;
   s += `${r.counts.signed} signed, ${r.counts.alreadySigned} already signed, ${r.counts.skipped} skipped, ${r.counts.failed} failed\n`;
-  if (r.verifyCommands.length) s += `\nVerify elsewhere (cosign v2, or v3 which reads the classic format):\n${r.verifyCommands.map((c) => `  ${c}\n`).join('')}`;
+  if (r.verifyCommands.length)
+    s += `\nVerify elsewhere (cosign v2, or v3 which reads the classic format):\n${r.verifyCommands.map((c) => `  ${c}\n`).join('')}`;
   return s;
 }
 

@@ -35,11 +35,28 @@ async function run(args: string[], io: Io): Promise<number> {
       else {
         io.stdout(`pins file: ${l.pinsFile}${l.disableTofu ? '  (trust on first use disabled)' : ''}\n\n`);
         if (l.pins.length) {
-          io.stdout(tabulate([['PATTERN', 'PIN', 'SOURCE'], ...l.pins.map((p) => [p.pattern, p.kind === 'certs' ? (p.certIds ?? []).map((i) => i.slice(0, 12)).join(', ') : `CA ${p.caFile}`, p.source])]));
+          io.stdout(
+            tabulate([
+              ['PATTERN', 'PIN', 'SOURCE'],
+              ...l.pins.map((p) => [
+                p.pattern,
+                p.kind === 'certs' ? (p.certIds ?? []).map((i) => i.slice(0, 12)).join(', ') : `CA ${p.caFile}`,
+                p.source,
+              ]),
+            ]),
+          );
         } else io.stdout('no pins\n');
         if (l.repositories.length) {
           io.stdout('\n');
-          io.stdout(tabulate([['REPOSITORY', 'TRUSTED BY'], ...l.repositories.map((r) => [r.gun, r.kind === 'tofu' ? 'trust on first use' : r.kind === 'refused' ? 'refused (not pinned)' : `${r.kind} pin ${r.pattern}`])]));
+          io.stdout(
+            tabulate([
+              ['REPOSITORY', 'TRUSTED BY'],
+              ...l.repositories.map((r) => [
+                r.gun,
+                r.kind === 'tofu' ? 'trust on first use' : r.kind === 'refused' ? 'refused (not pinned)' : `${r.kind} pin ${r.pattern}`,
+              ]),
+            ]),
+          );
         }
       }
       return 0;

@@ -23,7 +23,9 @@ export const publishCommand: Command = {
       const r = await publishChangeList(ctx, { repository, changes, dryRun: !!values['dry-run'] });
       if (printResult(io, values, r, r)) return 0;
       io.stdout(formatPreview(r.preview));
-      io.stdout(`Successfully published ${changes.length} change(s) to ${r.gun}${r.attempts > 1 ? ` (re-applied after a concurrent publish, ${r.attempts} attempts)` : ''}\n`);
+      io.stdout(
+        `Successfully published ${changes.length} change(s) to ${r.gun}${r.attempts > 1 ? ` (re-applied after a concurrent publish, ${r.attempts} attempts)` : ''}\n`,
+      );
       return 0;
     } finally {
       ctx.close();

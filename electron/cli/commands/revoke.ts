@@ -8,7 +8,12 @@ export const revokeCommand: Command = {
   name: 'revoke',
   summary: 'revoke [-y] [--admin] NAME[:TAG]              remove the signature of a tag (all released tags without TAG)',
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, yes: { type: 'boolean', short: 'y' }, admin: { type: 'boolean' }, role: { type: 'string', multiple: true } });
+    const { values, positionals } = parseCommandArgs(args, {
+      ...PUBLISH_OPTIONS,
+      yes: { type: 'boolean', short: 'y' },
+      admin: { type: 'boolean' },
+      role: { type: 'string', multiple: true },
+    });
     if (positionals.length !== 1) throw new UsageError('"trustdesk revoke" requires exactly 1 argument (NAME[:TAG])');
     const input = positionals[0]!;
     const ref = parseRefOrUsage(input);

@@ -31,7 +31,12 @@ function parseThreshold(v: unknown): number | undefined {
 }
 
 async function add(args: string[], io: Io): Promise<number> {
-  const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, key: { type: 'string', multiple: true }, path: { type: 'string', multiple: true }, threshold: { type: 'string' } });
+  const { values, positionals } = parseCommandArgs(args, {
+    ...PUBLISH_OPTIONS,
+    key: { type: 'string', multiple: true },
+    path: { type: 'string', multiple: true },
+    threshold: { type: 'string' },
+  });
   if (positionals.length < 2) throw new UsageError('"trustdesk signer add" requires at least 2 arguments (NAME REPOSITORY...)');
   const [name, ...repos] = positionals as [string, ...string[]];
   const keyFiles = (values.key as string[] | undefined) ?? [];
@@ -90,11 +95,17 @@ async function remove(args: string[], io: Io): Promise<number> {
       if (!force && !values['dry-run']) {
         const [first] = await signerRemovalImpacts(ctx, name, [repo]);
         const impact = first?.impact;
-        if (impact?.tagsLosingOnlySigner.length && !values.json) io.stdout(`Tags that lose their only signer ${name}: ${impact.tagsLosingOnlySigner.join(', ')}\n`);
+        if (impact?.tagsLosingOnlySigner.length && !values.json)
+          io.stdout(`Tags that lose their only signer ${name}: ${impact.tagsLosingOnlySigner.join(', ')}\n`);
         if (impact?.needsConfirmation) {
-          const answer = await confirm(io, `The signer "${name}" signed the last released version of ${repo}. Removing this signer will make ${repo} unpullable. Are you sure you want to continue? [y/N] `);
+          const answer = await confirm(
+            io,
+            `The signer "${name}" signed the last released version of ${repo}. Removing this signer will make ${repo} unpullable. Are you sure you want to continue? [y/N] `,
+          );
           if (answer === undefined) {
-            io.stderr(`CONFIRMATION_REQUIRED: the signer "${name}" signed the last released version of ${repo}; removing it makes ${repo} unpullable${impact.tagsBecomingUnpullable.length ? ` (${impact.tagsBecomingUnpullable.join(', ')})` : ''}. Nothing was removed: run again with --force to remove it\n\n`);
+            io.stderr(
+              `CONFIRMATION_REQUIRED: the signer "${name}" signed the last released version of ${repo}; removing it makes ${repo} unpullable${impact.tagsBecomingUnpullable.length ? ` (${impact.tagsBecomingUnpullable.join(', ')})` : ''}. Nothing was removed: run again with --force to remove it\n\n`,
+            );
             failed.push(repo);
             continue;
           }
@@ -148,7 +159,9 @@ async function impact(args: string[], io: Io): Promise<number> {
           const i = o.impact!;
           io.stdout(`${o.repository}: removing ${name} (keys ${i.keyIds.map((k) => k.slice(0, 12)).join(', ')})\n`);
           io.stdout(`  tags losing their only signer: ${i.tagsLosingOnlySigner.join(', ') || '(none)'}\n`);
-          io.stdout(`  targets/releases still meets its threshold: ${i.lastSignerOfReleases ? `no (unpullable: ${i.tagsBecomingUnpullable.join(', ') || 'no tags'})` : 'yes'}\n`);
+          io.stdout(
+            `  targets/releases still meets its threshold: ${i.lastSignerOfReleases ? `no (unpullable: ${i.tagsBecomingUnpullable.join(', ') || 'no tags'})` : 'yes'}\n`,
+          );
         }
       }
     return out.some((o) => o.error) ? 1 : 0;
@@ -169,7 +182,9 @@ async function key(args: string[], io: Io): Promise<number> {
       io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       return 0;
     }
-    io.stdout(`Generated key ${r.keyId} for signer ${name}.\nSend only the public key to the repository admin: ${r.publicKeyPath}\n\n${r.publicKeyPem}`);
+    io.stdout(
+      `Generated key ${r.keyId} for signer ${name}.\nSend only the public key to the repository admin: ${r.publicKeyPath}\n\n${r.publicKeyPem}`,
+    );
     if (!values['no-qr']) io.stdout(`\n${await publicKeyQr(r.publicKeyPem, 'terminal')}\n`);
     io.stdout(`\nThe admin runs: trustdesk signer add --key ${name}.pub ${name} REPOSITORY...\n`);
     return 0;
@@ -192,7 +207,9 @@ async function status(args: string[], io: Io): Promise<number> {
         if (o.error) io.stderr(`${o.repository}: ${o.error.code}: ${o.error.message}\n`);
         else if (!o.signer) io.stdout(`${o.repository}: ${name} is not a signer${o.hasKey === false ? ' (this key is not added)' : ''}\n`);
         else {
-          io.stdout(`${o.repository}: signer ${name}, keys ${o.keyIds.map((k) => k.slice(0, 12)).join(', ')}${o.hasKey === undefined ? '' : o.hasKey ? ' (this key: yes)' : ' (this key: NO)'}, paths ${JSON.stringify(o.paths)}${o.inReleases ? ', releases' : ''}\n`);
+          io.stdout(
+            `${o.repository}: signer ${name}, keys ${o.keyIds.map((k) => k.slice(0, 12)).join(', ')}${o.hasKey === undefined ? '' : o.hasKey ? ' (this key: yes)' : ' (this key: NO)'}, paths ${JSON.stringify(o.paths)}${o.inReleases ? ', releases' : ''}\n`,
+          );
           for (const t of o.signedTags) io.stdout(`  signed ${t.tag} ${t.digest}\n`);
         }
       }

@@ -33,7 +33,9 @@ async function run(args: string[], io: Io): Promise<number> {
     archive: { type: 'string' },
   });
   if (values.help) {
-    io.stdout(`Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n`);
+    io.stdout(
+      `Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n`,
+    );
     return 0;
   }
   const archiveFile = values.archive as string | undefined;
@@ -43,7 +45,11 @@ async function run(args: string[], io: Io): Promise<number> {
   let results: StatusResult[];
   try {
     results = archiveFile
-      ? (await openArchive(archiveFile, { names: positionals, pinning: await ctx.session.trustPinning() })).repositories.map((r) => ({ input: r.name, status: r.status, error: r.error }))
+      ? (await openArchive(archiveFile, { names: positionals, pinning: await ctx.session.trustPinning() })).repositories.map((r) => ({
+          input: r.name,
+          status: r.status,
+          error: r.error,
+        }))
       : await Promise.all(refs.map(async ({ input, ref }) => fromState(input, await repositoryState(ctx, { ref, name: input }))));
   } finally {
     ctx.close();
@@ -54,7 +60,13 @@ async function run(args: string[], io: Io): Promise<number> {
     else if (values['require-signed'] && r.status!.tags.some((t) => t.verdict !== 'signed')) code = 1;
   }
   if (values.json) {
-    io.stdout(`${JSON.stringify(results.map((r) => (r.error ? { name: r.input, error: r.error } : { ...r.status, ...(r.problems ? { problems: r.problems } : {}) })), null, 2)}\n`);
+    io.stdout(
+      `${JSON.stringify(
+        results.map((r) => (r.error ? { name: r.input, error: r.error } : { ...r.status, ...(r.problems ? { problems: r.problems } : {}) })),
+        null,
+        2,
+      )}\n`,
+    );
   } else {
     const now = ctx.now();
     for (const r of results) {

@@ -95,15 +95,26 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
           continue;
         }
         const rep = m.report!;
-        io.stdout(`${m.module}: ${rep.library.description} (${rep.library.manufacturer} ${rep.library.version}), ${rep.slots.length} slot(s), ${rep.tokens.length} token(s)\n`);
+        io.stdout(
+          `${m.module}: ${rep.library.description} (${rep.library.manufacturer} ${rep.library.version}), ${rep.slots.length} slot(s), ${rep.tokens.length} token(s)\n`,
+        );
         for (const t of rep.tokens.filter((x) => x.flags.initialized)) {
-          const pin = t.flags.pinLocked ? 'PIN LOCKED' : t.flags.pinFinalTry ? 'PIN: last attempt' : t.flags.pinCountLow ? 'PIN: attempts low' : 'PIN ok';
+          const pin = t.flags.pinLocked
+            ? 'PIN LOCKED'
+            : t.flags.pinFinalTry
+              ? 'PIN: last attempt'
+              : t.flags.pinCountLow
+                ? 'PIN: attempts low'
+                : 'PIN ok';
           io.stdout(`  slot ${t.slotId}  "${t.label}"  ${t.manufacturer} ${t.model}  serial ${t.serial || '-'}  ${pin}\n`);
         }
       }
       if (r.keys.length) {
         io.stdout('Token keys recorded in this trust dir:\n');
-        for (const k of r.keys) io.stdout(`  ${k.keyId}  ${k.role}  ${k.origin === 'generated' ? 'generated on the token' : k.origin === 'imported' ? 'imported' : 'adopted (already on the token)'}  on ${k.locations.map((l) => `"${l.token.label}"`).join(', ')}\n`);
+        for (const k of r.keys)
+          io.stdout(
+            `  ${k.keyId}  ${k.role}  ${k.origin === 'generated' ? 'generated on the token' : k.origin === 'imported' ? 'imported' : 'adopted (already on the token)'}  on ${k.locations.map((l) => `"${l.token.label}"`).join(', ')}\n`,
+          );
       }
       return 0;
     });
@@ -121,19 +132,34 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
       const r = await tokenDoctor(ctx, { modules: modulesOf(values), ...(pin ? { pin } : {}) });
       pin = undefined;
       io.stdout(values.json ? `${JSON.stringify(r, null, 2)}\n` : formatDoctor(r));
-      const errors = [...r.findings, ...r.modules.flatMap((m) => [...m.findings, ...m.tokens.flatMap((t) => t.findings)])].filter((f) => f.level === 'error').length;
+      const errors = [...r.findings, ...r.modules.flatMap((m) => [...m.findings, ...m.tokens.flatMap((t) => t.findings)])].filter(
+        (f) => f.level === 'error',
+      ).length;
       return errors ? 1 : 0;
     });
   },
 
   async generate(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, gun: { type: 'string' }, id: { type: 'string' }, label: { type: 'string' }, 'login-as': { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      ...TOKEN_OPTIONS,
+      json: { type: 'boolean' },
+      gun: { type: 'string' },
+      id: { type: 'string' },
+      label: { type: 'string' },
+      'login-as': { type: 'string' },
+    });
     const labels = (values.token as string[] | undefined) ?? [];
     if (positionals.length || labels.length !== 1) throw new UsageError('"trustdesk token generate" needs exactly one --token LABEL');
     if (values.id && !/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex (YubiKey: 02 = slot 9c)');
     return withTokens(values, io, async (ctx) => {
       const token = target(labels[0]!, modulesOf(values)[0], values.serial as string | undefined);
-      const r = await generateOnToken(ctx, { token, ...(values.gun ? { gun: values.gun as string } : {}), ...(values.id ? { ckaId: (values.id as string).toLowerCase() } : {}), ...(values.label ? { label: values.label as string } : {}), ...loginAs(values) });
+      const r = await generateOnToken(ctx, {
+        token,
+        ...(values.gun ? { gun: values.gun as string } : {}),
+        ...(values.id ? { ckaId: (values.id as string).toLowerCase() } : {}),
+        ...(values.label ? { label: values.label as string } : {}),
+        ...loginAs(values),
+      });
       if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
       else {
         io.stdout(`Generated root key with ID ${r.key.keyId} on token "${labels[0]}" (CKA_ID ${r.key.ckaId}); it exists on this token only.\n`);
@@ -147,12 +173,19 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
   async adopt(args, io) {
     const { values, positionals } = parseCommandArgs(args, { ...TOKEN_OPTIONS, json: { type: 'boolean' }, id: { type: 'string' } });
     const labels = (values.token as string[] | undefined) ?? [];
-    if (positionals.length || labels.length !== 1 || !values.id) throw new UsageError('"trustdesk token adopt" needs --token LABEL and --id HEX (the CKA_ID; YubiKey slot 9c = 02)');
+    if (positionals.length || labels.length !== 1 || !values.id)
+      throw new UsageError('"trustdesk token adopt" needs --token LABEL and --id HEX (the CKA_ID; YubiKey slot 9c = 02)');
     if (!/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex');
     return withTokens(values, io, async (ctx) => {
-      const r = await adoptTokenKey(ctx, { token: target(labels[0]!, modulesOf(values)[0], values.serial as string | undefined), ckaId: values.id as string });
+      const r = await adoptTokenKey(ctx, {
+        token: target(labels[0]!, modulesOf(values)[0], values.serial as string | undefined),
+        ckaId: values.id as string,
+      });
       if (values.json) io.stdout(`${JSON.stringify(r, null, 2)}\n`);
-      else io.stdout(`Adopted root key with ID ${r.keyId} (CKA_ID ${r.ckaId}) on token "${labels[0]}": it signs as a root key now.\nUse it: trustdesk init REPO --root-token "${labels[0]}"\n`);
+      else
+        io.stdout(
+          `Adopted root key with ID ${r.keyId} (CKA_ID ${r.ckaId}) on token "${labels[0]}": it signs as a root key now.\nUse it: trustdesk init REPO --root-token "${labels[0]}"\n`,
+        );
       return 0;
     });
   },
@@ -169,7 +202,9 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
       else {
         for (const t of r.imported) io.stdout(`Imported root key ${r.key.keyId} into ${t}\n`);
         for (const f of r.failed) io.stderr(`error: not imported into ${f.token}: ${f.error.code}: ${f.error.message}\n`);
-        io.stdout(`The key file ${r.keyFile} still holds the key: keep it offline as a backup, or remove it (trustdesk key remove ${r.key.keyId.slice(0, 12)}) once every token is checked.\n`);
+        io.stdout(
+          `The key file ${r.keyFile} still holds the key: keep it offline as a backup, or remove it (trustdesk key remove ${r.key.keyId.slice(0, 12)}) once every token is checked.\n`,
+        );
       }
       return r.failed.length ? 1 : 0;
     });

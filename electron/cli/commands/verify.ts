@@ -66,7 +66,8 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   const archiveFile = values.archive as string | undefined;
   if (!archiveFile && positionals.length === 0) throw new UsageError('"trustdesk verify" requires at least 1 argument');
-  if (values.signer !== undefined && !/^[a-zA-Z0-9_./-]+$/.test(values.signer as string)) throw new UsageError(`--signer "${values.signer}" is not a signer name`);
+  if (values.signer !== undefined && !/^[a-zA-Z0-9_./-]+$/.test(values.signer as string))
+    throw new UsageError(`--signer "${values.signer}" is not a signer name`);
   const subjects: VerifySubject[] = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
   for (const s of subjects) {
     if (s.ref.digest && !s.ref.digest.startsWith('sha256:')) throw new UsageError(`${s.input}: only sha256 digests are signed by Notary`);

@@ -76,7 +76,10 @@ export async function writeFileAtomic(path: string, data: Buffer | string, opts:
       }
       // No hard links here: check, then rename. Content stays atomic; only a concurrent writer
       // creating the same name in between could be replaced (a window of microseconds).
-      const exists = await lstat(path).then(() => true, () => false);
+      const exists = await lstat(path).then(
+        () => true,
+        () => false,
+      );
       if (exists) {
         await unlink(tmp).catch(() => undefined);
         throw Object.assign(new Error(`EEXIST: file already exists, ${path}`), { code: 'EEXIST' });

@@ -10,7 +10,10 @@ interface Symbol {
   modules: { size: number; get(row: number, col: number): number };
 }
 
-const create = ((core as { create?: unknown }).create ?? (core as { default?: { create: unknown } }).default?.create) as (text: string, opts: { errorCorrectionLevel: string }) => Symbol;
+const create = ((core as { create?: unknown }).create ?? (core as { default?: { create: unknown } }).default?.create) as (
+  text: string,
+  opts: { errorCorrectionLevel: string },
+) => Symbol;
 
 function matrix(text: string, level: 'L' | 'M'): { size: number; dark: (r: number, c: number) => boolean } {
   const m = create(text, { errorCorrectionLevel: level }).modules;

@@ -1,13 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isTrustDeskError } from './errors.js';
-import {
-  digestProblem,
-  isValidRepository,
-  isValidTag,
-  parseReference,
-  registryApiHost,
-  registryHostname,
-} from './reference.js';
+import { digestProblem, isValidRepository, isValidTag, parseReference, registryApiHost, registryHostname } from './reference.js';
 
 const HEX = 'a'.repeat(64);
 const D = `sha256:${HEX}`;
@@ -37,7 +30,10 @@ describe('parseReference: valid references', () => {
     ['foo_bar/a__b/c-d/e---f/g.h', { gun: 'docker.io/foo_bar/a__b/c-d/e---f/g.h', registry: 'docker.io', repository: 'foo_bar/a__b/c-d/e---f/g.h' }],
     ['app:V1_x.y-z', { gun: 'docker.io/library/app', registry: 'docker.io', repository: 'library/app', tag: 'V1_x.y-z' }],
     [`app:_${'x'.repeat(127)}`, { gun: 'docker.io/library/app', registry: 'docker.io', repository: 'library/app', tag: `_${'x'.repeat(127)}` }],
-    [`x@sha512:${'0'.repeat(128)}`, { gun: 'docker.io/library/x', registry: 'docker.io', repository: 'library/x', digest: `sha512:${'0'.repeat(128)}` }],
+    [
+      `x@sha512:${'0'.repeat(128)}`,
+      { gun: 'docker.io/library/x', registry: 'docker.io', repository: 'library/x', digest: `sha512:${'0'.repeat(128)}` },
+    ],
   ];
   for (const [input, expected] of cases) {
     it(input.length > 60 ? `${input.slice(0, 60)}…` : input, () => {

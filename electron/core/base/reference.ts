@@ -43,9 +43,7 @@ export const NAME_TOTAL_LENGTH_MAX = 255;
 
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const DOMAIN_COMPONENT = '(?:[a-zA-Z0-9]|[a-zA-Z0-9][a-zA-Z0-9-]*[a-zA-Z0-9])';
-const DOMAIN = new RegExp(
-  `^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`,
-);
+const DOMAIN = new RegExp(`^(?:${DOMAIN_COMPONENT}(?:\\.${DOMAIN_COMPONENT})*|\\[[a-fA-F0-9:]+\\])(?::[0-9]+)?$`);
 const TAG = /^[\w][\w.-]{0,127}$/;
 const DIGEST = /^[A-Za-z][A-Za-z0-9]*(?:[-_+.][A-Za-z][A-Za-z0-9]*)*:[0-9a-fA-F]{32,}$/;
 const IMAGE_ID = /^[a-f0-9]{64}$/;
@@ -131,10 +129,7 @@ export function parseReference(input: string): ParsedReference {
   let repository: string;
   const slash = rest.indexOf('/');
   const first = slash >= 0 ? rest.slice(0, slash) : '';
-  if (
-    slash < 0 ||
-    (!first.includes('.') && !first.includes(':') && first !== 'localhost' && first.toLowerCase() === first)
-  ) {
+  if (slash < 0 || (!first.includes('.') && !first.includes(':') && first !== 'localhost' && first.toLowerCase() === first)) {
     registry = DEFAULT_REGISTRY;
     repository = rest;
   } else {
@@ -151,10 +146,7 @@ export function parseReference(input: string): ParsedReference {
   for (const component of repository.split('/')) {
     if (component.length === 0) throw invalid(input, 'repository name has an empty path component');
     if (!PATH_COMPONENT.test(component)) {
-      throw invalid(
-        input,
-        `invalid repository path component "${component}" (allowed: a-z, 0-9, separated by ".", "_", "__" or "-")`,
-      );
+      throw invalid(input, `invalid repository path component "${component}" (allowed: a-z, 0-9, separated by ".", "_", "__" or "-")`);
     }
   }
 

@@ -26,11 +26,7 @@ export function tabulate(rows: string[][], minWidth = 10, padding = 3): string {
     widths[c] = Math.max(minWidth, widest + padding);
   }
   return rows
-    .map((r) =>
-      r
-        .map((cell, c) => (c === r.length - 1 ? cell : cell + ' '.repeat(widths[c]! - displayWidth(cell))))
-        .join(''),
-    )
+    .map((r) => r.map((cell, c) => (c === r.length - 1 ? cell : cell + ' '.repeat(widths[c]! - displayWidth(cell)))).join(''))
     .map((line) => `${line}\n`)
     .join('');
 }

@@ -1,6 +1,14 @@
 import { describe, it, expect } from 'vitest';
 import { updateRepository } from '../tuf/repository-updater.js';
-import { ArchiveSource, MemoryTrustCache, archivedRepository, parseArchive, serialiseArchive, ARCHIVE_FORMAT, type ArchiveBody } from './trust-archive.js';
+import {
+  ArchiveSource,
+  MemoryTrustCache,
+  archivedRepository,
+  parseArchive,
+  serialiseArchive,
+  ARCHIVE_FORMAT,
+  type ArchiveBody,
+} from './trust-archive.js';
 import { verifyArchivedRepository } from '../use-cases/archive/archive.js';
 import { repositoryStatus } from '../tuf/verdicts.js';
 import { verifyStatus } from '../tuf/verification.js';
@@ -10,7 +18,13 @@ import { sampleGun, sampleSource, SAMPLE_CLOCK } from '../../../tests/support/sa
 
 async function sampleArchive(scenario: string): Promise<{ body: ArchiveBody; bytes: Buffer; gun: string }> {
   const gun = sampleGun(scenario);
-  const trust = await updateRepository({ gun, cache: new MemoryTrustCache(), source: sampleSource(scenario), now: SAMPLE_CLOCK, fullRootChain: true });
+  const trust = await updateRepository({
+    gun,
+    cache: new MemoryTrustCache(),
+    source: sampleSource(scenario),
+    now: SAMPLE_CLOCK,
+    fullRootChain: true,
+  });
   const body: ArchiveBody = {
     format: ARCHIVE_FORMAT,
     version: 1,
@@ -36,7 +50,16 @@ describe('trust archive', () => {
     const { bytes, gun } = await sampleArchive('rotated');
     const archive = parseArchive(bytes);
     const names = archive.body.repositories[0]!.files.map((f) => f.name);
-    expect(names).toEqual(['1.root.json', '2.root.json', '3.root.json', '4.root.json', '5.root.json', 'timestamp.json', 'snapshot.json', 'targets.json']);
+    expect(names).toEqual([
+      '1.root.json',
+      '2.root.json',
+      '3.root.json',
+      '4.root.json',
+      '5.root.json',
+      'timestamp.json',
+      'snapshot.json',
+      'targets.json',
+    ]);
     const a = await verifyArchivedRepository(archive, gun);
     expect(a.trust.rootChain.map((r) => r.signed.version)).toEqual([1, 2, 3, 4, 5]);
     expect(a.trust.verifiedAt.toISOString()).toBe(SAMPLE_CLOCK.toISOString());
@@ -51,9 +74,7 @@ describe('trust archive', () => {
   it('delegations are archived too (team)', async () => {
     const { bytes, gun } = await sampleArchive('team');
     const archive = parseArchive(bytes);
-    expect(archive.body.repositories[0]!.files.map((f) => f.name)).toEqual(
-      expect.arrayContaining(['targets/releases.json', 'targets/alice.json']),
-    );
+    expect(archive.body.repositories[0]!.files.map((f) => f.name)).toEqual(expect.arrayContaining(['targets/releases.json', 'targets/alice.json']));
     const a = await verifyArchivedRepository(archive, gun);
     expect(a.trust.delegations.map((d) => d.env.role)).toEqual(['targets/alice', 'targets/releases']);
   });

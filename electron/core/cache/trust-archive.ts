@@ -141,7 +141,10 @@ export function parseArchive(bytes: Buffer, file = 'archive'): TrustArchive {
   }
   if (!Number.isSafeInteger(header.version) || header.version < 1) throw archiveInvalid(file, 'the header has no valid version');
   if (header.version !== ARCHIVE_VERSION) {
-    throw new TrustDeskError('ARCHIVE_UNSUPPORTED', `trust archive ${file} has format version ${header.version}; this TrustDesk reads version ${ARCHIVE_VERSION}`);
+    throw new TrustDeskError(
+      'ARCHIVE_UNSUPPORTED',
+      `trust archive ${file} has format version ${header.version}; this TrustDesk reads version ${ARCHIVE_VERSION}`,
+    );
   }
   if (!isHex64(header.body_sha256) || !Number.isSafeInteger(header.body_length)) throw archiveInvalid(file, 'the header has no valid body digest');
   const bodyBytes = bytes.subarray(nl + 1);
@@ -170,14 +173,16 @@ function checkBody(body: ArchiveBody, file: string): void {
   for (const r of body.repositories) {
     if (typeof r?.gun !== 'string' || guns.has(r.gun)) throw archiveInvalid(file, 'a repository has no name or appears twice');
     guns.add(r.gun);
-    if (!Number.isSafeInteger(r.rootVersion) || r.rootVersion < 1 || !Array.isArray(r.files)) throw archiveInvalid(file, `${r.gun}: no root version or files`);
+    if (!Number.isSafeInteger(r.rootVersion) || r.rootVersion < 1 || !Array.isArray(r.files))
+      throw archiveInvalid(file, `${r.gun}: no root version or files`);
     const names = new Set<string>();
     for (const f of r.files) {
       if (typeof f?.name !== 'string' || !/^(?:[0-9]+\.root|[a-z0-9_-]+(?:\/[a-z0-9_-]+)*)\.json$/.test(f.name) || names.has(f.name)) {
         throw archiveInvalid(file, `${r.gun}: a file has a bad or repeated name`);
       }
       names.add(f.name);
-      if (!isHex64(f.sha256) || !Number.isSafeInteger(f.length) || typeof f.data !== 'string') throw archiveInvalid(file, `${r.gun}/${f.name}: no hash, length or data`);
+      if (!isHex64(f.sha256) || !Number.isSafeInteger(f.length) || typeof f.data !== 'string')
+        throw archiveInvalid(file, `${r.gun}/${f.name}: no hash, length or data`);
       const raw = Buffer.from(f.data, 'base64');
       if (raw.toString('base64') !== f.data) throw archiveInvalid(file, `${r.gun}/${f.name}: data is not canonical base64`);
       if (raw.length !== f.length) throw archiveInvalid(file, `${r.gun}/${f.name}: ${raw.length} bytes, the manifest records ${f.length}`);
@@ -186,7 +191,8 @@ function checkBody(body: ArchiveBody, file: string): void {
     if (typeof r.trustServer !== 'string') throw archiveInvalid(file, `${r.gun}: no trust server`);
     checkRegistry(r, file);
     for (let v = 1; v <= r.rootVersion; v++) {
-      if (!names.has(`${v}.root.json`)) throw new TrustDeskError('ARCHIVE_INCOMPLETE', `trust archive ${file}: ${r.gun} lacks root version ${v} of its chain`);
+      if (!names.has(`${v}.root.json`))
+        throw new TrustDeskError('ARCHIVE_INCOMPLETE', `trust archive ${file}: ${r.gun} lacks root version ${v} of its chain`);
     }
   }
 }
@@ -202,12 +208,14 @@ function checkRegistry(r: ArchivedRepository, file: string): void {
   for (const t of o.tags as unknown[]) {
     const x = t as Record<string, unknown>;
     if (typeof x !== 'object' || x === null || typeof x.tag !== 'string') throw bad('has a tag without a name');
-    if (x.digest !== undefined && (typeof x.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(x.digest))) throw bad(`tag ${x.tag} has a bad digest`);
+    if (x.digest !== undefined && (typeof x.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(x.digest)))
+      throw bad(`tag ${x.tag} has a bad digest`);
     if (x.size !== undefined && !Number.isSafeInteger(x.size)) throw bad(`tag ${x.tag} has a bad size`);
     if (x.mediaType !== undefined && typeof x.mediaType !== 'string') throw bad(`tag ${x.tag} has a bad media type`);
     if (x.error !== undefined) {
       const e = x.error as Record<string, unknown>;
-      if (typeof e !== 'object' || e === null || typeof e.code !== 'string' || typeof e.message !== 'string') throw bad(`tag ${x.tag} has a bad error`);
+      if (typeof e !== 'object' || e === null || typeof e.code !== 'string' || typeof e.message !== 'string')
+        throw bad(`tag ${x.tag} has a bad error`);
     }
   }
 }

@@ -48,17 +48,37 @@ export function decodeShare(text: string): ShareInfo {
   const parts = text.trim().split(':');
   const [prefix, setId, pos, m, keyId, digest, payload] = parts;
   const pm = /^(\d+)-of-(\d+)$/.exec(pos ?? '');
-  if (parts.length !== 7 || prefix !== SHARE_PREFIX || !pm || !/^m\d+$/.test(m ?? '') || !/^[0-9a-f]{64}$/.test(keyId ?? '') || !/^[0-9a-f]{32}$/.test(digest ?? '') || !/^[0-9a-f]{16}$/.test(setId ?? '')) {
+  if (
+    parts.length !== 7 ||
+    prefix !== SHARE_PREFIX ||
+    !pm ||
+    !/^m\d+$/.test(m ?? '') ||
+    !/^[0-9a-f]{64}$/.test(keyId ?? '') ||
+    !/^[0-9a-f]{32}$/.test(digest ?? '') ||
+    !/^[0-9a-f]{16}$/.test(setId ?? '')
+  ) {
     throw new TrustDeskError('SHARES_INVALID', `not a TrustDesk root key share (expected ${SHARE_PREFIX}:set:i-of-n:mK:keyid:digest:data)`);
   }
-  return { setId: setId!, index: Number(pm[1]), total: Number(pm[2]), threshold: Number(m!.slice(1)), keyId: keyId!, digest: digest!, payload: Buffer.from(payload!, 'base64url') };
+  return {
+    setId: setId!,
+    index: Number(pm[1]),
+    total: Number(pm[2]),
+    threshold: Number(m!.slice(1)),
+    keyId: keyId!,
+    digest: digest!,
+    payload: Buffer.from(payload!, 'base64url'),
+  };
 }
 
 /** Finds a root key file by ID or unique prefix; it must be stored encrypted. */
 export async function findRootKey(trustDir: string, idOrPrefix: string): Promise<KeyFileEntry> {
   const entries = (await new KeyFileStore(trustDir).list()).filter((e) => e.block && e.keyId.startsWith(idOrPrefix.toLowerCase()));
   const roots = entries.filter((e) => e.role === 'root');
-  if (roots.length === 0) throw new TrustDeskError('KEY_NOT_FOUND', `no root key ${idOrPrefix} in ${trustDir}${entries.length ? ` (${entries[0]!.keyId.slice(0, 12)} is a ${entries[0]!.role ?? 'unknown'} key)` : ''}`);
+  if (roots.length === 0)
+    throw new TrustDeskError(
+      'KEY_NOT_FOUND',
+      `no root key ${idOrPrefix} in ${trustDir}${entries.length ? ` (${entries[0]!.keyId.slice(0, 12)} is a ${entries[0]!.role ?? 'unknown'} key)` : ''}`,
+    );
   if (roots.length > 1) throw new TrustDeskError('INVALID_ARGUMENT', `${idOrPrefix} matches ${roots.length} root keys: give more of the ID`);
   return roots[0]!;
 }
@@ -83,7 +103,10 @@ export async function exportRootBackup(req: BackupRequest): Promise<BackupResult
   const entry = await findRootKey(req.trustDir, req.keyId);
   const block = entry.block!;
   if (classifyBlock(block).encryption !== 'pkcs8-pbes2') {
-    throw new TrustDeskError('KEY_FILE_INSECURE', `root key ${entry.keyId} is not stored encrypted (PKCS#8 with a passphrase): set one with "trustdesk key passwd ${entry.keyId.slice(0, 12)}" first; nothing is ever written unencrypted`);
+    throw new TrustDeskError(
+      'KEY_FILE_INSECURE',
+      `root key ${entry.keyId} is not stored encrypted (PKCS#8 with a passphrase): set one with "trustdesk key passwd ${entry.keyId.slice(0, 12)}" first; nothing is ever written unencrypted`,
+    );
   }
   await ensureDir(req.outDir);
   const pem = encodePem({ label: block.label, headers: { role: 'root' }, der: block.der });
@@ -115,7 +138,11 @@ export async function exportRootBackup(req: BackupRequest): Promise<BackupResult
     step: 'root-backup-export',
     keyIds: [entry.keyId],
     hashes: { backup: result.backupSha256 },
-    details: { file: backupFile, encrypted: 'pkcs8-pbes2', ...(result.shares ? { shares: `${result.shares.threshold}-of-${result.shares.total}`, shareSet: result.shares.setId } : {}) },
+    details: {
+      file: backupFile,
+      encrypted: 'pkcs8-pbes2',
+      ...(result.shares ? { shares: `${result.shares.threshold}-of-${result.shares.total}`, shareSet: result.shares.setId } : {}),
+    },
   });
   return result;
 }
@@ -145,20 +172,40 @@ export async function combineShares(texts: string[]): Promise<{ pem: string; key
   if (shares.length === 0) throw new TrustDeskError('SHARES_INVALID', 'no shares given');
   const first = shares[0]!;
   for (const s of shares) {
-    if (s.setId !== first.setId || s.keyId !== first.keyId || s.digest !== first.digest || s.threshold !== first.threshold || s.total !== first.total) {
-      throw new TrustDeskError('SHARES_INVALID', `share ${s.index}-of-${s.total} of set ${s.setId} does not belong to set ${first.setId} (key ${first.keyId.slice(0, 12)}): shares of different backups cannot be combined`);
+    if (
+      s.setId !== first.setId ||
+      s.keyId !== first.keyId ||
+      s.digest !== first.digest ||
+      s.threshold !== first.threshold ||
+      s.total !== first.total
+    ) {
+      throw new TrustDeskError(
+        'SHARES_INVALID',
+        `share ${s.index}-of-${s.total} of set ${s.setId} does not belong to set ${first.setId} (key ${first.keyId.slice(0, 12)}): shares of different backups cannot be combined`,
+      );
     }
   }
   const distinct = new Map(shares.map((s) => [s.index, s]));
   if (distinct.size < first.threshold) {
-    throw new TrustDeskError('SHARES_INVALID', `${distinct.size} distinct share(s) given, ${first.threshold} of ${first.total} are needed to rebuild root key ${first.keyId.slice(0, 12)}`);
+    throw new TrustDeskError(
+      'SHARES_INVALID',
+      `${distinct.size} distinct share(s) given, ${first.threshold} of ${first.total} are needed to rebuild root key ${first.keyId.slice(0, 12)}`,
+    );
   }
   if (distinct.size < 2) throw new TrustDeskError('SHARES_INVALID', 'at least 2 shares are needed');
   const der = Buffer.from(await combine([...distinct.values()].map((s) => new Uint8Array(s.payload))));
   if (sha256(der).slice(0, 32) !== first.digest) {
-    throw new TrustDeskError('SHARES_INVALID', `the shares do not rebuild root key ${first.keyId.slice(0, 12)}: at least one share is damaged or was altered`);
+    throw new TrustDeskError(
+      'SHARES_INVALID',
+      `the shares do not rebuild root key ${first.keyId.slice(0, 12)}: at least one share is damaged or was altered`,
+    );
   }
-  return { pem: encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers: { role: 'root' }, der }), keyId: first.keyId, setId: first.setId, used: distinct.size };
+  return {
+    pem: encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers: { role: 'root' }, der }),
+    keyId: first.keyId,
+    setId: first.setId,
+    used: distinct.size,
+  };
 }
 
 export interface RootUse {
@@ -170,7 +217,9 @@ export interface RootUse {
 
 /** The canonical root key IDs of a root.json (certificate keys reduced to their bare key). */
 export function rootKeyIdsOf(rootRaw: Buffer): { ids: string[]; version: number } {
-  const doc = JSON.parse(rootRaw.toString('utf8')) as { signed: { version: number; keys: Record<string, PublicKeyJson>; roles: { root: { keyids: string[] } } } };
+  const doc = JSON.parse(rootRaw.toString('utf8')) as {
+    signed: { version: number; keys: Record<string, PublicKeyJson>; roles: { root: { keyids: string[] } } };
+  };
   const ids = doc.signed.roles.root.keyids.map((id) => {
     const k = doc.signed.keys[id];
     try {
@@ -221,23 +270,43 @@ export async function restoreDrill(req: DrillRequest): Promise<DrillResult> {
   const blocks = parsePemBlocks(pem);
   if (blocks.length !== 1) throw new TrustDeskError('KEY_FORMAT_INVALID', `the backup holds ${blocks.length} PEM blocks, expected one key`);
   const block = blocks[0]!;
-  if (classifyBlock(block).encryption === 'none') throw new TrustDeskError('KEY_FILE_INSECURE', 'the backup holds an unencrypted key: it is not a TrustDesk backup; destroy it');
-  const { key, passphrase } = await unlockWith({ keyId: 'backup', role: 'root' }, { env: req.env, ...(req.prompt ? { prompt: req.prompt } : {}), prefer: 'docker' }, (p) => openBlock(block, p));
+  if (classifyBlock(block).encryption === 'none')
+    throw new TrustDeskError('KEY_FILE_INSECURE', 'the backup holds an unencrypted key: it is not a TrustDesk backup; destroy it');
+  const { key, passphrase } = await unlockWith(
+    { keyId: 'backup', role: 'root' },
+    { env: req.env, ...(req.prompt ? { prompt: req.prompt } : {}), prefer: 'docker' },
+    (p) => openBlock(block, p),
+  );
   clearAll(passphrase);
   const keyId = privateKeyId(key);
-  if (req.roots.length === 0 && !req.expectKeyId) throw new TrustDeskError('INVALID_ARGUMENT', 'name at least one repository whose root the drill checks the key against (or, for a new key, --expect-key ID)');
+  if (req.roots.length === 0 && !req.expectKeyId)
+    throw new TrustDeskError(
+      'INVALID_ARGUMENT',
+      'name at least one repository whose root the drill checks the key against (or, for a new key, --expect-key ID)',
+    );
   const repositories = req.roots.map((r) => {
     const { ids, version } = rootKeyIdsOf(r.raw);
     return { gun: r.gun, version, matches: ids.includes(keyId) };
   });
   const expectedOk = !req.expectKeyId || keyId.startsWith(req.expectKeyId.toLowerCase());
   const ok = expectedOk && repositories.every((r) => r.matches);
-  const result: DrillResult = { ok, keyId, from, repositories, ...(req.expectKeyId ? { expected: { keyId: req.expectKeyId, matches: expectedOk } } : {}) };
+  const result: DrillResult = {
+    ok,
+    keyId,
+    from,
+    repositories,
+    ...(req.expectKeyId ? { expected: { keyId: req.expectKeyId, matches: expectedOk } } : {}),
+  };
   await req.log?.append({
     step: ok ? 'restore-drill-passed' : 'restore-drill-failed',
     keyIds: [keyId],
     hashes: Object.fromEntries(req.roots.map((r) => [`${r.gun} root.json`, sha256(r.raw)])),
-    details: { from, ...(shareSet ? { shareSet } : {}), ...(req.expectKeyId ? { expectedKey: `${req.expectKeyId}: ${expectedOk ? 'matches' : 'DIFFERENT KEY'}` } : {}), repositories: repositories.map((r) => `${r.gun} v${r.version}: ${r.matches ? 'matches' : 'DIFFERENT KEY'}`) },
+    details: {
+      from,
+      ...(shareSet ? { shareSet } : {}),
+      ...(req.expectKeyId ? { expectedKey: `${req.expectKeyId}: ${expectedOk ? 'matches' : 'DIFFERENT KEY'}` } : {}),
+      repositories: repositories.map((r) => `${r.gun} v${r.version}: ${r.matches ? 'matches' : 'DIFFERENT KEY'}`),
+    },
   });
   if (ok) {
     const dir = join(req.trustDir, 'ceremony', 'backups');
@@ -245,7 +314,11 @@ export async function restoreDrill(req: DrillRequest): Promise<DrillResult> {
     await ensureDir(dir);
     const recordFile = join(dir, `${keyId}.json`);
     const now = (req.now ?? (() => new Date()))();
-    await writeFileAtomic(recordFile, `${JSON.stringify({ keyId, backedUp: true, drillPassedAt: now.toISOString(), from, ...(shareSet ? { shareSet } : {}), repositories: repositories.map((r) => r.gun) }, null, 2)}\n`, { mode: 0o600 });
+    await writeFileAtomic(
+      recordFile,
+      `${JSON.stringify({ keyId, backedUp: true, drillPassedAt: now.toISOString(), from, ...(shareSet ? { shareSet } : {}), repositories: repositories.map((r) => r.gun) }, null, 2)}\n`,
+      { mode: 0o600 },
+    );
     result.recordFile = recordFile;
   }
   return result;
@@ -254,7 +327,10 @@ export async function restoreDrill(req: DrillRequest): Promise<DrillResult> {
 /** Whether a restore drill of this key passed on this machine (the wizard's "backed up"). */
 export async function backupRecord(trustDir: string, keyId: string): Promise<{ drillPassedAt: string } | undefined> {
   try {
-    const r = JSON.parse(await readFile(join(trustDir, 'ceremony', 'backups', `${keyId}.json`), 'utf8')) as { backedUp?: boolean; drillPassedAt?: string };
+    const r = JSON.parse(await readFile(join(trustDir, 'ceremony', 'backups', `${keyId}.json`), 'utf8')) as {
+      backedUp?: boolean;
+      drillPassedAt?: string;
+    };
     return r.backedUp && r.drillPassedAt ? { drillPassedAt: r.drillPassedAt } : undefined;
   } catch {
     return undefined;

@@ -129,10 +129,12 @@ export function checkBundle(text: string, expectKind?: 'request' | 'signed'): Ch
     throw bad('not JSON');
   }
   if (b?.format !== BUNDLE_FORMAT) throw bad(`not a ${BUNDLE_FORMAT} file`);
-  if (b.version !== BUNDLE_VERSION) throw bad(`format version ${String(b.version)} is not supported (this TrustDesk reads version ${BUNDLE_VERSION})`);
+  if (b.version !== BUNDLE_VERSION)
+    throw bad(`format version ${String(b.version)} is not supported (this TrustDesk reads version ${BUNDLE_VERSION})`);
   if (expectKind && b.kind !== expectKind) throw bad(`it is a ${String(b.kind)} bundle, a ${expectKind} bundle is expected here`);
   if (b.purpose !== 'root-rotation') throw bad(`unknown purpose ${String(b.purpose)}`);
-  if (typeof b.bundleSha256 !== 'string' || bodyHash(b) !== b.bundleSha256) throw bad('its content does not match its bundleSha256 (damaged or altered)');
+  if (typeof b.bundleSha256 !== 'string' || bodyHash(b) !== b.bundleSha256)
+    throw bad('its content does not match its bundleSha256 (damaged or altered)');
   const trustedRaw = Buffer.from(b.trustedRoot, 'base64');
   if (sha256(trustedRaw) !== b.trustedRootSha256) throw bad('trustedRoot does not match trustedRootSha256');
   const oldRoot = (JSON.parse(trustedRaw.toString('utf8')) as { signed: RootDoc }).signed;
@@ -151,13 +153,20 @@ export function checkBundle(text: string, expectKind?: 'request' | 'signed'): Ch
     }
     if (!canonicalBytes(doc).equals(msg)) throw bad(`the ${item.role} bytes are not canonical JSON`);
     if (item.role !== 'root' || doc._type !== 'Root') throw bad('the item is not a root');
-    if (doc.version !== item.version || doc.version !== oldRoot.version + 1) throw bad(`root version ${doc.version} does not follow the trusted root version ${oldRoot.version}`);
+    if (doc.version !== item.version || doc.version !== oldRoot.version + 1)
+      throw bad(`root version ${doc.version} does not follow the trusted root version ${oldRoot.version}`);
     // the key sets must be the old root's and the new root's, as the bytes say
     const expected: KeySet[] = [
-      { name: 'old root', threshold: oldRoot.roles.root!.threshold, keyIds: oldRoot.roles.root!.keyids, keys: pick(oldRoot.keys, oldRoot.roles.root!.keyids) },
+      {
+        name: 'old root',
+        threshold: oldRoot.roles.root!.threshold,
+        keyIds: oldRoot.roles.root!.keyids,
+        keys: pick(oldRoot.keys, oldRoot.roles.root!.keyids),
+      },
       { name: 'new root', threshold: doc.roles.root!.threshold, keyIds: doc.roles.root!.keyids, keys: pick(doc.keys, doc.roles.root!.keyids) },
     ];
-    if (!canonicalBytes(expected).equals(canonicalBytes(item.requiredSignatures ?? null))) throw bad('its required signatures are not the old and the new root keys of the bytes');
+    if (!canonicalBytes(expected).equals(canonicalBytes(item.requiredSignatures ?? null)))
+      throw bad('its required signatures are not the old and the new root keys of the bytes');
     const sets = new Map<string, Set<string>>();
     for (const set of expected) sets.set(set.name, new Set());
     for (const sig of item.signatures ?? []) {
@@ -165,7 +174,8 @@ export function checkBundle(text: string, expectKind?: 'request' | 'signed'): Ch
       for (const set of expected) {
         const key = set.keys[sig.keyid];
         if (!key) continue;
-        if (!verifySignature(key, sig.method, msg, sig.sig)) throw bad(`the signature by ${sig.keyid.slice(0, 12)} does not verify over the root bytes`);
+        if (!verifySignature(key, sig.method, msg, sig.sig))
+          throw bad(`the signature by ${sig.keyid.slice(0, 12)} does not verify over the root bytes`);
         sets.get(set.name)!.add(sig.keyid);
         matched = true;
       }
@@ -190,7 +200,8 @@ export function missingSignatures(c: CheckedBundle): string[] {
   c.bundle.items.forEach((item, i) => {
     for (const set of item.requiredSignatures) {
       const have = c.valid[i]!.get(set.name)?.size ?? 0;
-      if (have < set.threshold) out.push(`${item.role}: ${set.name} needs ${set.threshold} signature(s) of ${set.keyIds.map((k) => k.slice(0, 12)).join(', ')}, has ${have}`);
+      if (have < set.threshold)
+        out.push(`${item.role}: ${set.name} needs ${set.threshold} signature(s) of ${set.keyIds.map((k) => k.slice(0, 12)).join(', ')}, has ${have}`);
     }
   });
   return out;
@@ -215,8 +226,11 @@ export async function signBundle(c: CheckedBundle, finder: SignerFinder, now: Da
         const key = set.keys[id]!;
         const signer = await finder.signerFor(key);
         if (!signer) continue;
-        const s = await signer.sign(msg, { summary: `sign root.json version ${item.version} of ${c.bundle.gun} (sha256 ${item.sha256.slice(0, 16)}…)` });
-        if (!verifySignature(key, s.method, msg, s.sig)) throw new TrustDeskError('SIGNATURE_INVALID', `the signature made by ${id.slice(0, 12)} does not verify`);
+        const s = await signer.sign(msg, {
+          summary: `sign root.json version ${item.version} of ${c.bundle.gun} (sha256 ${item.sha256.slice(0, 16)}…)`,
+        });
+        if (!verifySignature(key, s.method, msg, s.sig))
+          throw new TrustDeskError('SIGNATURE_INVALID', `the signature made by ${id.slice(0, 12)} does not verify`);
         sigs.push({ keyid: id, method: s.method, sig: s.sig });
         have.add(id);
         signedBy.push(id);
@@ -225,8 +239,13 @@ export async function signBundle(c: CheckedBundle, finder: SignerFinder, now: Da
     items.push({ ...item, signatures: sigs });
   }
   if (signedBy.length === 0) {
-    const wanted = c.bundle.items.flatMap((it) => it.requiredSignatures.flatMap((s) => s.keyIds.filter((id) => !(it.signatures ?? []).some((x) => x.keyid === id))));
-    throw new TrustDeskError('NO_SIGNING_KEY', `no key on this machine (key files or recorded tokens) can sign this bundle: it asks for ${wanted.map((k) => `${k.slice(0, 12)} (key ${bare(c.bundle.items[0]!.requiredSignatures.flatMap((s) => Object.entries(s.keys)).find(([x]) => x === k)?.[1])})`).join(', ')}`);
+    const wanted = c.bundle.items.flatMap((it) =>
+      it.requiredSignatures.flatMap((s) => s.keyIds.filter((id) => !(it.signatures ?? []).some((x) => x.keyid === id))),
+    );
+    throw new TrustDeskError(
+      'NO_SIGNING_KEY',
+      `no key on this machine (key files or recorded tokens) can sign this bundle: it asks for ${wanted.map((k) => `${k.slice(0, 12)} (key ${bare(c.bundle.items[0]!.requiredSignatures.flatMap((s) => Object.entries(s.keys)).find(([x]) => x === k)?.[1])})`).join(', ')}`,
+    );
   }
   const { bundleSha256: _o, ...rest } = c.bundle;
   return { bundle: sealBundle({ ...rest, kind: 'signed', items, signedAt: now.toISOString() }), signedBy };
@@ -266,9 +285,17 @@ export function compareWithCachedRoot(c: CheckedBundle, cachedRoot: Buffer | und
     return `the cached root of ${c.bundle.gun} on this machine cannot be read: compare the hashes by hand`;
   }
   const trustedRaw = Buffer.from(c.bundle.trustedRoot, 'base64');
-  if (cached.version > c.oldRoot.version) throw bad(`it was built on root version ${c.oldRoot.version}, but this machine has already seen root version ${cached.version} of ${c.bundle.gun} (stale request or rollback)`);
+  if (cached.version > c.oldRoot.version)
+    throw bad(
+      `it was built on root version ${c.oldRoot.version}, but this machine has already seen root version ${cached.version} of ${c.bundle.gun} (stale request or rollback)`,
+    );
   if (cached.version === c.oldRoot.version) {
-    if (sha256(cachedRoot) !== sha256(trustedRaw) && !canonicalBytes((JSON.parse(cachedRoot.toString('utf8')) as { signed: unknown }).signed).equals(canonicalBytes((JSON.parse(trustedRaw.toString('utf8')) as { signed: unknown }).signed))) {
+    if (
+      sha256(cachedRoot) !== sha256(trustedRaw) &&
+      !canonicalBytes((JSON.parse(cachedRoot.toString('utf8')) as { signed: unknown }).signed).equals(
+        canonicalBytes((JSON.parse(trustedRaw.toString('utf8')) as { signed: unknown }).signed),
+      )
+    ) {
       throw bad(`its trusted root version ${cached.version} of ${c.bundle.gun} is not the root this machine cached at that version`);
     }
     return `the trusted root matches the root version ${cached.version} this machine cached`;

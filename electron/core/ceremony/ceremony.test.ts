@@ -9,7 +9,16 @@ import { serialiseEnvelope } from '../tuf/metadata/envelope.js';
 import { makeRootCertificate } from '../signing/root-certificate.js';
 import { KeyObjectSigner, KeyRing } from '../signing/signer.js';
 import { combineShares, decodeShare, encodeShare, exportRootBackup, restoreDrill } from './backup.js';
-import { checkBundle, compareWithCachedRoot, missingSignatures, rootRotationSummary, sealBundle, signBundle, envelopeOf, type SigningBundle } from './bundle.js';
+import {
+  checkBundle,
+  compareWithCachedRoot,
+  missingSignatures,
+  rootRotationSummary,
+  sealBundle,
+  signBundle,
+  envelopeOf,
+  type SigningBundle,
+} from './bundle.js';
 import { CeremonyLog, verifyLogText } from './log.js';
 import { buildRotationBundle, simulateClients } from './rotation.js';
 
@@ -35,7 +44,12 @@ async function rootV1(root: KeyObjectSigner): Promise<Buffer> {
     consistent_snapshot: false,
     expires: '2036-11-29T12:00:00Z',
     keys: { [rid]: cert.key, [t.keyId]: t.publicKey, [s.keyId]: s.publicKey, [ts.keyId]: ts.publicKey },
-    roles: { root: { keyids: [rid], threshold: 1 }, snapshot: { keyids: [s.keyId], threshold: 1 }, targets: { keyids: [t.keyId], threshold: 1 }, timestamp: { keyids: [ts.keyId], threshold: 1 } },
+    roles: {
+      root: { keyids: [rid], threshold: 1 },
+      snapshot: { keyids: [s.keyId], threshold: 1 },
+      targets: { keyids: [t.keyId], threshold: 1 },
+      timestamp: { keyids: [ts.keyId], threshold: 1 },
+    },
     version: 1,
   };
   const sig = await root.sign(canonicalBytes(signed));
@@ -94,7 +108,13 @@ describe('root backup, shares and restore drill', () => {
     await expect(combineShares(['hello'])).rejects.toThrow(/not a TrustDesk root key share/);
 
     const raw = await rootV1(new KeyObjectSigner((await ring.rootSigner((await ring.rootKeys())[0]!)).privateKey));
-    const drill = await restoreDrill({ source: { shares: [shares[1]!, shares[3]!, shares[4]!] }, roots: [{ gun: GUN, raw }], env: ENV, trustDir, log });
+    const drill = await restoreDrill({
+      source: { shares: [shares[1]!, shares[3]!, shares[4]!] },
+      roots: [{ gun: GUN, raw }],
+      env: ENV,
+      trustDir,
+      log,
+    });
     expect(drill).toMatchObject({ ok: true, keyId: root.keyId, from: 'shares' });
     expect(JSON.parse(readFileSync(drill.recordFile!, 'utf8'))).toMatchObject({ keyId: root.keyId, backedUp: true });
 
@@ -103,7 +123,14 @@ describe('root backup, shares and restore drill', () => {
     const bad = await restoreDrill({ source: { backupFile: r.backupFile }, roots: [{ gun: GUN, raw: stranger }], env: ENV, trustDir: tmp() });
     expect(bad.ok).toBe(false);
     expect(bad.recordFile).toBeUndefined();
-    await expect(restoreDrill({ source: { backupFile: r.backupFile }, roots: [{ gun: GUN, raw }], env: { NOTARY_ROOT_PASSPHRASE: 'wrong wrong wrong' }, trustDir })).rejects.toThrow(/PASSPHRASE|passphrase/);
+    await expect(
+      restoreDrill({
+        source: { backupFile: r.backupFile },
+        roots: [{ gun: GUN, raw }],
+        env: { NOTARY_ROOT_PASSPHRASE: 'wrong wrong wrong' },
+        trustDir,
+      }),
+    ).rejects.toThrow(/PASSPHRASE|passphrase/);
     expect(verifyLogText(readFileSync(join(out, 'ceremony.log'), 'utf8'))).toMatchObject({ ok: true, entries: 2 });
   });
 });
@@ -116,7 +143,15 @@ describe('signing bundles and the rotation simulator', () => {
     const req = await buildRotationBundle(GUN, v1, Buffer.from('{"snapshot":1}'), newRoot, now);
     return { oldRoot, newRoot, v1, req };
   }
-  const finderOf = (s: KeyObjectSigner) => ({ signerFor: async (k: Parameters<typeof keyId>[0]) => { try { return canonicalKeyId(k) === s.keyId ? s : undefined; } catch { return undefined; } } });
+  const finderOf = (s: KeyObjectSigner) => ({
+    signerFor: async (k: Parameters<typeof keyId>[0]) => {
+      try {
+        return canonicalKeyId(k) === s.keyId ? s : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  });
 
   it('a request signed offline by the old root verifies and old and fresh clients accept the new root', async () => {
     const { oldRoot, v1, req } = await setup();
@@ -147,23 +182,73 @@ describe('signing bundles and the rotation simulator', () => {
 
   it('a tampered or mismatched bundle is refused', async () => {
     const { oldRoot, req } = await setup();
-    const reseal = (b: SigningBundle) => { const { bundleSha256: _x, ...rest } = b; return JSON.stringify(sealBundle(rest)); };
-    const mutate = (f: (b: SigningBundle) => void) => { const b = JSON.parse(JSON.stringify(req)) as SigningBundle; f(b); return b; };
+    const reseal = (b: SigningBundle) => {
+      const { bundleSha256: _x, ...rest } = b;
+      return JSON.stringify(sealBundle(rest));
+    };
+    const mutate = (f: (b: SigningBundle) => void) => {
+      const b = JSON.parse(JSON.stringify(req)) as SigningBundle;
+      f(b);
+      return b;
+    };
     // one changed byte without resealing
     expect(() => checkBundle(JSON.stringify(req).replace('"request"', '"signed"'))).toThrow(/bundleSha256/);
     // resealed, but the bytes differ from their hash
-    expect(() => checkBundle(reseal(mutate((b) => { const m = Buffer.from(b.items[0]!.signed, 'base64').toString().replace('"threshold":1', '"threshold":2'); b.items[0]!.signed = Buffer.from(m).toString('base64'); })))).toThrow(/do not match their recorded hash/);
+    expect(() =>
+      checkBundle(
+        reseal(
+          mutate((b) => {
+            const m = Buffer.from(b.items[0]!.signed, 'base64').toString().replace('"threshold":1', '"threshold":2');
+            b.items[0]!.signed = Buffer.from(m).toString('base64');
+          }),
+        ),
+      ),
+    ).toThrow(/do not match their recorded hash/);
     // resealed with consistent hashes, but the summary lies
-    expect(() => checkBundle(reseal(mutate((b) => { b.summary[0] = 'harmless change'; })))).toThrow(/summary does not describe/);
+    expect(() =>
+      checkBundle(
+        reseal(
+          mutate((b) => {
+            b.summary[0] = 'harmless change';
+          }),
+        ),
+      ),
+    ).toThrow(/summary does not describe/);
     // bytes changed consistently: the new key's signature no longer verifies
-    expect(() => checkBundle(reseal(mutate((b) => {
-      const doc = JSON.parse(Buffer.from(b.items[0]!.signed, 'base64').toString()); doc.expires = '2099-01-01T00:00:00Z';
-      const m = canonicalBytes(doc); b.items[0]!.signed = m.toString('base64'); b.items[0]!.length = m.length; b.items[0]!.sha256 = createHash('sha256').update(m).digest('hex');
-      b.summary = rootRotationSummary(b.gun, JSON.parse(Buffer.from(b.trustedRoot, 'base64').toString()).signed, doc);
-    })))).toThrow(/does not verify/);
+    expect(() =>
+      checkBundle(
+        reseal(
+          mutate((b) => {
+            const doc = JSON.parse(Buffer.from(b.items[0]!.signed, 'base64').toString());
+            doc.expires = '2099-01-01T00:00:00Z';
+            const m = canonicalBytes(doc);
+            b.items[0]!.signed = m.toString('base64');
+            b.items[0]!.length = m.length;
+            b.items[0]!.sha256 = createHash('sha256').update(m).digest('hex');
+            b.summary = rootRotationSummary(b.gun, JSON.parse(Buffer.from(b.trustedRoot, 'base64').toString()).signed, doc);
+          }),
+        ),
+      ),
+    ).toThrow(/does not verify/);
     // required signatures swapped for an attacker's key set
-    expect(() => checkBundle(reseal(mutate((b) => { b.items[0]!.requiredSignatures[0]!.threshold = 0; })))).toThrow(/required signatures/);
-    expect(() => checkBundle(reseal(mutate((b) => { (b as { version: number }).version = 2; })))).toThrow(/version 2 is not supported/);
+    expect(() =>
+      checkBundle(
+        reseal(
+          mutate((b) => {
+            b.items[0]!.requiredSignatures[0]!.threshold = 0;
+          }),
+        ),
+      ),
+    ).toThrow(/required signatures/);
+    expect(() =>
+      checkBundle(
+        reseal(
+          mutate((b) => {
+            (b as { version: number }).version = 2;
+          }),
+        ),
+      ),
+    ).toThrow(/version 2 is not supported/);
     // a key that is not asked for cannot sign
     await expect(signBundle(checkBundle(JSON.stringify(req)), finderOf(ec()), now)).rejects.toThrow(/no key on this machine/);
     void oldRoot;

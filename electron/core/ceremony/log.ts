@@ -60,7 +60,14 @@ export function verifyLogText(text: string): LogVerification {
     if (typeof e !== 'object' || e === null || e.v !== LOG_VERSION) return fail(`unsupported entry version ${String((e as { v?: unknown })?.v)}`);
     if (e.seq !== i + 1) return fail(`sequence number ${String(e.seq)}, expected ${i + 1} (an entry was removed, added or reordered)`);
     if (e.prev !== prev) return fail('does not link to the previous entry (prev hash differs)');
-    if (typeof e.step !== 'string' || !Array.isArray(e.keyIds) || typeof e.hashes !== 'object' || typeof e.details !== 'object' || typeof e.time !== 'string') return fail('missing fields');
+    if (
+      typeof e.step !== 'string' ||
+      !Array.isArray(e.keyIds) ||
+      typeof e.hashes !== 'object' ||
+      typeof e.details !== 'object' ||
+      typeof e.time !== 'string'
+    )
+      return fail('missing fields');
     if (entryHash(e) !== e.hash) return fail('its content does not match its hash (the entry was changed)');
     prev = e.hash;
   }
@@ -89,7 +96,11 @@ export class CeremonyLog {
   /** Appends one step; refuses to extend a log whose chain is broken. */
   async append(input: LogInput): Promise<LogEntry> {
     const check = await this.verify();
-    if (!check.ok) throw new TrustDeskError('CEREMONY_LOG_INVALID', `the ceremony log ${this.path} is broken at line ${check.problem!.line}: ${check.problem!.message}; not extended`);
+    if (!check.ok)
+      throw new TrustDeskError(
+        'CEREMONY_LOG_INVALID',
+        `the ceremony log ${this.path} is broken at line ${check.problem!.line}: ${check.problem!.message}; not extended`,
+      );
     const body: Omit<LogEntry, 'hash'> = {
       v: LOG_VERSION,
       seq: check.entries + 1,

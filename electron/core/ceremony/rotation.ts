@@ -91,24 +91,54 @@ export async function prepareRootRotation(req: RotationRequest): Promise<Rotatio
   const preflight: PreflightCheck[] = [];
   const trust = await loadRemoteTrust(req.session, req.ref);
   const oldIds = rootKeyIdsOf(trust.root.raw).ids;
-  preflight.push({ check: 'trust data verified from the server', ok: true, detail: `root version ${trust.root.signed.version}, old root key(s) ${oldIds.map((k) => k.slice(0, 12)).join(', ')}` });
+  preflight.push({
+    check: 'trust data verified from the server',
+    ok: true,
+    detail: `root version ${trust.root.signed.version}, old root key(s) ${oldIds.map((k) => k.slice(0, 12)).join(', ')}`,
+  });
   let history: Buffer[] = [];
   try {
     history = await rootHistory(req.session, req.ref, trust.root.signed.version);
     const sims = simulateClients(gun, history.slice(0, -1), history[history.length - 1]!, now);
     const bad = sims.filter((s) => !s.ok);
-    preflight.push({ check: 'full root history', ok: bad.length === 0, detail: bad.length ? bad.map((s) => `${s.client}: ${s.detail}`).join('; ') : `root versions 1..${history.length} fetched and chain-verified` });
+    preflight.push({
+      check: 'full root history',
+      ok: bad.length === 0,
+      detail: bad.length ? bad.map((s) => `${s.client}: ${s.detail}`).join('; ') : `root versions 1..${history.length} fetched and chain-verified`,
+    });
   } catch (err) {
     preflight.push({ check: 'full root history', ok: false, detail: (err as Error).message });
   }
   const entry = await findRootKey(req.keys.trustDir, req.newRootKeyId);
-  if (oldIds.includes(entry.keyId)) throw new TrustDeskError('PREFLIGHT_FAILED', `root key ${entry.keyId.slice(0, 12)} is already the root key of ${gun}: generate a new one (trustdesk root generate)`);
+  if (oldIds.includes(entry.keyId))
+    throw new TrustDeskError(
+      'PREFLIGHT_FAILED',
+      `root key ${entry.keyId.slice(0, 12)} is already the root key of ${gun}: generate a new one (trustdesk root generate)`,
+    );
   const rec = await backupRecord(req.keys.trustDir, entry.keyId);
-  preflight.push({ check: 'new root key backed up (restore drill passed)', ok: !!rec || !!req.allowUnbackedUp, detail: rec ? `drill passed ${rec.drillPassedAt}` : req.allowUnbackedUp ? 'NOT backed up (allowed by --allow-no-backup)' : `no passed restore drill for ${entry.keyId.slice(0, 12)}: run trustdesk root backup and root restore-drill first` });
+  preflight.push({
+    check: 'new root key backed up (restore drill passed)',
+    ok: !!rec || !!req.allowUnbackedUp,
+    detail: rec
+      ? `drill passed ${rec.drillPassedAt}`
+      : req.allowUnbackedUp
+        ? 'NOT backed up (allowed by --allow-no-backup)'
+        : `no passed restore drill for ${entry.keyId.slice(0, 12)}: run trustdesk root backup and root restore-drill first`,
+  });
   const snapshotLocal = await Promise.all(trust.root.signed.roles.snapshot.keyids.map((id) => req.keys.holds(trust.root.signed.keys[id]!)));
-  preflight.push({ check: 'snapshot signed by the server', ok: !snapshotLocal.some(Boolean), detail: snapshotLocal.some(Boolean) ? 'the snapshot key is on this machine: hand it to the server first (trustdesk key rotate REPO snapshot --server-managed)' : 'yes: only root.json is published' });
+  preflight.push({
+    check: 'snapshot signed by the server',
+    ok: !snapshotLocal.some(Boolean),
+    detail: snapshotLocal.some(Boolean)
+      ? 'the snapshot key is on this machine: hand it to the server first (trustdesk key rotate REPO snapshot --server-managed)'
+      : 'yes: only root.json is published',
+  });
   const failed = preflight.filter((p) => !p.ok);
-  if (failed.length) throw new TrustDeskError('PREFLIGHT_FAILED', `root rotation pre-flight of ${gun} failed: ${failed.map((p) => `${p.check}: ${p.detail}`).join('; ')}`);
+  if (failed.length)
+    throw new TrustDeskError(
+      'PREFLIGHT_FAILED',
+      `root rotation pre-flight of ${gun} failed: ${failed.map((p) => `${p.check}: ${p.detail}`).join('; ')}`,
+    );
 
   const signer = await req.keys.rootSigner(entry);
   const bundle = await buildRotationBundle(gun, trust.root.raw, trust.snapshot.raw, signer, now);
@@ -116,18 +146,41 @@ export async function prepareRootRotation(req: RotationRequest): Promise<Rotatio
   // what this machine exported: an imported bundle must carry exactly these bytes
   const dir = join(req.keys.trustDir, 'ceremony', 'requests');
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  await writeFile(join(dir, `${bundle.id}.json`), JSON.stringify({ id: bundle.id, gun, sha256: bundle.items[0]!.sha256, trustedRootSha256: bundle.trustedRootSha256, basedOnSnapshotSha256: bundle.basedOnSnapshotSha256, history: history.map((h) => h.toString('base64')) }), { mode: 0o600 });
+  await writeFile(
+    join(dir, `${bundle.id}.json`),
+    JSON.stringify({
+      id: bundle.id,
+      gun,
+      sha256: bundle.items[0]!.sha256,
+      trustedRootSha256: bundle.trustedRootSha256,
+      basedOnSnapshotSha256: bundle.basedOnSnapshotSha256,
+      history: history.map((h) => h.toString('base64')),
+    }),
+    { mode: 0o600 },
+  );
   await req.log?.append({
     step: 'root-rotation-request-exported',
     keyIds: [...oldIds, entry.keyId],
     hashes: { 'new root.json signed': bundle.items[0]!.sha256, 'trusted root.json': bundle.trustedRootSha256, bundle: bundle.bundleSha256 },
-    details: { gun, bundleId: bundle.id, fromVersion: trust.root.signed.version, toVersion: next.version, preflight: preflight.map((p) => `${p.ok ? 'ok' : 'FAIL'} ${p.check}`) },
+    details: {
+      gun,
+      bundleId: bundle.id,
+      fromVersion: trust.root.signed.version,
+      toVersion: next.version,
+      preflight: preflight.map((p) => `${p.ok ? 'ok' : 'FAIL'} ${p.check}`),
+    },
   });
   return { preflight, bundle, simulationIfSigned: 'run trustdesk bundle sign on the machine with the old root key' };
 }
 
 /** The request bundle of a root rotation to `signer`'s key (pure: no network, no files). */
-export async function buildRotationBundle(gun: string, trustedRootRaw: Buffer, snapshotRaw: Buffer, signer: KeyObjectSigner, now: Date): Promise<SigningBundle> {
+export async function buildRotationBundle(
+  gun: string,
+  trustedRootRaw: Buffer,
+  snapshotRaw: Buffer,
+  signer: KeyObjectSigner,
+  now: Date,
+): Promise<SigningBundle> {
   const trusted = (JSON.parse(trustedRootRaw.toString('utf8')) as { signed: RootSigned }).signed;
   const cert = makeRootCertificate(signer.privateKey, gun, now);
   const newId = keyId(cert.key);
@@ -180,7 +233,15 @@ export interface ImportResult {
 }
 
 /** Online: checks a signed bundle against what was exported, simulates, publishes, re-verifies. */
-export async function importSignedBundle(opts: { session: TrustSession; ref: ParsedReference; trustDir: string; text: string; publish: boolean; log?: CeremonyLog; rollbackPlanFile?: string }): Promise<ImportResult> {
+export async function importSignedBundle(opts: {
+  session: TrustSession;
+  ref: ParsedReference;
+  trustDir: string;
+  text: string;
+  publish: boolean;
+  log?: CeremonyLog;
+  rollbackPlanFile?: string;
+}): Promise<ImportResult> {
   const c = checkBundle(opts.text, 'signed');
   const b = c.bundle;
   if (b.gun !== opts.ref.gun) throw new TrustDeskError('BUNDLE_INVALID', `signing bundle refused: it is for ${b.gun}, not ${opts.ref.gun}`);
@@ -190,8 +251,15 @@ export async function importSignedBundle(opts: { session: TrustSession; ref: Par
   } catch {
     throw new TrustDeskError('BUNDLE_INVALID', `signing bundle refused: bundle ${b.id} was not exported from this machine's trust dir`);
   }
-  if (exported.sha256 !== b.items[0]!.sha256 || exported.trustedRootSha256 !== b.trustedRootSha256 || exported.basedOnSnapshotSha256 !== b.basedOnSnapshotSha256) {
-    throw new TrustDeskError('BUNDLE_INVALID', 'signing bundle refused: its root bytes are not the ones exported as this request (mismatched or altered bundle)');
+  if (
+    exported.sha256 !== b.items[0]!.sha256 ||
+    exported.trustedRootSha256 !== b.trustedRootSha256 ||
+    exported.basedOnSnapshotSha256 !== b.basedOnSnapshotSha256
+  ) {
+    throw new TrustDeskError(
+      'BUNDLE_INVALID',
+      'signing bundle refused: its root bytes are not the ones exported as this request (mismatched or altered bundle)',
+    );
   }
   const missing = missingSignatures(c);
   if (missing.length) throw new TrustDeskError('SIGNATURE_THRESHOLD_NOT_MET', `signing bundle is not fully signed: ${missing.join('; ')}`);
@@ -200,20 +268,35 @@ export async function importSignedBundle(opts: { session: TrustSession; ref: Par
   const now = opts.session.now();
   const simulations = simulateClients(b.gun, history.length ? history : [Buffer.from(b.trustedRoot, 'base64')], raw, now);
   const failed = simulations.filter((s) => !s.ok);
-  if (failed.length) throw new TrustDeskError('ROOT_ROTATION_INVALID', `the new root would lock clients out: ${failed.map((s) => `${s.client}: ${s.detail}`).join('; ')}; nothing was published`);
+  if (failed.length)
+    throw new TrustDeskError(
+      'ROOT_ROTATION_INVALID',
+      `the new root would lock clients out: ${failed.map((s) => `${s.client}: ${s.detail}`).join('; ')}; nothing was published`,
+    );
   const toVersion = c.newRoots[0]!.version;
   const newRootKeyIds = rootKeyIdsOf(raw).ids;
   const result: ImportResult = { gun: b.gun, published: false, fromVersion: c.oldRoot.version, toVersion, simulations, newRootKeyIds };
-  await opts.log?.append({ step: 'signed-bundle-verified', keyIds: newRootKeyIds, hashes: { 'root.json': sha256(raw), bundle: b.bundleSha256 }, details: { gun: b.gun, bundleId: b.id, simulations: simulations.map((s) => `${s.ok ? 'ok' : 'FAIL'} ${s.client}`) } });
+  await opts.log?.append({
+    step: 'signed-bundle-verified',
+    keyIds: newRootKeyIds,
+    hashes: { 'root.json': sha256(raw), bundle: b.bundleSha256 },
+    details: { gun: b.gun, bundleId: b.id, simulations: simulations.map((s) => `${s.ok ? 'ok' : 'FAIL'} ${s.client}`) },
+  });
   if (!opts.publish) return result;
   const current = await loadRemoteTrust(opts.session, opts.ref);
   if (sha256(current.root.raw) !== b.trustedRootSha256 || sha256(current.snapshot.raw) !== b.basedOnSnapshotSha256) {
-    throw new TrustDeskError('PUBLISH_CONFLICT', `${b.gun} changed on the server since the request was exported (root or snapshot differ): export a new request; nothing was published`);
+    throw new TrustDeskError(
+      'PUBLISH_CONFLICT',
+      `${b.gun} changed on the server since the request was exported (root or snapshot differ): export a new request; nothing was published`,
+    );
   }
   await (await opts.session.notaryPublisher(opts.ref)).publish(b.gun, [{ role: 'root', raw }]);
   const after = await loadRemoteTrust(opts.session, opts.ref);
   if (after.root.signed.version !== toVersion || sha256(after.root.raw) !== sha256(raw)) {
-    throw new TrustDeskError('ROOT_ROTATION_INVALID', `published, but the server now serves root version ${after.root.signed.version}, not the signed version ${toVersion}: check with trustdesk inspect`);
+    throw new TrustDeskError(
+      'ROOT_ROTATION_INVALID',
+      `published, but the server now serves root version ${after.root.signed.version}, not the signed version ${toVersion}: check with trustdesk inspect`,
+    );
   }
   result.published = true;
   const plan = rollbackPlan(b.gun, rootKeyIdsOf(Buffer.from(b.trustedRoot, 'base64')).ids, newRootKeyIds, c.oldRoot.version, toVersion, now);
@@ -221,7 +304,12 @@ export async function importSignedBundle(opts: { session: TrustSession; ref: Par
     await writeFile(opts.rollbackPlanFile, plan, { mode: 0o600 });
     result.rollbackPlan = opts.rollbackPlanFile;
   }
-  await opts.log?.append({ step: 'root-rotation-published', keyIds: newRootKeyIds, hashes: { 'root.json': sha256(after.root.raw), 'snapshot.json': sha256(after.snapshot.raw) }, details: { gun: b.gun, version: toVersion, reverified: true } });
+  await opts.log?.append({
+    step: 'root-rotation-published',
+    keyIds: newRootKeyIds,
+    hashes: { 'root.json': sha256(after.root.raw), 'snapshot.json': sha256(after.snapshot.raw) },
+    details: { gun: b.gun, version: toVersion, reverified: true },
+  });
   return result;
 }
 

@@ -29,7 +29,9 @@ export function pae(payloadType: string, payload: Buffer): Buffer {
 /** The hint we put in a bundle for a public key: hex SHA-256 of its SPKI DER. */
 export function keyHint(key: KeyObject): string {
   const pub = key.type === 'private' ? createPublicKey(key) : key;
-  return createHash('sha256').update(pub.export({ type: 'spki', format: 'der' })).digest('hex');
+  return createHash('sha256')
+    .update(pub.export({ type: 'spki', format: 'der' }))
+    .digest('hex');
 }
 
 export function statementFor(name: string, imageDigest: string): Buffer {
@@ -73,10 +75,12 @@ export function checkBundle(bundleBytes: Buffer, key: KeyObject, imageDigest: st
   } catch {
     return out('unsupported', 'the bundle is not JSON');
   }
-  if (typeof b.mediaType !== 'string' || !b.mediaType.startsWith('application/vnd.dev.sigstore.bundle')) return out('unsupported', 'not a Sigstore bundle');
+  if (typeof b.mediaType !== 'string' || !b.mediaType.startsWith('application/vnd.dev.sigstore.bundle'))
+    return out('unsupported', 'not a Sigstore bundle');
   const env = b.dsseEnvelope;
   if (!env) return out('unsupported', 'a message-signature bundle (TrustDesk reads DSSE bundles)');
-  if (typeof env.payload !== 'string' || typeof env.payloadType !== 'string' || !Array.isArray(env.signatures)) return out('unsupported', 'malformed DSSE envelope');
+  if (typeof env.payload !== 'string' || typeof env.payloadType !== 'string' || !Array.isArray(env.signatures))
+    return out('unsupported', 'malformed DSSE envelope');
   const payload = decodeBase64(env.payload);
   if (!payload) return out('unsupported', 'the DSSE payload is not base64');
   const signed = pae(env.payloadType, payload);
@@ -131,7 +135,9 @@ export async function readBundles(oci: OciClient, repo: string, imageDigest: str
         out.others.push({ manifestDigest: d.digest, artifactType: `${artifactType} (subject is not this image)` });
         continue;
       }
-      const layer = descriptors(m.json.layers).find((l) => l.mediaType === SIGSTORE_BUNDLE_MEDIA_TYPE || l.mediaType.startsWith('application/vnd.dev.sigstore.bundle'));
+      const layer = descriptors(m.json.layers).find(
+        (l) => l.mediaType === SIGSTORE_BUNDLE_MEDIA_TYPE || l.mediaType.startsWith('application/vnd.dev.sigstore.bundle'),
+      );
       if (!artifactType.startsWith('application/vnd.dev.sigstore.bundle') || !layer) {
         out.others.push({ manifestDigest: d.digest, artifactType: artifactType || m.mediaType });
         continue;
@@ -183,7 +189,8 @@ export async function attachBundle(
   const settle = opts.settleMs ?? (() => randomInt(150, 300));
   for (let attempt = 1; attempt <= 6; attempt++) {
     const current = await oci.getManifest(repo, tag, { push: true });
-    if (current && current.mediaType !== OCI_INDEX) throw new TrustDeskError('REGISTRY_ERROR', `${repo}:${tag} is a ${current.mediaType}, not a referrers index; not touching it`);
+    if (current && current.mediaType !== OCI_INDEX)
+      throw new TrustDeskError('REGISTRY_ERROR', `${repo}:${tag} is a ${current.mediaType}, not a referrers index; not touching it`);
     const raw = current && Array.isArray(current.json.manifests) ? (current.json.manifests as unknown[]) : [];
     if (descriptors(raw).some((d) => d.digest === ours.digest)) return { manifestDigest: put.digest, via: 'fallback-tag' };
     const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [...raw, ours] };

@@ -38,10 +38,13 @@ describe('classic cosign signatures: the samples', () => {
   it('dir-img-cosign-valid with cosign2.pub: signature invalid', () => {
     expect(checkClassicLayer(sig('dir-img-cosign-valid'), key2, digestOf('dir-img-cosign-valid')).verdict).toBe('invalid-signature');
   });
-  it.each(['dir-img-cosign-manifest-digest-error', 'dir-img-cosign-modified-manifest', 'dir-img-cosign-no-manifest'])('%s: signature valid, digest does not match: rejected', (dir) => {
-    const r = checkClassicLayer(sig(dir), key, digestOf(dir));
-    expect(r.verdict).toBe('digest-mismatch');
-  });
+  it.each(['dir-img-cosign-manifest-digest-error', 'dir-img-cosign-modified-manifest', 'dir-img-cosign-no-manifest'])(
+    '%s: signature valid, digest does not match: rejected',
+    (dir) => {
+      const r = checkClassicLayer(sig(dir), key, digestOf(dir));
+      expect(r.verdict).toBe('digest-mismatch');
+    },
+  );
   it('dir-img-cosign-modified-manifest: the manifest digest differs from the one signed', () => {
     expect(digestOf('dir-img-cosign-modified-manifest')).not.toBe('sha256:634a8f35b5f16dcf4aaa0822adc0b1964bb786fca12f6831de8ddc45e5986a00');
   });

@@ -93,7 +93,12 @@ export async function appendClassicSignature(
 ): Promise<AppendResult> {
   const tag = signatureTag(imageDigest);
   const blob = await oci.pushBlob(repo, payload);
-  const ours: Descriptor = { mediaType: SIMPLESIGNING_MEDIA_TYPE, size: blob.size, digest: blob.digest, annotations: { [SIGNATURE_ANNOTATION]: signature } };
+  const ours: Descriptor = {
+    mediaType: SIMPLESIGNING_MEDIA_TYPE,
+    size: blob.size,
+    digest: blob.digest,
+    annotations: { [SIGNATURE_ANNOTATION]: signature },
+  };
   const settle = opts.settleMs ?? (() => randomInt(150, 300));
   const maxAttempts = opts.maxAttempts ?? 6;
   let wrote = false;
@@ -132,5 +137,8 @@ export async function appendClassicSignature(
       return { tag, manifestDigest: check.digest, kept, alreadyPresent: false, attempts: attempt };
     }
   }
-  throw new TrustDeskError('PUBLISH_CONFLICT', `${repo}:${tag} kept changing under other writers; the signature was not kept after ${maxAttempts} attempts`);
+  throw new TrustDeskError(
+    'PUBLISH_CONFLICT',
+    `${repo}:${tag} kept changing under other writers; the signature was not kept after ${maxAttempts} attempts`,
+  );
 }

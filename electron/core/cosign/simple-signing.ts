@@ -56,6 +56,12 @@ export function parsePayload(bytes: Buffer): SimpleSigningPayload {
   if (typeof digest !== 'string' || typeof type !== 'string') {
     throw new TrustDeskError('METADATA_MALFORMED', 'the signed payload has no critical.image.docker-manifest-digest or critical.type');
   }
-  if (type.toLowerCase() !== COSIGN_TYPE) throw new TrustDeskError('METADATA_MALFORMED', `the signed payload's type is "${type}", not "${COSIGN_TYPE}"`);
-  return { dockerReference: typeof ref === 'string' ? ref : '', manifestDigest: digest, type, optional: (j as { optional?: unknown }).optional ?? null };
+  if (type.toLowerCase() !== COSIGN_TYPE)
+    throw new TrustDeskError('METADATA_MALFORMED', `the signed payload's type is "${type}", not "${COSIGN_TYPE}"`);
+  return {
+    dockerReference: typeof ref === 'string' ? ref : '',
+    manifestDigest: digest,
+    type,
+    optional: (j as { optional?: unknown }).optional ?? null,
+  };
 }

@@ -62,7 +62,14 @@ export async function repositoryCosignStates(
             : 'no cosign signature';
         out[i] = { tag: t.tag, digest: t.digest, state, formats: s.validFormats, detail };
       } catch (err) {
-        out[i] = { tag: t.tag, digest: t.digest, state: 'error', formats: [], detail: 'cosign signatures could not be read', error: toErrorValue(err) };
+        out[i] = {
+          tag: t.tag,
+          digest: t.digest,
+          state: 'error',
+          formats: [],
+          detail: 'cosign signatures could not be read',
+          error: toErrorValue(err),
+        };
       }
     }
   };

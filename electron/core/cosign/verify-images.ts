@@ -37,21 +37,35 @@ export interface ImageVerification {
 }
 
 /** Every cosign signature of one image digest, checked with `key`. */
-export async function verifyDigest(oci: OciClient, repo: string, digest: string, key: KeyObject): Promise<{ signatures: FoundSignature[]; referrersSource: 'referrers-api' | 'fallback-tag' | 'none' }> {
+export async function verifyDigest(
+  oci: OciClient,
+  repo: string,
+  digest: string,
+  key: KeyObject,
+): Promise<{ signatures: FoundSignature[]; referrersSource: 'referrers-api' | 'fallback-tag' | 'none' }> {
   const signatures: FoundSignature[] = [];
   const classic = await readClassicSignatures(oci, repo, digest);
   for (const l of classic.layers) {
     const c = checkClassicLayer(l, key, digest);
-    signatures.push({ format: 'classic', verdict: c.verdict, digest: l.digest, detail: c.detail, ...(c.dockerReference !== undefined ? { dockerReference: c.dockerReference } : {}) });
+    signatures.push({
+      format: 'classic',
+      verdict: c.verdict,
+      digest: l.digest,
+      detail: c.detail,
+      ...(c.dockerReference !== undefined ? { dockerReference: c.dockerReference } : {}),
+    });
   }
-  for (const u of classic.unreadable) signatures.push({ format: 'classic', verdict: 'unreadable', digest: u.digest, detail: `${u.error.code}: ${u.error.message}` });
+  for (const u of classic.unreadable)
+    signatures.push({ format: 'classic', verdict: 'unreadable', digest: u.digest, detail: `${u.error.code}: ${u.error.message}` });
   const bundles = await readBundles(oci, repo, digest);
   for (const b of bundles.bundles) {
     const c = checkBundle(b.bytes, key, digest, b.manifestDigest);
     signatures.push({ format: 'bundle', verdict: c.verdict, digest: b.manifestDigest, detail: c.detail });
   }
-  for (const o of bundles.others) signatures.push({ format: 'bundle', verdict: 'unsupported', digest: o.manifestDigest, detail: `another attachment: ${o.artifactType}` });
-  for (const u of bundles.unreadable) signatures.push({ format: 'bundle', verdict: 'unreadable', digest: u.manifestDigest, detail: `${u.error.code}: ${u.error.message}` });
+  for (const o of bundles.others)
+    signatures.push({ format: 'bundle', verdict: 'unsupported', digest: o.manifestDigest, detail: `another attachment: ${o.artifactType}` });
+  for (const u of bundles.unreadable)
+    signatures.push({ format: 'bundle', verdict: 'unreadable', digest: u.manifestDigest, detail: `${u.error.code}: ${u.error.message}` });
   return { signatures, referrersSource: bundles.source };
 }
 
@@ -71,7 +85,15 @@ export async function verifyImages(session: TrustSession, inputs: string[], key:
         let digest = ref.digest;
         if (!digest) digest = (await (await session.registry(ref)).manifestDigest(ref.repository, ref.tag ?? 'latest')).digest;
         const { signatures, referrersSource } = await verifyDigest(oci, ref.repository, digest, key);
-        return { input, name: ref.gun, ...(ref.tag ? { tag: ref.tag } : ref.digest ? {} : { tag: 'latest' }), digest, ...summarise(signatures), signatures, referrersSource };
+        return {
+          input,
+          name: ref.gun,
+          ...(ref.tag ? { tag: ref.tag } : ref.digest ? {} : { tag: 'latest' }),
+          digest,
+          ...summarise(signatures),
+          signatures,
+          referrersSource,
+        };
       } catch (err) {
         return { input, name: ref?.gun ?? input, verified: false, validFormats: [], signatures: [], error: toErrorValue(err) };
       }

@@ -58,9 +58,17 @@ describe('audit decisions', () => {
     const [k] = rootKeyIds(trust);
     expect(k!.canonicalId).not.toBe(k!.certificateId);
     const tag = tags[0]!.tag;
-    const ok = await auditImages([occ(`${gun}:${tag}`)], policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [gun]: [k!.canonicalId] } } }), world());
+    const ok = await auditImages(
+      [occ(`${gun}:${tag}`)],
+      policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [gun]: [k!.canonicalId] } } }),
+      world(),
+    );
     expect(ok.images[0]).toMatchObject({ verdict: 'pass', reason: 'ok', pulls: true });
-    const cert = await auditImages([occ(`${gun}:${tag}`)], policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [gun]: [k!.certificateId] } } }), world());
+    const cert = await auditImages(
+      [occ(`${gun}:${tag}`)],
+      policy({ mode: 'enforced', 'trust-pinning': { 'root-keys': { [gun]: [k!.certificateId] } } }),
+      world(),
+    );
     expect(cert.images[0]).toMatchObject({ verdict: 'fail', reason: 'pinned-key-mismatch' });
     expect(cert.images[0]!.detail).toContain(`use ${k!.canonicalId}`);
     expect(cert.exitCode).toBe(1);
@@ -83,10 +91,18 @@ describe('audit decisions', () => {
     const off = await auditImages([occ('nginx'), occ(`${gun}:nosuch`)], policy({ mode: 'disabled' }), w);
     expect(off.images.every((i) => i.verdict === 'off' && i.pulls)).toBe(true);
     expect(w.calls).toEqual([]);
-    const perm = await auditImages([occ(`${gun}:nosuch`)], policy({ mode: 'permissive', 'trust-pinning': { 'root-keys': { '*': [rootKeyIds(trust)[0]!.canonicalId] } } }), world());
+    const perm = await auditImages(
+      [occ(`${gun}:nosuch`)],
+      policy({ mode: 'permissive', 'trust-pinning': { 'root-keys': { '*': [rootKeyIds(trust)[0]!.canonicalId] } } }),
+      world(),
+    );
     expect(perm.images[0]).toMatchObject({ verdict: 'warn', pulls: true, reason: 'tag-not-signed' });
     expect(perm.exitCode).toBe(0);
-    const official = await auditImages([occ('nginx:1.27'), occ('someone/nginx')], policy({ mode: 'enforced', 'trust-pinning': { 'official-images': true } }), world({ loadTrust: async () => trust, registryTags: async () => [{ tag: '1.27', digest: tags[0]!.digest }] }));
+    const official = await auditImages(
+      [occ('nginx:1.27'), occ('someone/nginx')],
+      policy({ mode: 'enforced', 'trust-pinning': { 'official-images': true } }),
+      world({ loadTrust: async () => trust, registryTags: async () => [{ tag: '1.27', digest: tags[0]!.digest }] }),
+    );
     expect(official.images[0]!.pin).toMatchObject({ kind: 'official' });
     expect(official.images[1]).toMatchObject({ reason: 'not-pinned', verdict: 'fail' });
   });
@@ -102,7 +118,10 @@ describe('audit decisions', () => {
     expect(allowed).toMatchObject({ reason: 'expired-cache-allowed', verdict: 'pass' });
     expect(allowed.expiredSince!.length).toBeGreaterThan(0);
     const up = world({ loadTrust: expired, trustServerReachable: async () => true, now: () => later });
-    expect((await auditImages([occ(tag)], policy({ ...base, 'allow-expired-trust-cache': true }), up)).images[0]).toMatchObject({ reason: 'expired', verdict: 'fail' });
+    expect((await auditImages([occ(tag)], policy({ ...base, 'allow-expired-trust-cache': true }), up)).images[0]).toMatchObject({
+      reason: 'expired',
+      verdict: 'fail',
+    });
     const cold = world({ loadTrust: () => Promise.reject(new TrustDeskError('NETWORK_UNREACHABLE', 'connect ECONNREFUSED')) });
     expect((await auditImages([occ(tag)], policy(base), cold)).images[0]).toMatchObject({ reason: 'no-trust-server', verdict: 'fail' });
   });
@@ -117,7 +136,11 @@ describe('audit decisions', () => {
 
   it('digest references must be signed digests; invalid references fail', async () => {
     const signed = tags[0]!.digest!;
-    const r = await auditImages([occ(`${gun}@${signed}`), occ(`${gun}@sha256:${'0'.repeat(64)}`), occ('UPPER/Case:x')], CLIENT_DEFAULT_POLICY, world());
+    const r = await auditImages(
+      [occ(`${gun}@${signed}`), occ(`${gun}@sha256:${'0'.repeat(64)}`), occ('UPPER/Case:x')],
+      CLIENT_DEFAULT_POLICY,
+      world(),
+    );
     expect(r.images.map((i) => i.reason)).toEqual(['ok', 'digest-mismatch', 'invalid-reference']);
   });
 });

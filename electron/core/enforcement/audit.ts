@@ -176,7 +176,13 @@ async function loadTrustResult(ref: ParsedReference, policy: DaemonPolicy, deps:
         expired: roles,
       };
     }
-    if (outcomeOfCode(e.code) === 'unreachable') return { ok: false, reason: 'no-trust-server', detail: `the trust server could not be reached and nothing is cached (${e.code}: ${e.message})`, error: e };
+    if (outcomeOfCode(e.code) === 'unreachable')
+      return {
+        ok: false,
+        reason: 'no-trust-server',
+        detail: `the trust server could not be reached and nothing is cached (${e.code}: ${e.message})`,
+        error: e,
+      };
     return { ok: false, reason: 'invalid-trust-data', detail: `${e.code}: ${e.message}`, error: e };
   }
 }
@@ -247,10 +253,12 @@ async function auditOne(
   const where = { gun: ref.gun, tag, ...(ref.digest ? { digest: ref.digest } : {}) };
   const rule = pinRuleFor(policy, ref.gun);
   const pin = { kind: rule.kind, ...(rule.kind === 'root-keys' ? { glob: rule.rule.glob, keyIds: rule.rule.keyIds } : {}) };
-  if (policy.mode === 'disabled') return decide({ ...where, reason: 'trust-disabled', detail: 'content trust is disabled: the engine pulls anything', pin });
+  if (policy.mode === 'disabled')
+    return decide({ ...where, reason: 'trust-disabled', detail: 'content trust is disabled: the engine pulls anything', pin });
 
   const tr = await memo(trustMemo, ref.gun, () => loadTrustResult(ref, policy, deps));
-  if (!tr.ok) return decide({ ...where, reason: tr.reason, detail: tr.detail, pin, error: tr.error, ...(tr.expired ? { expiredSince: tr.expired } : {}) });
+  if (!tr.ok)
+    return decide({ ...where, reason: tr.reason, detail: tr.detail, pin, error: tr.error, ...(tr.expired ? { expiredSince: tr.expired } : {}) });
   const trust = tr.trust;
   const keys = rootKeyIds(trust);
   const common = { ...where, pin, rootKeys: keys, trustSource: trust.source, ...(tr.expiredCache ? { expiredSince: tr.expiredCache } : {}) };
@@ -263,7 +271,8 @@ async function auditOne(
   const registryChecked = !ref.digest && !deps.registryOffline;
   if (registryChecked) {
     const t = await memo(tagsMemo, ref.gun, () => deps.registryTags(ref).catch((err) => toErrorValue(err)));
-    if (!Array.isArray(t)) return decide({ ...common, reason: 'registry-unreachable', detail: `the registry could not be read (${t.code}: ${t.message})`, error: t });
+    if (!Array.isArray(t))
+      return decide({ ...common, reason: 'registry-unreachable', detail: `the registry could not be read (${t.code}: ${t.message})`, error: t });
     registryTags = t;
   }
   const status = repositoryStatus(occ.image, trust, registryTags, deps.now());
@@ -279,7 +288,14 @@ async function auditOne(
     const signedBy = t?.signers.length ? `, signed by ${t.signers.join(', ')}` : '';
     return decide({ ...common, ...facts, reason: tr.expiredCache ? 'expired-cache-allowed' : 'ok', detail: `${p.detail}${signedBy}${cacheNote}` });
   }
-  if (v.outcome === 'unreachable') return decide({ ...common, ...facts, reason: 'registry-unreachable', detail: v.error?.message ?? 'the registry could not be read', error: v.error });
+  if (v.outcome === 'unreachable')
+    return decide({
+      ...common,
+      ...facts,
+      reason: 'registry-unreachable',
+      detail: v.error?.message ?? 'the registry could not be read',
+      error: v.error,
+    });
   let reason: AuditReason = 'tag-not-signed';
   if (ref.digest) reason = 'digest-mismatch';
   else if (t?.verdict === 'digest-mismatch') reason = 'digest-mismatch';
@@ -327,7 +343,8 @@ export function sessionAuditDeps(opts: SessionOptions): { deps: AuditDeps; close
         return answeredAtAll(err);
       }
     },
-    registryTags: (ref) => (opts.offline ? Promise.reject(new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the registry is not contacted')) : online.registryTags(ref)),
+    registryTags: (ref) =>
+      opts.offline ? Promise.reject(new TrustDeskError('NETWORK_UNREACHABLE', 'offline: the registry is not contacted')) : online.registryTags(ref),
     now: clock,
     ...(opts.offline ? { registryOffline: true } : {}),
   };

@@ -1,5 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { globMatches, normaliseGlob, parseDaemonPolicy, pinInDaemonJson, pinRuleFor, parseDaemonPolicyText, CLIENT_DEFAULT_POLICY } from './daemon-policy.js';
+import {
+  globMatches,
+  normaliseGlob,
+  parseDaemonPolicy,
+  pinInDaemonJson,
+  pinRuleFor,
+  parseDaemonPolicyText,
+  CLIENT_DEFAULT_POLICY,
+} from './daemon-policy.js';
 
 const A = 'a'.repeat(64);
 const B = 'b'.repeat(64);
@@ -7,11 +15,20 @@ const C = 'c'.repeat(64);
 
 describe('daemon.json content-trust: parse and validate', () => {
   it('reads a full policy (whole daemon.json or only the section)', () => {
-    const section = { 'trust-pinning': { 'root-keys': { 'reg.example.com/org/*': [A] }, 'official-images': true }, mode: 'enforced', 'allow-expired-trust-cache': true };
+    const section = {
+      'trust-pinning': { 'root-keys': { 'reg.example.com/org/*': [A] }, 'official-images': true },
+      mode: 'enforced',
+      'allow-expired-trust-cache': true,
+    };
     for (const json of [{ debug: true, 'content-trust': section }, section]) {
       const { policy, problems } = parseDaemonPolicy(json);
       expect(problems).toEqual([]);
-      expect(policy).toEqual({ mode: 'enforced', officialImages: true, allowExpiredTrustCache: true, rootKeys: [{ glob: 'reg.example.com/org/*', pattern: 'reg.example.com/org/*', keyIds: [A] }] });
+      expect(policy).toEqual({
+        mode: 'enforced',
+        officialImages: true,
+        allowExpiredTrustCache: true,
+        rootKeys: [{ glob: 'reg.example.com/org/*', pattern: 'reg.example.com/org/*', keyIds: [A] }],
+      });
     }
   });
 
@@ -27,7 +44,14 @@ describe('daemon.json content-trust: parse and validate', () => {
         'allow-expired-cache': true,
         'allow-expired-trust-cache': 'yes',
         'trust-pinning': {
-          'root-keys': { 'reg.io/org/app:v1': [A], 'reg.io//x': [A], 'reg.io/Org/*': [A], 'reg.io/ok/*': [A.toUpperCase(), 'abc', 7], 'reg.io/empty': [], 'reg.io/a@sha256': [A] },
+          'root-keys': {
+            'reg.io/org/app:v1': [A],
+            'reg.io//x': [A],
+            'reg.io/Org/*': [A],
+            'reg.io/ok/*': [A.toUpperCase(), 'abc', 7],
+            'reg.io/empty': [],
+            'reg.io/a@sha256': [A],
+          },
           'official-image': true,
         },
       },
@@ -71,7 +95,10 @@ describe('globs: normalisation, matching, the longest match wins', () => {
 
   it('the longest matching glob decides; official images; otherwise nothing (or TOFU without a file)', () => {
     const { policy } = parseDaemonPolicy({
-      'content-trust': { mode: 'enforced', 'trust-pinning': { 'official-images': true, 'root-keys': { 'reg.io/*': [A], 'reg.io/org/*': [B], 'reg.io/org/app': [C] } } },
+      'content-trust': {
+        mode: 'enforced',
+        'trust-pinning': { 'official-images': true, 'root-keys': { 'reg.io/*': [A], 'reg.io/org/*': [B], 'reg.io/org/app': [C] } },
+      },
     });
     const glob = (gun: string) => {
       const r = pinRuleFor(policy, gun);
@@ -88,12 +115,28 @@ describe('globs: normalisation, matching, the longest match wins', () => {
 
 describe('pinning a repository in daemon.json', () => {
   it('adds the glob, keeps every other setting, sets enforced when no mode was set', () => {
-    const before = JSON.stringify({ debug: true, 'content-trust': { 'trust-pinning': { 'root-keys': { 'reg.io/a': [A] } }, 'allow-expired-trust-cache': true } });
+    const before = JSON.stringify({
+      debug: true,
+      'content-trust': { 'trust-pinning': { 'root-keys': { 'reg.io/a': [A] } }, 'allow-expired-trust-cache': true },
+    });
     const after = JSON.parse(pinInDaemonJson(before, 'reg.io/b', [B]));
-    expect(after).toEqual({ debug: true, 'content-trust': { 'trust-pinning': { 'root-keys': { 'reg.io/a': [A], 'reg.io/b': [B] } }, 'allow-expired-trust-cache': true, mode: 'enforced' } });
+    expect(after).toEqual({
+      debug: true,
+      'content-trust': {
+        'trust-pinning': { 'root-keys': { 'reg.io/a': [A], 'reg.io/b': [B] } },
+        'allow-expired-trust-cache': true,
+        mode: 'enforced',
+      },
+    });
     expect(JSON.parse(pinInDaemonJson('', 'reg.io/b', [B]))['content-trust']['trust-pinning']['root-keys']).toEqual({ 'reg.io/b': [B] });
     // a differently spelled glob of the same name is replaced
-    const hub = JSON.parse(pinInDaemonJson(JSON.stringify({ 'content-trust': { mode: 'permissive', 'trust-pinning': { 'root-keys': { nginx: [A] } } } }), 'docker.io/library/nginx', [B]));
+    const hub = JSON.parse(
+      pinInDaemonJson(
+        JSON.stringify({ 'content-trust': { mode: 'permissive', 'trust-pinning': { 'root-keys': { nginx: [A] } } } }),
+        'docker.io/library/nginx',
+        [B],
+      ),
+    );
     expect(hub['content-trust']).toEqual({ mode: 'permissive', 'trust-pinning': { 'root-keys': { 'docker.io/library/nginx': [B] } } });
   });
 });

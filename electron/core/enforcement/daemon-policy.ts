@@ -110,7 +110,8 @@ export function normaliseGlob(glob: string): { pattern: string } | { problem: st
   }
   if (registry !== undefined) {
     if (registry.includes('[') !== registry.includes(']')) return { problem: `unbalanced "[" in "${registry}"` };
-    if (!/^(?:[a-zA-Z0-9.\-*?]+|\[[0-9a-fA-F:]+\])(?::(?:[0-9]+|\*))?$/.test(registry)) return { problem: `"${registry}" is not a registry host[:port]` };
+    if (!/^(?:[a-zA-Z0-9.\-*?]+|\[[0-9a-fA-F:]+\])(?::(?:[0-9]+|\*))?$/.test(registry))
+      return { problem: `"${registry}" is not a registry host[:port]` };
   }
   for (const c of path) {
     if (c.length === 0) return { problem: 'a glob has an empty path component ("//" or a trailing "/")' };
@@ -130,7 +131,12 @@ export function normaliseGlob(glob: string): { pattern: string } | { problem: st
 
 /** `*` any run of characters (slashes included), `?` one character, everything else literally. */
 export function globMatches(pattern: string, name: string): boolean {
-  const re = new RegExp(`^${pattern.replace(/[.+^${}()|\\[\]]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+  const re = new RegExp(
+    `^${pattern
+      .replace(/[.+^${}()|\\[\]]/g, '\\$&')
+      .replace(/\*/g, '.*')
+      .replace(/\?/g, '.')}$`,
+  );
   return re.test(name);
 }
 
@@ -175,7 +181,8 @@ export function parseDaemonPolicy(json: unknown): ParsedPolicy {
       problems.push({ path: `${at}trust-pinning`, message: 'must be an object' });
     } else {
       for (const k of Object.keys(pinning)) {
-        if (!PINNING_KEYS.includes(k)) problems.push({ path: `${at}trust-pinning.${k}`, message: `unknown key "${k}" (known: root-keys, official-images)` });
+        if (!PINNING_KEYS.includes(k))
+          problems.push({ path: `${at}trust-pinning.${k}`, message: `unknown key "${k}" (known: root-keys, official-images)` });
       }
       for (const k of ['official-images', 'library-images']) {
         const v = pinning[k];
@@ -238,11 +245,7 @@ export function parseDaemonPolicyText(text: string, file = 'daemon.json'): Parse
   return parseDaemonPolicy(json);
 }
 
-export type PinRule =
-  | { kind: 'root-keys'; rule: RootKeysRule }
-  | { kind: 'official' }
-  | { kind: 'tofu' }
-  | { kind: 'none' };
+export type PinRule = { kind: 'root-keys'; rule: RootKeysRule } | { kind: 'official' } | { kind: 'tofu' } | { kind: 'none' };
 
 export const OFFICIAL_IMAGES_PREFIX = 'docker.io/library/';
 
@@ -253,7 +256,8 @@ export function pinRuleFor(policy: DaemonPolicy, gun: string): PinRule {
     if (globMatches(r.pattern, gun) && (!best || r.pattern.length > best.pattern.length)) best = r;
   }
   if (best) return { kind: 'root-keys', rule: best };
-  if (policy.officialImages && gun.startsWith(OFFICIAL_IMAGES_PREFIX) && !gun.slice(OFFICIAL_IMAGES_PREFIX.length).includes('/')) return { kind: 'official' };
+  if (policy.officialImages && gun.startsWith(OFFICIAL_IMAGES_PREFIX) && !gun.slice(OFFICIAL_IMAGES_PREFIX.length).includes('/'))
+    return { kind: 'official' };
   if (policy.trustOnFirstUse) return { kind: 'tofu' };
   return { kind: 'none' };
 }

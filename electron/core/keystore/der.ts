@@ -73,7 +73,7 @@ export function expectTag(tlv: Tlv | undefined, tag: number, what: string): Tlv 
 /** A non-negative INTEGER as a JS number (small values only: versions, iteration counts). */
 export function intValue(tlv: Tlv | undefined, what: string): number {
   const t = expectTag(tlv, TAG.INTEGER, what);
-  if (t.value.length === 0 || t.value.length > 6 || (t.value[0]! & 0x80)) throw bad(what);
+  if (t.value.length === 0 || t.value.length > 6 || t.value[0]! & 0x80) throw bad(what);
   let n = 0;
   for (const b of t.value) n = n * 256 + b;
   return n;

@@ -8,7 +8,17 @@ const TARGETS_ID = '5d5aab59b7bce9d18f49d1f8aacbc6bb43050465aac3c835275fa11fe2c8
 const ALICE_ID = '1116125cb93455f5e6f4d3a465fd8869f82e610f73a16a35d08221adaa3be203';
 
 function entry(keyId: string, role: string, gun?: string): KeyFileEntry {
-  return { keyId, role, ...(gun ? { gun } : {}), path: `/t/private/${keyId}.key`, relPath: `${keyId}.key`, layout: 'flat', encryption: 'pkcs8-pbes2', notaryCompatible: true, warnings: [] };
+  return {
+    keyId,
+    role,
+    ...(gun ? { gun } : {}),
+    path: `/t/private/${keyId}.key`,
+    relPath: `${keyId}.key`,
+    layout: 'flat',
+    encryption: 'pkcs8-pbes2',
+    notaryCompatible: true,
+    warnings: [],
+  };
 }
 
 describe('repositoryRoles', () => {
@@ -41,7 +51,11 @@ describe('reconcile', () => {
     const orphan = 'f'.repeat(64);
     const keys = [entry(rootId, 'root'), entry(ALICE_ID, 'alice'), entry(stale, 'targets/releases'), entry(orphan, 'zed')];
     const rec = reconcile(keys, [repo]);
-    expect(rec.usage.get(rootId)).toEqual({ keyId: rootId, otherIds: [ROOT_CERT_ID], usedBy: [{ gun, role: 'root', metadataKeyId: ROOT_CERT_ID, verified: true }] });
+    expect(rec.usage.get(rootId)).toEqual({
+      keyId: rootId,
+      otherIds: [ROOT_CERT_ID],
+      usedBy: [{ gun, role: 'root', metadataKeyId: ROOT_CERT_ID, verified: true }],
+    });
     expect(rec.usage.get(ALICE_ID)!.usedBy.map((u) => u.role)).toEqual(['targets/alice', 'targets/releases']);
     const f = rec.findings.map((x) => [x.severity, x.kind, x.role, x.keyIds]);
     expect(f).toContainEqual(['error', 'missing-key', 'targets', [TARGETS_ID]]);

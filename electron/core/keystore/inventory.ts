@@ -155,7 +155,13 @@ export function reconcile(keys: KeyFileEntry[], repositories: RepositoryRoles[])
 
   for (const repo of repositories) {
     if (!repo.verified) {
-      findings.push({ severity: 'warning', kind: 'unverified-metadata', gun: repo.gun, keyIds: [], message: `${repo.gun}: ${repo.warnings[0] ?? 'metadata not verified'}` });
+      findings.push({
+        severity: 'warning',
+        kind: 'unverified-metadata',
+        gun: repo.gun,
+        keyIds: [],
+        message: `${repo.gun}: ${repo.warnings[0] ?? 'metadata not verified'}`,
+      });
     }
     const held = (a: RoleAssignment | undefined) => (a ? a.keyIds.filter((id) => local.has(id)) : []);
     for (const a of repo.roles) {
@@ -209,7 +215,14 @@ export function reconcile(keys: KeyFileEntry[], repositories: RepositoryRoles[])
     for (const a of repo.roles) {
       const h = held(a);
       if (h.length > 0 && h.length < a.threshold) {
-        findings.push({ severity: 'warning', kind: 'below-threshold', gun: repo.gun, role: a.role, keyIds: h, message: `${repo.gun}: ${a.role} needs ${a.threshold} signatures; this machine holds ${h.length} of its keys` });
+        findings.push({
+          severity: 'warning',
+          kind: 'below-threshold',
+          gun: repo.gun,
+          role: a.role,
+          keyIds: h,
+          message: `${repo.gun}: ${a.role} needs ${a.threshold} signatures; this machine holds ${h.length} of its keys`,
+        });
       }
       for (const k of keys) {
         if (claims(k, repo.gun, a.role) && !a.keyIds.includes(k.keyId)) {

@@ -19,7 +19,10 @@ function tmp(prefix: string): string {
 function keyPem(role: string, pass: string, gun?: string): { id: string; pem: string } {
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   const headers: Record<string, string> = gun ? { gun, role } : { role };
-  return { id: privateKeyId(privateKey), pem: encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers, der: encryptKey(privateKey, Buffer.from(pass)) }) };
+  return {
+    id: privateKeyId(privateKey),
+    pem: encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers, der: encryptKey(privateKey, Buffer.from(pass)) }),
+  };
 }
 
 describe('KeyFileStore', () => {
@@ -34,7 +37,15 @@ describe('KeyFileStore', () => {
     await expect(store.add(k.id, 'other content')).rejects.toMatchObject({ code: 'KEY_EXISTS' });
     expect(readFileSync(path, 'utf8')).toBe(k.pem);
     const [e] = await store.list();
-    expect(e).toMatchObject({ keyId: k.id, role: 'alice', layout: 'flat', encryption: 'pkcs8-pbes2', notaryCompatible: true, algorithm: 'ecdsa', warnings: [] });
+    expect(e).toMatchObject({
+      keyId: k.id,
+      role: 'alice',
+      layout: 'flat',
+      encryption: 'pkcs8-pbes2',
+      notaryCompatible: true,
+      algorithm: 'ecdsa',
+      warnings: [],
+    });
   });
 
   it('reads the legacy layouts with the roles and GUNs notary reports, and changes nothing', async () => {
@@ -162,7 +173,10 @@ describe('crash safety: a process killed in the middle of writing keys', () => {
     const id = privateKeyId(privateKey);
     const plain = join(tmp('crash-key'), 'k.pem');
     writeFileSync(plain, privateKey.export({ format: 'pem', type: 'pkcs8' }), { mode: 0o600 });
-    await new KeyFileStore(trust).add(id, encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers: { role: 'targets/x' }, der: encryptKey(privateKey, Buffer.from('passphrase-A')) }));
+    await new KeyFileStore(trust).add(
+      id,
+      encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers: { role: 'targets/x' }, der: encryptKey(privateKey, Buffer.from('passphrase-A')) }),
+    );
     const seen = new Set<string>();
     for (let round = 0; round < 12; round++) {
       await runAndKill(['replace', trust, plain], 15 + ((round * 37) % 120));

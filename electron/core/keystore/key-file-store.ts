@@ -97,7 +97,8 @@ export class KeyFileStore {
       try {
         const st = await lstat(d);
         if (st.isSymbolicLink()) out.push(`${d} is a symbolic link (docker trust signer add fails on it, docker/cli#3155)`);
-        else if (d === this.privateDir && process.platform !== 'win32' && (st.mode & 0o077) !== 0) out.push(`${d} has mode ${(st.mode & 0o777).toString(8)}: others can list it (should be 700)`);
+        else if (d === this.privateDir && process.platform !== 'win32' && (st.mode & 0o077) !== 0)
+          out.push(`${d} has mode ${(st.mode & 0o777).toString(8)}: others can list it (should be 700)`);
       } catch {
         // not there yet
       }
@@ -135,7 +136,8 @@ export class KeyFileStore {
   async read(path: string): Promise<KeyFileEntry> {
     const relPath = relative(this.privateDir, path).split(sep).join('/');
     const parts = relPath.split('/');
-    const layout: KeyLayout = parts[0] === 'root_keys' && parts.length === 2 ? 'legacy-root-keys' : parts[0] === 'tuf_keys' && parts.length >= 2 ? 'legacy-tuf-keys' : 'flat';
+    const layout: KeyLayout =
+      parts[0] === 'root_keys' && parts.length === 2 ? 'legacy-root-keys' : parts[0] === 'tuf_keys' && parts.length >= 2 ? 'legacy-tuf-keys' : 'flat';
     const stem = basename(path, '.key');
     const m = /^([0-9a-f]{64})_(.+)$/.exec(stem);
     const keyId = m ? m[1]! : stem;
@@ -199,7 +201,11 @@ export class KeyFileStore {
     const ids = new Set(hits.map((e) => e.keyId));
     if (ids.size === 0) throw new TrustDeskError('KEY_NOT_FOUND', `no key with ID ${idOrPrefix} in ${this.privateDir}`);
     if (ids.size > 1) throw new TrustDeskError('INVALID_ARGUMENT', `key ID prefix ${idOrPrefix} matches ${ids.size} keys: give more characters`);
-    if (hits.length > 1) throw new TrustDeskError('KEYSTORE_ERROR', `key ${hits[0]!.keyId} has ${hits.length} files (${hits.map((h) => h.relPath).join(', ')}): remove the extra copies first`);
+    if (hits.length > 1)
+      throw new TrustDeskError(
+        'KEYSTORE_ERROR',
+        `key ${hits[0]!.keyId} has ${hits.length} files (${hits.map((h) => h.relPath).join(', ')}): remove the extra copies first`,
+      );
     return hits[0]!;
   }
 
@@ -211,7 +217,10 @@ export class KeyFileStore {
     if (!KEY_ID_RE.test(keyId)) throw new TrustDeskError('INTERNAL', `not a key ID: ${keyId}`);
     const existing = (await this.list()).find((e) => e.keyId === keyId && e.path !== opts.movingFrom?.path);
     if (existing) {
-      throw new TrustDeskError('KEY_EXISTS', `key ${keyId} is already in ${this.privateDir} (${existing.relPath}${existing.role ? `, role ${existing.role}` : ''}${existing.gun ? `, ${existing.gun}` : ''})`);
+      throw new TrustDeskError(
+        'KEY_EXISTS',
+        `key ${keyId} is already in ${this.privateDir} (${existing.relPath}${existing.role ? `, role ${existing.role}` : ''}${existing.gun ? `, ${existing.gun}` : ''})`,
+      );
     }
     await ensureDir(this.trustDir, 0o700);
     await ensureDir(this.privateDir, 0o700);
@@ -291,7 +300,8 @@ export class KeyFileStore {
     const all = await this.listRemoved();
     const hits = all.filter((r) => r.keyId === q || r.batch === idOrPrefix);
     const pre = hits.length > 0 ? hits : q.length >= 4 ? all.filter((r) => r.keyId.startsWith(q)) : [];
-    if (new Set(pre.map((r) => r.keyId)).size > 1) throw new TrustDeskError('INVALID_ARGUMENT', `key ID prefix ${idOrPrefix} matches several removed keys`);
+    if (new Set(pre.map((r) => r.keyId)).size > 1)
+      throw new TrustDeskError('INVALID_ARGUMENT', `key ID prefix ${idOrPrefix} matches several removed keys`);
     return pre;
   }
 
@@ -323,4 +333,3 @@ export class KeyFileStore {
     return r;
   }
 }
-

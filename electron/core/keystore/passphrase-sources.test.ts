@@ -29,7 +29,10 @@ describe('passphrase environment variables', () => {
 });
 
 describe('unlockWith', () => {
-  const open = (b: ReturnType<typeof block>) => (p: Buffer): KeyObject => openBlock(b, p);
+  const open =
+    (b: ReturnType<typeof block>) =>
+    (p: Buffer): KeyObject =>
+      openBlock(b, p);
 
   it('tries every environment candidate (docker and notary) before asking', async () => {
     const b = block('the-right-one');
@@ -53,12 +56,16 @@ describe('unlockWith', () => {
 
   it('PASSPHRASE_WRONG after wrong answers, PASSPHRASE_REQUIRED when nothing could be tried', async () => {
     const b = block('secret-value');
-    await expect(unlockWith(info('root'), { env: { NOTARY_ROOT_PASSPHRASE: 'x' }, prompt: prompter(['a', 'b', 'c', 'd']).prompt }, open(b))).rejects.toMatchObject({
+    await expect(
+      unlockWith(info('root'), { env: { NOTARY_ROOT_PASSPHRASE: 'x' }, prompt: prompter(['a', 'b', 'c', 'd']).prompt }, open(b)),
+    ).rejects.toMatchObject({
       code: 'PASSPHRASE_WRONG',
       message: expect.stringContaining('NOTARY_ROOT_PASSPHRASE or DOCKER_CONTENT_TRUST_ROOT_PASSPHRASE'),
     });
     await expect(unlockWith(info('root'), { env: {} }, open(b))).rejects.toMatchObject({ code: 'PASSPHRASE_REQUIRED' });
-    await expect(unlockWith(info('root'), { env: {}, prompt: prompter([undefined]).prompt }, open(b))).rejects.toMatchObject({ code: 'PASSPHRASE_REQUIRED' });
+    await expect(unlockWith(info('root'), { env: {}, prompt: prompter([undefined]).prompt }, open(b))).rejects.toMatchObject({
+      code: 'PASSPHRASE_REQUIRED',
+    });
   });
 
   it('never puts a passphrase in an error message', async () => {
@@ -70,18 +77,27 @@ describe('unlockWith', () => {
 
 describe('newPassphrase', () => {
   it('uses the environment as-is, else the prompt; prompted ones need 8 characters', async () => {
-    expect((await newPassphrase(info('alice'), { env: { DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: ' short ' }, prefer: 'docker' })).toString()).toBe(' short ');
+    expect(
+      (await newPassphrase(info('alice'), { env: { DOCKER_CONTENT_TRUST_REPOSITORY_PASSPHRASE: ' short ' }, prefer: 'docker' })).toString(),
+    ).toBe(' short ');
     const p = prompter(['short', ' long enough ']);
     expect((await newPassphrase(info('alice'), { env: {}, prompt: p.prompt })).toString()).toBe('long enough');
     expect(p.asked.map((a) => a.purpose)).toEqual(['new', 'new']);
-    await expect(newPassphrase(info('alice'), { env: {}, prompt: prompter(['a', 'b', 'c']).prompt })).rejects.toMatchObject({ code: 'PASSPHRASE_TOO_SHORT' });
+    await expect(newPassphrase(info('alice'), { env: {}, prompt: prompter(['a', 'b', 'c']).prompt })).rejects.toMatchObject({
+      code: 'PASSPHRASE_TOO_SHORT',
+    });
     await expect(newPassphrase(info('alice'), { env: {} })).rejects.toMatchObject({ code: 'PASSPHRASE_REQUIRED' });
   });
 
   it("passwd's new passphrase comes only from its own variable, never from the role's", async () => {
-    const src = { env: { NOTARY_TARGETS_PASSPHRASE: 'old-one-123', TRUSTDESK_NEW_PASSPHRASE: 'new-one-123' }, newPassphraseEnv: 'TRUSTDESK_NEW_PASSPHRASE' };
+    const src = {
+      env: { NOTARY_TARGETS_PASSPHRASE: 'old-one-123', TRUSTDESK_NEW_PASSPHRASE: 'new-one-123' },
+      newPassphraseEnv: 'TRUSTDESK_NEW_PASSPHRASE',
+    };
     expect((await newPassphrase(info('targets'), src)).toString()).toBe('new-one-123');
-    await expect(newPassphrase(info('targets'), { ...src, env: { NOTARY_TARGETS_PASSPHRASE: 'old-one-123' } })).rejects.toMatchObject({ code: 'PASSPHRASE_REQUIRED' });
+    await expect(newPassphrase(info('targets'), { ...src, env: { NOTARY_TARGETS_PASSPHRASE: 'old-one-123' } })).rejects.toMatchObject({
+      code: 'PASSPHRASE_REQUIRED',
+    });
   });
 });
 
@@ -98,9 +114,15 @@ describe('oneShotProvider (the app: passphrases from one dialog, answered once)'
   it('opens with the right one, fails with the wrong one, refuses a short new one', async () => {
     const b = block('dialog-passphrase');
     const open = (p: Buffer): KeyObject => openBlock(b, p);
-    expect((await unlockWith(info('root'), { env: {}, prompt: oneShotProvider({ unlock: 'dialog-passphrase' }) }, open)).passphrase.toString()).toBe('dialog-passphrase');
-    await expect(unlockWith(info('root'), { env: {}, prompt: oneShotProvider({ unlock: 'wrong' }) }, open)).rejects.toMatchObject({ code: 'PASSPHRASE_WRONG' });
-    await expect(newPassphrase(info('alice'), { env: {}, prompt: oneShotProvider({ new: 'short' }) })).rejects.toMatchObject({ code: 'PASSPHRASE_TOO_SHORT' });
+    expect((await unlockWith(info('root'), { env: {}, prompt: oneShotProvider({ unlock: 'dialog-passphrase' }) }, open)).passphrase.toString()).toBe(
+      'dialog-passphrase',
+    );
+    await expect(unlockWith(info('root'), { env: {}, prompt: oneShotProvider({ unlock: 'wrong' }) }, open)).rejects.toMatchObject({
+      code: 'PASSPHRASE_WRONG',
+    });
+    await expect(newPassphrase(info('alice'), { env: {}, prompt: oneShotProvider({ new: 'short' }) })).rejects.toMatchObject({
+      code: 'PASSPHRASE_TOO_SHORT',
+    });
     expect((await newPassphrase(info('alice'), { env: {}, prompt: oneShotProvider({ new: 'long-enough' }) })).toString()).toBe('long-enough');
   });
 });

@@ -121,7 +121,14 @@ export async function unlockWith<T extends KeyObject>(
   }
   if (src.prompt) {
     for (let i = 1; i <= MAX_PROMPT_ATTEMPTS; i++) {
-      const answer = await src.prompt({ purpose: 'unlock', keyId: info.keyId, role: info.role, gun: info.gun, ...(info.source ? { source: info.source } : {}), attempt: i });
+      const answer = await src.prompt({
+        purpose: 'unlock',
+        keyId: info.keyId,
+        role: info.role,
+        gun: info.gun,
+        ...(info.source ? { source: info.source } : {}),
+        attempt: i,
+      });
       if (answer === undefined) break;
       const p = Buffer.from(answer.trim(), 'utf8');
       const key = attempt(p);
@@ -132,7 +139,10 @@ export async function unlockWith<T extends KeyObject>(
   const vars = passphraseEnvVars(info.role, src.prefer).join(' or ');
   const what = info.keyId ? info.keyId.slice(0, 7) : `in ${info.source ?? 'the file'}`;
   if (tried > 0) {
-    throw new TrustDeskError('PASSPHRASE_WRONG', `wrong passphrase for ${info.role} key ${what}: it cannot be decrypted with the passphrase given (${vars}, or the prompt)`);
+    throw new TrustDeskError(
+      'PASSPHRASE_WRONG',
+      `wrong passphrase for ${info.role} key ${what}: it cannot be decrypted with the passphrase given (${vars}, or the prompt)`,
+    );
   }
   throw new TrustDeskError('PASSPHRASE_REQUIRED', `the ${info.role} key ${what} is encrypted: set ${vars}, or run in a terminal to be asked`);
 }
@@ -157,11 +167,17 @@ export async function newPassphrase(info: { keyId: string; role: string; gun?: s
       short = true;
     }
     if (short) {
-      throw new TrustDeskError('PASSPHRASE_TOO_SHORT', `Passphrase is too short (at least ${MIN_PASSPHRASE_LENGTH} characters). Please use a password manager to generate and store a good random passphrase.`);
+      throw new TrustDeskError(
+        'PASSPHRASE_TOO_SHORT',
+        `Passphrase is too short (at least ${MIN_PASSPHRASE_LENGTH} characters). Please use a password manager to generate and store a good random passphrase.`,
+      );
     }
   }
   const vars = src.newPassphraseEnv ?? passphraseEnvVars(info.role, src.prefer).join(' or ');
-  throw new TrustDeskError('PASSPHRASE_REQUIRED', `a passphrase is needed for the new ${info.role} key: set ${vars}, or run in a terminal to be asked`);
+  throw new TrustDeskError(
+    'PASSPHRASE_REQUIRED',
+    `a passphrase is needed for the new ${info.role} key: set ${vars}, or run in a terminal to be asked`,
+  );
 }
 
 /**

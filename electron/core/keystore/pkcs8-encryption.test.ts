@@ -45,11 +45,7 @@ describe('notary PKCS#8 encryption', () => {
   });
 
   it('round-trips EC, RSA and Ed25519 keys in notary form', () => {
-    const keys = [
-      privateKey,
-      generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey,
-      generateKeyPairSync('ed25519').privateKey,
-    ];
+    const keys = [privateKey, generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey, generateKeyPairSync('ed25519').privateKey];
     for (const k of keys) {
       const der = encryptKey(k, pass('pw12345678'));
       const info = decryptPrivateKeyInfo(der, pass('pw12345678'));
@@ -93,7 +89,10 @@ describe('notary PKCS#8 encryption', () => {
   it('refuses absurd iteration counts instead of stalling', () => {
     const der = encryptKey(privateKey, pass('x'));
     const huge = seq(
-      seq(oid(OID.PBES2), seq(seq(oid(OID.PBKDF2), seq(octets(Buffer.alloc(8)), int(49_999_999))), seq(oid(OID.AES256_CBC), octets(Buffer.alloc(16))))),
+      seq(
+        oid(OID.PBES2),
+        seq(seq(oid(OID.PBKDF2), seq(octets(Buffer.alloc(8)), int(49_999_999))), seq(oid(OID.AES256_CBC), octets(Buffer.alloc(16)))),
+      ),
       octets(Buffer.alloc(160)),
     );
     expect(() => encryptionInfo(huge)).toThrow(/iteration count 49999999 is out of range/);
@@ -135,11 +134,11 @@ describe('PEM format', () => {
     expect(text.endsWith('-----END ENCRYPTED PRIVATE KEY-----\n')).toBe(true);
     const [b] = parsePemBlocks(text.replace(/\n/g, '\r\n'));
     expect(b).toEqual({ label: 'ENCRYPTED PRIVATE KEY', headers: { gun: 'example.com/a/b', role: 'targets' }, der });
-    expect(encodePem({ label: 'X', headers: { 'Proc-Type': '4,ENCRYPTED', 'DEK-Info': 'x', a: 'b' }, der }).split('\n').slice(1, 4)).toEqual([
-      'Proc-Type: 4,ENCRYPTED',
-      'DEK-Info: x',
-      'a: b',
-    ]);
+    expect(
+      encodePem({ label: 'X', headers: { 'Proc-Type': '4,ENCRYPTED', 'DEK-Info': 'x', a: 'b' }, der })
+        .split('\n')
+        .slice(1, 4),
+    ).toEqual(['Proc-Type: 4,ENCRYPTED', 'DEK-Info: x', 'a: b']);
   });
   it('reads several blocks and none', () => {
     expect(parsePemBlocks('garbage')).toEqual([]);

@@ -19,7 +19,16 @@
  * Secrets: passphrases come in as Buffers; derived keys and decrypted DER are zero-filled here after
  * use. The returned KeyObject keeps its key in OpenSSL memory, released by the garbage collector.
  */
-import { createCipheriv, createDecipheriv, createHash, createPrivateKey, createPublicKey, pbkdf2Sync, randomBytes, type KeyObject } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  pbkdf2Sync,
+  randomBytes,
+  type KeyObject,
+} from 'node:crypto';
 import { TrustDeskError } from '../base/errors.js';
 import { keyId, publicKeyJson } from '../tuf/keys.js';
 import { TAG, children, expectTag, int, intValue, octets, oid, oidToString, readOne, seq, type Tlv } from './der.js';
@@ -181,11 +190,7 @@ export function parsePrivateKeyInfo(der: Buffer): KeyObject {
 // --- PBES2 ---
 
 /** Encrypts a PrivateKeyInfo as notary does: PBES2, PBKDF2-HMAC-SHA1 (no PRF field), AES-256-CBC. */
-export function encryptPrivateKeyInfo(
-  info: Buffer,
-  passphrase: Buffer,
-  opts: { salt?: Buffer; iv?: Buffer; iterations?: number } = {},
-): Buffer {
+export function encryptPrivateKeyInfo(info: Buffer, passphrase: Buffer, opts: { salt?: Buffer; iv?: Buffer; iterations?: number } = {}): Buffer {
   const salt = opts.salt ?? randomBytes(NOTARY_SALT_BYTES);
   const iv = opts.iv ?? randomBytes(16);
   const iterations = opts.iterations ?? NOTARY_ITERATIONS;
@@ -193,10 +198,7 @@ export function encryptPrivateKeyInfo(
   try {
     const c = createCipheriv('aes-256-cbc', key, iv);
     const encrypted = Buffer.concat([c.update(info), c.final()]);
-    const params = seq(
-      oid(OID.PBES2),
-      seq(seq(oid(OID.PBKDF2), seq(octets(salt), int(iterations))), seq(oid(OID.AES256_CBC), octets(iv))),
-    );
+    const params = seq(oid(OID.PBES2), seq(seq(oid(OID.PBKDF2), seq(octets(salt), int(iterations))), seq(oid(OID.AES256_CBC), octets(iv))));
     return seq(params, octets(encrypted));
   } finally {
     key.fill(0);
@@ -296,7 +298,9 @@ function evpBytesToKey(passphrase: Buffer, salt: Buffer, length: number): Buffer
   let prev = Buffer.alloc(0);
   let total = 0;
   while (total < length) {
-    prev = createHash('md5').update(Buffer.concat([prev, passphrase, salt])).digest();
+    prev = createHash('md5')
+      .update(Buffer.concat([prev, passphrase, salt]))
+      .digest();
     parts.push(prev);
     total += prev.length;
   }
@@ -353,8 +357,7 @@ export const PRIVATE_KEY_LABELS = ['ENCRYPTED PRIVATE KEY', 'PRIVATE KEY', 'EC P
 
 /** What kind of private key block this is, without a passphrase. KEY_FORMAT_INVALID if none. */
 export function classifyBlock(block: { label: string; headers: Record<string, string>; der: Buffer }): BlockInfo {
-  const hint: KeyAlgorithm | undefined =
-    block.label === 'EC PRIVATE KEY' ? 'ecdsa' : block.label === 'RSA PRIVATE KEY' ? 'rsa' : undefined;
+  const hint: KeyAlgorithm | undefined = block.label === 'EC PRIVATE KEY' ? 'ecdsa' : block.label === 'RSA PRIVATE KEY' ? 'rsa' : undefined;
   if (block.label === 'ENCRYPTED PRIVATE KEY') return { encryption: 'pkcs8-pbes2', pbes2: encryptionInfo(block.der) };
   if (block.label === 'EC PRIVATE KEY' || block.label === 'RSA PRIVATE KEY' || block.label === 'PRIVATE KEY') {
     const legacy = /ENCRYPTED/i.test(block.headers['Proc-Type'] ?? '');
@@ -374,7 +377,8 @@ export function openBlock(block: { label: string; headers: Record<string, string
   const info = classifyBlock(block);
   if (info.encryption === 'none') return parsePlainKey(block.label, block.der);
   if (!passphrase) throw new TrustDeskError('PASSPHRASE_REQUIRED', 'the key is encrypted and no passphrase was given');
-  const plain = info.encryption === 'legacy-pem' ? decryptLegacyPem(block.headers, block.der, passphrase) : decryptPrivateKeyInfo(block.der, passphrase);
+  const plain =
+    info.encryption === 'legacy-pem' ? decryptLegacyPem(block.headers, block.der, passphrase) : decryptPrivateKeyInfo(block.der, passphrase);
   try {
     return info.encryption === 'legacy-pem' ? parsePlainKey(block.label, plain) : parsePrivateKeyInfo(plain);
   } catch (err) {

@@ -9,9 +9,7 @@ import { rejection } from '../../../tests/support/error-code.js';
 describe('parseWwwAuthenticate', () => {
   it('parses a Bearer challenge with a comma inside a quoted scope', () => {
     expect(
-      parseWwwAuthenticate(
-        'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:samalba/my-app:pull,push"',
-      ),
+      parseWwwAuthenticate('Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:samalba/my-app:pull,push"'),
     ).toEqual([
       {
         scheme: 'bearer',
@@ -88,13 +86,15 @@ interface TokenLog {
 }
 
 /** A token server (tok-1, tok-2, …) plus a registry that accepts only tokens the token server issued for the scope. */
-async function fakeRegistry(opts: {
-  users?: Record<string, string>;
-  anonymous?: boolean;
-  tokenBody?: (n: number) => Record<string, unknown>;
-  acceptTokens?: boolean;
-  refreshTokens?: Record<string, string>;
-} = {}): Promise<{ registry: TestServer; tokens: TestServer; log: TokenLog[]; granted: Map<string, string>; revoke(): void }> {
+async function fakeRegistry(
+  opts: {
+    users?: Record<string, string>;
+    anonymous?: boolean;
+    tokenBody?: (n: number) => Record<string, unknown>;
+    acceptTokens?: boolean;
+    refreshTokens?: Record<string, string>;
+  } = {},
+): Promise<{ registry: TestServer; tokens: TestServer; log: TokenLog[]; granted: Map<string, string>; revoke(): void }> {
   const log: TokenLog[] = [];
   const granted = new Map<string, string>(); // token -> scope
   let n = 0;
@@ -116,7 +116,9 @@ async function fakeRegistry(opts: {
         const user = opts.refreshTokens?.[form.get('refresh_token') ?? ''];
         if (form.get('grant_type') !== 'refresh_token' || user === undefined) return json(res, 401, { error: 'bad refresh token' });
       } else if (req.headers.authorization !== undefined) {
-        const [user, pass] = Buffer.from(req.headers.authorization.replace(/^Basic /, ''), 'base64').toString().split(':');
+        const [user, pass] = Buffer.from(req.headers.authorization.replace(/^Basic /, ''), 'base64')
+          .toString()
+          .split(':');
         if (opts.users?.[user ?? ''] !== pass) return json(res, 401, { details: 'incorrect username or password' });
       } else if (opts.anonymous === false) {
         return json(res, 401, { details: 'login required' });
@@ -161,7 +163,13 @@ describe('AuthenticatedClient token flow', () => {
     expect(res.status).toBe(200);
     expect(JSON.parse(res.body.toString())).toEqual({ ok: 'tok-1' });
     expect(f.log).toEqual([
-      { method: 'GET', service: 'test-registry', scopes: ['repository:lab/app:pull'], authorization: `Basic ${Buffer.from('alice:pw').toString('base64')}`, form: undefined },
+      {
+        method: 'GET',
+        service: 'test-registry',
+        scopes: ['repository:lab/app:pull'],
+        authorization: `Basic ${Buffer.from('alice:pw').toString('base64')}`,
+        form: undefined,
+      },
     ]);
     expect(f.registry.requests.map((r) => r.headers.authorization)).toEqual([undefined, 'Bearer tok-1']);
   });

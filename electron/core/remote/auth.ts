@@ -201,10 +201,7 @@ export class AuthenticatedClient implements Requester {
 
     const challenge = this.pickChallenge(res);
     if (challenge === undefined) {
-      throw new TrustDeskError(
-        'AUTH_REQUIRED',
-        `${describeUrl(req.url)} requires authentication but sent no usable WWW-Authenticate challenge`,
-      );
+      throw new TrustDeskError('AUTH_REQUIRED', `${describeUrl(req.url)} requires authentication but sent no usable WWW-Authenticate challenge`);
     }
     this.challenges.set(origin, challenge);
     const second = await this.authorization(challenge, scopes, true, first);
@@ -244,12 +241,7 @@ export class AuthenticatedClient implements Requester {
    * The Authorization value for a challenge. `fresh` is set after a 401: a cached token equal to the
    * refused authorization is dropped (a token another request just fetched is kept and reused).
    */
-  private async authorization(
-    challenge: Challenge,
-    scopes: string[],
-    fresh: boolean,
-    refused: string | undefined,
-  ): Promise<string | undefined> {
+  private async authorization(challenge: Challenge, scopes: string[], fresh: boolean, refused: string | undefined): Promise<string | undefined> {
     const creds = await this.credentials();
     if (challenge.scheme === 'basic') {
       if (hasBasic(creds)) return basicHeader(creds);

@@ -150,10 +150,9 @@ describe('credential helpers', () => {
   });
 
   it('prefers credHelpers for a registry over credsStore, and maps <token> to an identity token', async () => {
-    const cfg = await loadDockerConfig(
-      await configDir('helpers', { credsStore: 'fake', credHelpers: { 'ecr.example.test': 'token' } }),
-      { env: env() },
-    );
+    const cfg = await loadDockerConfig(await configDir('helpers', { credsStore: 'fake', credHelpers: { 'ecr.example.test': 'token' } }), {
+      env: env(),
+    });
     expect(await cfg.credentialsFor('ecr.example.test')).toEqual({ identityToken: 'idtok' });
     expect((await cfg.credentialsFor('other.example.test'))?.password).toBe('s3cret');
   });
@@ -177,10 +176,9 @@ describe('credential helpers', () => {
   });
 
   it('falls back to the auths entry when the helper fails', async () => {
-    const cfg = await loadDockerConfig(
-      await configDir('fallback', { credsStore: 'broken', auths: { 'r.example.test': { auth: b64('file:pw') } } }),
-      { env: env() },
-    );
+    const cfg = await loadDockerConfig(await configDir('fallback', { credsStore: 'broken', auths: { 'r.example.test': { auth: b64('file:pw') } } }), {
+      env: env(),
+    });
     expect(await cfg.credentialsFor('r.example.test')).toEqual({ username: 'file', password: 'pw' });
     expect(cfg.warnings[0]).toMatch(/docker-credential-broken failed for r.example.test: .*keychain locked/s);
   });
@@ -232,7 +230,11 @@ describe('tlsMaterialFor', () => {
     const dir = join(root, 'tlsbad');
     await mkdir(join(dir, 'tls', 'lonecert'), { recursive: true });
     await copyFile(pki.client.certFile, join(dir, 'tls', 'lonecert', 'client.cert'));
-    await expectCode(tlsMaterialFor(dir, 'lonecert'), 'CONFIG_INVALID', /missing key client.key for client certificate .*should use the extension .crt/);
+    await expectCode(
+      tlsMaterialFor(dir, 'lonecert'),
+      'CONFIG_INVALID',
+      /missing key client.key for client certificate .*should use the extension .crt/,
+    );
     await mkdir(join(dir, 'tls', 'lonekey'), { recursive: true });
     await copyFile(pki.client.keyFile, join(dir, 'tls', 'lonekey', 'client.key'));
     await expectCode(tlsMaterialFor(dir, 'lonekey'), 'CONFIG_INVALID', /missing client certificate client.cert for key/);
@@ -263,7 +265,11 @@ describe('trustServerFor', () => {
       'INSECURE_URL',
       'valid https URL required for trust server, got http://127.0.0.1:4443',
     );
-    await expectCode(() => trustServerFor(local, {}, 'notary.example.test'), 'INSECURE_URL', 'valid https URL required for trust server, got notary.example.test');
+    await expectCode(
+      () => trustServerFor(local, {}, 'notary.example.test'),
+      'INSECURE_URL',
+      'valid https URL required for trust server, got notary.example.test',
+    );
     await expectCode(() => trustServerFor(local, {}, 'https://'), 'INSECURE_URL');
   });
 });

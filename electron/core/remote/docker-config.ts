@@ -194,10 +194,7 @@ export class DockerConfig {
 }
 
 type HelperResult =
-  | { kind: 'ok'; stdout: string }
-  | { kind: 'missing' }
-  | { kind: 'timeout'; ms: number }
-  | { kind: 'failed'; code: number | null; output: string };
+  { kind: 'ok'; stdout: string } | { kind: 'missing' } | { kind: 'timeout'; ms: number } | { kind: 'failed'; code: number | null; output: string };
 
 function runHelper(program: string, serverUrl: string, env: Env, timeoutMs: number): Promise<HelperResult> {
   return new Promise((resolve) => {
@@ -310,11 +307,7 @@ async function readPem(file: string, what: string): Promise<Buffer> {
  * `extra.caFile` (`--tlscacert`) is one more CA. A missing directory means no extra material.
  * `hostPort` is the URL's host as written (`notary.example.com`, `127.0.0.1:4443`).
  */
-export async function tlsMaterialFor(
-  configDir: string,
-  hostPort: string,
-  extra: { caFile?: string } = {},
-): Promise<TlsMaterial> {
+export async function tlsMaterialFor(configDir: string, hostPort: string, extra: { caFile?: string } = {}): Promise<TlsMaterial> {
   const ca: Buffer[] = [];
   const material: TlsMaterial = {};
   if (hostPort.includes('/') || hostPort.includes('\\') || hostPort === '..' || hostPort === '.' || hostPort === '') {

@@ -2,14 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { TrustDeskError } from '../base/errors.js';
 import { HttpClient, describeUrl, mapTransportError } from './http-client.js';
 import { rejection } from '../../../tests/support/error-code.js';
-import {
-  closedPort,
-  makeTestPki,
-  startHttpServer,
-  startHttpsServer,
-  type TestPki,
-  type TestServer,
-} from '../../../tests/support/remote.js';
+import { closedPort, makeTestPki, startHttpServer, startHttpsServer, type TestPki, type TestServer } from '../../../tests/support/remote.js';
 
 let pki: TestPki;
 const servers: TestServer[] = [];

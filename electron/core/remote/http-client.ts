@@ -148,18 +148,14 @@ export function mapTransportError(err: unknown, url: string): TrustDeskError {
   const where = describeUrl(url);
 
   if (UNKNOWN_AUTHORITY_CODES.has(code)) {
-    return new TrustDeskError(
-      'TLS_ERROR',
-      `TLS error talking to ${where}: certificate signed by unknown authority (${code}: ${text})`,
-      { cause: err },
-    );
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: certificate signed by unknown authority (${code}: ${text})`, {
+      cause: err,
+    });
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return new TrustDeskError(
-      'TLS_ERROR',
-      `TLS error talking to ${where}: certificate has expired or is not yet valid (${code}: ${text})`,
-      { cause: err },
-    );
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: certificate has expired or is not yet valid (${code}: ${text})`, {
+      cause: err,
+    });
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
     return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: certificate is not valid for this host (${text})`, {
@@ -170,11 +166,9 @@ export function mapTransportError(err: unknown, url: string): TrustDeskError {
     return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text} (${code})`, { cause: err });
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(text)) {
-    return new TrustDeskError(
-      'TLS_ERROR',
-      `TLS error talking to ${where}: ${text} (is the server speaking plain HTTP on this port?)`,
-      { cause: err },
-    );
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text} (is the server speaking plain HTTP on this port?)`, {
+      cause: err,
+    });
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || (code === 'EPROTO' && /SSL|TLS/i.test(text))) {
     return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text}`, { cause: err });
@@ -212,7 +206,12 @@ function materialKey(m: TlsMaterial): string {
 
 /** A proxy's status text, made safe to print (it is the proxy's own words). */
 function cleanStatusText(text: unknown): string {
-  return typeof text === 'string' ? text.replace(/[^\x20-\x7e]/g, '').slice(0, 100).trim() : '';
+  return typeof text === 'string'
+    ? text
+        .replace(/[^\x20-\x7e]/g, '')
+        .slice(0, 100)
+        .trim()
+    : '';
 }
 
 /** Where a request goes: the agent, and the proxy in between (credentials stripped) if any. */
@@ -352,10 +351,7 @@ export class HttpClient {
         }
         if (attempt.location === undefined) return attempt.response;
         if (redirects >= this.maxRedirects) {
-          throw new TrustDeskError(
-            'TOO_MANY_REDIRECTS',
-            `too many redirects (more than ${this.maxRedirects}) starting at ${describeUrl(req.url)}`,
-          );
+          throw new TrustDeskError('TOO_MANY_REDIRECTS', `too many redirects (more than ${this.maxRedirects}) starting at ${describeUrl(req.url)}`);
         }
         let next: URL;
         try {
@@ -366,10 +362,7 @@ export class HttpClient {
           });
         }
         if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.allowHttp)) {
-          throw new TrustDeskError(
-            'INSECURE_URL',
-            `refusing redirect from ${describeUrl(url)} to non-https URL ${describeUrl(next)}`,
-          );
+          throw new TrustDeskError('INSECURE_URL', `refusing redirect from ${describeUrl(url)} to non-https URL ${describeUrl(next)}`);
         }
         if (next.host !== url.host || next.protocol !== url.protocol) delete headers.authorization;
         url = next;
@@ -558,7 +551,8 @@ export class HttpClient {
             return;
           }
           const status = `${connect.statusCode}${cleanStatusText(connect.statusText) ? ` ${cleanStatusText(connect.statusText)}` : ''}`;
-          const hint = connect.statusCode === 407 || connect.statusCode === 401 ? '; the proxy wants credentials (user:password@ in the proxy URL)' : '';
+          const hint =
+            connect.statusCode === 407 || connect.statusCode === 401 ? '; the proxy wants credentials (user:password@ in the proxy URL)' : '';
           fail(new TrustDeskError('NETWORK_UNREACHABLE', `proxy ${viaProxy()} refused CONNECT to ${target} (${status})${hint}`));
         });
       }
@@ -567,11 +561,16 @@ export class HttpClient {
         if (route?.proxy && !tunnelOpen && req?.reusedSocket !== true && !(err instanceof TrustDeskError)) {
           const mapped = mapTransportError(err, url.href);
           const code = (err as ErrnoLike).code;
-          const why = typeof code === 'string' && NETWORK_CODES[code] ? `${NETWORK_CODES[code]} (${code})` : mapped.message.replace(/^cannot reach \S+: /, '');
+          const why =
+            typeof code === 'string' && NETWORK_CODES[code] ? `${NETWORK_CODES[code]} (${code})` : mapped.message.replace(/^cannot reach \S+: /, '');
           fail(
-            new TrustDeskError(mapped.code === 'NETWORK_TIMEOUT' ? 'NETWORK_TIMEOUT' : 'NETWORK_UNREACHABLE', `cannot reach proxy ${viaProxy()} (for ${target}): ${why}`, {
-              cause: err,
-            }),
+            new TrustDeskError(
+              mapped.code === 'NETWORK_TIMEOUT' ? 'NETWORK_TIMEOUT' : 'NETWORK_UNREACHABLE',
+              `cannot reach proxy ${viaProxy()} (for ${target}): ${why}`,
+              {
+                cause: err,
+              },
+            ),
           );
           return;
         }

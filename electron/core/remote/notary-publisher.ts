@@ -62,7 +62,8 @@ export class NotaryPublisher extends TrustServerEndpoint {
   private refused(res: HttpResponse, gun: string, what: string): TrustDeskError {
     const e = serverError(res);
     const text = `${e.serverCode ? `${e.serverCode}: ` : ''}${e.message}${e.detail ? ` ${e.detail}` : ''}`;
-    if (res.status === 401 || res.status === 403) return new TrustDeskError('AUTH_FAILED', `trust server refused ${what} for ${gun} (HTTP ${res.status}): ${text}`);
+    if (res.status === 401 || res.status === 403)
+      return new TrustDeskError('AUTH_FAILED', `trust server refused ${what} for ${gun} (HTTP ${res.status}): ${text}`);
     return new TrustDeskError('HTTP_ERROR', `trust server ${this.serverUrl} answered HTTP ${res.status} to ${what} for ${gun}: ${text}`);
   }
 
@@ -84,7 +85,12 @@ export class NotaryPublisher extends TrustServerEndpoint {
    */
   async serverKey(gun: string, role: 'timestamp' | 'snapshot', opts: { rotate?: boolean } = {}): Promise<{ keyId: string; key: PublicKeyJson }> {
     const res = await this.http.request(
-      { method: opts.rotate ? 'POST' : 'GET', url: this.url(gun, `${role}.key`), maxBytes: KEY_BODY_MAX, ...(opts.rotate ? { body: Buffer.alloc(0) } : {}) },
+      {
+        method: opts.rotate ? 'POST' : 'GET',
+        url: this.url(gun, `${role}.key`),
+        maxBytes: KEY_BODY_MAX,
+        ...(opts.rotate ? { body: Buffer.alloc(0) } : {}),
+      },
       opts.rotate ? `repository:${gun}:*` : `repository:${gun}:pull,push`,
     );
     if (res.status !== 200) throw this.refused(res, gun, `${opts.rotate ? 'rotating' : 'getting'} the ${role} key`);

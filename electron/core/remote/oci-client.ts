@@ -59,7 +59,8 @@ export class OciClient {
     if (res.status === 404) return undefined;
     if (res.status !== 200) throw this.fail(res, `manifest ${repo}:${ref}`);
     const digest = sha256Digest(res.body);
-    if (ref.startsWith('sha256:') && ref !== digest) throw new TrustDeskError('HASH_MISMATCH', `${this.registry} served ${repo}@${ref} with digest ${digest}`);
+    if (ref.startsWith('sha256:') && ref !== digest)
+      throw new TrustDeskError('HASH_MISMATCH', `${this.registry} served ${repo}@${ref} with digest ${digest}`);
     let json: Record<string, unknown>;
     try {
       json = JSON.parse(res.body.toString('utf8')) as Record<string, unknown>;
@@ -86,12 +87,16 @@ export class OciClient {
     const scope = this.scope(repo, true);
     const head = await this.client.request({ method: 'HEAD', url: `${this.baseUrl}/v2/${repo}/blobs/${digest}`, maxBytes: 0 }, scope);
     if (head.status !== 200) {
-      const start = await this.client.request({ method: 'POST', url: `${this.baseUrl}/v2/${repo}/blobs/uploads/`, maxBytes: 64 * 1024, body: Buffer.alloc(0) }, scope);
+      const start = await this.client.request(
+        { method: 'POST', url: `${this.baseUrl}/v2/${repo}/blobs/uploads/`, maxBytes: 64 * 1024, body: Buffer.alloc(0) },
+        scope,
+      );
       if (start.status !== 202) throw this.fail(start, `starting a blob upload to ${repo}`);
       const location = header(start, 'location');
       if (!location) throw new TrustDeskError('REGISTRY_ERROR', `${this.registry} started an upload without a Location`);
       const url = new URL(location, this.baseUrl);
-      if (url.origin !== new URL(this.baseUrl).origin) throw new TrustDeskError('REGISTRY_ERROR', `${this.registry} sent the upload to another server (${url.origin})`);
+      if (url.origin !== new URL(this.baseUrl).origin)
+        throw new TrustDeskError('REGISTRY_ERROR', `${this.registry} sent the upload to another server (${url.origin})`);
       url.searchParams.set('digest', digest);
       const put = await this.client.request(
         { method: 'PUT', url: url.href, headers: { 'Content-Type': 'application/octet-stream' }, body: bytes, maxBytes: 64 * 1024 },
@@ -111,7 +116,8 @@ export class OciClient {
     if (res.status !== 201) throw this.fail(res, `writing manifest ${repo}:${ref}`);
     const digest = sha256Digest(bytes);
     const served = header(res, 'docker-content-digest');
-    if (served !== undefined && served !== digest) throw new TrustDeskError('HASH_MISMATCH', `${this.registry} stored manifest ${repo}:${ref} as ${served}, not ${digest}`);
+    if (served !== undefined && served !== digest)
+      throw new TrustDeskError('HASH_MISMATCH', `${this.registry} stored manifest ${repo}:${ref} as ${served}, not ${digest}`);
     return { digest, subjectAccepted: header(res, 'oci-subject') !== undefined };
   }
 
@@ -121,7 +127,11 @@ export class OciClient {
    */
   async referrers(repo: string, digest: string): Promise<Descriptor[] | undefined> {
     const res = await this.client.request(
-      { url: `${this.baseUrl}/v2/${repo}/referrers/${digest}`, headers: { Accept: 'application/vnd.oci.image.index.v1+json' }, maxBytes: MAX_MANIFEST },
+      {
+        url: `${this.baseUrl}/v2/${repo}/referrers/${digest}`,
+        headers: { Accept: 'application/vnd.oci.image.index.v1+json' },
+        maxBytes: MAX_MANIFEST,
+      },
       this.scope(repo, false),
     );
     if (res.status !== 200) return undefined;
@@ -143,11 +153,14 @@ export function descriptors(list: unknown): Descriptor[] {
   for (const d of list) {
     if (typeof d !== 'object' || d === null) continue;
     const o = d as Record<string, unknown>;
-    if (typeof o.mediaType !== 'string' || typeof o.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(o.digest) || typeof o.size !== 'number') continue;
+    if (typeof o.mediaType !== 'string' || typeof o.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(o.digest) || typeof o.size !== 'number')
+      continue;
     const desc: Descriptor = { mediaType: o.mediaType, digest: o.digest, size: o.size };
     if (typeof o.artifactType === 'string') desc.artifactType = o.artifactType;
     if (typeof o.annotations === 'object' && o.annotations !== null) {
-      desc.annotations = Object.fromEntries(Object.entries(o.annotations as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'));
+      desc.annotations = Object.fromEntries(
+        Object.entries(o.annotations as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string'),
+      );
     }
     out.push(desc);
   }

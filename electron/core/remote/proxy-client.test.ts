@@ -79,8 +79,34 @@ beforeAll(async () => {
   await run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', 'named.key'], { cwd: d });
   await run('openssl', ['req', '-new', '-key', 'named.key', '-subj', `/CN=${NAME}`, '-out', 'named.csr'], { cwd: d });
   await writeFile(join(d, 'named.ext'), `basicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\nsubjectAltName=DNS:${NAME}\n`);
-  await run('openssl', ['x509', '-req', '-in', 'named.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '0x4242', '-days', '2', '-extfile', 'named.ext', '-out', 'named.crt'], { cwd: d });
-  named = { cert: await readFile(join(d, 'named.crt')), key: await readFile(join(d, 'named.key')), certFile: join(d, 'named.crt'), keyFile: join(d, 'named.key') };
+  await run(
+    'openssl',
+    [
+      'x509',
+      '-req',
+      '-in',
+      'named.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      '0x4242',
+      '-days',
+      '2',
+      '-extfile',
+      'named.ext',
+      '-out',
+      'named.crt',
+    ],
+    { cwd: d },
+  );
+  named = {
+    cert: await readFile(join(d, 'named.crt')),
+    key: await readFile(join(d, 'named.key')),
+    certFile: join(d, 'named.crt'),
+    keyFile: join(d, 'named.key'),
+  };
 });
 afterAll(async () => {
   await pki.cleanup();
@@ -151,7 +177,9 @@ describe('HttpClient through an HTTPS_PROXY', () => {
     expect(ok.status).toBe(200);
     expect(proxy.connects[0]?.auth).toBe(good);
 
-    const err = await rejection(client({ httpsProxy: `http://alice:wr0ngpass@127.0.0.1:${port}` }).request({ url: `https://${NAME}:${s.port}/`, maxBytes: 1024 }));
+    const err = await rejection(
+      client({ httpsProxy: `http://alice:wr0ngpass@127.0.0.1:${port}` }).request({ url: `https://${NAME}:${s.port}/`, maxBytes: 1024 }),
+    );
     expect(err.code).toBe('NETWORK_UNREACHABLE');
     expect(err.message).toBe(
       `proxy http://***@127.0.0.1:${port} refused CONNECT to ${NAME}:${s.port} (407 Proxy Authentication Required); the proxy wants credentials (user:password@ in the proxy URL)`,
@@ -170,7 +198,9 @@ describe('HttpClient through an HTTPS_PROXY', () => {
 
   it('a proxy that is down is NETWORK_UNREACHABLE naming the proxy, credentials redacted', async () => {
     const port = await closedPort();
-    const err = await rejection(client({ httpsProxy: `http://bob:hunter2@127.0.0.1:${port}` }).request({ url: `https://${NAME}/v2/`, maxBytes: 1024 }));
+    const err = await rejection(
+      client({ httpsProxy: `http://bob:hunter2@127.0.0.1:${port}` }).request({ url: `https://${NAME}/v2/`, maxBytes: 1024 }),
+    );
     expect(err.code).toBe('NETWORK_UNREACHABLE');
     expect(err.message).toBe(`cannot reach proxy http://***@127.0.0.1:${port} (for ${NAME}:443): connection refused (ECONNREFUSED)`);
     expect(err.message).not.toMatch(/hunter2/);

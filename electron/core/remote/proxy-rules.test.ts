@@ -60,7 +60,14 @@ describe('which proxy a URL uses', () => {
     expect(String((err as Error).message)).toMatch(/socks5/);
   });
   it('never proxies localhost or a loopback IP, whatever NO_PROXY says', () => {
-    for (const u of ['https://localhost:4443', 'https://LOCALHOST', 'https://127.0.0.1:5000', 'https://127.8.9.10', 'https://[::1]:4443', 'http://[::ffff:127.0.0.1]:80']) {
+    for (const u of [
+      'https://localhost:4443',
+      'https://LOCALHOST',
+      'https://127.0.0.1:5000',
+      'https://127.8.9.10',
+      'https://[::1]:4443',
+      'http://[::ffff:127.0.0.1]:80',
+    ]) {
       expect(proxied('', u), u).toBe(false);
     }
     // Only the exact name: localhost.example or a non-loopback IP still go through the proxy.

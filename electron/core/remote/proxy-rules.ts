@@ -57,7 +57,10 @@ export function proxySettingsFromEnv(env: NodeJS.ProcessEnv): ProxySettings {
  * Settings given explicitly (the app's Settings) over the environment's: a field that is absent keeps
  * the environment's value, an empty string means "none".
  */
-export function mergeProxySettings(base: ProxySettings, over: Partial<Record<'httpsProxy' | 'httpProxy' | 'noProxy', string>> | undefined): ProxySettings {
+export function mergeProxySettings(
+  base: ProxySettings,
+  over: Partial<Record<'httpsProxy' | 'httpProxy' | 'noProxy', string>> | undefined,
+): ProxySettings {
   if (!over) return base;
   const s: ProxySettings = { ...base };
   for (const k of ['httpsProxy', 'httpProxy', 'noProxy'] as const) {

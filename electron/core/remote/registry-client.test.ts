@@ -35,16 +35,18 @@ interface StoredManifest {
 }
 
 /** A registry that behaves like distribution 2.8.2 on the points that matter (see registry-api.md §3). */
-async function fakeRegistry(opts: {
-  tags?: Record<string, string[]>;
-  manifests?: Record<string, StoredManifest>;
-  pageSize?: number;
-  linkStyle?: 'relative' | 'absolute' | 'foreign' | 'loop';
-  headDigest?: boolean;
-  wrongDigest?: boolean;
-  delayMs?: number;
-  tagsNull?: boolean;
-} = {}): Promise<TestServer & { inFlightMax: () => number }> {
+async function fakeRegistry(
+  opts: {
+    tags?: Record<string, string[]>;
+    manifests?: Record<string, StoredManifest>;
+    pageSize?: number;
+    linkStyle?: 'relative' | 'absolute' | 'foreign' | 'loop';
+    headDigest?: boolean;
+    wrongDigest?: boolean;
+    delayMs?: number;
+    tagsNull?: boolean;
+  } = {},
+): Promise<TestServer & { inFlightMax: () => number }> {
   let inFlight = 0;
   let inFlightMax = 0;
   let serverUrl = '';
@@ -75,7 +77,13 @@ async function fakeRegistry(opts: {
           const next = `/v2/${repo}/tags/list?n=${n}&last=${encodeURIComponent(page[page.length - 1] ?? '')}`;
           const style = opts.linkStyle ?? 'relative';
           const target =
-            style === 'absolute' ? `${serverUrl}${next}` : style === 'foreign' ? `https://elsewhere.example.test${next}` : style === 'loop' ? `/v2/${repo}/tags/list` : next;
+            style === 'absolute'
+              ? `${serverUrl}${next}`
+              : style === 'foreign'
+                ? `https://elsewhere.example.test${next}`
+                : style === 'loop'
+                  ? `/v2/${repo}/tags/list`
+                  : next;
           headers.link = `<${target}>; rel="next"`;
         }
         return json(res, 200, { name: repo, tags: page }, headers);
@@ -212,7 +220,12 @@ describe('RegistryClient manifests', () => {
   it('sends all four media types in Accept and uses HEAD when it carries digest and length', async () => {
     const s = await fakeRegistry({ tags, manifests });
     const c = registryClient(s);
-    for (const [tag, m] of [['v1', v1], ['oci', oci], ['list', list], ['index', index]] as const) {
+    for (const [tag, m] of [
+      ['v1', v1],
+      ['oci', oci],
+      ['list', list],
+      ['index', index],
+    ] as const) {
       expect(await c.manifestDigest('lab/app', tag)).toEqual({ digest: sha(m.bytes), size: m.bytes.length, mediaType: m.mediaType });
     }
     expect(s.requests.map((r) => r.method)).toEqual(['HEAD', 'HEAD', 'HEAD', 'HEAD']);

@@ -24,17 +24,9 @@ export const MEDIA_TYPES = {
 } as const;
 
 /** The Accept header for manifests: all four types, in this order. */
-export const MANIFEST_ACCEPT = [
-  MEDIA_TYPES.dockerManifest,
-  MEDIA_TYPES.ociManifest,
-  MEDIA_TYPES.dockerManifestList,
-  MEDIA_TYPES.ociIndex,
-].join(', ');
+export const MANIFEST_ACCEPT = [MEDIA_TYPES.dockerManifest, MEDIA_TYPES.ociManifest, MEDIA_TYPES.dockerManifestList, MEDIA_TYPES.ociIndex].join(', ');
 
-const SCHEMA1_TYPES = new Set([
-  'application/vnd.docker.distribution.manifest.v1+json',
-  'application/vnd.docker.distribution.manifest.v1+prettyjws',
-]);
+const SCHEMA1_TYPES = new Set(['application/vnd.docker.distribution.manifest.v1+json', 'application/vnd.docker.distribution.manifest.v1+prettyjws']);
 
 export const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 const TAGS_PAGE_MAX_BYTES = 8 * 1024 * 1024;
@@ -313,10 +305,7 @@ export class RegistryClient {
       }
       const actual = `${algorithm}:${createHash(algorithm).update(bytes).digest('hex')}`;
       if (actual !== expected) {
-        throw new TrustDeskError(
-          'HASH_MISMATCH',
-          `${this.registry} served ${what} whose ${algorithm} is ${actual}, but ${source} says ${expected}`,
-        );
+        throw new TrustDeskError('HASH_MISMATCH', `${this.registry} served ${what} whose ${algorithm} is ${actual}, but ${source} says ${expected}`);
       }
     };
     const announced = header(res, 'docker-content-digest');

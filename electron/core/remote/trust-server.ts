@@ -44,7 +44,10 @@ export function serverErrorText(res: HttpResponse): string {
 export class TrustServerEndpoint {
   readonly serverUrl: string;
 
-  constructor(serverUrl: string, protected readonly http: Requester) {
+  constructor(
+    serverUrl: string,
+    protected readonly http: Requester,
+  ) {
     if (!/^https:\/\//i.test(serverUrl)) {
       throw new TrustDeskError('INSECURE_URL', `valid https URL required for trust server, got ${serverUrl}`);
     }

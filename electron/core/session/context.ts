@@ -33,7 +33,9 @@ export interface SecretProviders {
  * A cosign key password: `unlock` shows `question` for an existing cosign.key; `new` is the password
  * of a cosign.key about to be written (`what`: its path; the CLI asks twice). Undefined: none given.
  */
-export type CosignPasswordProvider = (request: { purpose: 'unlock'; question: string } | { purpose: 'new'; what: string }) => Promise<string | undefined>;
+export type CosignPasswordProvider = (
+  request: { purpose: 'unlock'; question: string } | { purpose: 'new'; what: string },
+) => Promise<string | undefined>;
 
 export interface ContextOptions extends Omit<SessionOptions, 'now'> {
   /** The clock; default: the real time. Tests fix it. */

@@ -78,7 +78,10 @@ function rootTbs(publicKey: KeyObject, gun: string, now: Date, validityDays: num
 
 function finish(tbs: Buffer, derSignature: Buffer, publicKey: KeyObject, notBefore: Date, notAfter: Date): RootCertificate {
   const der = seq(tbs, seq(oid(OIDS.ecdsaWithSha256)), tlv(0x03, Buffer.concat([Buffer.from([0]), derSignature])));
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   const pem = `-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`;
   const parsed = new X509Certificate(pem);
   if (!parsed.verify(publicKey)) throw new TrustDeskError('INTERNAL', 'the new root certificate does not verify');

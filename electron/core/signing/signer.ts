@@ -165,10 +165,14 @@ export class KeyRing {
   async generate(info: NewKeyInfo): Promise<KeyObjectSigner> {
     const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
     const signer = new KeyObjectSigner(privateKey);
-    const passphrase = await newPassphrase({ keyId: signer.keyId, role: info.role, ...(info.gun ? { gun: info.gun } : {}) }, { env: this.passphrases.env, prompt: this.passphrases.prompt, prefer: 'notary' });
+    const passphrase = await newPassphrase(
+      { keyId: signer.keyId, role: info.role, ...(info.gun ? { gun: info.gun } : {}) },
+      { env: this.passphrases.env, prompt: this.passphrases.prompt, prefer: 'notary' },
+    );
     let pem: string;
     try {
-      const headers: Record<string, string> = (info.role === 'targets' || info.role === 'snapshot') && info.gun ? { gun: info.gun, role: info.role } : { role: info.role };
+      const headers: Record<string, string> =
+        (info.role === 'targets' || info.role === 'snapshot') && info.gun ? { gun: info.gun, role: info.role } : { role: info.role };
       pem = encodePem({ label: 'ENCRYPTED PRIVATE KEY', headers, der: encryptKey(privateKey, passphrase) });
     } finally {
       clearAll(passphrase);

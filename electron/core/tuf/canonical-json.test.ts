@@ -36,8 +36,13 @@ describe('canonical JSON', () => {
     expect(verifyThreshold(env, root.signed.keys, root.signed.roles.targets)).toHaveLength(1);
     // the same object sorted by UTF-16 code units (what @tufjs/canonical-json does) does not verify
     const utf16 = (v: unknown): string =>
-      Array.isArray(v) ? `[${v.map(utf16).join(',')}]`
-        : v && typeof v === 'object' ? `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${utf16((v as Record<string, unknown>)[k])}`).join(',')}}`
+      Array.isArray(v)
+        ? `[${v.map(utf16).join(',')}]`
+        : v && typeof v === 'object'
+          ? `{${Object.keys(v)
+              .sort()
+              .map((k) => `${JSON.stringify(k)}:${utf16((v as Record<string, unknown>)[k])}`)
+              .join(',')}}`
           : JSON.stringify(v);
     const forged = { ...env, signed: JSON.parse(utf16(env.signed)) };
     expect(utf16(env.signed)).not.toBe(canonicalString(env.signed));

@@ -45,7 +45,9 @@ function encode(value: unknown, out: string[], depth: number): void {
     out.push(']');
   } else if (typeof value === 'object') {
     const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj).filter((k) => obj[k] !== undefined).sort(compareUtf8);
+    const keys = Object.keys(obj)
+      .filter((k) => obj[k] !== undefined)
+      .sort(compareUtf8);
     out.push('{');
     keys.forEach((k, i) => {
       if (i > 0) out.push(',');
@@ -80,18 +82,35 @@ export function goJsonString(s: string): string {
   for (const ch of s) {
     const cp = ch.codePointAt(0)!;
     switch (ch) {
-      case '"': out += '\\"'; break;
-      case '\\': out += '\\\\'; break;
-      case '\n': out += '\\n'; break;
-      case '\r': out += '\\r'; break;
-      case '\t': out += '\\t'; break;
-      case '<': out += '\\u003c'; break;
-      case '>': out += '\\u003e'; break;
-      case '&': out += '\\u0026'; break;
+      case '"':
+        out += '\\"';
+        break;
+      case '\\':
+        out += '\\\\';
+        break;
+      case '\n':
+        out += '\\n';
+        break;
+      case '\r':
+        out += '\\r';
+        break;
+      case '\t':
+        out += '\\t';
+        break;
+      case '<':
+        out += '\\u003c';
+        break;
+      case '>':
+        out += '\\u003e';
+        break;
+      case '&':
+        out += '\\u0026';
+        break;
       default:
         if (cp < 0x20) out += `\\u${cp.toString(16).padStart(4, '0')}`;
         else if (cp === 0x2028 || cp === 0x2029) out += `\\u${cp.toString(16)}`;
-        else if (cp >= 0xd800 && cp <= 0xdfff) out += '\ufffd'; // lone surrogate: Go writes U+FFFD
+        else if (cp >= 0xd800 && cp <= 0xdfff)
+          out += '\ufffd'; // lone surrogate: Go writes U+FFFD
         else out += ch;
     }
   }
@@ -114,9 +133,7 @@ export function goJsonIndent(value: unknown, indent = '    ', level = 0): string
   }
   const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
   if (entries.length === 0) return '{}';
-  return `{\n${entries
-    .map(([k, v]) => `${pad}${goJsonString(k)}: ${goJsonIndent(v, indent, level + 1)}`)
-    .join(',\n')}\n${close}}`;
+  return `{\n${entries.map(([k, v]) => `${pad}${goJsonString(k)}: ${goJsonIndent(v, indent, level + 1)}`).join(',\n')}\n${close}}`;
 }
 
 /** JSON.parse with a typed error naming what was being read. */

@@ -65,7 +65,9 @@ describe('update workflow on the real samples', () => {
 
   it('refuses expired metadata (freeze) and a tampered signature', async () => {
     const gun = sampleGun('app');
-    expect(await codeOf(updateRepository({ gun, cache: emptyCache(), source: sampleSource('app'), now: new Date('2026-12-31T00:00:00Z') }))).toBe('METADATA_EXPIRED');
+    expect(await codeOf(updateRepository({ gun, cache: emptyCache(), source: sampleSource('app'), now: new Date('2026-12-31T00:00:00Z') }))).toBe(
+      'METADATA_EXPIRED',
+    );
     const ts = JSON.parse(sampleFile('app', 'tuf/timestamp.json').toString());
     ts.signatures[0].sig = Buffer.alloc(64, 7).toString('base64');
     const source = sampleSource('app', { timestamp: Buffer.from(JSON.stringify(ts)) });
@@ -89,8 +91,12 @@ describe('update workflow on the real samples', () => {
   it('falls back to the cache, marked stale, when the server is unreachable', async () => {
     const { cache, gun } = sampleTrustDir('app');
     const down = {
-      async fetchRole(): Promise<Buffer> { throw new (await import('../base/errors.js')).TrustDeskError('NETWORK_UNREACHABLE', 'connection refused'); },
-      async fetchRootVersion(): Promise<Buffer> { throw new Error('not called'); },
+      async fetchRole(): Promise<Buffer> {
+        throw new (await import('../base/errors.js')).TrustDeskError('NETWORK_UNREACHABLE', 'connection refused');
+      },
+      async fetchRootVersion(): Promise<Buffer> {
+        throw new Error('not called');
+      },
     };
     const trust = await updateRepository({ gun, cache, source: down, now: SAMPLE_CLOCK });
     expect(trust.source).toBe('cache');

@@ -494,7 +494,10 @@ export class RepositoryUpdater {
   private startEarlyFetch(role: string): void {
     const { gun, source } = this;
     if (!source || !this.online || this.speculative.has(role)) return;
-    this.speculative.set(role, source.fetchRole(gun, role, { maxBytes: MAX_SPECULATIVE_BYTES }).catch(() => undefined));
+    this.speculative.set(
+      role,
+      source.fetchRole(gun, role, { maxBytes: MAX_SPECULATIVE_BYTES }).catch(() => undefined),
+    );
   }
 
   private readIfCached(role: string): Promise<Buffer | undefined> {

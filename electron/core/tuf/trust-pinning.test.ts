@@ -91,7 +91,10 @@ describe('trust pinning rules (notary trust_pinning)', () => {
   it('parses notary client config JSON and rejects malformed sections', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trustdesk-pin-'));
     const file = join(dir, 'config.json');
-    writeFileSync(file, JSON.stringify({ trust_dir: '~/.notary', trust_pinning: { certs: { [gun]: [v5Ids[0]!.toUpperCase()] }, disable_tofu: true } }));
+    writeFileSync(
+      file,
+      JSON.stringify({ trust_dir: '~/.notary', trust_pinning: { certs: { [gun]: [v5Ids[0]!.toUpperCase()] }, disable_tofu: true } }),
+    );
     const p = await loadNotaryClientConfig(file);
     expect(p.certs[gun]).toEqual([v5Ids[0]]);
     expect(p.disableTofu).toBe(true);
@@ -130,13 +133,85 @@ describe('trust pinning rules (notary trust_pinning)', () => {
 describe('CA pins: the leaf must chain to the pinned CA', () => {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-ca-'));
   const o = (args: string[]) => execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
-  o(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'ca.key', '-subj', '/CN=Pin CA', '-days', '30', '-out', 'ca.crt', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
-  o(['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'other.key', '-subj', '/CN=Other CA', '-days', '30', '-out', 'other.crt', '-addext', 'basicConstraints=critical,CA:TRUE']);
-  o(['req', '-new', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', 'leaf.key', '-subj', '/CN=leaf', '-out', 'leaf.csr']);
+  o([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'ca.key',
+    '-subj',
+    '/CN=Pin CA',
+    '-days',
+    '30',
+    '-out',
+    'ca.crt',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign',
+  ]);
+  o([
+    'req',
+    '-x509',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'other.key',
+    '-subj',
+    '/CN=Other CA',
+    '-days',
+    '30',
+    '-out',
+    'other.crt',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+  ]);
+  o([
+    'req',
+    '-new',
+    '-newkey',
+    'ec',
+    '-pkeyopt',
+    'ec_paramgen_curve:P-256',
+    '-nodes',
+    '-keyout',
+    'leaf.key',
+    '-subj',
+    '/CN=leaf',
+    '-out',
+    'leaf.csr',
+  ]);
   o(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '7', '-days', '10', '-out', 'leaf.crt']);
-  for (const [name, eku] of [['codesign', 'codeSigning'], ['serverauth', 'serverAuth,codeSigning']]) {
+  for (const [name, eku] of [
+    ['codesign', 'codeSigning'],
+    ['serverauth', 'serverAuth,codeSigning'],
+  ]) {
     writeFileSync(join(dir, `${name}.ext`), `extendedKeyUsage=${eku}\n`);
-    o(['x509', '-req', '-in', 'leaf.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-set_serial', '8', '-days', '10', '-extfile', `${name}.ext`, '-out', `${name}.crt`]);
+    o([
+      'x509',
+      '-req',
+      '-in',
+      'leaf.csr',
+      '-CA',
+      'ca.crt',
+      '-CAkey',
+      'ca.key',
+      '-set_serial',
+      '8',
+      '-days',
+      '10',
+      '-extfile',
+      `${name}.ext`,
+      '-out',
+      `${name}.crt`,
+    ]);
   }
   const cert = (f: string) => new X509Certificate(readFileSync(join(dir, f)));
 
@@ -159,7 +234,9 @@ describe('CA pins: the leaf must chain to the pinned CA', () => {
       expect.unreachable();
     } catch (err) {
       expect(isTrustDeskError(err, 'TRUST_PIN_MISMATCH')).toBe(true);
-      expect((err as Error).message).toMatch(/expected a certificate issued by CN=Pin CA .*found [0-9a-f]{64} \(issuer CN=127\.0\.0\.1:5000\/lab\/rotated; its extended key usage excludes server auth/);
+      expect((err as Error).message).toMatch(
+        /expected a certificate issued by CN=Pin CA .*found [0-9a-f]{64} \(issuer CN=127\.0\.0\.1:5000\/lab\/rotated; its extended key usage excludes server auth/,
+      );
     }
   });
 });
@@ -176,7 +253,9 @@ describe('pins in the update workflow (stricter than notary: every trusted root)
     expect(ok.pin).toEqual({ kind: 'certs', pattern: gun, keyIds: v5Ids, caFile: undefined });
     const source = sampleSource('rotated');
     const cache = new TrustCache(mkdtempSync(join(tmpdir(), 'trustdesk-c-')));
-    expect(await codeOfAsync(updateRepository({ gun, cache, source, now: SAMPLE_CLOCK, pinning: pins({ [gun]: [...v1Ids] }) }))).toBe('TRUST_PIN_MISMATCH');
+    expect(await codeOfAsync(updateRepository({ gun, cache, source, now: SAMPLE_CLOCK, pinning: pins({ [gun]: [...v1Ids] }) }))).toBe(
+      'TRUST_PIN_MISMATCH',
+    );
     expect(source.requests).toEqual(['root']);
     expect(await cache.cachedRoles(gun)).toEqual(new Set());
   });
@@ -184,7 +263,9 @@ describe('pins in the update workflow (stricter than notary: every trusted root)
   it('rotation: a cached root v1 that matches the pin, walked to v5 whose keys the pin lacks, is refused and v1 stays cached', async () => {
     const { cache } = sampleTrustDir('rotated', []);
     await cache.write(gun, 'root', sampleFile('rotated', 'tuf/root.v1.json'));
-    const r = await codeOfAsync(updateRepository({ gun, cache, source: sampleSource('rotated'), now: SAMPLE_CLOCK, pinning: pins({ [gun]: [...v1Ids] }) }));
+    const r = await codeOfAsync(
+      updateRepository({ gun, cache, source: sampleSource('rotated'), now: SAMPLE_CLOCK, pinning: pins({ [gun]: [...v1Ids] }) }),
+    );
     expect(r).toBe('TRUST_PIN_MISMATCH');
     expect((await cache.read(gun, 'root'))!.equals(sampleFile('rotated', 'tuf/root.v1.json'))).toBe(true);
     // with the pin updated to the new root, the same walk succeeds
@@ -194,7 +275,13 @@ describe('pins in the update workflow (stricter than notary: every trusted root)
 
   it('a full root chain from 1.root.json is verified version by version', async () => {
     const source = sampleSource('rotated');
-    const t = await updateRepository({ gun, cache: new TrustCache(mkdtempSync(join(tmpdir(), 'trustdesk-c-'))), source, now: SAMPLE_CLOCK, fullRootChain: true });
+    const t = await updateRepository({
+      gun,
+      cache: new TrustCache(mkdtempSync(join(tmpdir(), 'trustdesk-c-'))),
+      source,
+      now: SAMPLE_CLOCK,
+      fullRootChain: true,
+    });
     expect(t.rootChain.map((x) => x.signed.version)).toEqual([1, 2, 3, 4, 5]);
     expect(source.requests.slice(0, 2)).toEqual(['1.root', 'root']);
   });

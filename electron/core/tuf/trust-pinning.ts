@@ -50,10 +50,7 @@ export interface TrustPinning {
 export const NO_PINNING: TrustPinning = Object.freeze({ certs: {}, ca: {}, disableTofu: false, sources: [] }) as TrustPinning;
 
 export type PinMatch =
-  | { kind: 'certs'; pattern: string; certIds: string[] }
-  | { kind: 'ca'; prefix: string; ca: PinnedCa }
-  | { kind: 'tofu' }
-  | { kind: 'refused' };
+  { kind: 'certs'; pattern: string; certIds: string[] } | { kind: 'ca'; prefix: string; ca: PinnedCa } | { kind: 'tofu' } | { kind: 'refused' };
 
 /** The raw JSON section, as in notary's config and TrustDesk's pins file. */
 export interface TrustPinningJson {
@@ -240,9 +237,7 @@ export function chainsTo(leaf: X509Certificate, intermediates: X509Certificate[]
   const seen = new Set<string>();
   for (let depth = 0; depth < 8; depth++) {
     if (anchors.some((a) => validAt(a, now) && allowsServerAuth(a) && signedBy(current, a))) return true;
-    const next = intermediates.find(
-      (i) => !seen.has(i.fingerprint256) && i.ca && validAt(i, now) && allowsServerAuth(i) && signedBy(current, i),
-    );
+    const next = intermediates.find((i) => !seen.has(i.fingerprint256) && i.ca && validAt(i, now) && allowsServerAuth(i) && signedBy(current, i));
     if (!next) return false;
     seen.add(next.fingerprint256);
     current = next;
@@ -322,13 +317,15 @@ export function checkPinnedRoot(root: RootEnvelope, gun: string, pinning: TrustP
           continue;
         }
         const [leaf, ...rest] = certs;
-        const ekuNote = allowsServerAuth(leaf!) ? '' : '; its extended key usage excludes server auth, which notary\'s CA pin requires';
+        const ekuNote = allowsServerAuth(leaf!) ? '' : "; its extended key usage excludes server auth, which notary's CA pin requires";
         issuers.push(`${id} (issuer ${leaf!.issuer.replace(/\n/g, ', ')}${ekuNote})`);
         const intermediates = [...rest, ...anchors.filter((a) => a.ca)];
         if (chainsTo(leaf!, intermediates, anchors, now)) pinned.push(id);
       }
       if (pinned.length === 0) {
-        const expected = anchors.map((a) => `${a.subject.replace(/\n/g, ', ')} [sha256 ${a.fingerprint256.replace(/:/g, '').toLowerCase().slice(0, 16)}]`);
+        const expected = anchors.map(
+          (a) => `${a.subject.replace(/\n/g, ', ')} [sha256 ${a.fingerprint256.replace(/:/g, '').toLowerCase().slice(0, 16)}]`,
+        );
         throw new TrustDeskError(
           'TRUST_PIN_MISMATCH',
           `root version ${root.signed.version} of ${gun} does not chain to the CA pinned for "${match.prefix}" (${match.ca.file})${from}: expected a certificate issued by ${expected.join(' or ')}, found ${issuers.join(', ') || found.join(', ')}`,

@@ -79,11 +79,7 @@ export class TrustedMetadataStore {
    * checking its certificates and its own threshold. A cached root was verified when it was cached;
    * its certificates are still checked, but not their expiry (notary skips it for the trusted root).
    */
-  constructor(
-    gun: string,
-    rootRaw: Buffer,
-    opts: { now: Date; firstUse: boolean; previous?: PreviousVersions; pinning?: TrustPinning },
-  ) {
+  constructor(gun: string, rootRaw: Buffer, opts: { now: Date; firstUse: boolean; previous?: PreviousVersions; pinning?: TrustPinning }) {
     this.gun = gun;
     this.now = opts.now;
     this.previous = opts.previous ?? {};

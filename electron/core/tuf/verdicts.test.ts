@@ -11,7 +11,12 @@ const VERDICT_NAMES: Record<string, string> = {
 };
 
 function tsv(scenario: string, file: string): string[][] {
-  return sampleFile(scenario, file).toString().trim().split('\n').slice(1).map((l) => l.split('\t'));
+  return sampleFile(scenario, file)
+    .toString()
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.split('\t'));
 }
 
 describe('status verdicts equal the lab expectations', () => {
@@ -20,11 +25,17 @@ describe('status verdicts equal the lab expectations', () => {
       const { cache, gun } = sampleTrustDir(scenario);
       const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
       const registry: RegistryTag[] = tsv(scenario, 'registry/manifests.tsv').map(([tag, digest, size, mediaType]) => ({
-        tag: tag!, digest, size: Number(size), mediaType,
+        tag: tag!,
+        digest,
+        size: Number(size),
+        mediaType,
       }));
       const status = repositoryStatus(gun, trust, registry);
       const expected = tsv(scenario, 'expected-verdicts.tsv').map(([tag, , signed, signers, verdict]) => ({
-        tag, verdict: VERDICT_NAMES[verdict!], signedDigest: signed || undefined, signers: signers === '-' ? [] : signers!.split(','),
+        tag,
+        verdict: VERDICT_NAMES[verdict!],
+        signedDigest: signed || undefined,
+        signers: signers === '-' ? [] : signers!.split(','),
       }));
       expect(status.tags.map((t) => ({ tag: t.tag, verdict: t.verdict, signedDigest: t.signedDigest, signers: t.signers }))).toEqual(expected);
       expect(status.roles.map((r) => r.role)).toContain('timestamp');
@@ -36,7 +47,11 @@ describe('status verdicts equal the lab expectations', () => {
 describe('a tag signed with different digests in targets and targets/releases', () => {
   const hex = (c: string) => c.repeat(64);
   const meta = (c: string) => ({ length: 10, hashes: { sha256: Buffer.from(hex(c), 'hex').toString('base64') } });
-  const env = (role: string, signed: Record<string, unknown>) => ({ role, expires: new Date('2030-01-01T00:00:00Z'), signed: { version: 1, expires: '2030-01-01T00:00:00Z', ...signed } });
+  const env = (role: string, signed: Record<string, unknown>) => ({
+    role,
+    expires: new Date('2030-01-01T00:00:00Z'),
+    signed: { version: 1, expires: '2030-01-01T00:00:00Z', ...signed },
+  });
   // v1: releases a, targets b; v2: releases c, targets d; only: targets e; alice holds v1=a and other=f.
   const trust = {
     gun: 'example.com/split',
@@ -45,7 +60,13 @@ describe('a tag signed with different digests in targets and targets/releases', 
     timestamp: env('timestamp', {}),
     targets: env('targets', {
       targets: { v1: meta('b'), v2: meta('d'), only: meta('e') },
-      delegations: { keys: {}, roles: [{ name: 'targets/releases', keyids: ['k'], threshold: 1, paths: [''] }, { name: 'targets/alice', keyids: ['k'], threshold: 1, paths: [''] }] },
+      delegations: {
+        keys: {},
+        roles: [
+          { name: 'targets/releases', keyids: ['k'], threshold: 1, paths: [''] },
+          { name: 'targets/alice', keyids: ['k'], threshold: 1, paths: [''] },
+        ],
+      },
     }),
     delegations: [
       { env: env('targets/releases', { targets: { v1: meta('a'), v2: meta('c') } }), paths: [''] },

@@ -116,9 +116,7 @@ export function repositoryStatus(
   tags.sort((a, b) => naturalCompare(a.tag, b.tag));
   const counts = Object.fromEntries(VERDICTS.map((v) => [v, 0])) as Record<Verdict, number>;
   for (const t of tags) counts[t.verdict]++;
-  const roles = trust
-    ? roleExpiries(trust).map((r) => ({ role: r.role, version: r.version, expires: r.expires.toISOString() }))
-    : [];
+  const roles = trust ? roleExpiries(trust).map((r) => ({ role: r.role, version: r.version, expires: r.expires.toISOString() })) : [];
   const nearest = [...roles].sort((a, b) => a.expires.localeCompare(b.expires))[0];
   return {
     name,

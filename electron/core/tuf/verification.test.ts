@@ -43,7 +43,11 @@ describe('verify rules', () => {
     expect(run(GUN, good).exitCode).toBe(0);
     expect(run(GUN, good).tags.map((t) => t.tag)).toEqual(['v1', 'v2']);
     expect(run(GUN, good, { requireSigned: true }).exitCode).toBe(1);
-    expect(run(GUN).tags.filter((t) => !t.ok).map((t) => t.tag)).toEqual(['latest']);
+    expect(
+      run(GUN)
+        .tags.filter((t) => !t.ok)
+        .map((t) => t.tag),
+    ).toEqual(['latest']);
     expect(run(GUN).tags.find((t) => t.tag === 'gone')).toMatchObject({ ok: true, note: 'signed, but no longer in the registry' });
     expect(run(GUN, [TAGS[2]!])).toMatchObject({ exitCode: 1, error: { code: 'REPOSITORY_NOT_SIGNED' } });
   });
@@ -62,7 +66,13 @@ describe('verify rules', () => {
   });
 
   it('a registry failure for the checked tag: unreachable (4), another registry error: failed', () => {
-    const t: TagStatus = { tag: 'v1', verdict: 'digest-mismatch', signedDigest: D('a'), signers: [], registryError: { code: 'NETWORK_TIMEOUT', message: 'slow' } };
+    const t: TagStatus = {
+      tag: 'v1',
+      verdict: 'digest-mismatch',
+      signedDigest: D('a'),
+      signers: [],
+      registryError: { code: 'NETWORK_TIMEOUT', message: 'slow' },
+    };
     expect(run(`${GUN}:v1`, [t]).exitCode).toBe(4);
     // an unchecked (unsigned) tag whose manifest could not be read does not block the others
     const u: TagStatus = { tag: 'dev', verdict: 'unsigned', signers: [], registryError: { code: 'NETWORK_TIMEOUT', message: 'slow' } };

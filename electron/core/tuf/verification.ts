@@ -129,7 +129,13 @@ function checkTag(t: TagStatus, opts: VerifyOptions, explicit: boolean): TagVeri
  * The gate's decision for one argument from a verified status. With a TAG, that tag must pass;
  * without, every signed tag must pass, and with --require-signed every registry tag too.
  */
-export function verifyStatus(name: string, ref: ParsedReference, status: RepositoryStatus, opts: VerifyOptions, extra: { source?: RepositoryVerification['source'] } = {}): RepositoryVerification {
+export function verifyStatus(
+  name: string,
+  ref: ParsedReference,
+  status: RepositoryStatus,
+  opts: VerifyOptions,
+  extra: { source?: RepositoryVerification['source'] } = {},
+): RepositoryVerification {
   const warnings = [...status.warnings];
   let tags: TagVerification[];
   const tagErrors: ErrorValue[] = [];
@@ -174,11 +180,18 @@ function verifyDigest(name: string, ref: ParsedReference, status: RepositoryStat
   const matching = status.tags.filter((t) => t.signedDigest === digest && (!ref.tag || t.tag === ref.tag));
   const tags: TagVerification[] = matching.map((t) => {
     const base = { tag: t.tag, verdict: t.verdict, signers: t.signers, signedDigest: t.signedDigest, registryDigest: t.registryDigest, size: t.size };
-    const problem = opts.signer && !t.signers.includes(opts.signer) ? `not signed by ${opts.signer} (signed by ${t.signers.join(', ') || 'nobody'})` : undefined;
+    const problem =
+      opts.signer && !t.signers.includes(opts.signer) ? `not signed by ${opts.signer} (signed by ${t.signers.join(', ') || 'nobody'})` : undefined;
     return { ...base, ok: !problem, ...(problem ? { problem } : {}) };
   });
   if (tags.length === 0) {
-    tags.push({ tag: ref.tag ?? '', ok: false, verdict: 'absent', problem: `${digest} is not signed${ref.tag ? ` as ${ref.tag}` : ''}`, signers: [] });
+    tags.push({
+      tag: ref.tag ?? '',
+      ok: false,
+      verdict: 'absent',
+      problem: `${digest} is not signed${ref.tag ? ` as ${ref.tag}` : ''}`,
+      signers: [],
+    });
   }
   const outcome: VerifyOutcome = tags.some((t) => t.ok) ? 'ok' : 'failed';
   return {
@@ -207,7 +220,12 @@ export interface VerifySubject {
  */
 export async function verifyOne(
   subject: VerifySubject,
-  load: () => Promise<{ trust?: RepositoryTrust; registryTags: RegistryTag[]; source?: RepositoryVerification['source']; staleIsUnreachable?: boolean }>,
+  load: () => Promise<{
+    trust?: RepositoryTrust;
+    registryTags: RegistryTag[];
+    source?: RepositoryVerification['source'];
+    staleIsUnreachable?: boolean;
+  }>,
   opts: VerifyOptions,
   now: Date = new Date(),
 ): Promise<RepositoryVerification> {

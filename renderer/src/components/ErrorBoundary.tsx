@@ -14,7 +14,8 @@ export class ErrorBoundary extends Component<{ children: ReactNode; resetKey?: s
   }
 
   override render() {
-    if (this.state.error) return <ErrorPanel error={{ code: 'INTERNAL', message: this.state.error.message }} onRetry={() => this.setState({ error: undefined })} />;
+    if (this.state.error)
+      return <ErrorPanel error={{ code: 'INTERNAL', message: this.state.error.message }} onRetry={() => this.setState({ error: undefined })} />;
     return this.props.children;
   }
 }

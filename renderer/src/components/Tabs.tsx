@@ -26,7 +26,16 @@ export function Tabs<T extends string>({
   const onKey = (e: KeyboardEvent<HTMLDivElement>) => {
     const i = tabs.indexOf(selected);
     const n = tabs.length;
-    const next = e.key === 'ArrowRight' ? tabs[(i + 1) % n] : e.key === 'ArrowLeft' ? tabs[(i + n - 1) % n] : e.key === 'Home' ? tabs[0] : e.key === 'End' ? tabs[n - 1] : undefined;
+    const next =
+      e.key === 'ArrowRight'
+        ? tabs[(i + 1) % n]
+        : e.key === 'ArrowLeft'
+          ? tabs[(i + n - 1) % n]
+          : e.key === 'Home'
+            ? tabs[0]
+            : e.key === 'End'
+              ? tabs[n - 1]
+              : undefined;
     if (!next) return;
     e.preventDefault();
     onSelect(next);
@@ -36,7 +45,16 @@ export function Tabs<T extends string>({
     <>
       <div role="tablist" aria-label={label} className={className} onKeyDown={onKey}>
         {tabs.map((t) => (
-          <button key={t} type="button" role="tab" id={`tab-${t}`} aria-selected={t === selected} aria-controls={`panel-${t}`} tabIndex={t === selected ? 0 : -1} onClick={() => onSelect(t)}>
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`tab-${t}`}
+            aria-selected={t === selected}
+            aria-controls={`panel-${t}`}
+            tabIndex={t === selected ? 0 : -1}
+            onClick={() => onSelect(t)}
+          >
             {labels[t]}
           </button>
         ))}

@@ -20,7 +20,10 @@ function pemBody(text: string): { label: string; der: Buffer } | undefined {
 }
 
 function pem(label: string, der: Buffer): string {
-  const b64 = der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+  const b64 = der
+    .toString('base64')
+    .replace(/(.{64})/g, '$1\n')
+    .replace(/\n$/, '');
   return `-----BEGIN ${label}-----\n${b64}\n-----END ${label}-----\n`;
 }
 
@@ -39,7 +42,11 @@ export function decryptCosignKey(text: string, password: Buffer): KeyObject {
   if (!b || (b.label !== SIGSTORE_LABEL && b.label !== COSIGN_LABEL)) {
     throw new TrustDeskError('KEY_FORMAT_INVALID', `not a cosign private key (PEM ${SIGSTORE_LABEL} or ${COSIGN_LABEL})`);
   }
-  let j: { kdf?: { name?: string; params?: { N?: number; r?: number; p?: number }; salt?: string }; cipher?: { name?: string; nonce?: string }; ciphertext?: string };
+  let j: {
+    kdf?: { name?: string; params?: { N?: number; r?: number; p?: number }; salt?: string };
+    cipher?: { name?: string; nonce?: string };
+    ciphertext?: string;
+  };
   try {
     j = JSON.parse(b.der.toString('utf8'));
   } catch {
@@ -49,7 +56,19 @@ export function decryptCosignKey(text: string, password: Buffer): KeyObject {
   const N = kdf?.params?.N;
   const r = kdf?.params?.r;
   const p = kdf?.params?.p;
-  if (kdf?.name !== 'scrypt' || typeof N !== 'number' || typeof r !== 'number' || typeof p !== 'number' || N > MAX_N || N < 2 || (N & (N - 1)) !== 0 || r < 1 || r > 32 || p < 1 || p > 16) {
+  if (
+    kdf?.name !== 'scrypt' ||
+    typeof N !== 'number' ||
+    typeof r !== 'number' ||
+    typeof p !== 'number' ||
+    N > MAX_N ||
+    N < 2 ||
+    (N & (N - 1)) !== 0 ||
+    r < 1 ||
+    r > 32 ||
+    p < 1 ||
+    p > 16
+  ) {
     throw new TrustDeskError('KEY_FORMAT_INVALID', 'the cosign key uses an unsupported key derivation (expected scrypt)');
   }
   if (cipher?.name !== 'nacl/secretbox' || typeof cipher.nonce !== 'string' || typeof j.ciphertext !== 'string' || typeof kdf.salt !== 'string') {

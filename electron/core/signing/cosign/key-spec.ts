@@ -29,12 +29,17 @@ async function tokenRecord(ctx: KeyContext, id: string) {
   const access = ctx.tokens();
   const records = await access.store.list();
   const matches = records.filter((r) => r.keyId.startsWith(id) || r.label === id);
-  if (matches.length !== 1) throw new TrustDeskError('KEY_NOT_FOUND', matches.length === 0 ? `no token key ${id} (trustdesk token list)` : `${id} names ${matches.length} token keys; give more of the key ID`);
+  if (matches.length !== 1)
+    throw new TrustDeskError(
+      'KEY_NOT_FOUND',
+      matches.length === 0 ? `no token key ${id} (trustdesk token list)` : `${id} names ${matches.length} token keys; give more of the key ID`,
+    );
   return { access, record: matches[0]! };
 }
 
 export async function signerFromSpec(spec: string, ctx: KeyContext): Promise<CosignSigner> {
-  if (spec.startsWith('notary:')) return notaryKeySigner(ctx.trustDir, spec.slice(7), { env: ctx.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) });
+  if (spec.startsWith('notary:'))
+    return notaryKeySigner(ctx.trustDir, spec.slice(7), { env: ctx.env, ...(ctx.prompt ? { prompt: ctx.prompt } : {}) });
   if (spec.startsWith('token:')) {
     const { access, record } = await tokenRecord(ctx, spec.slice(6));
     const pub = createPublicKey({ key: Buffer.from(record.publicKey, 'base64'), format: 'der', type: 'spki' });

@@ -22,7 +22,8 @@ export interface CosignSigner {
 
 export function keyObjectSigner(privateKey: KeyObject, description: string): CosignSigner {
   const type = privateKey.asymmetricKeyType;
-  if (type !== 'ec' && type !== 'rsa' && type !== 'ed25519') throw new TrustDeskError('KEY_FORMAT_INVALID', `a ${String(type)} key cannot make cosign signatures`);
+  if (type !== 'ec' && type !== 'rsa' && type !== 'ed25519')
+    throw new TrustDeskError('KEY_FORMAT_INVALID', `a ${String(type)} key cannot make cosign signatures`);
   return {
     publicKey: createPublicKey(privateKey),
     description,
@@ -31,14 +32,23 @@ export function keyObjectSigner(privateKey: KeyObject, description: string): Cos
 }
 
 /** Password for a cosign key: COSIGN_PASSWORD when set (even empty, as cosign), else the prompt. */
-export async function cosignPassword(env: NodeJS.ProcessEnv, prompt: ((q: string) => Promise<string | undefined>) | undefined, what: string): Promise<Buffer> {
+export async function cosignPassword(
+  env: NodeJS.ProcessEnv,
+  prompt: ((q: string) => Promise<string | undefined>) | undefined,
+  what: string,
+): Promise<Buffer> {
   if (env.COSIGN_PASSWORD !== undefined) return Buffer.from(env.COSIGN_PASSWORD, 'utf8');
   const answer = prompt ? await prompt(`Enter password for ${what}: `) : undefined;
-  if (answer === undefined) throw new TrustDeskError('PASSPHRASE_REQUIRED', `${what} is encrypted: set COSIGN_PASSWORD, or run in a terminal to be asked`);
+  if (answer === undefined)
+    throw new TrustDeskError('PASSPHRASE_REQUIRED', `${what} is encrypted: set COSIGN_PASSWORD, or run in a terminal to be asked`);
   return Buffer.from(answer, 'utf8');
 }
 
-export async function cosignKeyFileSigner(path: string, env: NodeJS.ProcessEnv, prompt?: (q: string) => Promise<string | undefined>): Promise<CosignSigner> {
+export async function cosignKeyFileSigner(
+  path: string,
+  env: NodeJS.ProcessEnv,
+  prompt?: (q: string) => Promise<string | undefined>,
+): Promise<CosignSigner> {
   const text = await readFile(path, 'utf8');
   if (!isCosignKeyFile(text)) throw new TrustDeskError('KEY_FORMAT_INVALID', `${path} is not a cosign private key`);
   const pw = await cosignPassword(env, prompt, path);
@@ -50,13 +60,21 @@ export async function cosignKeyFileSigner(path: string, env: NodeJS.ProcessEnv, 
 }
 
 /** A key file of the trust dir by key ID (or unique prefix), opened with notary's passphrase rules. */
-export async function notaryKeySigner(trustDir: string, keyId: string, passphrases: { env: NodeJS.ProcessEnv; prompt?: PassphraseProvider }): Promise<CosignSigner> {
+export async function notaryKeySigner(
+  trustDir: string,
+  keyId: string,
+  passphrases: { env: NodeJS.ProcessEnv; prompt?: PassphraseProvider },
+): Promise<CosignSigner> {
   const { key, description } = await notaryPrivateKey(trustDir, keyId, passphrases);
   return keyObjectSigner(key, description);
 }
 
 /** Opens a key file of the trust dir (its passphrase from notary's variables or the prompt). */
-export async function notaryPrivateKey(trustDir: string, keyId: string, passphrases: { env: NodeJS.ProcessEnv; prompt?: PassphraseProvider }): Promise<{ key: KeyObject; description: string; keyId: string }> {
+export async function notaryPrivateKey(
+  trustDir: string,
+  keyId: string,
+  passphrases: { env: NodeJS.ProcessEnv; prompt?: PassphraseProvider },
+): Promise<{ key: KeyObject; description: string; keyId: string }> {
   const entry = await new KeyFileStore(trustDir).find(keyId);
   // FileKeySigner only keeps the public key it is given; it is derived from the opened key below.
   const unlocked = await new FileKeySigner(entry, {} as PublicKeyJson, passphrases).unlock();
@@ -64,7 +82,10 @@ export async function notaryPrivateKey(trustDir: string, keyId: string, passphra
 }
 
 /** A token signer (Pkcs11Signer) as a cosign signer: raw r||s → DER. */
-export function tokenCosignSigner(token: { signRaw(message: Buffer, summary: string): Promise<Buffer>; keyId: string }, publicKey: KeyObject, description: string): CosignSigner {
+export function tokenCosignSigner(
+  token: { signRaw(message: Buffer, summary: string): Promise<Buffer>; keyId: string },
+  publicKey: KeyObject,
+  description: string,
+): CosignSigner {
   return { publicKey, description, sign: async (data, summary) => rawToDer(await token.signRaw(data, summary)) };
 }
-

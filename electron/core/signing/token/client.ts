@@ -37,7 +37,8 @@ export function defaultWorkerPath(env: NodeJS.ProcessEnv = process.env): string 
     join(here, '../../../../dist/electron/signer/worker.js'), // from the sources (tests)
   ];
   const found = candidates.find((p) => existsSync(p));
-  if (!found) throw new TrustDeskError('TOKEN_WORKER_FAILED', `the PKCS#11 worker is not built (looked for ${candidates.join(', ')}): run npm run build`);
+  if (!found)
+    throw new TrustDeskError('TOKEN_WORKER_FAILED', `the PKCS#11 worker is not built (looked for ${candidates.join(', ')}): run npm run build`);
   return found;
 }
 
@@ -51,7 +52,12 @@ export function workerEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 /** child_process.fork of the worker (CLI, tests). Its stdout/stderr are not shown to the user. */
 export function forkTransport(workerPath = defaultWorkerPath(), env: NodeJS.ProcessEnv = process.env): TransportFactory {
   return () => {
-    const child: ChildProcess = fork(workerPath, [], { env: workerEnv(env), execArgv: [], stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'json' });
+    const child: ChildProcess = fork(workerPath, [], {
+      env: workerEnv(env),
+      execArgv: [],
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      serialization: 'json',
+    });
     let stderr = '';
     child.stderr?.on('data', (b: Buffer) => {
       stderr = (stderr + b.toString('utf8')).slice(-2000);
@@ -111,7 +117,15 @@ export class TokenError extends TrustDeskError {
   }
 }
 
-const KNOWN = new Set(['TOKEN_NOT_FOUND', 'TOKEN_PIN_WRONG', 'TOKEN_PIN_LOCKED', 'TOKEN_REMOVED', 'TOKEN_MODULE_ERROR', 'TOKEN_KEY_NOT_FOUND', 'TOKEN_ERROR']);
+const KNOWN = new Set([
+  'TOKEN_NOT_FOUND',
+  'TOKEN_PIN_WRONG',
+  'TOKEN_PIN_LOCKED',
+  'TOKEN_REMOVED',
+  'TOKEN_MODULE_ERROR',
+  'TOKEN_KEY_NOT_FOUND',
+  'TOKEN_ERROR',
+]);
 
 export class Pkcs11Client {
   private transport?: WorkerTransport;
@@ -148,7 +162,12 @@ export class Pkcs11Client {
         if (p.transport !== t) continue; // requests of a newer worker go on
         clearTimeout(p.timer);
         this.pending.delete(id);
-        p.reject(new TokenError('TOKEN_WORKER_FAILED', `the PKCS#11 module stopped while working (the token process ${why}): the operation did not complete and nothing was signed`));
+        p.reject(
+          new TokenError(
+            'TOKEN_WORKER_FAILED',
+            `the PKCS#11 module stopped while working (the token process ${why}): the operation did not complete and nothing was signed`,
+          ),
+        );
       }
     });
     return t;
@@ -164,7 +183,12 @@ export class Pkcs11Client {
         // a hung vendor module: stop the worker, the next request starts a fresh one
         this.transport = undefined;
         t.kill();
-        reject(new TokenError('TOKEN_WORKER_FAILED', `the PKCS#11 module did not answer within ${Math.round(ms / 1000)} s (${req.op}): the token process was stopped; nothing was signed`));
+        reject(
+          new TokenError(
+            'TOKEN_WORKER_FAILED',
+            `the PKCS#11 module did not answer within ${Math.round(ms / 1000)} s (${req.op}): the token process was stopped; nothing was signed`,
+          ),
+        );
       }, ms);
       this.pending.set(id, { transport: t, resolve: resolvePromise as (v: unknown) => void, reject, timer });
       t.ref?.();

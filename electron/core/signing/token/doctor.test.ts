@@ -53,14 +53,32 @@ function yubikey(f: Partial<TokenFlags> = {}, firmware = '5.4'): ModuleReport {
     module: YKCS11,
     library: { description: 'PKCS#11 PIV Library (SP-800-73)', manufacturer: 'Yubico (www.yubico.com)', version: '2.2', cryptoki: '2.40' },
     slots: [{ slotId: '00', description: 'Yubico YubiKey OTP+FIDO+CCID 00 00', tokenPresent: true }],
-    tokens: [{ slotId: '00', slotDescription: 'Yubico YubiKey', label: 'YubiKey PIV #12345678', manufacturer: 'Yubico (www.yubico.com)', model: 'YubiKey YK5', serial: '12345678', firmware, hardware: '1.0', minPinLength: 6, maxPinLength: 8, flags: flags(f) }],
+    tokens: [
+      {
+        slotId: '00',
+        slotDescription: 'Yubico YubiKey',
+        label: 'YubiKey PIV #12345678',
+        manufacturer: 'Yubico (www.yubico.com)',
+        model: 'YubiKey YK5',
+        serial: '12345678',
+        firmware,
+        hardware: '1.0',
+        minPinLength: 6,
+        maxPinLength: 8,
+        flags: flags(f),
+      },
+    ],
   };
 }
 
 describe('token doctor', () => {
   it('YubiKey: factory management key, PIN state, touch policy, slot 9c, firmware; each with what to do', async () => {
     const spki = generateKeyPairSync('ec', { namedCurve: 'P-256' }).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-    const { client, seen } = clientWith({ list: yubikey({ pinFinalTry: true }), objects: [{ kind: 'public-key', id: '02', label: 'Public key for Digital Signature', keyType: 'ec', curve: 'prime256v1', spki }], managementKeyDefault: true });
+    const { client, seen } = clientWith({
+      list: yubikey({ pinFinalTry: true }),
+      objects: [{ kind: 'public-key', id: '02', label: 'Public key for Digital Signature', keyType: 'ec', curve: 'prime256v1', spki }],
+      managementKeyDefault: true,
+    });
     const r = await runDoctor(client, [YKCS11]);
     const t = r.modules[0]!.tokens[0]!;
     expect(t.yubikey).toBe(true);
@@ -77,10 +95,24 @@ describe('token doctor', () => {
   });
 
   it('a locked PIN, an RSA key, a missing module; a recorded key that is not on its token', async () => {
-    const { client } = clientWith({ list: yubikey({ pinLocked: true }, '5.7'), objects: [{ kind: 'public-key', id: '01', label: 'rsa', keyType: 'rsa' }] });
+    const { client } = clientWith({
+      list: yubikey({ pinLocked: true }, '5.7'),
+      objects: [{ kind: 'public-key', id: '01', label: 'rsa', keyType: 'rsa' }],
+    });
     const r = await runDoctor(client, [YKCS11], {
       checkManagementKey: false,
-      records: [{ keyId: 'ab'.repeat(32), role: 'root', publicKey: '', ckaId: '02', label: 'root', origin: 'imported', locations: [{ module: YKCS11, token: { label: 'YubiKey PIV #12345678' } }], createdAt: '' }],
+      records: [
+        {
+          keyId: 'ab'.repeat(32),
+          role: 'root',
+          publicKey: '',
+          ckaId: '02',
+          label: 'root',
+          origin: 'imported',
+          locations: [{ module: YKCS11, token: { label: 'YubiKey PIV #12345678' } }],
+          createdAt: '',
+        },
+      ],
     });
     const t = r.modules[0]!.tokens[0]!;
     expect(t.findings.find((f) => /PIN is locked/.test(f.title))).toMatchObject({ level: 'error', action: expect.stringContaining('unblock-pin') });

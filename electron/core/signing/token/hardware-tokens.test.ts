@@ -22,9 +22,32 @@ describe('hardware token key IDs', () => {
     const hsm = makeSoftHsm(['td']);
     try {
       const env = { ...process.env, ...hsm.env };
-      execFileSync('pkcs11-tool', ['--module', hsm.module, '--token-label', 'td', '--login', '--pin', '1234', '--keypairgen', '--key-type', 'EC:prime256v1', '--id', '0a', '--label', 'root'], { env, stdio: 'ignore' });
+      execFileSync(
+        'pkcs11-tool',
+        [
+          '--module',
+          hsm.module,
+          '--token-label',
+          'td',
+          '--login',
+          '--pin',
+          '1234',
+          '--keypairgen',
+          '--key-type',
+          'EC:prime256v1',
+          '--id',
+          '0a',
+          '--label',
+          'root',
+        ],
+        { env, stdio: 'ignore' },
+      );
       const der = join(mkdtempSync(join(tmpdir(), 'trustdesk-pub-')), 'pub.der');
-      execFileSync('pkcs11-tool', ['--module', hsm.module, '--token-label', 'td', '--read-object', '--type', 'pubkey', '--id', '0a', '--output-file', der], { env, stdio: 'ignore' });
+      execFileSync(
+        'pkcs11-tool',
+        ['--module', hsm.module, '--token-label', 'td', '--read-object', '--type', 'pubkey', '--id', '0a', '--output-file', der],
+        { env, stdio: 'ignore' },
+      );
       const expected = canonicalIdOfDer(readFileSync(der), 'pubkey');
       const r = await tokenKeyIds([hsm.module], { env });
       expect(r.warnings, r.warnings.join('\n')).toEqual([]);

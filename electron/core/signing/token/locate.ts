@@ -19,7 +19,11 @@ export async function locateToken(access: TokenAccess, target: TokenTarget, env:
   const token = { label, ...(serial ? { serial } : {}) };
   if (module) return { module, token };
   const found = discoverModules({ env, extra: settings }).filter((c) => c.exists);
-  if (found.length === 0) throw new TrustDeskError('TOKEN_MODULE_ERROR', 'no PKCS#11 module found: give one with --module PATH (a YubiKey: libykcs11.so) or TRUSTDESK_PKCS11_MODULE');
+  if (found.length === 0)
+    throw new TrustDeskError(
+      'TOKEN_MODULE_ERROR',
+      'no PKCS#11 module found: give one with --module PATH (a YubiKey: libykcs11.so) or TRUSTDESK_PKCS11_MODULE',
+    );
   for (const c of found) {
     try {
       const r = await access.client.list(c.path);
@@ -28,5 +32,8 @@ export async function locateToken(access: TokenAccess, target: TokenTarget, env:
       /* a module that does not load is skipped here; the doctor says why */
     }
   }
-  throw new TrustDeskError('TOKEN_NOT_FOUND', `no token "${label}"${serial ? ` with serial ${serial}` : ''} in ${found.map((c) => c.path).join(', ')}: plug it in, or give --module PATH`);
+  throw new TrustDeskError(
+    'TOKEN_NOT_FOUND',
+    `no token "${label}"${serial ? ` with serial ${serial}` : ''} in ${found.map((c) => c.path).join(', ')}: plug it in, or give --module PATH`,
+  );
 }

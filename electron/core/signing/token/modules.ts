@@ -23,12 +23,23 @@ const YKCS11: Record<string, string[]> = {
     '/usr/lib64/libykcs11.so.1',
     '/usr/local/lib/libykcs11.so',
   ],
-  darwin: ['/opt/homebrew/lib/libykcs11.dylib', '/usr/local/lib/libykcs11.dylib', '/usr/local/docker/lib/libykcs11.dylib', '/usr/local/docker-experimental/lib/libykcs11.dylib'],
+  darwin: [
+    '/opt/homebrew/lib/libykcs11.dylib',
+    '/usr/local/lib/libykcs11.dylib',
+    '/usr/local/docker/lib/libykcs11.dylib',
+    '/usr/local/docker-experimental/lib/libykcs11.dylib',
+  ],
   win32: ['C:\\Program Files\\Yubico\\Yubico PIV Tool\\bin\\libykcs11.dll', 'C:\\Program Files (x86)\\Yubico\\Yubico PIV Tool\\bin\\libykcs11.dll'],
 };
 
 const OPENSC: Record<string, string[]> = {
-  linux: ['/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so', '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so', '/usr/lib/opensc-pkcs11.so', '/usr/lib64/opensc-pkcs11.so', '/usr/local/lib/opensc-pkcs11.so'],
+  linux: [
+    '/usr/lib/x86_64-linux-gnu/opensc-pkcs11.so',
+    '/usr/lib/aarch64-linux-gnu/opensc-pkcs11.so',
+    '/usr/lib/opensc-pkcs11.so',
+    '/usr/lib64/opensc-pkcs11.so',
+    '/usr/local/lib/opensc-pkcs11.so',
+  ],
   darwin: ['/Library/OpenSC/lib/opensc-pkcs11.so', '/opt/homebrew/lib/opensc-pkcs11.so', '/usr/local/lib/opensc-pkcs11.so'],
   win32: ['C:\\Windows\\System32\\opensc-pkcs11.dll', 'C:\\Program Files\\OpenSC Project\\OpenSC\\pkcs11\\opensc-pkcs11.dll'],
 };

@@ -68,10 +68,7 @@ export function parseEnvelope<T extends SignedCommon>(role: string, raw: Buffer,
     }
   }
   if (signed._type !== type) {
-    throw new TrustDeskError(
-      'METADATA_TYPE_MISMATCH',
-      `${role} metadata has _type ${JSON.stringify(signed._type)}, expected "${type}"`,
-    );
+    throw new TrustDeskError('METADATA_TYPE_MISMATCH', `${role} metadata has _type ${JSON.stringify(signed._type)}, expected "${type}"`);
   }
   if (typeof signed.version !== 'number' || !Number.isSafeInteger(signed.version) || signed.version < 1) {
     throw malformed(role, '"version" must be an integer of at least 1');

@@ -52,10 +52,7 @@ export function checkFileMeta(role: string, raw: Buffer, meta: FileMeta, recorde
     if (!(alg in KNOWN_HASHES)) continue;
     const actual = createHash(alg).update(raw).digest('base64');
     if (actual !== expected) {
-      throw new TrustDeskError(
-        'HASH_MISMATCH',
-        `${role} ${alg} hash does not match the one recorded in ${recordedBy} (mix-and-match or tampering)`,
-      );
+      throw new TrustDeskError('HASH_MISMATCH', `${role} ${alg} hash does not match the one recorded in ${recordedBy} (mix-and-match or tampering)`);
     }
   }
 }

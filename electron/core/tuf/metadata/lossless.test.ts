@@ -34,8 +34,25 @@ describe('role models keep every field', () => {
 describe('rsa-x509 keys', () => {
   it('verify RSA-PSS signatures with a certificate-wrapped RSA key', () => {
     const dir = mkdtempSync(join(tmpdir(), 'trustdesk-rsa-'));
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'k.pem'), '-out', join(dir, 'c.pem'),
-      '-days', '30', '-subj', '/CN=rsa.example.test'], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'rsa:2048',
+        '-nodes',
+        '-keyout',
+        join(dir, 'k.pem'),
+        '-out',
+        join(dir, 'c.pem'),
+        '-days',
+        '30',
+        '-subj',
+        '/CN=rsa.example.test',
+      ],
+      { stdio: 'ignore' },
+    );
     const key = certificateKeyJson(readFileSync(join(dir, 'c.pem'), 'utf8'), 'rsa-x509');
     expect(keyId(key)).toMatch(/^[0-9a-f]{64}$/);
     expect(toKeyObject(key).asymmetricKeyType).toBe('rsa');

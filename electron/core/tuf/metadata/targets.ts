@@ -32,13 +32,7 @@ export type TargetsEnvelope = Envelope<TargetsSigned>;
 const DELEGATION_NAME = /^[-a-z0-9_/]+$/;
 
 export function isDelegationName(name: string): boolean {
-  return (
-    name.startsWith('targets/') &&
-    name.length < 256 &&
-    DELEGATION_NAME.test(name) &&
-    posix.normalize(name) === name &&
-    !name.endsWith('/')
-  );
+  return name.startsWith('targets/') && name.length < 256 && DELEGATION_NAME.test(name) && posix.normalize(name) === name && !name.endsWith('/');
 }
 
 export function parseTargets(role: string, raw: Buffer): TargetsEnvelope {
@@ -62,10 +56,7 @@ export function parseTargets(role: string, raw: Buffer): TargetsEnvelope {
     for (const d of roles) {
       if (!isObject(d) || typeof d.name !== 'string') throw malformed(role, 'a delegation has no name');
       if (!isDelegationName(d.name) || posix.dirname(d.name) !== role) {
-        throw new TrustDeskError(
-          'DELEGATION_INVALID',
-          `${role} delegates to "${d.name}", which is not a valid direct child role of ${role}`,
-        );
+        throw new TrustDeskError('DELEGATION_INVALID', `${role} delegates to "${d.name}", which is not a valid direct child role of ${role}`);
       }
       if (seen.has(d.name)) throw new TrustDeskError('DELEGATION_INVALID', `${role} lists delegation ${d.name} twice`);
       seen.add(d.name);

@@ -72,7 +72,13 @@ export async function runAudit(ctx: TrustContext, req: { sources: { name: string
       policyProblems.push({ location: 'daemon.json', message: (err as Error).message });
     }
   }
-  const view = { fromFile, mode: policy.mode, officialImages: policy.officialImages, allowExpiredTrustCache: policy.allowExpiredTrustCache, rootKeys: policy.rootKeys.map((r) => ({ ...r })) };
+  const view = {
+    fromFile,
+    mode: policy.mode,
+    officialImages: policy.officialImages,
+    allowExpiredTrustCache: policy.allowExpiredTrustCache,
+    rootKeys: policy.rootKeys.map((r) => ({ ...r })),
+  };
   const { images, problems } = readAll(req.sources, ctx.env);
   if (policyProblems.length) return { policy: view, policyProblems, sourceProblems: problems };
   const report = await auditWithContext(ctx, { images, policy });
@@ -91,7 +97,10 @@ export async function compareAudits(ctx: TrustContext, req: { sources: { name: s
 }
 
 /** Pins a repository's root keys in the daemon.json text, and audits before and after. */
-export async function pinRootAndCompare(ctx: TrustContext, req: { sources: { name: string; text: string }[]; policy: string; gun: string; keyIds: string[] }) {
+export async function pinRootAndCompare(
+  ctx: TrustContext,
+  req: { sources: { name: string; text: string }[]; policy: string; gun: string; keyIds: string[] },
+) {
   const policyText = pinInDaemonJson(req.policy, parseReference(req.gun).gun, req.keyIds);
   return { policyText, ...(await compareAudits(ctx, { sources: req.sources, before: req.policy, after: policyText })) };
 }

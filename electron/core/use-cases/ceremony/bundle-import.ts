@@ -21,5 +21,13 @@ export async function importBundle(ctx: TrustContext, input: BundleImportInput):
   const text = await readFile(input.file, 'utf8');
   const c = checkBundle(text, 'signed');
   const ref = parseReference(c.bundle.gun);
-  return importSignedBundle({ session: ctx.session, ref, trustDir: ctx.trustDir, text, publish: input.publish, log: ceremonyLogOf(ctx), rollbackPlanFile: input.rollbackPlanFile ?? `${input.file}.rollback-plan.md` });
+  return importSignedBundle({
+    session: ctx.session,
+    ref,
+    trustDir: ctx.trustDir,
+    text,
+    publish: input.publish,
+    log: ceremonyLogOf(ctx),
+    rollbackPlanFile: input.rollbackPlanFile ?? `${input.file}.rollback-plan.md`,
+  });
 }

@@ -19,6 +19,11 @@ export async function signBundleFile(ctx: TrustContext, input: BundleSignInput):
   const { checked: c } = await openBundle(ctx, input.file);
   const { bundle, signedBy } = await signBundle(c, ctx.keys, ctx.now());
   await writeFile(input.outFile, `${JSON.stringify(bundle, null, 2)}\n`, { mode: 0o600 });
-  await ceremonyLogOf(ctx).append({ step: 'bundle-signed-offline', keyIds: signedBy, hashes: { 'root.json signed': c.bundle.items[0]!.sha256, 'signed bundle': bundle.bundleSha256 }, details: { gun: c.bundle.gun, bundleId: c.bundle.id, network: 'none' } });
+  await ceremonyLogOf(ctx).append({
+    step: 'bundle-signed-offline',
+    keyIds: signedBy,
+    hashes: { 'root.json signed': c.bundle.items[0]!.sha256, 'signed bundle': bundle.bundleSha256 },
+    details: { gun: c.bundle.gun, bundleId: c.bundle.id, network: 'none' },
+  });
   return { signedBy, outFile: input.outFile };
 }

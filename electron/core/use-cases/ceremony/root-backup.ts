@@ -14,5 +14,11 @@ export interface RootBackupInput {
 }
 
 export function backupRootKey(ctx: TrustContext, input: RootBackupInput): Promise<BackupResult> {
-  return exportRootBackup({ trustDir: ctx.trustDir, keyId: input.keyId, outDir: input.outDir, ...(input.shares ? { shares: input.shares } : {}), log: ceremonyLogOf(ctx) });
+  return exportRootBackup({
+    trustDir: ctx.trustDir,
+    keyId: input.keyId,
+    outDir: input.outDir,
+    ...(input.shares ? { shares: input.shares } : {}),
+    log: ceremonyLogOf(ctx),
+  });
 }

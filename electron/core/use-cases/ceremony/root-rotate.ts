@@ -8,7 +8,14 @@ import { writeFile } from 'node:fs/promises';
 import { parseReference } from '../../base/reference.js';
 import { findRootKey } from '../../ceremony/backup.js';
 import { checkBundle, envelopeOf } from '../../ceremony/bundle.js';
-import { buildRotationBundle, compromiseStatement, prepareRootRotation, simulateClients, type PreflightCheck, type Simulation } from '../../ceremony/rotation.js';
+import {
+  buildRotationBundle,
+  compromiseStatement,
+  prepareRootRotation,
+  simulateClients,
+  type PreflightCheck,
+  type Simulation,
+} from '../../ceremony/rotation.js';
 import { loadRemoteTrust } from '../../publishing/publisher.js';
 import type { TrustContext } from '../../session/context.js';
 import { ceremonyLogOf } from './ceremony-log.js';
@@ -34,9 +41,22 @@ export interface RotationRequestResult {
 
 export async function requestRootRotation(ctx: TrustContext, input: RotationRequestInput): Promise<RotationRequestResult> {
   const ref = parseReference(input.repository);
-  const plan = await prepareRootRotation({ session: ctx.session, ref, keys: ctx.keyFiles, newRootKeyId: input.newKeyId, allowUnbackedUp: !!input.allowNoBackup, log: ceremonyLogOf(ctx) });
+  const plan = await prepareRootRotation({
+    session: ctx.session,
+    ref,
+    keys: ctx.keyFiles,
+    newRootKeyId: input.newKeyId,
+    allowUnbackedUp: !!input.allowNoBackup,
+    log: ceremonyLogOf(ctx),
+  });
   await writeFile(input.outFile, `${JSON.stringify(plan.bundle, null, 2)}\n`, { mode: 0o600 });
-  return { preflight: plan.preflight, summary: plan.bundle.summary, bundleId: plan.bundle.id, sha256: plan.bundle.items[0]!.sha256, outFile: input.outFile };
+  return {
+    preflight: plan.preflight,
+    summary: plan.bundle.summary,
+    bundleId: plan.bundle.id,
+    sha256: plan.bundle.items[0]!.sha256,
+    outFile: input.outFile,
+  };
 }
 
 export interface CompromiseInput {
@@ -58,6 +78,10 @@ export async function assessCompromisedRotation(ctx: TrustContext, input: Compro
   const b = await buildRotationBundle(ref.gun, t.root.raw, t.snapshot.raw, signer, session.now());
   const simulations = simulateClients(ref.gun, [t.root.raw], envelopeOf(checkBundle(JSON.stringify(b))), session.now());
   const statement = compromiseStatement(ref.gun, t.root.signed.version);
-  await ceremonyLogOf(ctx).append({ step: 'compromise-rotation-assessed', keyIds: [signer.keyId], details: { gun: ref.gun, simulations: simulations.map((x) => `${x.ok ? 'ok' : 'REFUSED'} ${x.client}`) } });
+  await ceremonyLogOf(ctx).append({
+    step: 'compromise-rotation-assessed',
+    keyIds: [signer.keyId],
+    details: { gun: ref.gun, simulations: simulations.map((x) => `${x.ok ? 'ok' : 'REFUSED'} ${x.client}`) },
+  });
   return { statement, simulations };
 }

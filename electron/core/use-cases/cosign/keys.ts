@@ -29,14 +29,22 @@ export function cosignKeyFiles(prefix: string): CosignKeyFiles {
 export async function existingCosignKeyFiles(prefix: string): Promise<string[]> {
   const f = cosignKeyFiles(prefix);
   const taken: string[] = [];
-  for (const p of [f.privateKeyFile, f.publicKeyFile]) if (await stat(p).then(() => true, () => false)) taken.push(p);
+  for (const p of [f.privateKeyFile, f.publicKeyFile])
+    if (
+      await stat(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      taken.push(p);
   return taken;
 }
 
 async function newCosignPassword(ctx: TrustContext, what: string): Promise<Buffer> {
   if (ctx.env.COSIGN_PASSWORD !== undefined) return Buffer.from(ctx.env.COSIGN_PASSWORD, 'utf8');
   const answer = await ctx.secrets.cosignPassword?.({ purpose: 'new', what });
-  if (answer === undefined) throw new TrustDeskError('PASSPHRASE_REQUIRED', `a password for ${what} is needed: set COSIGN_PASSWORD, or run in a terminal`);
+  if (answer === undefined)
+    throw new TrustDeskError('PASSPHRASE_REQUIRED', `a password for ${what} is needed: set COSIGN_PASSWORD, or run in a terminal`);
   return Buffer.from(answer, 'utf8');
 }
 
@@ -89,6 +97,9 @@ export async function importCosignKey(ctx: TrustContext, input: { file: string; 
 
 /** `cosign key export KEYID`: a trust dir key as `PREFIX.key` (cosign's encrypted format) + `PREFIX.pub`. */
 export async function exportCosignKey(ctx: TrustContext, input: { keyId: string; prefix: string }): Promise<CosignKeyFiles & { keyId: string }> {
-  const { key, keyId } = await notaryPrivateKey(ctx.trustDir, input.keyId, { env: ctx.env, ...(ctx.secrets.passphrase ? { prompt: ctx.secrets.passphrase } : {}) });
+  const { key, keyId } = await notaryPrivateKey(ctx.trustDir, input.keyId, {
+    env: ctx.env,
+    ...(ctx.secrets.passphrase ? { prompt: ctx.secrets.passphrase } : {}),
+  });
   return { keyId, ...(await writeKeyPair(ctx, key, input.prefix)) };
 }

@@ -69,11 +69,19 @@ export function formatInspectPretty(r: InspectResult): string {
     out += `\nList of signers and their keys for ${r.Name}\n\n`;
     const signerRows = [...r.Signers]
       .sort((a, b) => naturalCompare(a.Name, b.Name))
-      .map((s) => [s.Name, s.Keys.map((k) => k.ID.slice(0, 12)).sort().join(', ')]);
+      .map((s) => [
+        s.Name,
+        s.Keys.map((k) => k.ID.slice(0, 12))
+          .sort()
+          .join(', '),
+      ]);
     out += tabulate([['SIGNER', 'KEYS'], ...signerRows]);
   }
   const admin = (n: 'Root' | 'Repository') =>
-    (r.AdministrativeKeys.find((a) => a.Name === n)?.Keys ?? []).map((k) => k.ID).sort().join(', ');
+    (r.AdministrativeKeys.find((a) => a.Name === n)?.Keys ?? [])
+      .map((k) => k.ID)
+      .sort()
+      .join(', ');
   out += `\nAdministrative keys for ${r.Name}\n\n`;
   out += `  Repository Key:\t${admin('Repository')}\n`;
   out += `  Root Key:\t${admin('Root')}\n`;

@@ -7,7 +7,18 @@ import { generateKeyPairSync } from 'node:crypto';
 import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { changePassphrase, exportKey, generateKey, importKeys, listKeys, loadKey, migrateLegacyKeys, removeKey, restoreKey, listRemovedKeys } from './keys.js';
+import {
+  changePassphrase,
+  exportKey,
+  generateKey,
+  importKeys,
+  listKeys,
+  loadKey,
+  migrateLegacyKeys,
+  removeKey,
+  restoreKey,
+  listRemovedKeys,
+} from './keys.js';
 import { TrustContext } from '../../session/context.js';
 import { parsePemBlocks } from '../../keystore/pem-format.js';
 import type { PassphraseRequest } from '../../keystore/passphrase-sources.js';
@@ -40,7 +51,9 @@ describe('key use-cases for the app', () => {
     const p = await changePassphrase(ctx, { keyId: g.keyId });
     expect(asked.slice(1).map((a) => a.purpose)).toEqual(['unlock', 'new']);
     const list = await listKeys(ctx);
-    expect(list.keys.map((k) => [k.keyId, k.role, k.algorithm, k.encryption, k.notaryCompatible])).toEqual([[g.keyId, 'kim', 'ecdsa', 'pkcs8-pbes2', true]]);
+    expect(list.keys.map((k) => [k.keyId, k.role, k.algorithm, k.encryption, k.notaryCompatible])).toEqual([
+      [g.keyId, 'kim', 'ecdsa', 'pkcs8-pbes2', true],
+    ]);
     const out = join(tmp(), 'kim-export.pem');
     const e = await exportKey(ctx, { keyId: g.keyId, outFile: out });
     expect(e.path).toBe(out);
@@ -75,10 +88,20 @@ describe('key use-cases for the app', () => {
     const legacy = join(tmp(), 'notary0.1');
     cpSync(join(REFERENCE_DIR, 'legacy-trust-dirs/notary0.1'), legacy, { recursive: true });
     const before = readFileSync(join(legacy, 'private/root_keys/d0c623c8e70c70d42a8a8125c44a8598588b3f6e31d5c21a83cbc338dfde8a68_root.key'));
-    await expect(exportKey(new TrustContext({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'nope' } }), { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true })).rejects.toMatchObject({
+    await expect(
+      exportKey(new TrustContext({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'nope' } }), {
+        keyId: 'd0c623c8',
+        outFile: join(dir, 'p.pub'),
+        public: true,
+      }),
+    ).rejects.toMatchObject({
       code: 'PASSPHRASE_WRONG',
     });
-    await exportKey(new TrustContext({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'randompass' } }), { keyId: 'd0c623c8', outFile: join(dir, 'p.pub'), public: true });
+    await exportKey(new TrustContext({ trustDir: legacy, env: { NOTARY_ROOT_PASSPHRASE: 'randompass' } }), {
+      keyId: 'd0c623c8',
+      outFile: join(dir, 'p.pub'),
+      public: true,
+    });
     expect(readFileSync(join(dir, 'p.pub'), 'utf8')).toMatch(/^-----BEGIN PUBLIC KEY-----\nrole: root\n\n/);
     expect(readFileSync(join(legacy, 'private/root_keys/d0c623c8e70c70d42a8a8125c44a8598588b3f6e31d5c21a83cbc338dfde8a68_root.key'))).toEqual(before);
   });
@@ -90,6 +113,11 @@ describe('key use-cases for the app', () => {
     const r = await migrateLegacyKeys(new TrustContext({ trustDir: legacy, env: {} }));
     expect(r.migrated).toEqual([]);
     expect(r.skipped.map((x) => x.reason)).toEqual(Array(4).fill(expect.stringMatching(/cannot move the old file away .*left as it was/)));
-    expect((await listKeys(new TrustContext({ trustDir: legacy, env: {} }))).keys.map((k) => k.layout).sort()).toEqual(['legacy-root-keys', 'legacy-tuf-keys', 'legacy-tuf-keys', 'legacy-tuf-keys']);
+    expect((await listKeys(new TrustContext({ trustDir: legacy, env: {} }))).keys.map((k) => k.layout).sort()).toEqual([
+      'legacy-root-keys',
+      'legacy-tuf-keys',
+      'legacy-tuf-keys',
+      'legacy-tuf-keys',
+    ]);
   });
 });

@@ -27,7 +27,16 @@ import {
   type BlockEncryption,
   type KeyAlgorithm,
 } from '../../keystore/pkcs8-encryption.js';
-import { clearAll, newPassphrase, unlockWith, type PassphraseProvider, type PassphraseSources, type PassphraseRequest, type PassphraseStrength, type Preference } from '../../keystore/passphrase-sources.js';
+import {
+  clearAll,
+  newPassphrase,
+  unlockWith,
+  type PassphraseProvider,
+  type PassphraseSources,
+  type PassphraseRequest,
+  type PassphraseStrength,
+  type Preference,
+} from '../../keystore/passphrase-sources.js';
 import { reconcile, repositoryRoles, type Finding, type KeyUsage } from '../../keystore/inventory.js';
 import type { TrustContext } from '../../session/context.js';
 
@@ -67,7 +76,10 @@ export const KEY_NAME_RE = /^[a-z0-9][a-z0-9_-]*$/;
 
 function checkName(name: string): void {
   if (!KEY_NAME_RE.test(name)) {
-    throw new TrustDeskError('INVALID_ARGUMENT', `key name "${name}" must start with lowercase alphanumeric characters and can include "-" or "_" after the first character`);
+    throw new TrustDeskError(
+      'INVALID_ARGUMENT',
+      `key name "${name}" must start with lowercase alphanumeric characters and can include "-" or "_" after the first character`,
+    );
   }
 }
 
@@ -144,7 +156,14 @@ export interface RemoveKeyResult {
 }
 
 function toRemovedInfo(r: RemovedKey): RemovedKeyInfo {
-  return { keyId: r.keyId, ...(r.role ? { role: r.role } : {}), ...(r.gun ? { gun: r.gun } : {}), path: r.path, originalPath: r.originalPath, removedAt: r.removedAt };
+  return {
+    keyId: r.keyId,
+    ...(r.role ? { role: r.role } : {}),
+    ...(r.gun ? { gun: r.gun } : {}),
+    path: r.path,
+    originalPath: r.originalPath,
+    removedAt: r.removedAt,
+  };
 }
 
 function roleOrder(role: string | undefined): number {
@@ -192,7 +211,13 @@ export async function listKeys(context: TrustContext): Promise<KeyListResult> {
       warnings: e.warnings,
     };
   });
-  keys.sort((a, b) => roleOrder(a.role) - roleOrder(b.role) || (a.role ?? '').localeCompare(b.role ?? '') || (a.gun ?? '').localeCompare(b.gun ?? '') || a.keyId.localeCompare(b.keyId));
+  keys.sort(
+    (a, b) =>
+      roleOrder(a.role) - roleOrder(b.role) ||
+      (a.role ?? '').localeCompare(b.role ?? '') ||
+      (a.gun ?? '').localeCompare(b.gun ?? '') ||
+      a.keyId.localeCompare(b.keyId),
+  );
   return {
     trustDir: ctx.trustDir,
     keys,
@@ -213,7 +238,11 @@ async function unlockEntry(ctx: Keystore, entry: KeyFileEntry, prefer: Preferenc
   if (!entry.block) throw new TrustDeskError('KEY_FORMAT_INVALID', `${entry.path} cannot be read: ${entry.warnings.join('; ')}`);
   const block = entry.block;
   if (classifyBlock(block).encryption === 'none') return { key: openBlock(block) };
-  return unlockWith({ keyId: entry.keyId, role: entry.role ?? 'unknown', ...(entry.gun ? { gun: entry.gun } : {}) }, passphrases(ctx, { prefer }), (p) => openBlock(block, p));
+  return unlockWith(
+    { keyId: entry.keyId, role: entry.role ?? 'unknown', ...(entry.gun ? { gun: entry.gun } : {}) },
+    passphrases(ctx, { prefer }),
+    (p) => openBlock(block, p),
+  );
 }
 
 /** Notary's headers for a role: the GUN only for targets and snapshot keys. */
@@ -252,12 +281,17 @@ async function prepareBlock(
   if (info.encryption === 'none') {
     key = openBlock(block);
   } else {
-    ({ key, passphrase } = await unlockWith({ keyId: block.headers.path ?? '', role, ...(gun ? { gun } : {}), source }, passphrases(ctx, { prefer }), (p) => openBlock(block, p)));
+    ({ key, passphrase } = await unlockWith(
+      { keyId: block.headers.path ?? '', role, ...(gun ? { gun } : {}), source },
+      passphrases(ctx, { prefer }),
+      (p) => openBlock(block, p),
+    ));
   }
   try {
     const algorithm = keyAlgorithm(key);
     const keyId = privateKeyId(key);
-    if (block.headers.path && block.headers.path !== keyId) warnings.push(`${source}: path header says ${block.headers.path}, but the key's ID is ${keyId}; stored as ${keyId}`);
+    if (block.headers.path && block.headers.path !== keyId)
+      warnings.push(`${source}: path header says ${block.headers.path}, but the key's ID is ${keyId}; stored as ${keyId}`);
     if ((await store.list()).some((e) => e.keyId === keyId)) {
       throw new TrustDeskError('KEY_EXISTS', `key ${keyId} from ${source} is already in ${store.privateDir}: nothing imported`);
     }
@@ -283,16 +317,25 @@ async function readKeyInput(file: string, checkMode: boolean): Promise<PemBlock[
   try {
     st = await stat(file);
   } catch (err) {
-    throw new TrustDeskError('KEY_NOT_FOUND', `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+    throw new TrustDeskError(
+      'KEY_NOT_FOUND',
+      `cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`,
+    );
   }
   if (!st.isFile()) throw new TrustDeskError('INVALID_ARGUMENT', `${file} is not a file`);
   if (st.size > 1024 * 1024) throw new TrustDeskError('KEY_FORMAT_INVALID', `${file} is too large to be a key file`);
   if (checkMode && process.platform !== 'win32' && (st.mode & 0o077) !== 0) {
-    throw new TrustDeskError('KEY_FILE_INSECURE', `refusing to load key from ${file}: private key file ${file} must not be readable or writable by others (chmod 600 ${file})`);
+    throw new TrustDeskError(
+      'KEY_FILE_INSECURE',
+      `refusing to load key from ${file}: private key file ${file} must not be readable or writable by others (chmod 600 ${file})`,
+    );
   }
   const blocks = parsePemBlocks(await readFile(file, 'utf8'));
   if (blocks.length === 0) {
-    throw new TrustDeskError('KEY_FORMAT_INVALID', `${file} is not a PEM key file (no "-----BEGIN ...-----" block); convert a DER key with "openssl pkey -inform DER"`);
+    throw new TrustDeskError(
+      'KEY_FORMAT_INVALID',
+      `${file} is not a PEM key file (no "-----BEGIN ...-----" block); convert a DER key with "openssl pkey -inform DER"`,
+    );
   }
   return blocks;
 }
@@ -302,7 +345,10 @@ function privateBlocks(file: string, blocks: PemBlock[]): PemBlock[] {
   if (priv.length === 0) {
     const labels = [...new Set(blocks.map((b) => b.label))].join(', ');
     if (blocks.some((b) => b.label === 'PUBLIC KEY' || b.label === 'CERTIFICATE')) {
-      throw new TrustDeskError('KEY_FORMAT_INVALID', `${file} holds a ${labels.toLowerCase()}, not a private key: to add a signer's public key use "docker trust signer add --key ${file}"`);
+      throw new TrustDeskError(
+        'KEY_FORMAT_INVALID',
+        `${file} holds a ${labels.toLowerCase()}, not a private key: to add a signer's public key use "docker trust signer add --key ${file}"`,
+      );
     }
     throw new TrustDeskError('KEY_FORMAT_INVALID', `${file} holds no private key (PEM blocks: ${labels})`);
   }
@@ -322,7 +368,12 @@ export async function generateKey(context: TrustContext, opts: { name: string; d
   } catch {
     throw new TrustDeskError('INVALID_ARGUMENT', `public key path does not exist: "${opts.dir ?? '.'}"`);
   }
-  if (await lstat(pubPath).then(() => true, () => false)) {
+  if (
+    await lstat(pubPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new TrustDeskError('KEY_EXISTS', `public key file already exists: "${pubPath}"`);
   }
   const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -338,7 +389,10 @@ export async function generateKey(context: TrustContext, opts: { name: string; d
   const path = await store.add(keyId, pem);
   const spki = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
   try {
-    await writeFileAtomic(resolve(pubPath), encodePem({ label: 'PUBLIC KEY', headers: { role: opts.name }, der: spki }), { mode: 0o600, exclusive: true });
+    await writeFileAtomic(resolve(pubPath), encodePem({ label: 'PUBLIC KEY', headers: { role: opts.name }, der: spki }), {
+      mode: 0o600,
+      exclusive: true,
+    });
   } catch (err) {
     await unlink(path).catch(() => undefined); // the key we just made, never a user's
     if ((err as NodeJS.ErrnoException).code === 'EEXIST') throw new TrustDeskError('KEY_EXISTS', `public key file already exists: "${pubPath}"`);
@@ -359,10 +413,15 @@ export async function loadKey(context: TrustContext, opts: { file: string; name?
   const name = opts.name ?? 'signer';
   checkName(name);
   const blocks = privateBlocks(opts.file, await readKeyInput(opts.file, true));
-  if (blocks.length > 1) throw new TrustDeskError('KEY_FORMAT_INVALID', `${opts.file} holds ${blocks.length} private keys; key load takes one (use "trustdesk key import")`);
+  if (blocks.length > 1)
+    throw new TrustDeskError(
+      'KEY_FORMAT_INVALID',
+      `${opts.file} holds ${blocks.length} private keys; key load takes one (use "trustdesk key import")`,
+    );
   const store = new KeyFileStore(ctx.trustDir);
   const prepared = await prepareBlock(ctx, store, blocks[0]!, name, undefined, 'docker', opts.file);
-  if (blocks[0]!.headers.role && blocks[0]!.headers.role !== name) prepared.warnings.push(`${opts.file}: role header "${blocks[0]!.headers.role}" replaced by "${name}"`);
+  if (blocks[0]!.headers.role && blocks[0]!.headers.role !== name)
+    prepared.warnings.push(`${opts.file}: role header "${blocks[0]!.headers.role}" replaced by "${name}"`);
   const path = await store.add(prepared.keyId, prepared.pem);
   return { keyId: prepared.keyId, role: name, path, algorithm: prepared.algorithm, reencrypted: prepared.reencrypted, warnings: prepared.warnings };
 }
@@ -380,21 +439,35 @@ export async function importKeys(context: TrustContext, opts: { file: string; ro
   for (const [i, b] of blocks.entries()) {
     const source = blocks.length > 1 ? `${opts.file} (key ${i + 1})` : opts.file;
     const role = opts.role ?? b.headers.role;
-    if (!role) throw new TrustDeskError('INVALID_ARGUMENT', `${source} has no role: header; give --role (root, targets, snapshot, targets/NAME or a signer name)`);
-    if (!/^[a-z0-9][a-z0-9_\-/]*$/.test(role) || role.endsWith('/') || role === 'timestamp') throw new TrustDeskError('INVALID_ARGUMENT', `"${role}" is not a role a local key can have`);
+    if (!role)
+      throw new TrustDeskError(
+        'INVALID_ARGUMENT',
+        `${source} has no role: header; give --role (root, targets, snapshot, targets/NAME or a signer name)`,
+      );
+    if (!/^[a-z0-9][a-z0-9_\-/]*$/.test(role) || role.endsWith('/') || role === 'timestamp')
+      throw new TrustDeskError('INVALID_ARGUMENT', `"${role}" is not a role a local key can have`);
     const gun = opts.gun ?? b.headers.gun;
     if (BASE_WITH_GUN.has(role) && !gun) {
       throw new TrustDeskError('INVALID_ARGUMENT', `${source}: a ${role} key belongs to one repository: give --gun (notary would skip it silently)`);
     }
     const p = await prepareBlock(ctx, store, b, role, gun, 'notary', source);
-    if (gun && !BASE_WITH_GUN.has(role)) p.warnings.push(`${source}: a ${role} key is not tied to one repository; GUN ${gun} not recorded (as notary does)`);
+    if (gun && !BASE_WITH_GUN.has(role))
+      p.warnings.push(`${source}: a ${role} key is not tied to one repository; GUN ${gun} not recorded (as notary does)`);
     if (prepared.some((q) => q.keyId === p.keyId)) throw new TrustDeskError('KEY_EXISTS', `${opts.file} holds key ${p.keyId} twice`);
     prepared.push(p);
   }
   const out: KeyWriteResult[] = [];
   for (const p of prepared) {
     const path = await store.add(p.keyId, p.pem);
-    out.push({ keyId: p.keyId, role: p.role, ...(p.gun ? { gun: p.gun } : {}), path, algorithm: p.algorithm, reencrypted: p.reencrypted, warnings: p.warnings });
+    out.push({
+      keyId: p.keyId,
+      role: p.role,
+      ...(p.gun ? { gun: p.gun } : {}),
+      path,
+      algorithm: p.algorithm,
+      reencrypted: p.reencrypted,
+      warnings: p.warnings,
+    });
   }
   return out;
 }
@@ -411,7 +484,11 @@ async function publicKeyPemOf(ctx: Keystore, keyId: string): Promise<{ keyId: st
   const { key, passphrase } = await unlockEntry(ctx, entry, 'notary');
   clearAll(passphrase);
   const spki = createPublicKey(key).export({ format: 'der', type: 'spki' });
-  return { keyId: entry.keyId, ...(entry.role ? { role: entry.role } : {}), pem: encodePem({ label: 'PUBLIC KEY', headers: entry.role ? { role: entry.role } : {}, der: spki }) };
+  return {
+    keyId: entry.keyId,
+    ...(entry.role ? { role: entry.role } : {}),
+    pem: encodePem({ label: 'PUBLIC KEY', headers: entry.role ? { role: entry.role } : {}, der: spki }),
+  };
 }
 
 /**
@@ -427,7 +504,9 @@ async function privateKeyExportTextOf(ctx: Keystore, keyId: string): Promise<{ k
   if (!entry.block) throw new TrustDeskError('KEY_FORMAT_INVALID', `${entry.path} cannot be read: ${entry.warnings.join('; ')}`);
   const warnings: string[] = [];
   if (entry.encryption !== 'pkcs8-pbes2' || !entry.notaryCompatible) {
-    warnings.push(`${entry.relPath} is not in notary's encrypted format; exported as it is (run "trustdesk key passwd ${entry.keyId.slice(0, 7)}" to convert it first)`);
+    warnings.push(
+      `${entry.relPath} is not in notary's encrypted format; exported as it is (run "trustdesk key passwd ${entry.keyId.slice(0, 7)}" to convert it first)`,
+    );
   }
   const headers: Record<string, string> = { ...entry.block.headers, path: entry.keyId };
   if (entry.role) headers.role = entry.role;
@@ -436,7 +515,10 @@ async function privateKeyExportTextOf(ctx: Keystore, keyId: string): Promise<{ k
 }
 
 /** Writes the export to a new file (0600, never over an existing file). Returns the path only. */
-export async function exportKey(context: TrustContext, opts: { keyId: string; outFile: string; public?: boolean }): Promise<{ keyId: string; path: string; warnings: string[] }> {
+export async function exportKey(
+  context: TrustContext,
+  opts: { keyId: string; outFile: string; public?: boolean },
+): Promise<{ keyId: string; path: string; warnings: string[] }> {
   const ctx = keystoreOf(context);
   const r = opts.public ? { ...(await publicKeyPemOf(ctx, opts.keyId)), warnings: [] as string[] } : await privateKeyExportTextOf(ctx, opts.keyId);
   const text = 'pem' in r ? r.pem : r.text;
@@ -466,7 +548,10 @@ export async function changePassphrase(context: TrustContext, opts: { keyId: str
   const actual = privateKeyId(key);
   if (actual !== entry.keyId) warnings.push(`the file is named ${entry.keyId} but holds key ${actual}: notary will not find it under that ID`);
   const role = entry.role ?? 'unknown';
-  const next = await newPassphrase({ keyId: entry.keyId, role, ...(entry.gun ? { gun: entry.gun } : {}) }, passphrases(ctx, { newPassphraseEnv: 'TRUSTDESK_NEW_PASSPHRASE' }));
+  const next = await newPassphrase(
+    { keyId: entry.keyId, role, ...(entry.gun ? { gun: entry.gun } : {}) },
+    passphrases(ctx, { newPassphraseEnv: 'TRUSTDESK_NEW_PASSPHRASE' }),
+  );
   let pem: string;
   try {
     const headers = entry.role ? headersFor(entry.role, entry.gun) : {};
@@ -475,7 +560,15 @@ export async function changePassphrase(context: TrustContext, opts: { keyId: str
     clearAll(next);
   }
   await store.replace(entry, pem);
-  return { keyId: entry.keyId, role, ...(entry.gun ? { gun: entry.gun } : {}), path: entry.path, algorithm: keyAlgorithm(key), reencrypted: true, warnings };
+  return {
+    keyId: entry.keyId,
+    role,
+    ...(entry.gun ? { gun: entry.gun } : {}),
+    path: entry.path,
+    algorithm: keyAlgorithm(key),
+    reencrypted: true,
+    warnings,
+  };
 }
 
 // --- migrate (legacy layouts, only when asked) ---
@@ -519,7 +612,14 @@ export async function migrateLegacyKeys(context: TrustContext): Promise<MigrateK
       skip(`cannot move the old file away (${(err as Error).message}); left as it was`);
       continue;
     }
-    out.migrated.push({ keyId: e.keyId, ...(e.role ? { role: e.role } : {}), ...(e.gun ? { gun: e.gun } : {}), from: e.path, to, backup: backup.path });
+    out.migrated.push({
+      keyId: e.keyId,
+      ...(e.role ? { role: e.role } : {}),
+      ...(e.gun ? { gun: e.gun } : {}),
+      from: e.path,
+      to,
+      backup: backup.path,
+    });
   }
   return out;
 }

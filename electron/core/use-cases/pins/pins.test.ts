@@ -38,7 +38,13 @@ describe('pin use-cases (for the app)', () => {
 
   it('the app overview from an archive: verified as of the archive time, with what expired since', async () => {
     const gun = sampleGun('team');
-    const trust = await updateRepository({ gun, cache: new MemoryTrustCache(), source: sampleSource('team'), now: SAMPLE_CLOCK, fullRootChain: true });
+    const trust = await updateRepository({
+      gun,
+      cache: new MemoryTrustCache(),
+      source: sampleSource('team'),
+      now: SAMPLE_CLOCK,
+      fullRootChain: true,
+    });
     const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-arch-')), 'a.tdarchive');
     writeFileSync(
       file,

@@ -30,6 +30,7 @@ export async function readChangeList(file: string): Promise<Change[]> {
   } catch (err) {
     throw new TrustDeskError('INVALID_ARGUMENT', `${file} is not a JSON change list: ${(err as Error).message}`);
   }
-  if (!Array.isArray(changes) || changes.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', `${file} must hold a non-empty JSON array of changes`);
+  if (!Array.isArray(changes) || changes.length === 0)
+    throw new TrustDeskError('INVALID_ARGUMENT', `${file} must hold a non-empty JSON array of changes`);
   return changes;
 }

@@ -25,7 +25,11 @@ export async function initRepository(ctx: TrustContext, opts: InitOptions): Prom
   const ref = repositoryReference(opts.repository);
   const r = await run(ctx, ref, opts.changes ?? [], {
     dryRun: opts.dryRun,
-    init: { snapshotServerManaged: opts.snapshotServerManaged ?? true, ...(opts.rootKeyId ? { rootKeyId: opts.rootKeyId } : {}), ...(rootToken ? { rootToken } : {}) },
+    init: {
+      snapshotServerManaged: opts.snapshotServerManaged ?? true,
+      ...(opts.rootKeyId ? { rootKeyId: opts.rootKeyId } : {}),
+      ...(rootToken ? { rootToken } : {}),
+    },
   });
   return toOperationResult(r);
 }

@@ -27,6 +27,9 @@ export async function rotateKey(ctx: TrustContext, opts: RotateOptions): Promise
   }
   if (toToken && role !== 'root') throw new TrustDeskError('INVALID_ARGUMENT', `only the root key goes on a hardware token (not ${role})`);
   const ref = parseReference(repositoryReference(opts.repository).gun);
-  const r = await run(ctx, ref, [{ kind: 'rotate-key', role, ...(opts.serverManaged ? { serverManaged: true } : {}) }], { dryRun: opts.dryRun, ...(toToken ? { rotateRootTo: toToken } : {}) });
+  const r = await run(ctx, ref, [{ kind: 'rotate-key', role, ...(opts.serverManaged ? { serverManaged: true } : {}) }], {
+    dryRun: opts.dryRun,
+    ...(toToken ? { rotateRootTo: toToken } : {}),
+  });
   return toOperationResult(r);
 }

@@ -36,9 +36,13 @@ export interface SignResult extends OperationResult {
 function existingSigners(trust: RepositoryTrust | undefined, tag: string, sha256B64: string): string[] {
   if (!trust) return [];
   const out: string[] = [];
-  const roles = [{ role: 'targets', targets: trust.targets.signed.targets }, ...trust.delegations.map((d) => ({ role: d.env.role, targets: d.env.signed.targets }))];
+  const roles = [
+    { role: 'targets', targets: trust.targets.signed.targets },
+    ...trust.delegations.map((d) => ({ role: d.env.role, targets: d.env.signed.targets })),
+  ];
   for (const r of roles) {
-    if (r.targets[tag]?.hashes.sha256 === sha256B64) out.push(r.role === 'targets' || r.role === 'targets/releases' ? 'Repo Admin' : r.role.slice('targets/'.length));
+    if (r.targets[tag]?.hashes.sha256 === sha256B64)
+      out.push(r.role === 'targets' || r.role === 'targets/releases' ? 'Repo Admin' : r.role.slice('targets/'.length));
   }
   return [...new Set(out)];
 }
@@ -61,7 +65,10 @@ export async function signTags(ctx: TrustContext, opts: SignOptions): Promise<Si
     const d = digests.get(tag)!;
     if (!d.ok) {
       if (d.error.code === 'MANIFEST_UNKNOWN' || d.error.code === 'REGISTRY_NAME_UNKNOWN') {
-        throw new TrustDeskError('TARGET_NOT_FOUND', `tag ${tag} is not in the registry ${ref.registry} (${ref.repository}): push it before signing; nothing was published`);
+        throw new TrustDeskError(
+          'TARGET_NOT_FOUND',
+          `tag ${tag} is not in the registry ${ref.registry} (${ref.repository}): push it before signing; nothing was published`,
+        );
       }
       throw new TrustDeskError(d.error.code, `${tag}: ${d.error.message}`);
     }

@@ -50,8 +50,12 @@ describe('loading one repository overview', () => {
   });
 
   it('a trust failure other than "not signed" is the error; so is a registry failure without trust data', async () => {
-    await expect(loadRepositoryOverview(session({ trust: fail('SIGNATURE_INVALID'), tags: async () => [] }).s, { name: 'example.com/a/b' })).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
-    await expect(loadRepositoryOverview(session({ trust: fail('REPOSITORY_NOT_SIGNED'), tags: fail('NETWORK_TIMEOUT') }).s, { name: 'example.com/a/b' })).rejects.toMatchObject({ code: 'NETWORK_TIMEOUT' });
+    await expect(
+      loadRepositoryOverview(session({ trust: fail('SIGNATURE_INVALID'), tags: async () => [] }).s, { name: 'example.com/a/b' }),
+    ).rejects.toMatchObject({ code: 'SIGNATURE_INVALID' });
+    await expect(
+      loadRepositoryOverview(session({ trust: fail('REPOSITORY_NOT_SIGNED'), tags: fail('NETWORK_TIMEOUT') }).s, { name: 'example.com/a/b' }),
+    ).rejects.toMatchObject({ code: 'NETWORK_TIMEOUT' });
   });
 
   it('names are normalised; a tag or digest is refused', async () => {
@@ -61,9 +65,14 @@ describe('loading one repository overview', () => {
   });
 
   it('METADATA_NOT_FOUND for the root is no trust data; for another role it is a broken repository', async () => {
-    const missing = (file: string) => () => Promise.reject(new TrustDeskError('METADATA_NOT_FOUND', `${file} of example.com/a/b is not in the archive`));
-    const none = await loadRepositoryOverview(session({ trust: missing('root.json'), tags: async () => [{ tag: 'v1', digest: 'sha256:aa' }] }).s, { name: 'example.com/a/b' });
+    const missing = (file: string) => () =>
+      Promise.reject(new TrustDeskError('METADATA_NOT_FOUND', `${file} of example.com/a/b is not in the archive`));
+    const none = await loadRepositoryOverview(session({ trust: missing('root.json'), tags: async () => [{ tag: 'v1', digest: 'sha256:aa' }] }).s, {
+      name: 'example.com/a/b',
+    });
     expect(none).toMatchObject({ hasTrustData: false, counts: { unsigned: 1 } });
-    await expect(loadRepositoryOverview(session({ trust: missing('snapshot.json'), tags: async () => [] }).s, { name: 'example.com/a/b' })).rejects.toMatchObject({ code: 'METADATA_NOT_FOUND' });
+    await expect(
+      loadRepositoryOverview(session({ trust: missing('snapshot.json'), tags: async () => [] }).s, { name: 'example.com/a/b' }),
+    ).rejects.toMatchObject({ code: 'METADATA_NOT_FOUND' });
   });
 });

@@ -18,13 +18,17 @@ export interface OverviewRequest {
   warnings?: string[];
 }
 
-export async function loadRepositoryOverview(ctx: Pick<TrustContext, 'session' | 'offline' | 'now' | 'trustDir'>, req: OverviewRequest): Promise<RepositoryOverview> {
+export async function loadRepositoryOverview(
+  ctx: Pick<TrustContext, 'session' | 'offline' | 'now' | 'trustDir'>,
+  req: OverviewRequest,
+): Promise<RepositoryOverview> {
   const ref = parseReference(req.name);
   if (ref.tag || ref.digest) throw new TrustDeskError('INVALID_REFERENCE', `${req.name}: give a repository without a tag or digest`);
   const state = await repositoryState(ctx, { ref, name: ref.gun });
   if (state.error) throw new TrustDeskError(state.error.code, state.error.message);
   const registryError =
-    state.registryProblem ?? (state.registry === 'offline' ? { code: 'NETWORK_UNREACHABLE' as const, message: 'offline mode: the registry was not contacted' } : undefined);
+    state.registryProblem ??
+    (state.registry === 'offline' ? { code: 'NETWORK_UNREACHABLE' as const, message: 'offline mode: the registry was not contacted' } : undefined);
   return repositoryOverview({
     name: ref.gun,
     trust: state.trust,

@@ -101,7 +101,10 @@ describe('repository overview on the real samples', () => {
 
   it('timeline: every role and the root certificate, soonest first, with warning levels', async () => {
     const { overview } = await overviewOf('rotated', { withRegistry: false });
-    const roles = overview.timeline.filter((e) => e.kind === 'role').map((e) => e.role).sort();
+    const roles = overview.timeline
+      .filter((e) => e.kind === 'role')
+      .map((e) => e.role)
+      .sort();
     expect(roles).toEqual(['root', 'snapshot', 'targets', 'timestamp']);
     expect(overview.timeline.some((e) => e.kind === 'certificate')).toBe(true);
     const times = overview.timeline.map((e) => e.expires);
@@ -149,7 +152,17 @@ describe('repository overview on the real samples', () => {
       now: SAMPLE_CLOCK,
     });
     expect(o.hasTrustData).toBe(false);
-    expect(o.tags).toEqual([{ tag: 'latest', verdict: 'unsigned', registryDigest: 'sha256:00', signedDigest: undefined, size: undefined, signers: [], registryError: undefined }]);
+    expect(o.tags).toEqual([
+      {
+        tag: 'latest',
+        verdict: 'unsigned',
+        registryDigest: 'sha256:00',
+        signedDigest: undefined,
+        size: undefined,
+        signers: [],
+        registryError: undefined,
+      },
+    ]);
     expect(o.graph.nodes).toEqual([]);
     expect(summarySchema.parse(overviewSummary(o))).toMatchObject({ hasTrustData: false, tagCount: 1 });
   });

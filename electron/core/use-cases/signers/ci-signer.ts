@@ -136,7 +136,9 @@ Then delete ${name}.key from this machine: the CI secret is its only copy. The r
 this bundle and is never needed in CI.
 
 To revoke this CI signer later (its signatures stop counting for new releases):
-${revokeCommands(name, repositories).map((c) => `  ${c}`).join('\n')}
+${revokeCommands(name, repositories)
+  .map((c) => `  ${c}`)
+  .join('\n')}
 `;
 }
 
@@ -163,7 +165,13 @@ export async function setUpCiSigner(ctx: TrustContext, opts: CiSignerOptions): P
     readme: join(out, 'README.txt'),
   };
   for (const f of Object.values(files)) {
-    if (await stat(f).then(() => true, () => false)) throw new TrustDeskError('KEY_EXISTS', `${f} already exists: choose an empty directory`);
+    if (
+      await stat(f).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new TrustDeskError('KEY_EXISTS', `${f} already exists: choose an empty directory`);
   }
   // The key is made in a staging trust dir, exported encrypted, and the staging copy removed.
   const staging = join(out, `.trustdesk-staging-${process.pid}`);
@@ -179,7 +187,12 @@ export async function setUpCiSigner(ctx: TrustContext, opts: CiSignerOptions): P
     await rm(staging, { recursive: true, force: true });
   }
   const pub = publicKeyFromPem(await readFile(files.publicKey, 'utf8'), files.publicKey);
-  const repositories = await addSigner(ctx, { name: opts.name, keys: [pub], repositories: opts.repositories, ...(opts.paths?.length ? { paths: opts.paths } : {}) });
+  const repositories = await addSigner(ctx, {
+    name: opts.name,
+    keys: [pub],
+    repositories: opts.repositories,
+    ...(opts.paths?.length ? { paths: opts.paths } : {}),
+  });
   const warnings: string[] = [];
   for (const r of repositories) {
     if (r.error) warnings.push(`${r.repository}: the signer was not added (${r.error.code}: ${r.error.message})`);
@@ -187,7 +200,9 @@ export async function setUpCiSigner(ctx: TrustContext, opts: CiSignerOptions): P
     // its delegation key) could not publish alone.
     if (r.result?.preview.roles.some((x) => x.role === 'snapshot' && x.signedBy === 'local')) {
       const gun = parseReference(r.repository).gun;
-      warnings.push(`${r.repository}: its snapshot key is on this machine, not on the trust server, so the CI cannot publish alone; hand it to the server first: trustdesk key rotate ${gun} snapshot --server-managed`);
+      warnings.push(
+        `${r.repository}: its snapshot key is on this machine, not on the trust server, so the CI cannot publish alone; hand it to the server first: trustdesk key rotate ${gun} snapshot --server-managed`,
+      );
     }
   }
   await writeFile(files.githubActions, githubActionsSnippet(opts.name, opts.repositories, trustServer), { mode: 0o644 });

@@ -71,12 +71,22 @@ export interface DelegateRepositoryStatus {
 }
 
 /** What both sides check after the test signature: the signer's role, keys, paths and tags per repository. */
-export async function delegateStatus(ctx: TrustContext, opts: { name: string; repositories: string[]; publicKeyPem?: string }): Promise<DelegateRepositoryStatus[]> {
+export async function delegateStatus(
+  ctx: TrustContext,
+  opts: { name: string; repositories: string[]; publicKeyPem?: string },
+): Promise<DelegateRepositoryStatus[]> {
   const role = `targets/${opts.name}`;
   const wanted = opts.publicKeyPem ? keyId(publicKeyFromPem(opts.publicKeyPem)) : undefined;
   const out: DelegateRepositoryStatus[] = [];
   for (const repository of opts.repositories) {
-    const base = { repository, signer: false, keyIds: [] as string[], paths: [] as string[], inReleases: false, signedTags: [] as { tag: string; digest: string }[] };
+    const base = {
+      repository,
+      signer: false,
+      keyIds: [] as string[],
+      paths: [] as string[],
+      inReleases: false,
+      signedTags: [] as { tag: string; digest: string }[],
+    };
     try {
       const trust = await loadRemoteTrust(ctx.session, parseReference(parseReference(repository).gun));
       const entry = trust.targets.signed.delegations?.roles.find((r) => r.name === role);

@@ -25,7 +25,10 @@ const MAX_KEY_FILE = 1024 * 1024;
 export function checkSignerName(name: string): void {
   if (name === 'releases') throw new TrustDeskError('INVALID_ARGUMENT', 'releases is a reserved keyword, use a different signer name');
   if (!KEY_NAME_RE.test(name)) {
-    throw new TrustDeskError('INVALID_ARGUMENT', `signer name "${name}" must start with lowercase alphanumeric characters and can include "-" or "_" after the first character`);
+    throw new TrustDeskError(
+      'INVALID_ARGUMENT',
+      `signer name "${name}" must start with lowercase alphanumeric characters and can include "-" or "_" after the first character`,
+    );
   }
 }
 
@@ -34,11 +37,15 @@ export function publicKeyFromPem(text: string, source = 'key'): PublicKeyJson {
   const blocks = parsePemBlocks(text);
   const block = blocks.find((b) => b.label === 'PUBLIC KEY' || b.label === 'CERTIFICATE');
   if (!block) {
-    if (blocks.some((b) => b.label.includes('PRIVATE KEY'))) throw new TrustDeskError('KEY_FORMAT_INVALID', `${source} is a private key: give the public key (NAME.pub) only`);
+    if (blocks.some((b) => b.label.includes('PRIVATE KEY')))
+      throw new TrustDeskError('KEY_FORMAT_INVALID', `${source} is a private key: give the public key (NAME.pub) only`);
     throw new TrustDeskError('KEY_FORMAT_INVALID', `${source} holds no PEM public key or certificate`);
   }
   if (block.label === 'CERTIFICATE') {
-    const b64 = block.der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '');
+    const b64 = block.der
+      .toString('base64')
+      .replace(/(.{64})/g, '$1\n')
+      .replace(/\n$/, '');
     return certificateKeyJson(`-----BEGIN CERTIFICATE-----\n${b64}\n-----END CERTIFICATE-----\n`, 'ecdsa-x509');
   }
   try {
@@ -53,7 +60,10 @@ export async function readPublicKeyFile(file: string): Promise<PublicKeyJson> {
   try {
     text = await readFile(file);
   } catch (err) {
-    throw new TrustDeskError('KEY_NOT_FOUND', `cannot read public key file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    throw new TrustDeskError(
+      'KEY_NOT_FOUND',
+      `cannot read public key file ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`,
+    );
   }
   if (text.length > MAX_KEY_FILE) throw new TrustDeskError('KEY_FORMAT_INVALID', `${file} is larger than 1 MiB`);
   return publicKeyFromPem(text.toString('utf8'), file);
@@ -83,7 +93,13 @@ export async function addSigner(ctx: TrustContext, opts: AddSignerOptions): Prom
   const outcomes = await perRepository(opts.repositories, async (input) => {
     const ref = parseReference(input.gun);
     const changes: Change[] = [
-      { kind: 'add-delegation', role, keys: opts.keys, ...(opts.paths ? { paths: opts.paths } : {}), ...(opts.threshold ? { threshold: opts.threshold } : {}) },
+      {
+        kind: 'add-delegation',
+        role,
+        keys: opts.keys,
+        ...(opts.paths ? { paths: opts.paths } : {}),
+        ...(opts.threshold ? { threshold: opts.threshold } : {}),
+      },
       { kind: 'add-delegation', role: RELEASES, keys: opts.keys },
     ];
     let exists = true;
@@ -95,9 +111,12 @@ export async function addSigner(ctx: TrustContext, opts: AddSignerOptions): Prom
     }
     initialised.set(input.input, !exists);
     const r = await run(ctx, ref, changes, { dryRun: opts.dryRun, ...(exists ? {} : { init: { snapshotServerManaged: true } }) });
-    const warnings = opts.paths && !opts.paths.includes('')
-      ? [`${RELEASES} accepts every tag from the keys it lists (docker's layout): TrustDesk releases only tags within ${JSON.stringify(opts.paths)} for ${opts.name}, other tools may not`]
-      : [];
+    const warnings =
+      opts.paths && !opts.paths.includes('')
+        ? [
+            `${RELEASES} accepts every tag from the keys it lists (docker's layout): TrustDesk releases only tags within ${JSON.stringify(opts.paths)} for ${opts.name}, other tools may not`,
+          ]
+        : [];
     return toOperationResult(r, warnings);
   });
   return outcomes.map((o) => ({ ...o, ...(o.result ? { initialised: initialised.get(o.repository) ?? false, keyIds } : {}) }));
@@ -145,23 +164,40 @@ export function signerRemovalImpact(trust: RepositoryTrust, name: string): Signe
     const remaining = new Set(releasesEntry.keyids.filter((k) => !keyIds.includes(k) || others.has(k)));
     const keys = trust.targets.signed.delegations!.keys;
     const message = canonicalBytes(releases.env.signed);
-    const valid = new Set(releases.env.signatures.filter((s) => remaining.has(s.keyid) && keys[s.keyid] && verifySignature(keys[s.keyid]!, s.method, message, s.sig)).map((s) => s.keyid));
+    const valid = new Set(
+      releases.env.signatures
+        .filter((s) => remaining.has(s.keyid) && keys[s.keyid] && verifySignature(keys[s.keyid]!, s.method, message, s.sig))
+        .map((s) => s.keyid),
+    );
     if (valid.size < releasesEntry.threshold) {
       lastSignerOfReleases = true;
       const inTargets = trust.targets.signed.targets;
-      tagsBecomingUnpullable = Object.keys(releases.env.signed.targets).filter((t) => !inTargets[t]).sort();
+      tagsBecomingUnpullable = Object.keys(releases.env.signed.targets)
+        .filter((t) => !inTargets[t])
+        .sort();
     }
   }
   const own = trust.delegations.find((d) => d.env.role === role);
   const tagsLosingOnlySigner: string[] = [];
   if (own) {
     for (const [tag, meta] of Object.entries(own.env.signed.targets)) {
-      const otherSigner = trust.delegations.some((d) => d.env.role !== role && d.env.role !== RELEASES && d.parent === 'targets' && d.env.signed.targets[tag]?.hashes.sha256 === meta.hashes.sha256);
+      const otherSigner = trust.delegations.some(
+        (d) =>
+          d.env.role !== role && d.env.role !== RELEASES && d.parent === 'targets' && d.env.signed.targets[tag]?.hashes.sha256 === meta.hashes.sha256,
+      );
       if (!otherSigner) tagsLosingOnlySigner.push(tag);
     }
   }
   tagsLosingOnlySigner.sort();
-  return { gun: trust.gun, signer: name, keyIds, tagsLosingOnlySigner, lastSignerOfReleases, tagsBecomingUnpullable, needsConfirmation: lastSignerOfReleases };
+  return {
+    gun: trust.gun,
+    signer: name,
+    keyIds,
+    tagsLosingOnlySigner,
+    lastSignerOfReleases,
+    tagsBecomingUnpullable,
+    needsConfirmation: lastSignerOfReleases,
+  };
 }
 
 export interface RemoveSignerOptions {
@@ -183,7 +219,11 @@ export async function signerImpact(ctx: TrustContext, opts: { repository: string
 }
 
 /** What removing a signer would cost, per repository, without changing anything (offboarding preview). */
-export async function signerRemovalImpacts(ctx: TrustContext, name: string, repositories: string[]): Promise<{ repository: string; impact?: SignerRemovalImpact; error?: { code: string; message: string } }[]> {
+export async function signerRemovalImpacts(
+  ctx: TrustContext,
+  name: string,
+  repositories: string[],
+): Promise<{ repository: string; impact?: SignerRemovalImpact; error?: { code: string; message: string } }[]> {
   const out = [];
   for (const repository of repositories) {
     try {

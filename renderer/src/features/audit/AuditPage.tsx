@@ -42,7 +42,8 @@ export function AuditPage() {
     onSuccess: (_r, p) => setAudited(p),
   });
   const pin = useMutation({
-    mutationFn: (row: ImageAuditView) => pinRootInPolicy({ sources: sources(), policy, gun: row.gun!, keyIds: row.rootKeys!.map((k) => k.canonicalId) }),
+    mutationFn: (row: ImageAuditView) =>
+      pinRootInPolicy({ sources: sources(), policy, gun: row.gun!, keyIds: row.rootKeys!.map((k) => k.canonicalId) }),
     onSuccess: (r, row) => setPreview({ title: `Pin the root of ${row.gun}`, policyText: r.policyText, changes: r.changes }),
   });
   const compare = useMutation({
@@ -67,11 +68,20 @@ export function AuditPage() {
   return (
     <section aria-labelledby="audit-title" className="audit">
       <h1 id="audit-title">Audit</h1>
-      <p className="muted">Would these images pull with content trust on? Paste image references, a Compose file or Kubernetes manifests, and the engine's daemon.json.</p>
+      <p className="muted">
+        Would these images pull with content trust on? Paste image references, a Compose file or Kubernetes manifests, and the engine's daemon.json.
+      </p>
       <form className="audit-inputs" onSubmit={run}>
         <div className="card">
           <label htmlFor="audit-sources">Images, Compose file or Kubernetes manifests</label>
-          <textarea id="audit-sources" className="mono" rows={10} value={sourcesText} onChange={(e) => setSourcesText(e.target.value)} placeholder={'services:\n  web:\n    image: registry.example.com/team/web:1.4\n\nor one reference per line'} />
+          <textarea
+            id="audit-sources"
+            className="mono"
+            rows={10}
+            value={sourcesText}
+            onChange={(e) => setSourcesText(e.target.value)}
+            placeholder={'services:\n  web:\n    image: registry.example.com/team/web:1.4\n\nor one reference per line'}
+          />
           <label className="file-open">
             Open files… <input type="file" multiple accept=".yml,.yaml,.txt,.list,text/plain" onChange={(e) => void readFiles(e).then(setOpened)} />
           </label>
@@ -79,9 +89,17 @@ export function AuditPage() {
         </div>
         <div className="card">
           <label htmlFor="audit-policy">Policy editor: daemon.json (empty: DOCKER_CONTENT_TRUST=1, enforced, trust on first use)</label>
-          <textarea id="audit-policy" className="mono" rows={10} value={policy} onChange={(e) => setPolicy(e.target.value)} placeholder={SAMPLE_POLICY} />
+          <textarea
+            id="audit-policy"
+            className="mono"
+            rows={10}
+            value={policy}
+            onChange={(e) => setPolicy(e.target.value)}
+            placeholder={SAMPLE_POLICY}
+          />
           <label className="file-open">
-            Open daemon.json… <input type="file" accept=".json,application/json" onChange={(e) => void readFiles(e).then((f) => f[0] && setPolicy(f[0].text))} />
+            Open daemon.json…{' '}
+            <input type="file" accept=".json,application/json" onChange={(e) => void readFiles(e).then((f) => f[0] && setPolicy(f[0].text))} />
           </label>
           <PolicyControls text={policy} onChange={setPolicy} />
           {edited && (

@@ -3,7 +3,12 @@ import { KeyId } from '../../components/KeyId';
 import type { AuditRunView, ImageAuditView } from '../../../../shared/ipc/audit-contract';
 import { TableHead } from '../../components/TableHead';
 
-const VERDICT_TEXT: Record<ImageAuditView['verdict'], string> = { pass: 'Pulls', fail: 'Refused', warn: 'Warned (permissive)', off: 'Pulls (trust off)' };
+const VERDICT_TEXT: Record<ImageAuditView['verdict'], string> = {
+  pass: 'Pulls',
+  fail: 'Refused',
+  warn: 'Warned (permissive)',
+  off: 'Pulls (trust off)',
+};
 
 export function AuditResult({ data, onPin, pinning }: { data: AuditRunView; onPin: (row: ImageAuditView) => void; pinning: boolean }) {
   if (data.policyProblems.length) {
@@ -25,7 +30,8 @@ export function AuditResult({ data, onPin, pinning }: { data: AuditRunView; onPi
   return (
     <div className="audit-result">
       <p role="status" className={`banner ${s.fail ? 'banner-bad' : s.warn ? 'banner-warn' : 'banner-ok'}`}>
-        Mode <strong>{r.mode}</strong>{data.policy.fromFile ? '' : ' (no daemon.json: trust on first use)'}: {s.images} image{s.images === 1 ? '' : 's'}, {s.pass + s.off} pull
+        Mode <strong>{r.mode}</strong>
+        {data.policy.fromFile ? '' : ' (no daemon.json: trust on first use)'}: {s.images} image{s.images === 1 ? '' : 's'}, {s.pass + s.off} pull
         {s.warn ? `, ${s.warn} would be refused under enforced` : ''}
         {s.fail ? `, ${s.fail} refused` : ''}.
       </p>
@@ -54,7 +60,10 @@ export function AuditResult({ data, onPin, pinning }: { data: AuditRunView; onPi
               <td className="mono small">
                 {i.rootKeys?.map((k) => (
                   <div key={k.canonicalId} title={`canonical ${k.canonicalId}; certificate ${k.certificateId}`}>
-                    <KeyId id={k.canonicalId} /> <span className="muted">(cert <KeyId id={k.certificateId} />)</span>
+                    <KeyId id={k.canonicalId} />{' '}
+                    <span className="muted">
+                      (cert <KeyId id={k.certificateId} />)
+                    </span>
                   </div>
                 ))}
                 {i.gun && i.rootKeys?.length && data.policy.fromFile && (i.reason === 'not-pinned' || i.reason === 'pinned-key-mismatch') ? (

@@ -35,7 +35,8 @@ export function CiSigning() {
     <section aria-labelledby="ci-title" className="card ci-setup">
       <h2 id="ci-title">CI signing set-up</h2>
       <p className="muted small">
-        Makes a delegation key for a CI system, adds it as a signer of the repositories, and writes the encrypted key and ready CI snippets to a directory you choose. The root key is never part of it.
+        Makes a delegation key for a CI system, adds it as a signer of the repositories, and writes the encrypted key and ready CI snippets to a
+        directory you choose. The root key is never part of it.
       </p>
       <form onSubmit={submit} className="ci-form">
         <label>
@@ -51,7 +52,8 @@ export function CiSigning() {
           Write the bundle to (directory) <input value={outDir} onChange={(e) => setOutDir(e.target.value)} />
         </label>
         <label>
-          Passphrase of your repository key (if the environment does not provide it) <input type="password" value={unlock} onChange={(e) => setUnlock(e.target.value)} />
+          Passphrase of your repository key (if the environment does not provide it){' '}
+          <input type="password" value={unlock} onChange={(e) => setUnlock(e.target.value)} />
         </label>
         <label>
           Passphrase for the new CI key (at least 8 characters) <input type="password" value={fresh} onChange={(e) => setFresh(e.target.value)} />
@@ -64,7 +66,12 @@ export function CiSigning() {
       {r && (
         <div role="region" aria-label="CI bundle">
           <p role="status">
-            CI signer <strong>{r.name}</strong> (key <KeyId id={r.keyId} />) added to {r.repositories.filter((x) => x.added).map((x) => x.repository).join(', ') || 'no repository'}.
+            CI signer <strong>{r.name}</strong> (key <KeyId id={r.keyId} />) added to{' '}
+            {r.repositories
+              .filter((x) => x.added)
+              .map((x) => x.repository)
+              .join(', ') || 'no repository'}
+            .
           </p>
           {r.warnings.map((w) => (
             <p key={w} className="warn">

@@ -33,10 +33,20 @@ export function PolicyControls({ text, onChange }: { text: string; onChange: (t:
         </select>
       </label>
       <label>
-        <input type="checkbox" checked={tp['official-images'] === true} onChange={(e) => set((_c, t) => (e.target.checked ? (t['official-images'] = true) : delete t['official-images']))} /> official-images
+        <input
+          type="checkbox"
+          checked={tp['official-images'] === true}
+          onChange={(e) => set((_c, t) => (e.target.checked ? (t['official-images'] = true) : delete t['official-images']))}
+        />{' '}
+        official-images
       </label>
       <label>
-        <input type="checkbox" checked={ct['allow-expired-trust-cache'] === true} onChange={(e) => set((c) => (e.target.checked ? (c['allow-expired-trust-cache'] = true) : delete c['allow-expired-trust-cache']))} /> allow-expired-trust-cache
+        <input
+          type="checkbox"
+          checked={ct['allow-expired-trust-cache'] === true}
+          onChange={(e) => set((c) => (e.target.checked ? (c['allow-expired-trust-cache'] = true) : delete c['allow-expired-trust-cache']))}
+        />{' '}
+        allow-expired-trust-cache
       </label>
     </fieldset>
   );

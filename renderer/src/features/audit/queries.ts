@@ -7,4 +7,5 @@ export const runAudit = (r: Request<'audit:run'>) => call('audit:run', r);
 export const pinRootInPolicy = (r: Request<'audit:pin-root'>) => call('audit:pin-root', r);
 export const comparePolicies = (r: Request<'audit:compare'>) => call('audit:compare', r);
 
-export const useCiSetup = (request: () => Request<'ci:setup'>, onSuccess: () => void) => useMutation({ mutationFn: () => call('ci:setup', request()), onSuccess });
+export const useCiSetup = (request: () => Request<'ci:setup'>, onSuccess: () => void) =>
+  useMutation({ mutationFn: () => call('ci:setup', request()), onSuccess });

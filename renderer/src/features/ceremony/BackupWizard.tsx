@@ -22,13 +22,18 @@ export function BackupWizard() {
   const drill = useAction<Response<'ceremony:drill'>>();
   const doExport = (e: FormEvent) => {
     e.preventDefault();
-    void exp.run(() => exportRootBackup({ keyId: keyId.trim(), outDir: outDir.trim(), ...(split ? { shares: { threshold: Number(m), total: Number(n) } } : {}) }));
+    void exp.run(() =>
+      exportRootBackup({ keyId: keyId.trim(), outDir: outDir.trim(), ...(split ? { shares: { threshold: Number(m), total: Number(n) } } : {}) }),
+    );
   };
   const doDrill = (e: FormEvent) => {
     e.preventDefault();
     const p = pass;
     setPass('');
-    const files = shareFiles.split('\n').map((s) => s.trim()).filter(Boolean);
+    const files = shareFiles
+      .split('\n')
+      .map((s) => s.trim())
+      .filter(Boolean);
     void drill.run(() =>
       runRestoreDrill({
         ...(fromShares ? { shareFiles: files } : { backupFile: exp.result?.backupFile ?? '' }),
@@ -51,7 +56,10 @@ export function BackupWizard() {
               <Field label="needed (m)" value={m} onChange={setM} /> <Field label="of (n)" value={n} onChange={setN} />
             </span>
           )}
-          <p className="cer-note">The file is the key exactly as notary stores it: encrypted with its passphrase. Shares split the encrypted key: m shares and the passphrase are needed.</p>
+          <p className="cer-note">
+            The file is the key exactly as notary stores it: encrypted with its passphrase. Shares split the encrypted key: m shares and the
+            passphrase are needed.
+          </p>
           <button type="submit" disabled={exp.pending || !keyId || !outDir}>
             Export backup
           </button>
@@ -64,7 +72,8 @@ export function BackupWizard() {
             </p>
             {exp.result.shares && (
               <p>
-                {exp.result.shares.total} share pages to print (any {exp.result.shares.threshold} rebuild the key): {exp.result.shares.pages.map((p) => p.split('/').pop()).join(', ')}
+                {exp.result.shares.total} share pages to print (any {exp.result.shares.threshold} rebuild the key):{' '}
+                {exp.result.shares.pages.map((p) => p.split('/').pop()).join(', ')}
               </p>
             )}
             <p className="cer-warn">Not backed up yet: run the restore drill.</p>
@@ -94,7 +103,13 @@ export function BackupWizard() {
         {drill.error && <ErrorPanel error={drill.error} />}
         {drill.result && (
           <div className="cer-result" aria-label="Drill result">
-            <Checks items={drill.result.repositories.map((r) => ({ ok: r.matches, label: `${r.gun} root version ${r.version}`, detail: r.matches ? 'its root key is the restored key' : 'its root key is a different key' }))} />
+            <Checks
+              items={drill.result.repositories.map((r) => ({
+                ok: r.matches,
+                label: `${r.gun} root version ${r.version}`,
+                detail: r.matches ? 'its root key is the restored key' : 'its root key is a different key',
+              }))}
+            />
             <p className={drill.result.ok ? 'cer-good' : 'cer-warn'}>
               {drill.result.ok ? (
                 <>

@@ -11,7 +11,12 @@ export function LogPanel() {
   const v = useAction<Response<'ceremony:log-verify'>>();
   return (
     <div className="cer-wizard">
-      <form onSubmit={(e) => { e.preventDefault(); void v.run(() => verifyCeremonyLog(file.trim() ? { file: file.trim() } : {})); }}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          void v.run(() => verifyCeremonyLog(file.trim() ? { file: file.trim() } : {}));
+        }}
+      >
         <Field label="Ceremony log (empty: this machine's)" value={file} onChange={setFile} />
         <button type="submit" disabled={v.pending}>
           Verify the hash chain
@@ -20,7 +25,9 @@ export function LogPanel() {
       {v.error && <ErrorPanel error={v.error} />}
       {v.result && (
         <p className={v.result.ok ? 'cer-good' : 'cer-warn'} aria-label="Log verification">
-          {v.result.ok ? `Intact: ${v.result.entries} entries in ${v.result.file}; head ${v.result.head}` : `BROKEN at line ${v.result.problem?.line}: ${v.result.problem?.message}`}
+          {v.result.ok
+            ? `Intact: ${v.result.entries} entries in ${v.result.file}; head ${v.result.head}`
+            : `BROKEN at line ${v.result.problem?.line}: ${v.result.problem?.message}`}
         </p>
       )}
     </div>

@@ -25,7 +25,14 @@ export function RotationWizard() {
             e.preventDefault();
             const p = newPass;
             setNewPass('');
-            void req.run(() => writeRotationRequest({ repository: repo.trim(), newKeyId: newKey.trim(), outFile: out.trim(), ...(p ? { passphrases: { unlock: p } } : {}) }));
+            void req.run(() =>
+              writeRotationRequest({
+                repository: repo.trim(),
+                newKeyId: newKey.trim(),
+                outFile: out.trim(),
+                ...(p ? { passphrases: { unlock: p } } : {}),
+              }),
+            );
           }}
         >
           <Field label="Repository" value={repo} onChange={setRepo} />
@@ -49,7 +56,12 @@ export function RotationWizard() {
         )}
       </Step>
       <Step n={2} title="Simulate the signed root as a fresh client and as old clients" done={!!sim.result}>
-        <form onSubmit={(e) => { e.preventDefault(); void sim.run(() => importSignedBundle({ file: signed.trim(), publish: false })); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            void sim.run(() => importSignedBundle({ file: signed.trim(), publish: false }));
+          }}
+        >
           <Field label="Signed bundle" value={signed} onChange={setSigned} placeholder="/media/usb/signed.json" />
           <button type="submit" disabled={sim.pending || !signed}>
             Verify and simulate
@@ -59,18 +71,24 @@ export function RotationWizard() {
         {sim.result && <Checks items={sim.result.simulations.map((s) => ({ ok: s.ok, label: s.client, detail: s.detail }))} />}
       </Step>
       <Step n={3} title="Publish, re-verify, write the rollback plan" done={!!pub.result?.published}>
-        <button type="button" disabled={pub.pending || !sim.result} onClick={() => void pub.run(() => importSignedBundle({ file: signed.trim(), publish: true }))}>
+        <button
+          type="button"
+          disabled={pub.pending || !sim.result}
+          onClick={() => void pub.run(() => importSignedBundle({ file: signed.trim(), publish: true }))}
+        >
           Publish root version {sim.result?.toVersion ?? ''}
         </button>
         {pub.error && <ErrorPanel error={pub.error} />}
         {pub.result?.published && (
           <p className="cer-good">
-            Published and verified from the server: root version {pub.result.toVersion}, new root key {pub.result.newRootKeyIds[0] ? <KeyId id={pub.result.newRootKeyIds[0]} /> : null}. Rollback plan: <code>{pub.result.rollbackPlan}</code>
+            Published and verified from the server: root version {pub.result.toVersion}, new root key{' '}
+            {pub.result.newRootKeyIds[0] ? <KeyId id={pub.result.newRootKeyIds[0]} /> : null}. Rollback plan: <code>{pub.result.rollbackPlan}</code>
           </p>
         )}
       </Step>
       <p className="cer-note">
-        Old root key lost or stolen? <code>trustdesk root rotate REPO --compromised --new-key ID</code> says plainly what every client will see (clients that cached the old root refuse the new one) and simulates it; see docs/ceremony.md.
+        Old root key lost or stolen? <code>trustdesk root rotate REPO --compromised --new-key ID</code> says plainly what every client will see
+        (clients that cached the old root refuse the new one) and simulates it; see docs/ceremony.md.
       </p>
     </div>
   );

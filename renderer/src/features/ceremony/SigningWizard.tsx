@@ -19,7 +19,13 @@ export function SigningWizard() {
   return (
     <div className="cer-wizard">
       <Step n={1} title="Open the signing request (networking may stay off)" done={!!open.result}>
-        <form onSubmit={(e) => { e.preventDefault(); setConfirmed(false); void open.run(() => openSigningRequest({ file: file.trim() })); }}>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            setConfirmed(false);
+            void open.run(() => openSigningRequest({ file: file.trim() }));
+          }}
+        >
           <Field label="Request bundle" value={file} onChange={setFile} placeholder="/media/usb/request.json" />
           <button type="submit" disabled={open.pending || !file}>
             Open and check
@@ -29,11 +35,18 @@ export function SigningWizard() {
         {open.result && (
           <div className="cer-result" aria-label="What will be signed">
             <h4>Exactly what will be signed</h4>
-            <pre className="cer-summary">{[...open.result.summary, ...open.result.certificates.map((c) => `certificate ${c}`), `root.json version ${open.result.version}: ${open.result.length} bytes, sha256 ${open.result.sha256}`].join('\n')}</pre>
+            <pre className="cer-summary">
+              {[
+                ...open.result.summary,
+                ...open.result.certificates.map((c) => `certificate ${c}`),
+                `root.json version ${open.result.version}: ${open.result.length} bytes, sha256 ${open.result.sha256}`,
+              ].join('\n')}
+            </pre>
             <p className="cer-note">Trusted root: {open.result.rootCheck}</p>
             <Checks items={open.result.missing.map((m) => ({ ok: false, label: `still needed: ${m}` }))} />
             <label className="cer-inline">
-              <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I compared the hash with the one shown on the online machine
+              <input type="checkbox" checked={confirmed} onChange={(e) => setConfirmed(e.target.checked)} /> I compared the hash with the one shown on
+              the online machine
             </label>
           </div>
         )}
@@ -46,7 +59,9 @@ export function SigningWizard() {
             const d = devicePin;
             setPass('');
             setDevicePin('');
-            void sign.run(() => signBundle({ file: file.trim(), outFile: out.trim(), ...(p ? { passphrases: { unlock: p } } : {}), ...(d ? { pin: d } : {}) }));
+            void sign.run(() =>
+              signBundle({ file: file.trim(), outFile: out.trim(), ...(p ? { passphrases: { unlock: p } } : {}), ...(d ? { pin: d } : {}) }),
+            );
           }}
         >
           <Field label="Write the signed bundle to" value={out} onChange={setOut} placeholder="/media/usb/signed.json" />

@@ -12,7 +12,17 @@ export function Step({ n, title, done, children }: { n: number; title: string; d
   );
 }
 
-export function Field({ label, value, onChange, placeholder }: { label: string; value: string; onChange: (v: string) => void; placeholder?: string }) {
+export function Field({
+  label,
+  value,
+  onChange,
+  placeholder,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  placeholder?: string;
+}) {
   return (
     <label className="cer-field">
       {label}

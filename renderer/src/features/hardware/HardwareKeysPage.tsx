@@ -36,7 +36,9 @@ export function HardwareKeysPage() {
       {q.data && (
         <>
           <Findings findings={q.data.findings} label="Token key records" />
-          {q.data.modules.length === 0 && <EmptyState title="No PKCS#11 module found">Install ykcs11 (YubiKey) or OpenSC, or add the module path in Settings.</EmptyState>}
+          {q.data.modules.length === 0 && (
+            <EmptyState title="No PKCS#11 module found">Install ykcs11 (YubiKey) or OpenSC, or add the module path in Settings.</EmptyState>
+          )}
           {q.data.modules.map((m) => (
             <Module key={m.path} m={m} />
           ))}
@@ -52,7 +54,13 @@ export function HardwareKeysPage() {
                         <KeyId id={k.keyId} />
                       </td>
                       <td>{k.role}</td>
-                      <td>{k.origin === 'generated' ? 'generated on the token' : k.origin === 'imported' ? 'imported (backup copies)' : 'already on the token (adopted)'}</td>
+                      <td>
+                        {k.origin === 'generated'
+                          ? 'generated on the token'
+                          : k.origin === 'imported'
+                            ? 'imported (backup copies)'
+                            : 'already on the token (adopted)'}
+                      </td>
                       <td>{k.devices.join(', ')}</td>
                       <td>{k.repositories.join(', ') || '—'}</td>
                     </tr>

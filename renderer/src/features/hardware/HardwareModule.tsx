@@ -35,7 +35,10 @@ export function Module({ m }: { m: HardwareReportView['modules'][number] }) {
       {m.devices.map((d) => (
         <article key={`${d.label}|${d.serial}`} className="hw-device" aria-label={`Token ${d.label}`}>
           <h3>
-            {d.label || '(no label)'} <span className="hw-sub">{[d.manufacturer, d.model, d.serial && `serial ${d.serial}`, `firmware ${d.firmware}`].filter(Boolean).join(' · ')}</span>
+            {d.label || '(no label)'}{' '}
+            <span className="hw-sub">
+              {[d.manufacturer, d.model, d.serial && `serial ${d.serial}`, `firmware ${d.firmware}`].filter(Boolean).join(' · ')}
+            </span>
             {d.yubikey && <span className="hw-badge">YubiKey PIV</span>}
           </h3>
           {d.keys.length > 0 && (
@@ -52,9 +55,7 @@ export function Module({ m }: { m: HardwareReportView['modules'][number] }) {
                     <td>
                       {k.keyType.toUpperCase()} {k.curve ?? ''}
                     </td>
-                    <td>
-                      {k.keyId ? <KeyId id={k.keyId} /> : <code>—</code>}
-                    </td>
+                    <td>{k.keyId ? <KeyId id={k.keyId} /> : <code>—</code>}</td>
                     <td>{k.origin ?? 'unknown until login'}</td>
                   </tr>
                 ))}

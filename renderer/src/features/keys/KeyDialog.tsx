@@ -29,7 +29,17 @@ const usedByText = (k: KeyInfoView) => (k.usedBy.length ? k.usedBy.map((u) => `$
 const parentOf = (dir: string) => dir.replace(/[/\\][^/\\]+[/\\]?$/, '');
 const keyName = (k: KeyInfoView) => `${shortKeyId(k.keyId)} (${roleText(k)}${k.gun ? `, ${k.gun}` : ''})`;
 
-export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction; list: KeyListView; onClose: () => void; onDone: (message: string) => void }) {
+export function KeyDialog({
+  action,
+  list,
+  onClose,
+  onDone,
+}: {
+  action: KeyAction;
+  list: KeyListView;
+  onClose: () => void;
+  onDone: (message: string) => void;
+}) {
   const [name, setName] = useState('');
   const [file, setFile] = useState('');
   const [dir, setDir] = useState('');
@@ -61,7 +71,12 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
           return `Key ${shortKeyId(r.keyId)} loaded as ${r.role} into ${r.path}.${r.warnings.length ? ` ${r.warnings.join(' ')}` : ''}`;
         }
         case 'import': {
-          const r = await importKeys({ file: file.trim(), ...(role.trim() ? { role: role.trim() } : {}), ...(gun.trim() ? { gun: gun.trim() } : {}), passphrases });
+          const r = await importKeys({
+            file: file.trim(),
+            ...(role.trim() ? { role: role.trim() } : {}),
+            ...(gun.trim() ? { gun: gun.trim() } : {}),
+            passphrases,
+          });
           return `Imported ${r.length} key${r.length === 1 ? '' : 's'}: ${r.map((k) => `${shortKeyId(k.keyId)} (${k.role})`).join(', ')}.`;
         }
         case 'export': {
@@ -74,7 +89,9 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
         }
         case 'remove': {
           const r = await removeKey({ keyId: action.key.keyId, confirm: forGood });
-          return r.state === 'moved' ? `Key ${shortKeyId(r.keyId)} moved to ${r.movedTo}. Restore it from Removed keys below.` : `Key ${shortKeyId(r.keyId)} deleted for good (${r.deleted.length} file${r.deleted.length === 1 ? '' : 's'}).`;
+          return r.state === 'moved'
+            ? `Key ${shortKeyId(r.keyId)} moved to ${r.movedTo}. Restore it from Removed keys below.`
+            : `Key ${shortKeyId(r.keyId)} deleted for good (${r.deleted.length} file${r.deleted.length === 1 ? '' : 's'}).`;
         }
         case 'restore': {
           const r = await restoreKey({ keyId: action.removed.keyId });
@@ -113,7 +130,8 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       confirmLabel = 'Generate the key';
       what = (
         <p>
-          Creates a new ECDSA P-256 key named <strong>{name.trim() || 'NAME'}</strong> in <code>{trust}/private/</code>, encrypted with the passphrase below, and writes its public key to{' '}
+          Creates a new ECDSA P-256 key named <strong>{name.trim() || 'NAME'}</strong> in <code>{trust}/private/</code>, encrypted with the passphrase
+          below, and writes its public key to{' '}
           <code>
             {pubDir}/{name.trim() || 'NAME'}.pub
           </code>{' '}
@@ -134,14 +152,23 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       confirmLabel = 'Load the key';
       what = (
         <p>
-          Reads the private key in <code>{file.trim() || 'FILE'}</code>, opens it with its passphrase (if it is encrypted) and stores it as signer key <strong>{name.trim() || 'signer'}</strong> in{' '}
-          <code>{trust}/private/</code>, in notary’s encrypted format (an unencrypted key is encrypted with the new passphrase). The file itself is left as it is.
+          Reads the private key in <code>{file.trim() || 'FILE'}</code>, opens it with its passphrase (if it is encrypted) and stores it as signer key{' '}
+          <strong>{name.trim() || 'signer'}</strong> in <code>{trust}/private/</code>, in notary’s encrypted format (an unencrypted key is encrypted
+          with the new passphrase). The file itself is left as it is.
         </p>
       );
       fields = (
         <>
           <label htmlFor="key-file">Key file</label>
-          <input id="key-file" type="text" value={file} onChange={(e) => setFile(e.target.value)} placeholder="/path/to/key.pem" spellCheck={false} autoFocus />
+          <input
+            id="key-file"
+            type="text"
+            value={file}
+            onChange={(e) => setFile(e.target.value)}
+            placeholder="/path/to/key.pem"
+            spellCheck={false}
+            autoFocus
+          />
           <label htmlFor="key-name">Signer name</label>
           <input id="key-name" type="text" value={name} onChange={(e) => setName(e.target.value)} placeholder="signer" spellCheck={false} />
         </>
@@ -152,7 +179,8 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       confirmLabel = 'Import';
       what = (
         <p>
-          Imports every private key in <code>{file.trim() || 'FILE'}</code> into <code>{trust}/private/</code>, all or none, with the role {role.trim() ? <strong>{role.trim()}</strong> : 'of each key’s role: header'}
+          Imports every private key in <code>{file.trim() || 'FILE'}</code> into <code>{trust}/private/</code>, all or none, with the role{' '}
+          {role.trim() ? <strong>{role.trim()}</strong> : 'of each key’s role: header'}
           {gun.trim() ? (
             <>
               {' '}
@@ -165,7 +193,15 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       fields = (
         <>
           <label htmlFor="key-file">Key file</label>
-          <input id="key-file" type="text" value={file} onChange={(e) => setFile(e.target.value)} placeholder="/path/to/keys.pem" spellCheck={false} autoFocus />
+          <input
+            id="key-file"
+            type="text"
+            value={file}
+            onChange={(e) => setFile(e.target.value)}
+            placeholder="/path/to/keys.pem"
+            spellCheck={false}
+            autoFocus
+          />
           <label htmlFor="key-role">Role (optional: root, targets, snapshot, targets/NAME)</label>
           <input id="key-role" type="text" value={role} onChange={(e) => setRole(e.target.value)} spellCheck={false} />
           <label htmlFor="key-gun">Repository, for targets and snapshot keys</label>
@@ -178,18 +214,28 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       confirmLabel = 'Write the file';
       what = publicOnly ? (
         <p>
-          Opens key <code>{keyName(action.key)}</code> with its passphrase and writes its <strong>public</strong> key to the new file <code>{file.trim() || 'FILE'}</code>.
+          Opens key <code>{keyName(action.key)}</code> with its passphrase and writes its <strong>public</strong> key to the new file{' '}
+          <code>{file.trim() || 'FILE'}</code>.
         </p>
       ) : (
         <p>
-          Writes key <code>{keyName(action.key)}</code>, <strong>still encrypted with its passphrase</strong>, to the new file <code>{file.trim() || 'FILE'}</code> (mode 0600; an existing file is never
-          overwritten), in the form <code>notary key import</code> and <code>docker trust key load</code> read. Whoever has that file and the passphrase can sign as {roleText(action.key)}.
+          Writes key <code>{keyName(action.key)}</code>, <strong>still encrypted with its passphrase</strong>, to the new file{' '}
+          <code>{file.trim() || 'FILE'}</code> (mode 0600; an existing file is never overwritten), in the form <code>notary key import</code> and{' '}
+          <code>docker trust key load</code> read. Whoever has that file and the passphrase can sign as {roleText(action.key)}.
         </p>
       );
       fields = (
         <>
           <label htmlFor="key-out">Write to (a new file)</label>
-          <input id="key-out" type="text" value={file} onChange={(e) => setFile(e.target.value)} placeholder={`/path/to/${shortKeyId(action.key.keyId)}.key`} spellCheck={false} autoFocus />
+          <input
+            id="key-out"
+            type="text"
+            value={file}
+            onChange={(e) => setFile(e.target.value)}
+            placeholder={`/path/to/${shortKeyId(action.key.keyId)}.key`}
+            spellCheck={false}
+            autoFocus
+          />
           <label>
             <input type="checkbox" checked={publicOnly} onChange={(e) => setPublicOnly(e.target.checked)} /> Only the public key
           </label>
@@ -201,8 +247,8 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       confirmLabel = 'Change the passphrase';
       what = (
         <p>
-          Opens key <code>{keyName(action.key)}</code> with its current passphrase and re-encrypts it in place (<code>{action.key.path}</code>) with the new one. From then on docker and notary need the new
-          passphrase for it; copies exported earlier keep the old one.
+          Opens key <code>{keyName(action.key)}</code> with its current passphrase and re-encrypts it in place (<code>{action.key.path}</code>) with
+          the new one. From then on docker and notary need the new passphrase for it; copies exported earlier keep the old one.
         </p>
       );
       break;
@@ -212,13 +258,15 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       danger = true;
       what = forGood ? (
         <p>
-          Deletes <code>{action.key.path}</code> and every removed copy of key {shortKeyId(action.key.keyId)} <strong>for good</strong>. This cannot be undone.
+          Deletes <code>{action.key.path}</code> and every removed copy of key {shortKeyId(action.key.keyId)} <strong>for good</strong>. This cannot
+          be undone.
           {usedByText(action.key) && <> Signing as {usedByText(action.key)} from this machine will no longer be possible with it.</>}
         </p>
       ) : (
         <p>
           Moves <code>{action.key.path}</code> to <code>{trust}/removed-keys/</code>. docker and notary no longer see it
-          {usedByText(action.key) ? <>: signing as {usedByText(action.key)} from this machine fails until you restore it</> : null}. You can restore it from “Removed keys” below.
+          {usedByText(action.key) ? <>: signing as {usedByText(action.key)} from this machine fails until you restore it</> : null}. You can restore
+          it from “Removed keys” below.
         </p>
       );
       fields = (
@@ -232,7 +280,8 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
       confirmLabel = 'Restore the key';
       what = (
         <p>
-          Moves <code>{action.removed.path}</code> back to <code>{action.removed.originalPath}</code> (never over a key that is there again). docker and notary see it again.
+          Moves <code>{action.removed.path}</code> back to <code>{action.removed.originalPath}</code> (never over a key that is there again). docker
+          and notary see it again.
         </p>
       );
       break;
@@ -240,7 +289,15 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
 
   return (
     <div className="dialog-backdrop">
-      <form className="dialog" role="dialog" aria-modal="true" aria-labelledby="key-dialog-title" aria-describedby="key-dialog-what" onSubmit={submit} onKeyDown={(e) => e.key === 'Escape' && onClose()}>
+      <form
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="key-dialog-title"
+        aria-describedby="key-dialog-what"
+        onSubmit={submit}
+        onKeyDown={(e) => e.key === 'Escape' && onClose()}
+      >
         <h2 id="key-dialog-title">{title}</h2>
         <div id="key-dialog-what" className={`what${danger ? ' danger' : ''}`}>
           {what}
@@ -250,7 +307,12 @@ export function KeyDialog({ action, list, onClose, onDone }: { action: KeyAction
           <PassphraseField label={action.kind === 'passwd' ? 'Current passphrase' : 'Passphrase of the key'} value={unlock} onChange={setUnlock} />
         )}
         {(needsNew || action.kind === 'load' || action.kind === 'import') && (
-          <PassphraseField label={needsNew ? 'New passphrase' : 'New passphrase (only for a key file that is not encrypted)'} value={next} onChange={setNext} meter />
+          <PassphraseField
+            label={needsNew ? 'New passphrase' : 'New passphrase (only for a key file that is not encrypted)'}
+            value={next}
+            onChange={setNext}
+            meter
+          />
         )}
         {needsNew && <PassphraseField label="Repeat the new passphrase" value={repeat} onChange={setRepeat} />}
         {needsNew && next && repeat && mismatch && <p className="warn">The two new passphrases differ.</p>}

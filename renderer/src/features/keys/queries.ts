@@ -23,7 +23,15 @@ export const restoreKey = (r: Request<'keys:restore'>) => call('keys:restore', r
  * A change to the keys that ends in a message: on success the inventory and every repository
  * overview (who holds which key) are read again.
  */
-export function useKeyChange({ run, onDone, onError }: { run: () => Promise<string>; onDone: (message: string) => void; onError: (err: unknown) => void }) {
+export function useKeyChange({
+  run,
+  onDone,
+  onError,
+}: {
+  run: () => Promise<string>;
+  onDone: (message: string) => void;
+  onError: (err: unknown) => void;
+}) {
   const qc = useQueryClient();
   return useMutation({
     mutationFn: run,

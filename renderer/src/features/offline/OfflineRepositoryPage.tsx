@@ -44,7 +44,8 @@ export function OfflineRepositoryPage({ route, onTab }: { route: Extract<Route, 
       {v && o && (
         <>
           <div className="banner banner-asof" role="note" aria-label="As of">
-            <strong>As of {v.asOf ? formatTime(v.asOf) : 'an unknown time'}</strong>: verified from the saved bytes with the clock at that time, no network. This is what the trust server said then, not now.
+            <strong>As of {v.asOf ? formatTime(v.asOf) : 'an unknown time'}</strong>: verified from the saved bytes with the clock at that time, no
+            network. This is what the trust server said then, not now.
           </div>
           {v.expiredSince.length > 0 ? (
             <div className="banner banner-bad" role="note" aria-label="Expired since">
@@ -57,7 +58,8 @@ export function OfflineRepositoryPage({ route, onTab }: { route: Extract<Route, 
           )}
           {o.registryError && (
             <div className="banner banner-warn" role="note">
-              {source === 'archive' ? 'The archive holds no registry digests' : 'The registry was not contacted'}: verdicts below reflect the saved trust data only.
+              {source === 'archive' ? 'The archive holds no registry digests' : 'The registry was not contacted'}: verdicts below reflect the saved
+              trust data only.
             </div>
           )}
           {o.warnings

@@ -15,9 +15,13 @@ export function InitPanel({ name }: { name: string }) {
   return (
     <section aria-labelledby="init-title" className="publish-section">
       <h2 id="init-title">Initialise trust data</h2>
-      <p>This repository has no trust data yet. Initialising publishes root (with this machine&apos;s root key, or a new one), an empty targets role and the server&apos;s timestamp key.</p>
+      <p>
+        This repository has no trust data yet. Initialising publishes root (with this machine&apos;s root key, or a new one), an empty targets role
+        and the server&apos;s timestamp key.
+      </p>
       <label>
-        <input type="checkbox" checked={serverSnapshot} onChange={(e) => setServerSnapshot(e.target.checked)} /> The trust server signs snapshots (as docker does; needed for delegates to publish)
+        <input type="checkbox" checked={serverSnapshot} onChange={(e) => setServerSnapshot(e.target.checked)} /> The trust server signs snapshots (as
+        docker does; needed for delegates to publish)
       </label>
       <label className="field">
         Passphrase for the root key and the new targets key
@@ -27,7 +31,13 @@ export function InitPanel({ name }: { name: string }) {
         type="button"
         disabled={init.pending}
         onClick={async () => {
-          const r = await init.run(() => initialiseTrustData({ name, snapshotServerManaged: serverSnapshot, ...(passphrase ? { passphrases: { unlock: passphrase, new: passphrase } } : {}) }));
+          const r = await init.run(() =>
+            initialiseTrustData({
+              name,
+              snapshotServerManaged: serverSnapshot,
+              ...(passphrase ? { passphrases: { unlock: passphrase, new: passphrase } } : {}),
+            }),
+          );
           if (r) {
             setPassphrase('');
             invalidate(name);

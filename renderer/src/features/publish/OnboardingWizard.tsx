@@ -47,14 +47,19 @@ export function OnboardingWizard({ name, onKey }: { name: string; onKey: (k: { s
             Passphrase for the new key (at least 8 characters)
             <input type="password" autoComplete="new-password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
           </label>
-          <button type="button" disabled={!signer || created.pending} onClick={() => void created.run(() => createDelegateKey({ signer, ...(passphrase ? { passphrase } : {}) })).then(() => setPassphrase(''))}>
+          <button
+            type="button"
+            disabled={!signer || created.pending}
+            onClick={() => void created.run(() => createDelegateKey({ signer, ...(passphrase ? { passphrase } : {}) })).then(() => setPassphrase(''))}
+          >
             Make the key
           </button>
           {created.error && <ErrorPanel error={created.error} />}
           {created.result && (
             <div className="wizard-key">
               <p>
-                Key <KeyId id={created.result.keyId} /> is in this machine&apos;s trust directory. Send only the public key below (also saved as <span className="mono">{created.result.publicKeyPath}</span>) to the admin.
+                Key <KeyId id={created.result.keyId} /> is in this machine&apos;s trust directory. Send only the public key below (also saved as{' '}
+                <span className="mono">{created.result.publicKeyPath}</span>) to the admin.
               </p>
               <textarea readOnly value={created.result.publicKey} rows={6} className="mono" aria-label="Public key to send" />
               <img className="qr" src={qrDataUrl(created.result.qrSvg)} alt={`QR code of ${signer}'s public key`} width={220} height={220} />
@@ -76,22 +81,31 @@ export function OnboardingWizard({ name, onKey }: { name: string; onKey: (k: { s
       {step === 3 && (
         <div>
           <p className="muted">The delegate signs a test tag (Sign and revoke, on their machine); then both sides check here.</p>
-          <button type="button" disabled={!signer || status.pending} onClick={() => void status.run(() => onboardingStatus({ signer, repositories: [name], ...(pem || created.result ? { publicKey: pem || created.result!.publicKey } : {}) }))}>
+          <button
+            type="button"
+            disabled={!signer || status.pending}
+            onClick={() =>
+              void status.run(() =>
+                onboardingStatus({ signer, repositories: [name], ...(pem || created.result ? { publicKey: pem || created.result!.publicKey } : {}) }),
+              )
+            }
+          >
             Check
           </button>
           {status.error && <ErrorPanel error={status.error} />}
           {status.result?.map((s) => (
             <div key={s.repository} role="status" className={`banner ${s.signer && s.hasKey !== false ? 'banner-ok' : 'banner-warn'}`}>
-              {s.error
-                ? `${s.repository}: ${s.error.message}`
-                : !s.signer
-                  ? `${signer} is not a signer of ${s.repository} yet.`
-                  : (
-                    <>
-                      {signer} signs {s.repository} (keys <KeyIds ids={s.keyIds} />
-                      {s.hasKey === false ? ', but not this key' : ''}; paths {JSON.stringify(s.paths)}): {s.signedTags.length ? s.signedTags.map((t) => `${t.tag} ${t.digest}`).join('; ') : 'no tags signed yet'}.
-                    </>
-                  )}
+              {s.error ? (
+                `${s.repository}: ${s.error.message}`
+              ) : !s.signer ? (
+                `${signer} is not a signer of ${s.repository} yet.`
+              ) : (
+                <>
+                  {signer} signs {s.repository} (keys <KeyIds ids={s.keyIds} />
+                  {s.hasKey === false ? ', but not this key' : ''}; paths {JSON.stringify(s.paths)}):{' '}
+                  {s.signedTags.length ? s.signedTags.map((t) => `${t.tag} ${t.digest}`).join('; ') : 'no tags signed yet'}.
+                </>
+              )}
             </div>
           ))}
         </div>

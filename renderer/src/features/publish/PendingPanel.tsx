@@ -20,7 +20,9 @@ export function PendingPanel({ name }: { name: string }) {
   return (
     <section aria-labelledby="pending-title" className="publish-section">
       <h2 id="pending-title">Pending changes ({pending.length})</h2>
-      {pending.length === 0 && !publish.result && <p className="muted">Nothing staged. Sign or revoke tags, change signers or rotate keys below; they collect here until you publish.</p>}
+      {pending.length === 0 && !publish.result && (
+        <p className="muted">Nothing staged. Sign or revoke tags, change signers or rotate keys below; they collect here until you publish.</p>
+      )}
       {publish.result && pending.length === 0 && (
         <p role="status" className="banner banner-ok">
           Published{publish.result.attempts > 1 ? ` (re-applied on top of a concurrent change, ${publish.result.attempts} attempts)` : ''}.

@@ -22,7 +22,12 @@ export function PublishView({ overview }: { overview: RepositoryOverview }) {
       <PendingPanel name={name} />
       {!overview.hasTrustData && <InitPanel name={name} />}
       <TagActions name={name} tags={overview.tags} />
-      <SignerManagement key={sentKey ? `${sentKey.signer}-${sentKey.pem.length}` : 'signers'} name={name} overview={overview} {...(sentKey ? { initialKey: sentKey } : {})} />
+      <SignerManagement
+        key={sentKey ? `${sentKey.signer}-${sentKey.pem.length}` : 'signers'}
+        name={name}
+        overview={overview}
+        {...(sentKey ? { initialKey: sentKey } : {})}
+      />
       <Rotation name={name} />
       <OnboardingWizard name={name} onKey={setSentKey} />
     </div>

@@ -2,11 +2,14 @@
 import { stageChanges } from './pending-changes';
 
 export function Rotation({ name }: { name: string }) {
-  const stage = (role: 'targets' | 'snapshot' | 'timestamp', serverManaged: boolean, label: string) => stageChanges(name, [{ change: { kind: 'rotate-key', role, ...(serverManaged ? { serverManaged: true } : {}) }, label }]);
+  const stage = (role: 'targets' | 'snapshot' | 'timestamp', serverManaged: boolean, label: string) =>
+    stageChanges(name, [{ change: { kind: 'rotate-key', role, ...(serverManaged ? { serverManaged: true } : {}) }, label }]);
   return (
     <section aria-labelledby="rotate-title" className="publish-section">
       <h2 id="rotate-title">Rotate keys</h2>
-      <p className="muted">A new key replaces the old one in root (root version goes up). Root keys are rotated with the CLI: trustdesk key rotate REPO root.</p>
+      <p className="muted">
+        A new key replaces the old one in root (root version goes up). Root keys are rotated with the CLI: trustdesk key rotate REPO root.
+      </p>
       <div className="actions">
         <button type="button" onClick={() => stage('targets', false, 'Rotate the targets (repository) key')}>
           Targets key

@@ -10,11 +10,22 @@ import { stageChanges, type PendingChange } from './pending-changes';
 import { readPublicKey, signerImpact } from './queries';
 
 function parsePaths(text: string): string[] | undefined {
-  const list = text.split(',').map((p) => p.trim()).filter((p) => p !== '');
+  const list = text
+    .split(',')
+    .map((p) => p.trim())
+    .filter((p) => p !== '');
   return list.length ? list : undefined;
 }
 
-export function SignerManagement({ name, overview, initialKey }: { name: string; overview: RepositoryOverview; initialKey?: { signer: string; pem: string } }) {
+export function SignerManagement({
+  name,
+  overview,
+  initialKey,
+}: {
+  name: string;
+  overview: RepositoryOverview;
+  initialKey?: { signer: string; pem: string };
+}) {
   const [signer, setSigner] = useState(initialKey?.signer ?? '');
   const [pem, setPem] = useState(initialKey?.pem ?? '');
   const [paths, setPaths] = useState('');
@@ -29,10 +40,19 @@ export function SignerManagement({ name, overview, initialKey }: { name: string;
         {signers.map((s) => (
           <li key={s.role}>
             <strong>{s.name}</strong> — keys <KeyIds ids={s.keyIds} />, paths {JSON.stringify(s.paths ?? [])}, {s.signedTags.length} tag(s){' '}
-            <button type="button" onClick={() => void impact.run(() => signerImpact({ name, signer: s.name }))} aria-label={`Remove signer ${s.name}…`}>
+            <button
+              type="button"
+              onClick={() => void impact.run(() => signerImpact({ name, signer: s.name }))}
+              aria-label={`Remove signer ${s.name}…`}
+            >
               Remove…
             </button>{' '}
-            <button type="button" onClick={() => setEditing(editing === s.role ? undefined : s.role)} aria-expanded={editing === s.role} aria-label={`Change paths or threshold of ${s.name}`}>
+            <button
+              type="button"
+              onClick={() => setEditing(editing === s.role ? undefined : s.role)}
+              aria-expanded={editing === s.role}
+              aria-label={`Change paths or threshold of ${s.name}`}
+            >
               Paths and threshold…
             </button>
             {editing === s.role && (
@@ -44,7 +64,12 @@ export function SignerManagement({ name, overview, initialKey }: { name: string;
                   const data = new FormData(e.currentTarget);
                   const p = parsePaths(String(data.get('paths') ?? ''));
                   const t = Number(data.get('threshold'));
-                  stageChanges(name, [{ change: { kind: 'set-delegation', role: s.role, paths: p ?? [''], threshold: t }, label: `Set ${s.name}: paths ${(p ?? ['']).map((x) => JSON.stringify(x)).join(', ')}, threshold ${t} of ${s.keyIds.length}` }]);
+                  stageChanges(name, [
+                    {
+                      change: { kind: 'set-delegation', role: s.role, paths: p ?? [''], threshold: t },
+                      label: `Set ${s.name}: paths ${(p ?? ['']).map((x) => JSON.stringify(x)).join(', ')}, threshold ${t} of ${s.keyIds.length}`,
+                    },
+                  ]);
                   setEditing(undefined);
                 }}
               >
@@ -67,12 +92,14 @@ export function SignerManagement({ name, overview, initialKey }: { name: string;
       {impact.result && (
         <div className="confirm" role="alertdialog" aria-labelledby="impact-title">
           <p id="impact-title">
-            Remove <strong>{impact.result.signer}</strong> (keys <KeyIds ids={impact.result.keyIds} />)?
+            Remove <strong>{impact.result.signer}</strong> (keys <KeyIds ids={impact.result.keyIds} />
+            )?
           </p>
           <p>Tags that lose their only signer: {impact.result.tagsLosingOnlySigner.join(', ') || 'none'}.</p>
           {impact.result.lastSignerOfReleases && (
             <p className="banner banner-bad" role="note">
-              This signer signed the last released version: targets/releases can no longer meet its threshold, and {impact.result.tagsBecomingUnpullable.join(', ') || 'its tags'} become unpullable until someone signs again.
+              This signer signed the last released version: targets/releases can no longer meet its threshold, and{' '}
+              {impact.result.tagsBecomingUnpullable.join(', ') || 'its tags'} become unpullable until someone signs again.
             </p>
           )}
           <div className="actions">
@@ -85,7 +112,14 @@ export function SignerManagement({ name, overview, initialKey }: { name: string;
                 const shared = new Set(signers.filter((s) => s.name !== v.signer).flatMap((s) => s.keyIds));
                 const releaseKeys = v.keyIds.filter((k) => !shared.has(k) && inReleases?.keyIds.includes(k));
                 stageChanges(name, [
-                  ...(releaseKeys.length ? [{ change: { kind: 'remove-delegation-keys', role: 'targets/releases', keyIds: releaseKeys }, label: `Remove ${v.signer}'s keys from targets/releases` } as PendingChange] : []),
+                  ...(releaseKeys.length
+                    ? [
+                        {
+                          change: { kind: 'remove-delegation-keys', role: 'targets/releases', keyIds: releaseKeys },
+                          label: `Remove ${v.signer}'s keys from targets/releases`,
+                        } as PendingChange,
+                      ]
+                    : []),
                   { change: { kind: 'remove-delegation', role: `targets/${v.signer}` }, label: `Remove signer ${v.signer}` },
                 ]);
                 impact.reset();
@@ -109,7 +143,10 @@ export function SignerManagement({ name, overview, initialKey }: { name: string;
           const key = { keytype: r.keyType, keyval: { public: r.publicValue } };
           const p = parsePaths(paths);
           stageChanges(name, [
-            { change: { kind: 'add-delegation', role: `targets/${signer}`, keys: [key], ...(p ? { paths: p } : {}) }, label: `Add signer ${signer} (key ${shortKeyId(r.keyId)}${p ? `, paths ${p.join(', ')}` : ''})` },
+            {
+              change: { kind: 'add-delegation', role: `targets/${signer}`, keys: [key], ...(p ? { paths: p } : {}) },
+              label: `Add signer ${signer} (key ${shortKeyId(r.keyId)}${p ? `, paths ${p.join(', ')}` : ''})`,
+            },
             { change: { kind: 'add-delegation', role: 'targets/releases', keys: [key] }, label: `Add ${signer}'s key to targets/releases` },
           ]);
           setPem('');

@@ -67,7 +67,11 @@ export function TagActions({ name, tags }: { name: string; tags: TagRow[] }) {
           ))}
         </tbody>
       </table>
-      {tags.length > shown.length && <p className="muted">Showing {shown.length} of {tags.length} tags; filter to find others.</p>}
+      {tags.length > shown.length && (
+        <p className="muted">
+          Showing {shown.length} of {tags.length} tags; filter to find others.
+        </p>
+      )}
     </section>
   );
 }

@@ -52,6 +52,12 @@ export const canSign = (row: TagRow): boolean => !!row.registryDigest && row.siz
 
 /** Stages signing a tag at the digest the registry serves, or revoking its signature. */
 export function stageTagChange(name: string, row: TagRow, action: 'sign' | 'revoke'): void {
-  if (action === 'sign') stageChanges(name, [{ change: { kind: 'add-target', name: row.tag, target: { sha256Hex: row.registryDigest!.slice(7), length: row.size! } }, label: `Sign ${row.tag} (${row.registryDigest})` }]);
+  if (action === 'sign')
+    stageChanges(name, [
+      {
+        change: { kind: 'add-target', name: row.tag, target: { sha256Hex: row.registryDigest!.slice(7), length: row.size! } },
+        label: `Sign ${row.tag} (${row.registryDigest})`,
+      },
+    ]);
   else stageChanges(name, [{ change: { kind: 'remove-target', name: row.tag }, label: `Revoke ${row.tag} (${row.signedDigest})` }]);
 }

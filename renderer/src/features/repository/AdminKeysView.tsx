@@ -18,7 +18,8 @@ const HOLDER_TEXT: Record<KeyHolder, string> = {
 };
 
 export function AdminKeysView({ overview }: { overview: RepositoryOverview }) {
-  if (!overview.hasTrustData) return <EmptyState title="No trust data for this repository">It has no administrative keys until someone signs it.</EmptyState>;
+  if (!overview.hasTrustData)
+    return <EmptyState title="No trust data for this repository">It has no administrative keys until someone signs it.</EmptyState>;
   return (
     <div className="admin-keys">
       {overview.adminRoles.map((r) => (

@@ -44,7 +44,9 @@ export function CosignKeyControl({ value, onChange, status }: { value: string; o
       <label htmlFor="cosign-key-file">cosign public key</label>
       <input id="cosign-key-file" type="text" placeholder="/path/to/cosign.pub" value={draft} onChange={(e) => setDraft(e.target.value)} />
       <button type="submit">Check</button>
-      <span className="muted" role="status" aria-live="polite">{status}</span>
+      <span className="muted" role="status" aria-live="polite">
+        {status}
+      </span>
     </form>
   );
 }
@@ -64,13 +66,42 @@ export function cosignStatus(q: ReturnType<typeof useCosignTags>, keyFile: strin
 const COSIGN_TAG = /^sha256-[0-9a-f]{64}(\.(sig|att|sbom))?$/;
 
 export function SignaturesBadge({ tag, dct, cosign, keyId }: { tag: string; dct: boolean; cosign?: CosignTagsView['tags'][number]; keyId?: string }) {
-  if (COSIGN_TAG.test(tag)) return <span className="sig-badge sig-none" title="a tag cosign writes next to the image it signs, not an image">cosign data</span>;
+  if (COSIGN_TAG.test(tag))
+    return (
+      <span className="sig-badge sig-none" title="a tag cosign writes next to the image it signs, not an image">
+        cosign data
+      </span>
+    );
   const c = cosign?.state === 'valid';
   const key = keyId ? ` · ${keyId.slice(0, 6)}` : '';
   const title = cosign ? `cosign: ${cosign.detail}${keyId ? ` with key ${shortKeyId(keyId)}` : ''}` : 'cosign: not checked (choose a public key)';
-  if (dct && c) return <span className="sig-badge sig-both" title={title}>DCT + cosign{key}</span>;
-  if (c) return <span className="sig-badge sig-cosign" title={title}>cosign{key}</span>;
-  if (cosign?.state === 'invalid') return <span className="sig-badge sig-invalid" title={title}>{dct ? 'DCT; cosign invalid' : 'cosign invalid'}</span>;
-  if (dct) return <span className="sig-badge sig-dct" title={title}>DCT</span>;
-  return <span className="sig-badge sig-none" title={title}>neither</span>;
+  if (dct && c)
+    return (
+      <span className="sig-badge sig-both" title={title}>
+        DCT + cosign{key}
+      </span>
+    );
+  if (c)
+    return (
+      <span className="sig-badge sig-cosign" title={title}>
+        cosign{key}
+      </span>
+    );
+  if (cosign?.state === 'invalid')
+    return (
+      <span className="sig-badge sig-invalid" title={title}>
+        {dct ? 'DCT; cosign invalid' : 'cosign invalid'}
+      </span>
+    );
+  if (dct)
+    return (
+      <span className="sig-badge sig-dct" title={title}>
+        DCT
+      </span>
+    );
+  return (
+    <span className="sig-badge sig-none" title={title}>
+      neither
+    </span>
+  );
 }

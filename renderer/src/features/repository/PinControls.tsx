@@ -19,8 +19,12 @@ export function PinControls({ overview }: { overview: RepositoryOverview }) {
     setConfirm(undefined);
     setDone(message);
   };
-  const pin = usePinCurrent(name, (r) => after(`Pinned ${r.gun} to root certificate ${r.certIds.join(', ')} (root version ${r.rootVersion}) in ${r.file}.`));
-  const unpin = useUnpin(name, (r) => after(r.removedIds ? `Unpinned ${r.gun} (was ${r.removedIds.join(', ')}).` : `${r.gun} had no pin of its own.`));
+  const pin = usePinCurrent(name, (r) =>
+    after(`Pinned ${r.gun} to root certificate ${r.certIds.join(', ')} (root version ${r.rootVersion}) in ${r.file}.`),
+  );
+  const unpin = useUnpin(name, (r) =>
+    after(r.removedIds ? `Unpinned ${r.gun} (was ${r.removedIds.join(', ')}).` : `${r.gun} had no pin of its own.`),
+  );
   const root = overview.adminRoles.find((r) => r.role === 'root');
   const r = rule.data;
   const exact = r?.kind === 'certs' && r.pattern === name;
@@ -28,8 +32,17 @@ export function PinControls({ overview }: { overview: RepositoryOverview }) {
   return (
     <div className="pin-controls">
       {r && (
-        <span className={`badge ${r.kind === 'certs' || r.kind === 'ca' ? 'badge-pinned' : r.kind === 'refused' ? 'badge-refused' : 'badge-tofu'}`} aria-label="Trust pinning">
-          {r.kind === 'certs' ? `Pinned${r.pattern !== name ? ` (by ${r.pattern})` : ''}` : r.kind === 'ca' ? `Pinned to a CA (${r.pattern})` : r.kind === 'refused' ? 'Not pinned: refused (disable_tofu)' : 'Not pinned (trust on first use)'}
+        <span
+          className={`badge ${r.kind === 'certs' || r.kind === 'ca' ? 'badge-pinned' : r.kind === 'refused' ? 'badge-refused' : 'badge-tofu'}`}
+          aria-label="Trust pinning"
+        >
+          {r.kind === 'certs'
+            ? `Pinned${r.pattern !== name ? ` (by ${r.pattern})` : ''}`
+            : r.kind === 'ca'
+              ? `Pinned to a CA (${r.pattern})`
+              : r.kind === 'refused'
+                ? 'Not pinned: refused (disable_tofu)'
+                : 'Not pinned (trust on first use)'}
         </span>
       )}
       {r && !exact && (
@@ -56,8 +69,8 @@ export function PinControls({ overview }: { overview: RepositoryOverview }) {
           onCancel={() => setConfirm(undefined)}
         >
           <p>
-            Verifies {name} again, then writes an exact pin to TrustDesk’s pins file: from now on TrustDesk (app and CLI) accepts only a root signed by these keys, on every update, and refuses a
-            rotated root until you pin again.
+            Verifies {name} again, then writes an exact pin to TrustDesk’s pins file: from now on TrustDesk (app and CLI) accepts only a root signed
+            by these keys, on every update, and refuses a rotated root until you pin again.
           </p>
           <ul>
             {root.keys.map((k) => (
@@ -76,10 +89,20 @@ export function PinControls({ overview }: { overview: RepositoryOverview }) {
         </ConfirmDialog>
       )}
       {confirm === 'unpin' && r && (
-        <ConfirmDialog id="unpin" title={`Unpin ${name}`} danger action={unpin} labels={['Unpin', 'Unpinning…']} onCancel={() => setConfirm(undefined)}>
+        <ConfirmDialog
+          id="unpin"
+          title={`Unpin ${name}`}
+          danger
+          action={unpin}
+          labels={['Unpin', 'Unpinning…']}
+          onCancel={() => setConfirm(undefined)}
+        >
           <p>
-            Removes the pin of {name} to {(r.certIds ?? []).map((id) => <code key={id}>{id} </code>)} from TrustDesk’s pins file. The root cached on this machine is still trusted; a wildcard or CA pin
-            that matches {name} still applies.
+            Removes the pin of {name} to{' '}
+            {(r.certIds ?? []).map((id) => (
+              <code key={id}>{id} </code>
+            ))}{' '}
+            from TrustDesk’s pins file. The root cached on this machine is still trusted; a wildcard or CA pin that matches {name} still applies.
           </p>
         </ConfirmDialog>
       )}

@@ -20,7 +20,12 @@ export function SignersView({ overview, onShowTags }: { overview: RepositoryOver
         <ul>
           {overview.signers.map((x) => (
             <li key={x.role}>
-              <button type="button" className={x.role === s.role ? 'selected' : ''} aria-current={x.role === s.role ? 'true' : undefined} onClick={() => setSelected(x.role)}>
+              <button
+                type="button"
+                className={x.role === s.role ? 'selected' : ''}
+                aria-current={x.role === s.role ? 'true' : undefined}
+                onClick={() => setSelected(x.role)}
+              >
                 <span className="signer-name">{x.name}</span>
                 <span className="muted">
                   {x.signedTags.length} tags · {x.keyIds.length} {x.keyIds.length === 1 ? 'key' : 'keys'}
@@ -32,7 +37,9 @@ export function SignersView({ overview, onShowTags }: { overview: RepositoryOver
       </nav>
       <article className="signer-detail" aria-labelledby="signer-title">
         <h2 id="signer-title">{s.name}</h2>
-        {!s.loaded && <p className="warn">This signer’s metadata was skipped (expired or not signed by enough of its keys): its tags are not trusted.</p>}
+        {!s.loaded && (
+          <p className="warn">This signer’s metadata was skipped (expired or not signed by enough of its keys): its tags are not trusted.</p>
+        )}
         <dl className="facts">
           <dt>Role</dt>
           <dd className="mono">{s.role}</dd>

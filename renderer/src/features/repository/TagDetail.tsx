@@ -9,7 +9,8 @@ const MEANING: Record<VerdictView, string> = {
   unsigned: 'No trusted role signed this tag. With content trust enabled, docker refuses to pull it.',
   'digest-mismatch':
     'The registry now serves other bytes under this tag than were signed. Docker with content trust pulls the signed digest; anyone pulling by tag without it gets the other image. Re-sign the tag or push the signed image back.',
-  'signed-not-in-registry': 'The tag is signed but the registry has no such tag: it was deleted, or never pushed. Pull by the signed digest, or revoke the signature.',
+  'signed-not-in-registry':
+    'The tag is signed but the registry has no such tag: it was deleted, or never pushed. Pull by the signed digest, or revoke the signature.',
 };
 
 export function TagDetail({ row, onClose, repository }: { row: TagRow; onClose: () => void; repository?: string }) {
@@ -27,7 +28,9 @@ export function TagDetail({ row, onClose, repository }: { row: TagRow; onClose: 
       <p>{MEANING[row.verdict]}</p>
       <dl className="facts">
         <dt>Registry digest</dt>
-        <dd className="mono">{row.registryDigest ?? (row.registryError ? `not read: ${errorText(row.registryError.code).title.toLowerCase()}` : 'not in the registry')}</dd>
+        <dd className="mono">
+          {row.registryDigest ?? (row.registryError ? `not read: ${errorText(row.registryError.code).title.toLowerCase()}` : 'not in the registry')}
+        </dd>
         <dt>Signed digest</dt>
         <dd className="mono">{row.signedDigest ?? 'not signed'}</dd>
         <dt>Size</dt>

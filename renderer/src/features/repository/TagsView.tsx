@@ -23,7 +23,17 @@ const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = 
 ];
 
 /** The tags table; its query lives with the repository page so it survives switching tabs. */
-export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }: { overview: RepositoryOverview; query: TagQuery; onQuery: Dispatch<SetStateAction<TagQuery>>; readOnly?: boolean }) {
+export function TagsView({
+  overview,
+  query: q,
+  onQuery: setQ,
+  readOnly = false,
+}: {
+  overview: RepositoryOverview;
+  query: TagQuery;
+  onQuery: Dispatch<SetStateAction<TagQuery>>;
+  readOnly?: boolean;
+}) {
   const [selected, setSelected] = useState<string | undefined>();
   const rows = useMemo(() => queryTags(overview.tags, q), [overview.tags, q]);
   const signers = useMemo(() => tagSigners(overview.tags), [overview.tags]);
@@ -108,12 +118,26 @@ export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }
                   style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
                 >
                   <div role="cell" className="td col-tag mono">
-                    <button type="button" className="link mono" aria-label={`Details of ${r.tag}`} aria-pressed={selected === r.tag} onClick={() => setSelected(r.tag)}>
+                    <button
+                      type="button"
+                      className="link mono"
+                      aria-label={`Details of ${r.tag}`}
+                      aria-pressed={selected === r.tag}
+                      onClick={() => setSelected(r.tag)}
+                    >
                       {r.tag}
                     </button>
                   </div>
-                  <div role="cell" className="td col-verdict"><VerdictBadge verdict={r.verdict} /></div>
-                  <div role="cell" className="td col-digest mono" title={[r.registryDigest && `registry: ${r.registryDigest}`, r.signedDigest && `signed: ${r.signedDigest}`].filter(Boolean).join('\n')}>
+                  <div role="cell" className="td col-verdict">
+                    <VerdictBadge verdict={r.verdict} />
+                  </div>
+                  <div
+                    role="cell"
+                    className="td col-digest mono"
+                    title={[r.registryDigest && `registry: ${r.registryDigest}`, r.signedDigest && `signed: ${r.signedDigest}`]
+                      .filter(Boolean)
+                      .join('\n')}
+                  >
                     {mismatch ? (
                       <>
                         <span>reg {shortDigest(r.registryDigest)}</span> <span>≠ signed {shortDigest(r.signedDigest)}</span>
@@ -124,10 +148,19 @@ export function TagsView({ overview, query: q, onQuery: setQ, readOnly = false }
                       shortDigest(r.registryDigest ?? r.signedDigest)
                     )}
                   </div>
-                  <div role="cell" className="td col-size">{formatSize(r.size)}</div>
-                  <div role="cell" className="td col-signers">{r.signers.length ? r.signers.join(', ') : '—'}</div>
+                  <div role="cell" className="td col-size">
+                    {formatSize(r.size)}
+                  </div>
+                  <div role="cell" className="td col-signers">
+                    {r.signers.length ? r.signers.join(', ') : '—'}
+                  </div>
                   <div role="cell" className="td col-sigs">
-                    <SignaturesBadge tag={r.tag} dct={r.verdict === 'signed'} cosign={cosignByTag.get(r.tag)} {...(cosign.data ? { keyId: cosign.data.keyId } : {})} />
+                    <SignaturesBadge
+                      tag={r.tag}
+                      dct={r.verdict === 'signed'}
+                      cosign={cosignByTag.get(r.tag)}
+                      {...(cosign.data ? { keyId: cosign.data.keyId } : {})}
+                    />
                   </div>
                 </div>
               );

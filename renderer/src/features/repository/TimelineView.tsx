@@ -30,7 +30,8 @@ export function TimelineView({ overview, now = Date.now() }: { overview: Reposit
   const entries = overview.timeline;
   const maxDays = Math.max(30, ...entries.map((e) => (new Date(e.expires).getTime() - now) / DAY));
   // log scale: a 14-day timestamp and a 10-year certificate both stay readable
-  const x = (days: number) => (days < 0 ? EXPIRED_W / 2 - 3 : days === 0 ? EXPIRED_W : EXPIRED_W + (CHART_W - EXPIRED_W) * (Math.log1p(days) / Math.log1p(maxDays)));
+  const x = (days: number) =>
+    days < 0 ? EXPIRED_W / 2 - 3 : days === 0 ? EXPIRED_W : EXPIRED_W + (CHART_W - EXPIRED_W) * (Math.log1p(days) / Math.log1p(maxDays));
   const ticks = TICKS.filter((t) => t.days <= maxDays * 1.05);
   const height = PAD_TOP + entries.length * ROW + 10;
   const warnings = entries.filter((e) => e.level !== 'ok');
@@ -48,11 +49,19 @@ export function TimelineView({ overview, now = Date.now() }: { overview: Reposit
       ) : (
         <p className="ok-note">Nothing expires in the next 30 days.</p>
       )}
-      <svg className="timeline-chart" role="img" aria-labelledby="timeline-title" viewBox={`0 0 ${LABEL_W + CHART_W + RIGHT_PAD} ${height}`} width="100%">
+      <svg
+        className="timeline-chart"
+        role="img"
+        aria-labelledby="timeline-title"
+        viewBox={`0 0 ${LABEL_W + CHART_W + RIGHT_PAD} ${height}`}
+        width="100%"
+      >
         <title id="timeline-title">Expiry of every role and certificate of {overview.name} on one time axis (logarithmic)</title>
         <g transform={`translate(${LABEL_W},0)`}>
           <rect x={0} y={PAD_TOP - 8} width={EXPIRED_W - 6} height={entries.length * ROW + 4} className="expired-zone" />
-          <text x={(EXPIRED_W - 6) / 2} y={PAD_TOP - 14} className="tick-label" textAnchor="middle">expired</text>
+          <text x={(EXPIRED_W - 6) / 2} y={PAD_TOP - 14} className="tick-label" textAnchor="middle">
+            expired
+          </text>
           {ticks.map((t) => (
             <g key={t.label}>
               <line x1={x(t.days)} x2={x(t.days)} y1={PAD_TOP - 8} y2={height - 6} className="tick" />
@@ -74,7 +83,12 @@ export function TimelineView({ overview, now = Date.now() }: { overview: Reposit
               <g transform={`translate(${LABEL_W},0)`}>
                 {days > 0 && <rect x={EXPIRED_W} y={y + 4} width={Math.max(2, end - EXPIRED_W)} height={ROW - 12} rx={3} className="bar" />}
                 <circle cx={end} cy={y + 4 + (ROW - 12) / 2} r={5} className="marker" />
-                <text x={end > CHART_W - 160 ? end - 10 : end + 10} y={y + 15} textAnchor={end > CHART_W - 160 ? 'end' : 'start'} className="entry-date">
+                <text
+                  x={end > CHART_W - 160 ? end - 10 : end + 10}
+                  y={y + 15}
+                  textAnchor={end > CHART_W - 160 ? 'end' : 'start'}
+                  className="entry-date"
+                >
                   {formatDate(e.expires)} · {LEVEL_TEXT[e.level]}
                 </text>
               </g>

@@ -27,7 +27,10 @@ export function TrustGraphView({ overview }: { overview: RepositoryOverview }) {
       const rows = (parents.get(n.id) ?? []).map((p) => row.get(p)).filter((r): r is number => r !== undefined);
       return rows.length ? rows.reduce((a, b) => a + b, 0) / rows.length : 0;
     };
-    const ordered = list.map((n, i) => ({ n, i, m: mean(n) })).sort((a, b) => a.m - b.m || a.i - b.i).map((x) => x.n);
+    const ordered = list
+      .map((n, i) => ({ n, i, m: mean(n) }))
+      .sort((a, b) => a.m - b.m || a.i - b.i)
+      .map((x) => x.n);
     columns.set(col, ordered);
     ordered.forEach((n, i) => row.set(n.id, i - (ordered.length - 1) / 2));
   }
@@ -45,7 +48,8 @@ export function TrustGraphView({ overview }: { overview: RepositoryOverview }) {
       <svg role="img" aria-labelledby="graph-title graph-desc" viewBox={`0 0 ${width} ${height}`} width="100%" className="trust-graph">
         <title id="graph-title">Trust graph of {overview.name}</title>
         <desc id="graph-desc">
-          root signs targets; targets delegates to {nodes.filter((n) => n.kind === 'delegation').length} roles; {nodes.filter((n) => n.kind === 'tag').length} tags shown
+          root signs targets; targets delegates to {nodes.filter((n) => n.kind === 'delegation').length} roles;{' '}
+          {nodes.filter((n) => n.kind === 'tag').length} tags shown
         </desc>
         <defs>
           <marker id="arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
@@ -61,7 +65,9 @@ export function TrustGraphView({ overview }: { overview: RepositoryOverview }) {
           const x2 = b.x;
           const y2 = b.y + NODE_H / 2;
           const mx = (x1 + x2) / 2;
-          return <path key={`${e.from}>${e.to}`} d={`M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`} className="edge" markerEnd="url(#arrow)" />;
+          return (
+            <path key={`${e.from}>${e.to}`} d={`M ${x1} ${y1} C ${mx} ${y1}, ${mx} ${y2}, ${x2} ${y2}`} className="edge" markerEnd="url(#arrow)" />
+          );
         })}
         {nodes.map((n) => {
           const p = pos.get(n.id)!;
@@ -78,7 +84,9 @@ export function TrustGraphView({ overview }: { overview: RepositoryOverview }) {
           );
         })}
       </svg>
-      <p className="muted small">Arrows point from the role that signs to what it vouches for. At most a few tags per role are drawn; the tags table lists them all.</p>
+      <p className="muted small">
+        Arrows point from the role that signs to what it vouches for. At most a few tags per role are drawn; the tags table lists them all.
+      </p>
     </div>
   );
 }

@@ -5,7 +5,12 @@ import { usePins } from './queries';
 import '../../components/components.css';
 import { TableHead } from '../../components/TableHead';
 
-const KIND_TEXT = { certs: 'pinned (root certificate IDs)', ca: 'pinned to a CA', tofu: 'trust on first use', refused: 'refused: not pinned and disable_tofu is on' } as const;
+const KIND_TEXT = {
+  certs: 'pinned (root certificate IDs)',
+  ca: 'pinned to a CA',
+  tofu: 'trust on first use',
+  refused: 'refused: not pinned and disable_tofu is on',
+} as const;
 
 export function PinsSection() {
   const q = usePins();
@@ -17,8 +22,9 @@ export function PinsSection() {
       {v && (
         <>
           <p className="muted">
-            TrustDesk’s pins file is <code>{v.file}</code>: in the docker config dir above, shared with <code>trustdesk pin</code> (set <code>TRUSTDESK_PINS</code> to use another file). “Pin current
-            root” on a repository writes there.{v.disableTofu ? ' disable_tofu is on: an unpinned repository is refused.' : ''}
+            TrustDesk’s pins file is <code>{v.file}</code>: in the docker config dir above, shared with <code>trustdesk pin</code> (set{' '}
+            <code>TRUSTDESK_PINS</code> to use another file). “Pin current root” on a repository writes there.
+            {v.disableTofu ? ' disable_tofu is on: an unpinned repository is refused.' : ''}
           </p>
           {v.rules.length === 0 ? (
             <p>No pins yet.</p>
