@@ -6,14 +6,15 @@
  * `dryRun` returns the parity report and the file contents without writing anything; otherwise the
  * files and the parity report (JSON and text) are written to `outDir`, which must exist.
  */
-import { mkdir, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { KeyObject } from 'node:crypto';
 import { isTrustDeskError, toErrorValue, TrustDeskError, type ErrorValue } from '../../base/errors.js';
 import { parseReference } from '../../base/reference.js';
 import type { TrustContext } from '../../session/context.js';
-import { publicKeyFromSpec } from '../../signing/cosign/key-spec.js';
-import { publicKeyPem } from '../../signing/ecdsa.js';
+import { publicKeyFromSpec, signerFromSpec, type KeyContext } from '../../signing/cosign/key-spec.js';
+import { isCosignKeyFile } from '../../signing/cosign/key-file.js';
+import { publicKeyFromPem, publicKeyPem } from '../../signing/ecdsa.js';
 import { canonicalKeyId, publicKeyJson, tryCanonicalKeyId, type PublicKeyJson } from '../../tuf/keys.js';
 import { repositoryStatus } from '../../tuf/verdicts.js';
 import { delegationRoles, RELEASES_ROLE } from '../../tuf/repository-view.js';
@@ -43,6 +44,8 @@ export interface MigratePolicyInput {
   repositories: string[];
   /** Public keys: PEM files (cosign.pub), `notary:KEYID`, `token:KEYID|LABEL`. */
   keys: string[];
+  /** Public keys already in hand (the app: the signing key's public half), PEM. */
+  publicKeys?: { name: string; pem: string }[];
   formats?: PolicyFormat[];
   /** A daemon.json whose content-trust root-keys globs and mode are translated. */
   daemonJson?: string;
@@ -81,9 +84,15 @@ export interface MigratePolicyResult {
 
 const GENERATOR = 'trustdesk migrate policy';
 
+/** A public key spec, or a cosign.key (its public half, the password asked as for signing). */
+async function publicKeyOf(spec: string, keyCtx: KeyContext): Promise<KeyObject> {
+  if (!spec.includes(':') && (await readFile(spec, 'utf8').then(isCosignKeyFile, () => false))) return (await signerFromSpec(spec, keyCtx)).publicKey;
+  return publicKeyFromSpec(spec, keyCtx);
+}
+
 function keyName(spec: string): string {
   if (spec.startsWith('notary:') || spec.startsWith('token:')) return spec;
-  return basename(spec).replace(/\.(pub|pem|crt)$/, '');
+  return basename(spec).replace(/\.(pub|pem|crt|key)$/, '');
 }
 
 /** Metadata key ID → canonical key ID for every delegation key the trust data lists. */
@@ -116,17 +125,21 @@ async function checkOutDir(dir: string): Promise<void> {
 
 export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput): Promise<MigratePolicyResult> {
   if (input.repositories.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', 'give at least one repository');
-  if (input.keys.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', 'give at least one public key (--key)');
+  if (input.keys.length === 0 && !input.publicKeys?.length) throw new TrustDeskError('INVALID_ARGUMENT', 'give at least one public key (--key)');
   if (!input.dryRun) await checkOutDir(input.outDir ?? '.');
   const formats = input.formats?.length ? input.formats : POLICY_FORMATS;
   const session = ctx.session;
   const keyCtx = cosignKeyContext(ctx);
   const keyObjects: { name: string; keyId: string; key: KeyObject; pem: string }[] = [];
-  for (const spec of input.keys) {
-    const key = await publicKeyFromSpec(spec, keyCtx);
+  const given = [
+    ...(input.publicKeys ?? []).map((k) => ({ name: k.name, load: async () => publicKeyFromPem(k.pem) })),
+    ...input.keys.map((spec) => ({ name: keyName(spec), load: () => publicKeyOf(spec, keyCtx) })),
+  ];
+  for (const g of given) {
+    const key = await g.load();
     const keyId = canonicalKeyId(publicKeyJson(key));
     if (keyObjects.some((k) => k.keyId === keyId)) continue;
-    keyObjects.push({ name: keyName(spec), keyId, key, pem: publicKeyPem(key) });
+    keyObjects.push({ name: g.name, keyId, key, pem: publicKeyPem(key) });
   }
   const daemon = input.daemonJson ? await readDaemonPolicy(input.daemonJson) : undefined;
   if (daemon?.problems.length)
@@ -286,6 +299,12 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
   const files = [...written.files, { format: 'ci' as const, path: 'parity-report.txt', title: 'parity report', text: formatParityReport(report) }, { format: 'ci' as const, path: 'parity-report.json', title: 'parity report (JSON)', text: `${JSON.stringify(report, null, 2)}\n` }];
   if (input.dryRun) return { report, files };
   const dir = input.outDir ?? '.';
+  return { report, files, written: { dir, paths: await writePolicyFiles(dir, files) } };
+}
+
+/** Writes generated files under `dir` (which must exist), sub-folders made as needed; the paths written. */
+export async function writePolicyFiles(dir: string, files: PolicyFile[]): Promise<string[]> {
+  await checkOutDir(dir);
   const paths: string[] = [];
   for (const f of files) {
     const path = join(dir, ...f.path.split('/'));
@@ -293,7 +312,7 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
     await writeFile(path, f.text, { mode: f.path.endsWith('.sh') ? 0o755 : 0o644 });
     paths.push(path);
   }
-  return { report, files, written: { dir, paths } };
+  return paths;
 }
 
 /** The payload's docker-reference names this repository (any tag or digest). */
