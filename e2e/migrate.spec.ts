@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { pushImage } from '../lab/index.js';
 import { test, expect } from './support/fixtures.js';
 
@@ -17,6 +17,11 @@ const BIN = resolve(import.meta.dirname, '../bin/trustdesk.js');
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const PASSWORD = 'e2e-migrate-password';
 const TAGS = Array.from({ length: 24 }, (_, i) => `v${i + 1}`);
+
+/** A table row by its row header (the tag), exactly. */
+function row(region: Locator, tag: string): Locator {
+  return region.getByRole('row').filter({ has: region.page().getByRole('rowheader', { name: tag, exact: true }) });
+}
 
 async function axeClean(page: Page, step: string) {
   const axe = await new AxeBuilder({ page }).analyze();
@@ -40,7 +45,7 @@ test('migration view: plan → sign (cancel, resume) → report → policies, on
   // 1. choose
   await app.open('#/migrate');
   await page.getByLabel('Other repositories (space or comma separated)').fill(gun);
-  await page.getByLabel('Key file').fill(join(dir, 'cosign.key'));
+  await page.getByLabel('Key file', { exact: true }).fill(join(dir, 'cosign.key'));
   await page.getByLabel('Password or passphrase (if the environment does not provide it)').fill(PASSWORD);
   await axeClean(page, 'choose');
   await page.screenshot({ path: join(SHOTS, 'migrate-choose.png'), fullPage: true });
@@ -50,9 +55,9 @@ test('migration view: plan → sign (cancel, resume) → report → policies, on
   const plan = page.getByRole('region', { name: 'Migration plan' });
   await expect(plan.getByRole('status').first()).toContainText(`${toSign} to sign, 0 already signed, 2 skipped`);
   const before = page.getByRole('region', { name: 'Parity before signing' });
-  await expect(before.getByRole('row').filter({ hasText: /^v1\b/ })).toContainText('no cosign signature yet');
-  await expect(before.getByRole('row').filter({ hasText: /^unsigned/ })).toContainText('refused by both');
-  await expect(before.getByRole('row').filter({ hasText: /^v2\b/ })).toContainText('digest-mismatch');
+  await expect(row(before, 'v1')).toContainText('no cosign signature yet');
+  await expect(row(before, 'unsigned')).toContainText('refused by both');
+  await expect(row(before, 'v2')).toContainText('digest-mismatch');
   await axeClean(page, 'plan');
   await page.screenshot({ path: join(SHOTS, 'migrate-plan.png'), fullPage: true });
 
@@ -90,7 +95,7 @@ test('migration view: plan → sign (cancel, resume) → report → policies, on
     await expect(policies.getByRole('article', { name: title })).toBeVisible();
   await expect(policies.getByRole('article', { name: 'Kyverno ClusterPolicy' })).toContainText('ignoreTlog: true');
   const after = page.getByRole('region', { name: 'Parity after signing' });
-  await expect(after.getByRole('row').filter({ hasText: /^v1\b/ })).toContainText('same');
+  await expect(row(after, 'v1')).toContainText('same');
   await expect(after.getByRole('status')).toContainText(`${toSign} same, 2 refused by both, 0 signer not migrated, 0 no cosign signature yet, 0 cosign only`);
   const out = mkdtempSync(join(tmpdir(), 'trustdesk-e2e-policies-'));
   await policies.getByLabel('Save to folder').fill(out);
