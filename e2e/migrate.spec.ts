@@ -112,5 +112,6 @@ test('migration view: plan → sign (cancel, resume) → report → policies, on
   await expect(policies.getByRole('status').first()).toContainText('Copied kyverno/clusterpolicy.yaml');
   expect(await page.evaluate(() => navigator.clipboard.readText())).toContain('kind: ClusterPolicy');
   await axeClean(page, 'policies');
+  await page.locator('main').evaluate((m) => m.scrollTo(0, 0));
   await page.screenshot({ path: join(SHOTS, 'migrate-policies.png'), fullPage: true });
 });

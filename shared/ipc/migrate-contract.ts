@@ -56,7 +56,8 @@ export const parityReportSchema = z.object({
 export type ParityReportView = z.infer<typeof parityReportSchema>;
 
 export const migrationPlanSchema = z.object({
-  key: z.object({ description: z.string(), publicKeyPem: z.string() }),
+  /** The signing key, described (its public key is in the generated policies, not here). */
+  key: z.object({ description: z.string() }),
   bundle: z.boolean(),
   repositories: z.array(z.object({ name: z.string(), gun: z.string(), error: errorValueSchema.optional() })),
   tags: z.array(
