@@ -59,6 +59,7 @@ test('migration view: plan → sign (cancel, resume) → report → policies, on
   await expect(row(before, 'unsigned')).toContainText('refused by both');
   await expect(row(before, 'v2')).toContainText('digest-mismatch');
   await axeClean(page, 'plan');
+  await before.evaluate((el) => el.scrollIntoView({ block: 'start' })); // the parity table is what this step is for
   await page.screenshot({ path: join(SHOTS, 'migrate-plan.png'), fullPage: true });
 
   // 3. sign, cancelled once some tags are done
