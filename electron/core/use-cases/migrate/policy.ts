@@ -16,7 +16,7 @@ import { publicKeyFromSpec, signerFromSpec, type KeyContext } from '../../signin
 import { isCosignKeyFile } from '../../signing/cosign/key-file.js';
 import { publicKeyFromPem, publicKeyPem } from '../../signing/ecdsa.js';
 import { canonicalKeyId, publicKeyJson, tryCanonicalKeyId, type PublicKeyJson } from '../../tuf/keys.js';
-import { repositoryStatus } from '../../tuf/verdicts.js';
+import { repositoryStatus, type RepositoryStatus } from '../../tuf/verdicts.js';
 import { delegationRoles, RELEASES_ROLE } from '../../tuf/repository-view.js';
 import type { RepositoryTrust } from '../../tuf/repository-updater.js';
 import { COSIGN_TAG } from '../../cosign/migrate.js';
@@ -113,7 +113,7 @@ interface LoadedRepository {
   name: string;
   gun: string;
   trust?: RepositoryTrust;
-  status?: ReturnType<typeof repositoryStatus>;
+  status?: RepositoryStatus;
   error?: ErrorValue;
 }
 
@@ -251,21 +251,24 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
       }
       return p;
     };
-    const tags: TagParity[] = [];
-    for (const t of r.status.tags) {
-      if (COSIGN_TAG.test(t.tag)) continue;
-      let cosignKeys: string[] = [];
-      let cosignError: string | undefined;
-      if (t.registryDigest) {
-        try {
-          cosignKeys = await cosignKeysFor(t.registryDigest);
-        } catch (err) {
-          const e = toErrorValue(err);
-          cosignError = `${e.code}: ${e.message}`;
+    const images = r.status.tags.filter((t) => !COSIGN_TAG.test(t.tag));
+    const tags: TagParity[] = new Array(images.length);
+    // A few registry reads at a time (each digest once, every key at once), as the tags table does.
+    let next = 0;
+    const worker = async () => {
+      for (let i = next++; i < images.length; i = next++) {
+        const t = images[i]!;
+        let cosignKeys: string[] = [];
+        let cosignError: string | undefined;
+        if (t.registryDigest) {
+          try {
+            cosignKeys = await cosignKeysFor(t.registryDigest);
+          } catch (err) {
+            const e = toErrorValue(err);
+            cosignError = `${e.code}: ${e.message}`;
+          }
         }
-      }
-      tags.push(
-        tagParity({
+        tags[i] = tagParity({
           repository: r.gun,
           tag: t.tag,
           ...(t.registryDigest ? { digest: t.registryDigest } : {}),
@@ -276,9 +279,10 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
           count: meta.count,
           migratedSigners: meta.migratedSigners,
           signers: meta.signerNames,
-        }),
-      );
-    }
+        });
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(4, Math.max(1, images.length)) }, worker));
     repositories.push({ name: r.name, gun: r.gun, count: meta.count, signers: meta.signers, tags });
   }
   const allTags = repositories.flatMap((r) => r.tags);
