@@ -34,7 +34,13 @@ test('migration view: plan → sign (cancel, resume) → report → policies, on
   const gun = `${lab.registryHost}/${repo}`;
   const target = { registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile };
   for (const t of [...TAGS, 'unsigned']) await pushImage(target, repo, t);
-  const env = { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl, COSIGN_PASSWORD: PASSWORD };
+  const env = {
+    ...process.env,
+    ...lab.env,
+    DOCKER_CONFIG: lab.dockerConfigDir,
+    DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl,
+    COSIGN_PASSWORD: PASSWORD,
+  };
   execFileSync(process.execPath, [BIN, 'init', gun], { env });
   execFileSync(process.execPath, [BIN, 'sign', ...TAGS.map((t) => `${gun}:${t}`)], { env });
   await pushImage(target, repo, 'v2', { seed: 'v2-repushed' }); // v2 now differs from what DCT signed
@@ -85,19 +91,29 @@ test('migration view: plan → sign (cancel, resume) → report → policies, on
   await page.getByRole('button', { name: 'Plan again' }).click();
   await expect(plan.getByRole('status').first()).toContainText(`${toSign - signedFirst} to sign, ${signedFirst} already signed, 2 skipped`);
   await page.getByRole('button', { name: `Sign ${toSign - signedFirst} tag` }).click();
-  await expect(report.getByRole('status')).toContainText(`${toSign - signedFirst} signed, ${signedFirst} already signed, 2 skipped, 0 failed`, { timeout: 120_000 });
+  await expect(report.getByRole('status')).toContainText(`${toSign - signedFirst} signed, ${signedFirst} already signed, 2 skipped, 0 failed`, {
+    timeout: 120_000,
+  });
   await axeClean(page, 'report');
   await page.screenshot({ path: join(SHOTS, 'migrate-report.png'), fullPage: true });
 
   // 5. policies, each with copy and save; the parity table again: now the same
   await page.getByRole('button', { name: 'Generate the policies' }).click();
   const policies = page.getByRole('region', { name: 'Generated policies' });
-  for (const title of ['containers policy.json', 'Kyverno ClusterPolicy', 'Kyverno ImageValidatingPolicy', 'policy-controller ClusterImagePolicy', 'CI: verify and pull'])
+  for (const title of [
+    'containers policy.json',
+    'Kyverno ClusterPolicy',
+    'Kyverno ImageValidatingPolicy',
+    'policy-controller ClusterImagePolicy',
+    'CI: verify and pull',
+  ])
     await expect(policies.getByRole('article', { name: title })).toBeVisible();
   await expect(policies.getByRole('article', { name: 'Kyverno ClusterPolicy' })).toContainText('ignoreTlog: true');
   const after = page.getByRole('region', { name: 'Parity after signing' });
   await expect(row(after, 'v1')).toContainText('same');
-  await expect(after.getByRole('status')).toContainText(`${toSign} same, 2 refused by both, 0 signer not migrated, 0 no cosign signature yet, 0 cosign only`);
+  await expect(after.getByRole('status')).toContainText(
+    `${toSign} same, 2 refused by both, 0 signer not migrated, 0 no cosign signature yet, 0 cosign only`,
+  );
   const out = mkdtempSync(join(tmpdir(), 'trustdesk-e2e-policies-'));
   await policies.getByLabel('Save to folder').fill(out);
   await policies.getByRole('button', { name: 'Save containers/policy.json' }).click();

@@ -35,7 +35,10 @@ function keySpec(k: MigrationKeySource): string {
 
 function migrateContext(ctx: AppContext, passphrase: string | undefined): TrustContext {
   if (passphrase === undefined) return ctx.trust;
-  return ctx.trustWith({ passphrase: oneShotProvider({ unlock: passphrase }), cosignPassword: async (r) => (r.purpose === 'unlock' ? passphrase : undefined) });
+  return ctx.trustWith({
+    passphrase: oneShotProvider({ unlock: passphrase }),
+    cosignPassword: async (r) => (r.purpose === 'unlock' ? passphrase : undefined),
+  });
 }
 
 /** cosign.pub goes next to the trust dir (the app has no meaningful working directory). */
@@ -49,7 +52,10 @@ function reportView(r: MigrateResult) {
   return { ...r.report!, ...(r.publicKeyFile ? { publicKeyFile: r.publicKeyFile.path } : {}) };
 }
 
-async function sign(ctx: AppContext, req: { jobId: string; repositories: string[]; key: MigrationKeySource; bundle?: boolean | undefined; passphrase?: string | undefined }) {
+async function sign(
+  ctx: AppContext,
+  req: { jobId: string; repositories: string[]; key: MigrationKeySource; bundle?: boolean | undefined; passphrase?: string | undefined },
+) {
   if (jobs.get(req.jobId)?.state === 'running') throw new Error(`job ${req.jobId} is already running`);
   const job: Job = { controller: new AbortController(), state: 'running', done: 0, total: 0 };
   jobs.set(req.jobId, job);
@@ -73,7 +79,17 @@ async function sign(ctx: AppContext, req: { jobId: string; repositories: string[
   }
 }
 
-async function policies(ctx: AppContext, req: { repositories: string[]; key: MigrationKeySource; extraKeys?: string[] | undefined; formats?: PolicyFormat[] | undefined; passphrase?: string | undefined; save?: { dir: string; only?: string | undefined } | undefined }) {
+async function policies(
+  ctx: AppContext,
+  req: {
+    repositories: string[];
+    key: MigrationKeySource;
+    extraKeys?: string[] | undefined;
+    formats?: PolicyFormat[] | undefined;
+    passphrase?: string | undefined;
+    save?: { dir: string; only?: string | undefined } | undefined;
+  },
+) {
   const r = await migratePolicy(migrateContext(ctx, req.passphrase), {
     repositories: req.repositories,
     keys: [keySpec(req.key), ...(req.extraKeys ?? [])],
@@ -90,7 +106,12 @@ export const MIGRATE_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof MIG
   'migrate:plan': async (ctx, { repositories, key, bundle, passphrase }) => {
     const trust = migrateContext(ctx, passphrase);
     const { plan } = await migrateToCosign(trust, { repositories, key: keySpec(key), ...(bundle ? { bundle: true } : {}), dryRun: true });
-    const parity = await migratePolicy(trust, { repositories, keys: [], publicKeys: [{ name: key.kind === 'file' ? 'cosign' : key.keyId.slice(0, 12), pem: plan.key.publicKeyPem }], dryRun: true });
+    const parity = await migratePolicy(trust, {
+      repositories,
+      keys: [],
+      publicKeys: [{ name: key.kind === 'file' ? 'cosign' : key.keyId.slice(0, 12), pem: plan.key.publicKeyPem }],
+      dryRun: true,
+    });
     return { plan, parity: parity.report };
   },
   'migrate:sign': (ctx, req) => sign(ctx, req),

@@ -55,5 +55,10 @@ export function useRoute(): [Route, (r: Route) => void] {
     window.addEventListener('hashchange', on);
     return () => window.removeEventListener('hashchange', on);
   }, []);
-  return [route, (r) => { window.location.hash = routeHash(r); }];
+  return [
+    route,
+    (r) => {
+      window.location.hash = routeHash(r);
+    },
+  ];
 }

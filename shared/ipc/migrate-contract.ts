@@ -105,7 +105,10 @@ const policiesRequest = z
     formats: z.array(z.enum(POLICY_FORMAT_NAMES)).optional(),
     passphrase,
     /** Write the files to this folder (all, or only `only`): main generates them again and writes them. */
-    save: z.object({ dir: filePath, only: z.string().max(300).optional() }).strict().optional(),
+    save: z
+      .object({ dir: filePath, only: z.string().max(300).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

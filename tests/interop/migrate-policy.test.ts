@@ -19,7 +19,17 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Ajv from 'ajv';
 import YAML from 'yaml';
-import { startLab, buildTeamBefore, ensureSigner, notary, pushTag, runCommand, type Lab, type ScenarioDescriptor, type Signer } from '../../lab/index.js';
+import {
+  startLab,
+  buildTeamBefore,
+  ensureSigner,
+  notary,
+  pushTag,
+  runCommand,
+  type Lab,
+  type ScenarioDescriptor,
+  type Signer,
+} from '../../lab/index.js';
 import { TrustSession, parseReference } from '../../electron/core/session/trust-session.js';
 import { appendClassicSignature } from '../../electron/core/cosign/classic.js';
 import { makePayload } from '../../electron/core/cosign/simple-signing.js';
@@ -33,7 +43,11 @@ const BIN = join(ROOT, 'bin/trustdesk.js');
 const FIXTURES = join(ROOT, 'tests/fixtures/successor-policies');
 // The project's shared tools folder beside the checkout (a worktree sits one level deeper).
 const SKOPEO =
-  process.env.TRUSTDESK_SKOPEO_SIGSTORE ?? [resolve(ROOT, '..', 'shared/tools/skopeo-sigstore/skopeo'), resolve(ROOT, '../..', 'shared/tools/skopeo-sigstore/skopeo')].find((p) => existsSync(p)) ?? 'skopeo-sigstore (not found)';
+  process.env.TRUSTDESK_SKOPEO_SIGSTORE ??
+  [resolve(ROOT, '..', 'shared/tools/skopeo-sigstore/skopeo'), resolve(ROOT, '../..', 'shared/tools/skopeo-sigstore/skopeo')].find((p) =>
+    existsSync(p),
+  ) ??
+  'skopeo-sigstore (not found)';
 
 let lab: Lab;
 let team: ScenarioDescriptor;
@@ -64,9 +78,14 @@ beforeAll(async () => {
   if (m.code !== 0) throw new Error(`migrate cosign failed: ${m.stdout}\n${m.stderr}`);
   // After it: bob signs bob-later, alice signs alice-later, both in DCT only.
   const bobLater = await pushTag(lab, name, 'bob-later');
-  await notary(lab, ['add', '-p', team.gun, 'bob-later', bobLater.file, '--roles', 'targets/releases', '--roles', 'targets/bob'], { trustDir: bob.trustDir, env: bob.env });
+  await notary(lab, ['add', '-p', team.gun, 'bob-later', bobLater.file, '--roles', 'targets/releases', '--roles', 'targets/bob'], {
+    trustDir: bob.trustDir,
+    env: bob.env,
+  });
   const aliceLater = await pushTag(lab, name, 'alice-later');
-  await notary(lab, ['add', '-p', team.gun, 'alice-later', aliceLater.file, '--roles', 'targets/releases', '--roles', 'targets/alice'], { trustDir: alice.trustDir });
+  await notary(lab, ['add', '-p', team.gun, 'alice-later', aliceLater.file, '--roles', 'targets/releases', '--roles', 'targets/alice'], {
+    trustDir: alice.trustDir,
+  });
   // cosign-only signed with alice's key; v3 (unsigned in DCT) signed with another key.
   const session = new TrustSession({ env: { ...process.env, ...lab.env } });
   try {
@@ -95,12 +114,23 @@ describe('migrate policy on the lab: the parity report', () => {
   it('exits 3 (differences) and writes every policy and the report', () => {
     expect(policyRun.stderr).toBe('');
     expect(policyRun.code).toBe(3);
-    for (const f of ['containers/policy.json', 'containers/registries.d/trustdesk-migrated.yaml', 'containers/README.txt', 'kyverno/clusterpolicy.yaml', 'kyverno/imagevalidatingpolicy.yaml', 'policy-controller/clusterimagepolicy.yaml', 'ci/verify-and-pull.sh', 'ci/github-actions.yml', 'parity-report.txt', 'parity-report.json'])
+    for (const f of [
+      'containers/policy.json',
+      'containers/registries.d/trustdesk-migrated.yaml',
+      'containers/README.txt',
+      'kyverno/clusterpolicy.yaml',
+      'kyverno/imagevalidatingpolicy.yaml',
+      'policy-controller/clusterimagepolicy.yaml',
+      'ci/verify-and-pull.sh',
+      'ci/github-actions.yml',
+      'parity-report.txt',
+      'parity-report.json',
+    ])
       expect(existsSync(join(out, f)), f).toBe(true);
     expect(policyRun.stdout).toContain('The cosign policy does NOT accept exactly what content trust accepted');
   });
 
-  it('alice\'s key is recognised as the delegation alice; bob is not migrated', () => {
+  it("alice's key is recognised as the delegation alice; bob is not migrated", () => {
     expect(report.keys).toEqual([{ name: 'alice', keyId: aliceId, signers: ['alice'] }]);
     const repo = report.repositories[0]!;
     expect(repo.signers).toEqual([
@@ -112,7 +142,9 @@ describe('migrate policy on the lab: the parity report', () => {
 
   it('each tag has both verdicts and the right difference', () => {
     const rows = Object.fromEntries(report.repositories[0]!.tags.map((t) => [t.tag, t]));
-    const outcome = Object.fromEntries(Object.entries(rows).map(([k, v]) => [k, `${v.dct.accepts ? 'A' : 'R'}/${v.cosign.accepts ? 'A' : 'R'} ${v.outcome}`]));
+    const outcome = Object.fromEntries(
+      Object.entries(rows).map(([k, v]) => [k, `${v.dct.accepts ? 'A' : 'R'}/${v.cosign.accepts ? 'A' : 'R'} ${v.outcome}`]),
+    );
     expect(outcome).toEqual({
       v1: 'A/A same',
       'bob-only': 'A/A same',
@@ -172,7 +204,10 @@ describe('the generated Kubernetes documents validate against the CRD schemas', 
 
 describe('the containers policy judged by a real sigstore-enabled skopeo', () => {
   const available = existsSync(SKOPEO);
-  if (!available) console.warn(`skopeo with sigstore not found at ${SKOPEO}: the containers policy was NOT checked by a real verifier (set TRUSTDESK_SKOPEO_SIGSTORE)`);
+  if (!available)
+    console.warn(
+      `skopeo with sigstore not found at ${SKOPEO}: the containers policy was NOT checked by a real verifier (set TRUSTDESK_SKOPEO_SIGSTORE)`,
+    );
 
   function skopeoCopy(tag: string): Promise<{ ok: boolean; stderr: string }> {
     const certDir = mkdtempSync(join(work, 'certs-'));
@@ -181,7 +216,17 @@ describe('the containers policy judged by a real sigstore-enabled skopeo', () =>
     return new Promise((done) => {
       execFile(
         SKOPEO,
-        ['--policy', join(out, 'containers/policy.json'), '--registries.d', join(out, 'containers/registries.d'), 'copy', '--src-cert-dir', certDir, `docker://${team.gun}:${tag}`, `dir:${dest}`],
+        [
+          '--policy',
+          join(out, 'containers/policy.json'),
+          '--registries.d',
+          join(out, 'containers/registries.d'),
+          'copy',
+          '--src-cert-dir',
+          certDir,
+          `docker://${team.gun}:${tag}`,
+          `dir:${dest}`,
+        ],
         { timeout: 60_000, env: { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: work } },
         (err, _stdout, stderr) => done({ ok: !err, stderr: String(stderr) }),
       );
@@ -205,9 +250,26 @@ describe('--from-daemon-json', () => {
   it('root-keys globs become scopes, enforced becomes Enforce/reject, what cannot be translated is listed', async () => {
     const daemon = join(work, 'daemon.json');
     const rootId = '0'.repeat(64); // cosign has no root key: the pinned IDs are not carried over (said in the report)
-    writeFileSync(daemon, JSON.stringify({ 'content-trust': { mode: 'enforced', 'trust-pinning': { 'root-keys': { [`${lab.registryHost}/lab/*`]: [rootId] }, 'official-images': true } } }));
+    writeFileSync(
+      daemon,
+      JSON.stringify({
+        'content-trust': { mode: 'enforced', 'trust-pinning': { 'root-keys': { [`${lab.registryHost}/lab/*`]: [rootId] }, 'official-images': true } },
+      }),
+    );
     const dir = mkdtempSync(join(work, 'daemon-'));
-    const r = await trustdesk(['migrate', 'policy', '--key', alice.pubFile, '--from-daemon-json', daemon, '--format', 'containers,kyverno', '-o', dir, team.gun]);
+    const r = await trustdesk([
+      'migrate',
+      'policy',
+      '--key',
+      alice.pubFile,
+      '--from-daemon-json',
+      daemon,
+      '--format',
+      'containers,kyverno',
+      '-o',
+      dir,
+      team.gun,
+    ]);
     expect(r.stderr).toBe('');
     const policy = JSON.parse(readFileSync(join(dir, 'containers/policy.json'), 'utf8'));
     expect(policy.default).toEqual([{ type: 'reject' }]);

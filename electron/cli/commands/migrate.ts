@@ -51,7 +51,8 @@ export function formatReport(r: MigrationReport): string {
   let s = 'Migration report\n';
   for (const t of r.tags) s += `  ${t.outcome.padEnd(14)}  ${t.repository}:${t.tag}  ${t.digest ?? '-'}  ${t.detail}\n`;
   s += `${r.counts.signed} signed, ${r.counts.alreadySigned} already signed, ${r.counts.skipped} skipped, ${r.counts.failed} failed\n`;
-  if (r.verifyCommands.length) s += `\nVerify elsewhere (cosign v2, or v3 which reads the classic format):\n${r.verifyCommands.map((c) => `  ${c}\n`).join('')}`;
+  if (r.verifyCommands.length)
+    s += `\nVerify elsewhere (cosign v2, or v3 which reads the classic format):\n${r.verifyCommands.map((c) => `  ${c}\n`).join('')}`;
   return s;
 }
 
@@ -171,6 +172,7 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const migrateCommand: Command = {
   name: 'migrate',
-  summary: 'migrate cosign --key KEY [--dry-run] [--bundle] REPO... | migrate policy --key PUB... -o DIR REPO...   cosign signatures and the policies that enforce them',
+  summary:
+    'migrate cosign --key KEY [--dry-run] [--bundle] REPO... | migrate policy --key PUB... -o DIR REPO...   cosign signatures and the policies that enforce them',
   run,
 };

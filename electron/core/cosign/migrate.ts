@@ -86,7 +86,12 @@ const REASONS: Record<Verdict, string> = {
   'signed-not-in-registry': 'signed in DCT, but the registry has no such tag',
 };
 
-export async function planMigration(session: TrustSession, names: string[], signer: CosignSigner, opts: { bundle?: boolean } = {}): Promise<MigrationPlan> {
+export async function planMigration(
+  session: TrustSession,
+  names: string[],
+  signer: CosignSigner,
+  opts: { bundle?: boolean } = {},
+): Promise<MigrationPlan> {
   const plan: MigrationPlan = {
     key: { description: signer.description, publicKeyPem: publicKeyPem(signer.publicKey) },
     bundle: opts.bundle ?? false,
@@ -111,7 +116,14 @@ export async function planMigration(session: TrustSession, names: string[], sign
       for (const t of status.tags) {
         if (COSIGN_TAG.test(t.tag)) continue; // cosign's own signature / referrer tags are not images
         const rt = byTag.get(t.tag);
-        const base: PlannedTag = { repository: ref.gun, tag: t.tag, action: 'skip', dctVerdict: t.verdict, dctSigners: t.signers, reason: REASONS[t.verdict] };
+        const base: PlannedTag = {
+          repository: ref.gun,
+          tag: t.tag,
+          action: 'skip',
+          dctVerdict: t.verdict,
+          dctSigners: t.signers,
+          reason: REASONS[t.verdict],
+        };
         if (t.registryDigest) base.digest = t.registryDigest;
         if (t.verdict !== 'signed' || !t.registryDigest) {
           plan.tags.push(base);
@@ -129,7 +141,11 @@ export async function planMigration(session: TrustSession, names: string[], sign
           ...(has && !done ? { hasClassic: true } : {}),
           ...(rt?.mediaType ? { mediaType: rt.mediaType } : {}),
           ...(rt?.size !== undefined ? { size: rt.size } : {}),
-          reason: done ? 'already has a valid cosign signature by this key for this tag' : has ? 'classic signature present; the bundle form will be attached' : REASONS.signed,
+          reason: done
+            ? 'already has a valid cosign signature by this key for this tag'
+            : has
+              ? 'classic signature present; the bundle form will be attached'
+              : REASONS.signed,
         });
       }
     } catch (err) {
@@ -148,7 +164,13 @@ export async function planMigration(session: TrustSession, names: string[], sign
  * Signs the plan's tags one after another. `signal`: a cancel takes effect between tags, never inside
  * one (a signature is pushed and read back, or not begun), so what is in the registry is always whole.
  */
-export async function executeMigration(session: TrustSession, plan: MigrationPlan, signer: CosignSigner, progress?: Progress, signal?: AbortSignal): Promise<MigrationReport> {
+export async function executeMigration(
+  session: TrustSession,
+  plan: MigrationPlan,
+  signer: CosignSigner,
+  progress?: Progress,
+  signal?: AbortSignal,
+): Promise<MigrationReport> {
   const report: MigrationReport = { key: plan.key, tags: [], counts: { signed: 0, alreadySigned: 0, skipped: 0, failed: 0 }, verifyCommands: [] };
   const todo = plan.tags.filter((t) => t.action === 'sign');
   let done = 0;
@@ -158,12 +180,25 @@ export async function executeMigration(session: TrustSession, plan: MigrationPla
       continue;
     }
     if (t.action === 'already-signed') {
-      report.tags.push({ repository: t.repository, tag: t.tag, digest: t.digest!, outcome: 'already-signed', detail: t.reason, verifyCommand: verifyCommand(t.repository, t.digest!) });
+      report.tags.push({
+        repository: t.repository,
+        tag: t.tag,
+        digest: t.digest!,
+        outcome: 'already-signed',
+        detail: t.reason,
+        verifyCommand: verifyCommand(t.repository, t.digest!),
+      });
       continue;
     }
     if (signal?.aborted) {
       report.cancelled = true;
-      report.tags.push({ repository: t.repository, tag: t.tag, digest: t.digest!, outcome: 'skipped', detail: 'cancelled before this tag: nothing was written for it' });
+      report.tags.push({
+        repository: t.repository,
+        tag: t.tag,
+        digest: t.digest!,
+        outcome: 'skipped',
+        detail: 'cancelled before this tag: nothing was written for it',
+      });
       continue;
     }
     const ref = parseReference(t.repository);
@@ -173,7 +208,13 @@ export async function executeMigration(session: TrustSession, plan: MigrationPla
       const reg = await session.registry(ref);
       const now = await reg.manifestDigest(ref.repository, t.tag);
       if (now.digest !== t.digest) {
-        report.tags.push({ repository: t.repository, tag: t.tag, digest: now.digest, outcome: 'skipped', detail: `the tag moved since the plan (${t.digest} → ${now.digest}); not signed` });
+        report.tags.push({
+          repository: t.repository,
+          tag: t.tag,
+          digest: now.digest,
+          outcome: 'skipped',
+          detail: `the tag moved since the plan (${t.digest} → ${now.digest}); not signed`,
+        });
         continue;
       }
       const oci = await session.ociClient(ref);
@@ -188,7 +229,9 @@ export async function executeMigration(session: TrustSession, plan: MigrationPla
       let bundleVia: TagReport['bundle'];
       if (plan.bundle) {
         step('attaching the bundle');
-        const bundle = await makeBundle(ref.gun, t.digest, signer.publicKey, (d) => signer.sign(d, `cosign bundle for ${t.dockerReference} (${t.digest})`));
+        const bundle = await makeBundle(ref.gun, t.digest, signer.publicKey, (d) =>
+          signer.sign(d, `cosign bundle for ${t.dockerReference} (${t.digest})`),
+        );
         bundleVia = (await attachBundle(oci, ref.repository, { digest: t.digest, mediaType: now.mediaType, size: now.size }, bundle)).via;
       }
       step('reading back');

@@ -16,7 +16,10 @@ const base: ParityInput = {
 describe('tagParity', () => {
   it('both accept / both refuse', () => {
     expect(tagParity(base)).toMatchObject({ outcome: 'same', dct: { accepts: true }, cosign: { accepts: true } });
-    expect(tagParity({ ...base, dctVerdict: 'unsigned', dctSigners: [], cosignKeys: [] })).toMatchObject({ outcome: 'refused-by-both', detail: 'refused by both (content trust: unsigned)' });
+    expect(tagParity({ ...base, dctVerdict: 'unsigned', dctSigners: [], cosignKeys: [] })).toMatchObject({
+      outcome: 'refused-by-both',
+      detail: 'refused by both (content trust: unsigned)',
+    });
     expect(tagParity({ ...base, dctVerdict: 'signed-not-in-registry', cosignKeys: [] }).outcome).toBe('refused-by-both');
   });
 
@@ -46,6 +49,12 @@ describe('tagParity', () => {
   });
 
   it('parityCounts counts every outcome', () => {
-    expect(parityCounts([tagParity(base), tagParity({ ...base, cosignKeys: [] })])).toEqual({ same: 1, 'refused-by-both': 0, 'signer-not-migrated': 0, 'no-cosign-signature-yet': 1, 'cosign-only': 0 });
+    expect(parityCounts([tagParity(base), tagParity({ ...base, cosignKeys: [] })])).toEqual({
+      same: 1,
+      'refused-by-both': 0,
+      'signer-not-migrated': 0,
+      'no-cosign-signature-yet': 1,
+      'cosign-only': 0,
+    });
   });
 });

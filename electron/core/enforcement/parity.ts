@@ -70,7 +70,8 @@ export function tagParity(i: ParityInput): TagParity {
     detail = `refused by both (content trust: ${i.dctVerdict})`;
   } else if (dctAccepts) {
     const delegated = i.dctSigners.filter((s) => i.signers.includes(s));
-    const onlyUnmigrated = i.migratedSigners.length > 0 && delegated.length === i.dctSigners.length && delegated.every((s) => !i.migratedSigners.includes(s));
+    const onlyUnmigrated =
+      i.migratedSigners.length > 0 && delegated.length === i.dctSigners.length && delegated.every((s) => !i.migratedSigners.includes(s));
     if (onlyUnmigrated) {
       outcome = 'signer-not-migrated';
       detail = `signed in content trust only by ${delegated.join(', ')}, whose key was not migrated: sign it with a migrated key or migrate that signer's key`;

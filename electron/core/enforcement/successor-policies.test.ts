@@ -39,7 +39,13 @@ function policySet(over: Partial<PolicySet> = {}): PolicySet {
     provenance: {
       generatedAt: '2026-12-02T12:00:00.000Z',
       generator: 'trustdesk migrate policy',
-      repositories: [{ gun: 'registry.example.com:5000/acme/app', rootKeyIds: ['a'.repeat(64)], signers: [{ name: 'alice', threshold: 1, keyIds: ['b'.repeat(64)] }] }],
+      repositories: [
+        {
+          gun: 'registry.example.com:5000/acme/app',
+          rootKeyIds: ['a'.repeat(64)],
+          signers: [{ name: 'alice', threshold: 1, keyIds: ['b'.repeat(64)] }],
+        },
+      ],
     },
     ...over,
   };
@@ -52,7 +58,9 @@ function file(w: WrittenPolicies, path: string): string {
 }
 
 function docs(text: string): Record<string, any>[] {
-  return YAML.parseAllDocuments(text).map((d) => d.toJS() as Record<string, any>).filter(Boolean);
+  return YAML.parseAllDocuments(text)
+    .map((d) => d.toJS() as Record<string, any>)
+    .filter(Boolean);
 }
 
 function expectValid(validate: ValidateFunction, text: string): void {
@@ -89,7 +97,11 @@ describe('Kyverno', () => {
   });
 
   it('several keys with a threshold: one entry with every key, count = threshold; audit mode turns mutateDigest off', () => {
-    const set = policySet({ keys: [key('alice', ['alice']), key('bob', ['bob'])], scopes: [{ kind: 'repository', pattern: 'docker.io/acme/app', count: 2 }], mode: 'audit' });
+    const set = policySet({
+      keys: [key('alice', ['alice']), key('bob', ['bob'])],
+      scopes: [{ kind: 'repository', pattern: 'docker.io/acme/app', count: 2 }],
+      mode: 'audit',
+    });
     const w = writeSuccessorPolicies(set, ['kyverno']);
     const text = file(w, 'kyverno/clusterpolicy.yaml');
     expectValid(clusterPolicy, text);
@@ -102,7 +114,9 @@ describe('Kyverno', () => {
     const [p] = docs(iv);
     expect(p!.spec.validationActions).toEqual(['Audit', 'Warn']);
     expect(p!.spec.attestors.map((a: any) => a.name)).toEqual(['key1_alice', 'key2_bob']);
-    expect(p!.spec.validations[0].expression).toBe('images.containers.map(image, verifyImageSignatures(image, [attestors.key1_alice, attestors.key2_bob])).all(e, e >= 2)');
+    expect(p!.spec.validations[0].expression).toBe(
+      'images.containers.map(image, verifyImageSignatures(image, [attestors.key1_alice, attestors.key2_bob])).all(e, e >= 2)',
+    );
   });
 
   it('the ImageValidatingPolicy validates against its CRD schema; the no-log switches are the IVP ones', () => {
@@ -113,7 +127,10 @@ describe('Kyverno', () => {
     expect(p!.apiVersion).toBe('policies.kyverno.io/v1');
     expect(p!.spec.attestors[0].cosign.ctlog).toEqual({ insecureIgnoreTlog: true, insecureIgnoreSCT: true });
     expect(p!.spec.validationConfigurations).toEqual({ mutateDigest: true, verifyDigest: true, required: true });
-    expect(p!.spec.matchImageReferences).toEqual([{ glob: 'registry.example.com:5000/acme/app:*' }, { glob: 'registry.example.com:5000/acme/app@*' }]);
+    expect(p!.spec.matchImageReferences).toEqual([
+      { glob: 'registry.example.com:5000/acme/app:*' },
+      { glob: 'registry.example.com:5000/acme/app@*' },
+    ]);
   });
 
   it('a misspelled field would be caught by the schema (the test can fail)', () => {
@@ -125,8 +142,14 @@ describe('Kyverno', () => {
 });
 
 describe('policy-controller', () => {
-  it('the ClusterImagePolicy validates, keeps ctlog out like upstream\'s key-no-rekor fixture, and globs Docker Hub as index.docker.io', () => {
-    const set = policySet({ keys: [key('alice', ['alice']), key('bob')], scopes: [{ kind: 'repository', pattern: 'docker.io/acme/app', count: 1 }, { kind: 'glob', pattern: 'registry.example.com/team/*', count: 1 }] });
+  it("the ClusterImagePolicy validates, keeps ctlog out like upstream's key-no-rekor fixture, and globs Docker Hub as index.docker.io", () => {
+    const set = policySet({
+      keys: [key('alice', ['alice']), key('bob')],
+      scopes: [
+        { kind: 'repository', pattern: 'docker.io/acme/app', count: 1 },
+        { kind: 'glob', pattern: 'registry.example.com/team/*', count: 1 },
+      ],
+    });
     const w = writeSuccessorPolicies(set, ['policy-controller']);
     const text = file(w, 'policy-controller/clusterimagepolicy.yaml');
     expectValid(cip, text);
@@ -141,9 +164,18 @@ describe('policy-controller', () => {
   });
 
   it('count > 1 and "?" globs are listed as not translated', () => {
-    const set = policySet({ keys: [key('a'), key('b')], scopes: [{ kind: 'glob', pattern: 'r.example/app-?', count: 1 }, { kind: 'repository', pattern: 'r.example/x', count: 2 }] });
+    const set = policySet({
+      keys: [key('a'), key('b')],
+      scopes: [
+        { kind: 'glob', pattern: 'r.example/app-?', count: 1 },
+        { kind: 'repository', pattern: 'r.example/x', count: 2 },
+      ],
+    });
     const w = writeSuccessorPolicies(set, ['policy-controller']);
-    expect(w.untranslatable.map((u) => u.message)).toEqual([expect.stringContaining('r.example/app-?: "?"'), expect.stringContaining('r.example/x: 2 of 2 keys')]);
+    expect(w.untranslatable.map((u) => u.message)).toEqual([
+      expect.stringContaining('r.example/app-?: "?"'),
+      expect.stringContaining('r.example/x: 2 of 2 keys'),
+    ]);
   });
 });
 
@@ -154,7 +186,13 @@ describe('containers policy.json + registries.d', () => {
     const policy = JSON.parse(file(w, 'containers/policy.json'));
     expect(policy).toEqual({
       default: [{ type: 'insecureAcceptAnything' }],
-      transports: { docker: { 'registry.example.com:5000/acme/app': [{ type: 'sigstoreSigned', keyData: Buffer.from(set.keys[0]!.pem).toString('base64'), signedIdentity: { type: 'matchRepository' } }] } },
+      transports: {
+        docker: {
+          'registry.example.com:5000/acme/app': [
+            { type: 'sigstoreSigned', keyData: Buffer.from(set.keys[0]!.pem).toString('base64'), signedIdentity: { type: 'matchRepository' } },
+          ],
+        },
+      },
     });
     const reg = file(w, 'containers/registries.d/trustdesk-migrated.yaml');
     expect(reg).toMatch(/^# containers-registries.d/);
@@ -169,7 +207,10 @@ describe('containers policy.json + registries.d', () => {
     expect(JSON.parse(file(any, 'containers/policy.json')).transports.docker['registry.example.com:5000/acme/app'][0].keyDatas).toHaveLength(2);
     expect(file(any, 'containers/README.txt')).toContain('keyDatas (several keys, any one of them) needs containers/image 5.33 or later');
     expect(any.notes[0]!.message).toContain('containers/image ≥ 5.33');
-    const all = writeSuccessorPolicies(policySet({ keys: [key('a'), key('b')], scopes: [{ kind: 'repository', pattern: 'r.example/x', count: 2 }] }), ['containers']);
+    const all = writeSuccessorPolicies(
+      policySet({ keys: [key('a'), key('b')], scopes: [{ kind: 'repository', pattern: 'r.example/x', count: 2 }] }),
+      ['containers'],
+    );
     expect(all.needsContainersImage533).toBe(false);
     expect(JSON.parse(file(all, 'containers/policy.json')).transports.docker['r.example/x'].map((r: any) => Object.keys(r).sort())).toEqual([
       ['keyData', 'signedIdentity', 'type'],
@@ -179,7 +220,13 @@ describe('containers policy.json + registries.d', () => {
 
   it('daemon.json globs: a namespace glob becomes a namespace scope, a mid-name glob is not translated; enforced rejects by default', () => {
     const w = writeSuccessorPolicies(
-      policySet({ rejectUnmatched: true, scopes: [{ kind: 'glob', pattern: 'registry.example.com/team/*', count: 1 }, { kind: 'glob', pattern: 'registry.example.com/app-*', count: 1 }] }),
+      policySet({
+        rejectUnmatched: true,
+        scopes: [
+          { kind: 'glob', pattern: 'registry.example.com/team/*', count: 1 },
+          { kind: 'glob', pattern: 'registry.example.com/app-*', count: 1 },
+        ],
+      }),
       ['containers'],
     );
     const policy = JSON.parse(file(w, 'containers/policy.json'));
@@ -196,7 +243,9 @@ describe('CI snippet', () => {
     expect(sh).toContain('cosign verify --key "$here/$key" --insecure-ignore-tlog=true --output json "$image"');
     expect(sh).toContain('$pull "$repo@$digest"');
     expect(file(w, 'ci/keys/key1-alice.pub')).toMatch(/^-----BEGIN PUBLIC KEY-----/);
-    expect(YAML.parse(file(w, 'ci/github-actions.yml')).steps[1].run).toBe("sh ci/verify-and-pull.sh 'registry.example.com:5000/acme/app:${{ github.sha }}'");
+    expect(YAML.parse(file(w, 'ci/github-actions.yml')).steps[1].run).toBe(
+      "sh ci/verify-and-pull.sh 'registry.example.com:5000/acme/app:${{ github.sha }}'",
+    );
   });
 });
 

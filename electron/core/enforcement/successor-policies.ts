@@ -103,7 +103,10 @@ export function k8sName(prefix: string, pattern: string): string {
 
 /** A CEL identifier for an IVP attestor name (`attestors.<name>`). */
 function celName(name: string, i: number): string {
-  const s = name.toLowerCase().replace(/[^a-z0-9_]+/g, '_').replace(/^_+|_+$/g, '');
+  const s = name
+    .toLowerCase()
+    .replace(/[^a-z0-9_]+/g, '_')
+    .replace(/^_+|_+$/g, '');
   return `key${i + 1}${s ? `_${s}` : ''}`;
 }
 
@@ -140,8 +143,10 @@ function headerLines(set: PolicySet, what: string): string[] {
     lines.push(`Repository ${r.gun}: root key ${r.rootKeyIds.map((id) => id.slice(0, 12)).join(', ') || '(none)'}`);
     for (const s of r.signers) lines.push(`  signer ${s.name} (threshold ${s.threshold}): ${s.keyIds.map((id) => id.slice(0, 12)).join(', ')}`);
   }
-  for (const k of set.keys) lines.push(`Key ${k.name}: ${k.keyId}${k.signers.length ? ` (DCT signer ${k.signers.join(', ')})` : ' (no DCT signer has this key)'}`);
-  for (const s of set.scopes) lines.push(`Scope ${s.pattern} (${s.kind}): ${s.count === 1 ? 'any one key' : `${s.count} of ${set.keys.length} keys`}`);
+  for (const k of set.keys)
+    lines.push(`Key ${k.name}: ${k.keyId}${k.signers.length ? ` (DCT signer ${k.signers.join(', ')})` : ' (no DCT signer has this key)'}`);
+  for (const s of set.scopes)
+    lines.push(`Scope ${s.pattern} (${s.kind}): ${s.count === 1 ? 'any one key' : `${s.count} of ${set.keys.length} keys`}`);
   lines.push('Migrated signatures are key-only cosign signatures without a transparency-log entry: log checks are off.');
   return lines;
 }
@@ -163,7 +168,10 @@ function writeContainers(set: PolicySet, out: WrittenPolicies): void {
   for (const scope of set.scopes) {
     const name = containersScope(scope);
     if (!name) {
-      out.untranslatable.push({ format: 'containers', message: `${scope.pattern}: containers policy scopes are a repository or a namespace prefix (no wildcards but *.host); not written` });
+      out.untranslatable.push({
+        format: 'containers',
+        message: `${scope.pattern}: containers policy scopes are a repository or a namespace prefix (no wildcards but *.host); not written`,
+      });
       continue;
     }
     const signedIdentity = { type: 'matchRepository' };
@@ -174,26 +182,44 @@ function writeContainers(set: PolicySet, out: WrittenPolicies): void {
       requirements = [{ type: 'sigstoreSigned', keyDatas: keyData, signedIdentity }];
       out.needsContainersImage533 = true;
       if (scope.count > 1)
-        out.untranslatable.push({ format: 'containers', message: `${scope.pattern}: ${scope.count} of ${keyData.length} keys cannot be said in a containers policy (one requirement per key means all of them, keyDatas means any one); written as any one` });
+        out.untranslatable.push({
+          format: 'containers',
+          message: `${scope.pattern}: ${scope.count} of ${keyData.length} keys cannot be said in a containers policy (one requirement per key means all of them, keyDatas means any one); written as any one`,
+        });
     }
     scopes[name] = requirements;
     registriesD[name] = { 'use-sigstore-attachments': true };
   }
-  if (set.mode === 'audit') out.untranslatable.push({ format: 'containers', message: 'permissive mode: a containers policy has no audit mode; policy.json enforces' });
+  if (set.mode === 'audit')
+    out.untranslatable.push({ format: 'containers', message: 'permissive mode: a containers policy has no audit mode; policy.json enforces' });
   const policy = {
     default: [{ type: set.rejectUnmatched ? 'reject' : 'insecureAcceptAnything' }],
     transports: { docker: scopes },
   };
   const header = headerLines(set, 'containers-policy.json(5) for podman, CRI-O, skopeo, buildah: /etc/containers/policy.json');
-  if (out.needsContainersImage533) header.push('keyDatas (several keys, any one of them) needs containers/image 5.33 or later (podman 5.3, skopeo 1.17); older versions refuse the file.');
-  header.push(set.rejectUnmatched ? 'Default: reject (content trust was enforced for every image).' : 'Default: accept; only the repositories above are enforced (reject what their keys did not sign).');
+  if (out.needsContainersImage533)
+    header.push(
+      'keyDatas (several keys, any one of them) needs containers/image 5.33 or later (podman 5.3, skopeo 1.17); older versions refuse the file.',
+    );
+  header.push(
+    set.rejectUnmatched
+      ? 'Default: reject (content trust was enforced for every image).'
+      : 'Default: accept; only the repositories above are enforced (reject what their keys did not sign).',
+  );
   header.push('policy.json cannot hold comments: this header is README.txt beside it.');
-  out.files.push({ format: 'containers', path: 'containers/policy.json', title: 'containers policy.json', text: `${JSON.stringify(policy, null, 2)}\n` });
+  out.files.push({
+    format: 'containers',
+    path: 'containers/policy.json',
+    title: 'containers policy.json',
+    text: `${JSON.stringify(policy, null, 2)}\n`,
+  });
   out.files.push({
     format: 'containers',
     path: 'containers/registries.d/trustdesk-migrated.yaml',
     title: 'containers registries.d',
-    text: hashHeader(headerLines(set, 'containers-registries.d(5): /etc/containers/registries.d/trustdesk-migrated.yaml (reads cosign signatures)')) + YAML.stringify({ docker: registriesD }),
+    text:
+      hashHeader(headerLines(set, 'containers-registries.d(5): /etc/containers/registries.d/trustdesk-migrated.yaml (reads cosign signatures)')) +
+      YAML.stringify({ docker: registriesD }),
   });
   out.files.push({
     format: 'containers',
@@ -201,7 +227,11 @@ function writeContainers(set: PolicySet, out: WrittenPolicies): void {
     title: 'containers policy header',
     text: `${header.join('\n')}\n\nInstall: copy policy.json to /etc/containers/policy.json (or ~/.config/containers/policy.json) and\nregistries.d/trustdesk-migrated.yaml to /etc/containers/registries.d/; try it first with\n  skopeo --policy policy.json --registries.d registries.d copy docker://IMAGE dir:/tmp/check\n`,
   });
-  if (out.needsContainersImage533) out.notes.push({ format: 'containers', message: 'policy.json uses keyDatas: containers/image ≥ 5.33 (podman ≥ 5.3, skopeo ≥ 1.17) is needed to read it' });
+  if (out.needsContainersImage533)
+    out.notes.push({
+      format: 'containers',
+      message: 'policy.json uses keyDatas: containers/image ≥ 5.33 (podman ≥ 5.3, skopeo ≥ 1.17) is needed to read it',
+    });
 }
 
 // -------------------------------------------------------------------------------------------- kyverno
@@ -214,7 +244,10 @@ function writeKyverno(set: PolicySet, out: WrittenPolicies): void {
     kind: 'ClusterPolicy',
     metadata: {
       name: 'trustdesk-migrated-signatures',
-      annotations: { 'policies.kyverno.io/title': 'Images signed by the keys migrated from Docker Content Trust', 'trustdesk.dev/generated-at': set.provenance.generatedAt },
+      annotations: {
+        'policies.kyverno.io/title': 'Images signed by the keys migrated from Docker Content Trust',
+        'trustdesk.dev/generated-at': set.provenance.generatedAt,
+      },
     },
     spec: {
       background: false,
@@ -245,7 +278,9 @@ function writeKyverno(set: PolicySet, out: WrittenPolicies): void {
     format: 'kyverno',
     path: 'kyverno/clusterpolicy.yaml',
     title: 'Kyverno ClusterPolicy',
-    text: hashHeader(headerLines(set, 'Kyverno ClusterPolicy (kyverno.io/v1, verifyImages): kubectl apply -f clusterpolicy.yaml')) + yamlDocs([clusterPolicy]),
+    text:
+      hashHeader(headerLines(set, 'Kyverno ClusterPolicy (kyverno.io/v1, verifyImages): kubectl apply -f clusterpolicy.yaml')) +
+      yamlDocs([clusterPolicy]),
   });
 
   const ivps = set.scopes.map((scope) => {
@@ -260,11 +295,15 @@ function writeKyverno(set: PolicySet, out: WrittenPolicies): void {
         matchConstraints: { resourceRules: [{ apiGroups: [''], apiVersions: ['v1'], operations: ['CREATE', 'UPDATE'], resources: ['pods'] }] },
         matchImageReferences: kyvernoReferences(scope).map((glob) => ({ glob })),
         validationConfigurations: { mutateDigest: enforce, verifyDigest: true, required: true },
-        attestors: set.keys.map((k, i) => ({ name: names[i]!, cosign: { key: { data: k.pem }, ctlog: { insecureIgnoreTlog: true, insecureIgnoreSCT: true } } })),
+        attestors: set.keys.map((k, i) => ({
+          name: names[i]!,
+          cosign: { key: { data: k.pem }, ctlog: { insecureIgnoreTlog: true, insecureIgnoreSCT: true } },
+        })),
         validations: [
           {
             expression: `images.containers.map(image, verifyImageSignatures(image, [${names.map((n) => `attestors.${n}`).join(', ')}])).all(e, e >= ${scope.count})`,
-            message: scope.count === 1 ? 'the image is not signed by a migrated key' : `the image is not signed by ${scope.count} of the migrated keys`,
+            message:
+              scope.count === 1 ? 'the image is not signed by a migrated key' : `the image is not signed by ${scope.count} of the migrated keys`,
           },
         ],
       },
@@ -276,11 +315,18 @@ function writeKyverno(set: PolicySet, out: WrittenPolicies): void {
     title: 'Kyverno ImageValidatingPolicy',
     text:
       hashHeader([
-        ...headerLines(set, 'Kyverno ImageValidatingPolicy (policies.kyverno.io/v1): the newer policy type, for clusters whose Kyverno serves this CRD (1.19 does).'),
+        ...headerLines(
+          set,
+          'Kyverno ImageValidatingPolicy (policies.kyverno.io/v1): the newer policy type, for clusters whose Kyverno serves this CRD (1.19 does).',
+        ),
         'Use it instead of clusterpolicy.yaml, not beside it.',
       ]) + yamlDocs(ivps),
   });
-  if (set.rejectUnmatched) out.untranslatable.push({ format: 'kyverno', message: 'images outside these scopes are not refused: Kyverno checks only the images its rules match' });
+  if (set.rejectUnmatched)
+    out.untranslatable.push({
+      format: 'kyverno',
+      message: 'images outside these scopes are not refused: Kyverno checks only the images its rules match',
+    });
 }
 
 // ---------------------------------------------------------------------------------- policy-controller
@@ -290,10 +336,17 @@ function writePolicyController(set: PolicySet, out: WrittenPolicies): void {
   for (const scope of set.scopes) {
     const globs = cipGlobs(scope);
     if (!globs) {
-      out.untranslatable.push({ format: 'policy-controller', message: `${scope.pattern}: "?" has no policy-controller glob equivalent; not written` });
+      out.untranslatable.push({
+        format: 'policy-controller',
+        message: `${scope.pattern}: "?" has no policy-controller glob equivalent; not written`,
+      });
       continue;
     }
-    if (scope.count > 1) out.untranslatable.push({ format: 'policy-controller', message: `${scope.pattern}: ${scope.count} of ${set.keys.length} keys: authorities are "any one"; written as any one` });
+    if (scope.count > 1)
+      out.untranslatable.push({
+        format: 'policy-controller',
+        message: `${scope.pattern}: ${scope.count} of ${set.keys.length} keys: authorities are "any one"; written as any one`,
+      });
     docs.push({
       apiVersion: 'policy.sigstore.dev/v1beta1',
       kind: 'ClusterImagePolicy',
@@ -306,10 +359,18 @@ function writePolicyController(set: PolicySet, out: WrittenPolicies): void {
       },
     });
   }
-  const lines = headerLines(set, 'Sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1): kubectl apply -f clusterimagepolicy.yaml');
+  const lines = headerLines(
+    set,
+    'Sigstore policy-controller ClusterImagePolicy (policy.sigstore.dev/v1beta1): kubectl apply -f clusterimagepolicy.yaml',
+  );
   lines.push('Enforced only in namespaces labelled policy.sigstore.dev/include=true.');
   if (set.rejectUnmatched) lines.push('Content trust refused unpinned images: set no-match-policy: deny in ConfigMap config-policy-controller.');
-  out.files.push({ format: 'policy-controller', path: 'policy-controller/clusterimagepolicy.yaml', title: 'policy-controller ClusterImagePolicy', text: hashHeader(lines) + yamlDocs(docs) });
+  out.files.push({
+    format: 'policy-controller',
+    path: 'policy-controller/clusterimagepolicy.yaml',
+    title: 'policy-controller ClusterImagePolicy',
+    text: hashHeader(lines) + yamlDocs(docs),
+  });
   out.notes.push({ format: 'policy-controller', message: 'label the namespaces to enforce with policy.sigstore.dev/include=true' });
 }
 

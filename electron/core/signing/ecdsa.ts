@@ -33,7 +33,8 @@ function derInt(b: Buffer): Buffer {
 
 /** Raw r||s (PKCS#11 CKM_ECDSA, notary's `ecdsa`) → ASN.1 DER `SEQUENCE { r, s }` (cosign's form). */
 export function rawToDer(rs: Buffer): Buffer {
-  if (rs.length === 0 || rs.length % 2 !== 0 || rs.length > 132) throw new TrustDeskError('SIGNATURE_INVALID', `raw ECDSA signature of ${rs.length} bytes`);
+  if (rs.length === 0 || rs.length % 2 !== 0 || rs.length > 132)
+    throw new TrustDeskError('SIGNATURE_INVALID', `raw ECDSA signature of ${rs.length} bytes`);
   const half = rs.length / 2;
   const body = Buffer.concat([derInt(rs.subarray(0, half)), derInt(rs.subarray(half))]);
   if (body.length < 128) return Buffer.concat([Buffer.from([0x30, body.length]), body]);

@@ -48,16 +48,24 @@ async function checkOutput(dir: string): Promise<string> {
   try {
     st = await stat(dir);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new TrustDeskError('INVALID_ARGUMENT', `the output folder ${dir} does not exist: create it first (cosign.pub is written there); ${NOTHING_SIGNED}`);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT')
+      throw new TrustDeskError(
+        'INVALID_ARGUMENT',
+        `the output folder ${dir} does not exist: create it first (cosign.pub is written there); ${NOTHING_SIGNED}`,
+      );
     throw new TrustDeskError('INVALID_ARGUMENT', `the output folder ${dir} cannot be used: ${(err as Error).message}; ${NOTHING_SIGNED}`);
   }
-  if (!st.isDirectory()) throw new TrustDeskError('INVALID_ARGUMENT', `the output folder ${dir} is not a folder (cosign.pub is written there); ${NOTHING_SIGNED}`);
+  if (!st.isDirectory())
+    throw new TrustDeskError('INVALID_ARGUMENT', `the output folder ${dir} is not a folder (cosign.pub is written there); ${NOTHING_SIGNED}`);
   const existing = await stat(pubPath).catch(() => undefined);
   if (existing && !existing.isFile()) throw new TrustDeskError('INVALID_ARGUMENT', `${pubPath} exists and is not a file; ${NOTHING_SIGNED}`);
   try {
     await access(existing ? pubPath : dir, existing ? constants.R_OK : constants.W_OK);
   } catch {
-    throw new TrustDeskError('INVALID_ARGUMENT', existing ? `${pubPath} cannot be read; ${NOTHING_SIGNED}` : `cosign.pub cannot be written to ${dir} (permission denied); ${NOTHING_SIGNED}`);
+    throw new TrustDeskError(
+      'INVALID_ARGUMENT',
+      existing ? `${pubPath} cannot be read; ${NOTHING_SIGNED}` : `cosign.pub cannot be written to ${dir} (permission denied); ${NOTHING_SIGNED}`,
+    );
   }
   return pubPath;
 }

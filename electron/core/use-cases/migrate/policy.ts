@@ -168,7 +168,12 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
 
   // Which DCT signers each key belongs to, and the count per repository (the releases threshold).
   const keys: PolicyKey[] = keyObjects.map((k) => ({ name: k.name, keyId: k.keyId, pem: k.pem, signers: [] }));
-  const provenance: PolicyProvenance = { generatedAt: ctx.now().toISOString(), generator: GENERATOR, repositories: [], ...(input.daemonJson ? { daemonJson: input.daemonJson } : {}) };
+  const provenance: PolicyProvenance = {
+    generatedAt: ctx.now().toISOString(),
+    generator: GENERATOR,
+    repositories: [],
+    ...(input.daemonJson ? { daemonJson: input.daemonJson } : {}),
+  };
   const repoMeta = new Map<string, { count: number; signers: RepositoryParity['signers']; migratedSigners: string[]; signerNames: string[] }>();
   for (const r of loaded) {
     if (!r.trust) {
@@ -197,7 +202,9 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
     provenance.repositories.push({
       gun: r.gun,
       rootKeyIds: rootKeyIds(r.trust).map((k) => k.canonicalId),
-      signers: roles.filter((x) => x.role !== RELEASES_ROLE).map((x) => ({ name: x.name, threshold: x.threshold, keyIds: x.keyIds.map((id) => canonical.get(id) ?? id) })),
+      signers: roles
+        .filter((x) => x.role !== RELEASES_ROLE)
+        .map((x) => ({ name: x.name, threshold: x.threshold, keyIds: x.keyIds.map((id) => canonical.get(id) ?? id) })),
     });
   }
 
@@ -210,15 +217,33 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
     const p = daemon.policy;
     for (const rule of p.rootKeys) {
       const covered = okRepos.filter((r) => globMatches(rule.pattern, r.gun));
-      scopes.push({ kind: rule.pattern.includes('*') || rule.pattern.includes('?') ? 'glob' : 'repository', pattern: rule.pattern, count: Math.max(1, ...covered.map((r) => countOf(r.gun))) });
+      scopes.push({
+        kind: rule.pattern.includes('*') || rule.pattern.includes('?') ? 'glob' : 'repository',
+        pattern: rule.pattern,
+        count: Math.max(1, ...covered.map((r) => countOf(r.gun))),
+      });
       if (covered.length === 0)
-        untranslatedDaemon.push({ format: 'all', message: `root-keys ${rule.glob}: no repository given is under it; the policies require the migrated keys for every image it matches (migrate those repositories too)` });
+        untranslatedDaemon.push({
+          format: 'all',
+          message: `root-keys ${rule.glob}: no repository given is under it; the policies require the migrated keys for every image it matches (migrate those repositories too)`,
+        });
     }
-    for (const r of okRepos) if (!p.rootKeys.some((rule) => globMatches(rule.pattern, r.gun))) scopes.push({ kind: 'repository', pattern: r.gun, count: countOf(r.gun) });
-    untranslatedDaemon.push({ format: 'all', message: 'root-keys pin Notary root keys; cosign has no root key: the scopes keep the globs, the migrated keys replace the pinned roots' });
-    if (p.officialImages) untranslatedDaemon.push({ format: 'all', message: 'official-images: Docker Official Images are trusted through Docker\'s own Notary keys, which have no cosign counterpart here; not translated' });
-    if (p.allowExpiredTrustCache) untranslatedDaemon.push({ format: 'all', message: 'allow-expired-trust-cache: cosign key signatures do not expire; nothing to translate' });
-    if (p.mode === 'disabled') untranslatedDaemon.push({ format: 'all', message: 'mode disabled: content trust enforced nothing; the policies are written in audit mode' });
+    for (const r of okRepos)
+      if (!p.rootKeys.some((rule) => globMatches(rule.pattern, r.gun))) scopes.push({ kind: 'repository', pattern: r.gun, count: countOf(r.gun) });
+    untranslatedDaemon.push({
+      format: 'all',
+      message: 'root-keys pin Notary root keys; cosign has no root key: the scopes keep the globs, the migrated keys replace the pinned roots',
+    });
+    if (p.officialImages)
+      untranslatedDaemon.push({
+        format: 'all',
+        message:
+          "official-images: Docker Official Images are trusted through Docker's own Notary keys, which have no cosign counterpart here; not translated",
+      });
+    if (p.allowExpiredTrustCache)
+      untranslatedDaemon.push({ format: 'all', message: 'allow-expired-trust-cache: cosign key signatures do not expire; nothing to translate' });
+    if (p.mode === 'disabled')
+      untranslatedDaemon.push({ format: 'all', message: 'mode disabled: content trust enforced nothing; the policies are written in audit mode' });
   } else {
     for (const r of okRepos) scopes.push({ kind: 'repository', pattern: r.gun, count: countOf(r.gun) });
   }
@@ -243,7 +268,10 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
         p = Promise.all(
           keyObjects.map(async (k) => {
             const { signatures } = await verifyDigest(oci, ref.repository, digest, k.key);
-            const ok = signatures.some((s) => s.verdict === 'valid' && (s.format === 'bundle' || (s.dockerReference !== undefined && sameRepository(s.dockerReference, r.gun))));
+            const ok = signatures.some(
+              (s) =>
+                s.verdict === 'valid' && (s.format === 'bundle' || (s.dockerReference !== undefined && sameRepository(s.dockerReference, r.gun))),
+            );
             return ok ? k.name : undefined;
           }),
         ).then((names) => names.filter((n): n is string => n !== undefined));
@@ -289,7 +317,11 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
   const counts = parityCounts(allTags);
   const untranslatable = [...untranslatedDaemon, ...written.untranslatable];
   const notes = [...written.notes];
-  if (written.needsContainersImage533) notes.unshift({ format: 'containers', message: 'several keys, any one: policy.json uses keyDatas, which only containers/image ≥ 5.33 reads (podman ≥ 5.3, skopeo ≥ 1.17)' });
+  if (written.needsContainersImage533)
+    notes.unshift({
+      format: 'containers',
+      message: 'several keys, any one: policy.json uses keyDatas, which only containers/image ≥ 5.33 reads (podman ≥ 5.3, skopeo ≥ 1.17)',
+    });
   const report: ParityReport = {
     generatedAt: provenance.generatedAt,
     keys: keys.map((k) => ({ name: k.name, keyId: k.keyId, signers: k.signers })),
@@ -300,7 +332,11 @@ export async function migratePolicy(ctx: TrustContext, input: MigratePolicyInput
     untranslatable,
     notes,
   };
-  const files = [...written.files, { format: 'ci' as const, path: 'parity-report.txt', title: 'parity report', text: formatParityReport(report) }, { format: 'ci' as const, path: 'parity-report.json', title: 'parity report (JSON)', text: `${JSON.stringify(report, null, 2)}\n` }];
+  const files = [
+    ...written.files,
+    { format: 'ci' as const, path: 'parity-report.txt', title: 'parity report', text: formatParityReport(report) },
+    { format: 'ci' as const, path: 'parity-report.json', title: 'parity report (JSON)', text: `${JSON.stringify(report, null, 2)}\n` },
+  ];
   if (input.dryRun) return { report, files };
   const dir = input.outDir ?? '.';
   return { report, files, written: { dir, paths: await writePolicyFiles(dir, files) } };
@@ -355,7 +391,9 @@ export function formatParityReport(r: ParityReport): string {
   }
   const c = r.counts;
   s += `\n${c.same} same, ${c['refused-by-both']} refused by both, ${c['signer-not-migrated']} signer not migrated, ${c['no-cosign-signature-yet']} no cosign signature yet, ${c['cosign-only']} cosign only\n`;
-  s += r.identical ? 'The cosign policy accepts exactly what content trust accepted.\n' : 'The cosign policy does NOT accept exactly what content trust accepted (DIFF rows above).\n';
+  s += r.identical
+    ? 'The cosign policy accepts exactly what content trust accepted.\n'
+    : 'The cosign policy does NOT accept exactly what content trust accepted (DIFF rows above).\n';
   for (const n of r.notes) s += `note (${n.format}): ${n.message}\n`;
   for (const u of r.untranslatable) s += `not translated (${u.format}): ${u.message}\n`;
   return s;

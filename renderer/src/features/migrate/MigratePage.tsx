@@ -7,7 +7,13 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorValue } from '../../api';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import type { ErrorValueView } from '../../../../shared/view-model';
-import type { MigrationKeySource, MigrationPlanView, MigrationReportView, ParityReportView, PolicyFileView } from '../../../../shared/ipc/migrate-contract';
+import type {
+  MigrationKeySource,
+  MigrationPlanView,
+  MigrationReportView,
+  ParityReportView,
+  PolicyFileView,
+} from '../../../../shared/ipc/migrate-contract';
 import { useRepositoryList } from '../repositories/queries';
 import { ParityTable } from './ParityTable';
 import { cancelMigration, migrationPolicies, migrationProgress, newJobId, planMigration, signMigration } from './queries';
@@ -49,7 +55,8 @@ export function MigratePage() {
   useEffect(() => () => clearInterval(timer.current), []);
 
   const repositories = [...new Set([...chosen, ...typed.split(/[\s,]+/).filter(Boolean)])];
-  const key: MigrationKeySource = keyKind === 'file' ? { kind: 'file', path: keyPath.trim() } : { kind: 'trust-dir', keyId: keyId.trim().toLowerCase() };
+  const key: MigrationKeySource =
+    keyKind === 'file' ? { kind: 'file', path: keyPath.trim() } : { kind: 'trust-dir', keyId: keyId.trim().toLowerCase() };
   const secret = passphrase ? { passphrase } : {};
   const keyReady = keyKind === 'file' ? keyPath.trim() !== '' : /^[0-9a-f]{4,64}$/i.test(keyId.trim());
 
@@ -142,7 +149,12 @@ export function MigratePage() {
             {known.length === 0 && <p className="muted small">No recent repositories: type names below.</p>}
             {known.map((name) => (
               <label key={name} className="check">
-                <input type="checkbox" checked={chosen.includes(name)} onChange={(e) => setChosen(e.target.checked ? [...chosen, name] : chosen.filter((x) => x !== name))} /> <span className="mono">{name}</span>
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(name)}
+                  onChange={(e) => setChosen(e.target.checked ? [...chosen, name] : chosen.filter((x) => x !== name))}
+                />{' '}
+                <span className="mono">{name}</span>
               </label>
             ))}
             <label>
@@ -155,7 +167,8 @@ export function MigratePage() {
               <input type="radio" name="key-kind" checked={keyKind === 'file'} onChange={() => setKeyKind('file')} /> A cosign key file (cosign.key)
             </label>
             <label className="check">
-              <input type="radio" name="key-kind" checked={keyKind === 'trust-dir'} onChange={() => setKeyKind('trust-dir')} /> A key of the trust dir (e.g. a delegation key: its signatures then map to that signer)
+              <input type="radio" name="key-kind" checked={keyKind === 'trust-dir'} onChange={() => setKeyKind('trust-dir')} /> A key of the trust dir
+              (e.g. a delegation key: its signatures then map to that signer)
             </label>
             {keyKind === 'file' ? (
               <label>
@@ -167,9 +180,12 @@ export function MigratePage() {
               </label>
             )}
             <label>
-              Password or passphrase (if the environment does not provide it) <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
+              Password or passphrase (if the environment does not provide it){' '}
+              <input type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} />
             </label>
-            <p className="muted small">Keys on a hardware token: use the CLI (`trustdesk migrate cosign --key token:…`) until the PIN dialog exists.</p>
+            <p className="muted small">
+              Keys on a hardware token: use the CLI (`trustdesk migrate cosign --key token:…`) until the PIN dialog exists.
+            </p>
             <label className="check">
               <input type="checkbox" checked={bundle} onChange={(e) => setBundle(e.target.checked)} /> Also attach Sigstore bundles
             </label>
@@ -184,7 +200,8 @@ export function MigratePage() {
         <section className="card" aria-label="Migration plan">
           <h2>Plan</h2>
           <p role="status">
-            Key: {plan.plan.key.description}. {plan.plan.counts.sign} to sign, {plan.plan.counts.alreadySigned} already signed, {plan.plan.counts.skip} skipped.
+            Key: {plan.plan.key.description}. {plan.plan.counts.sign} to sign, {plan.plan.counts.alreadySigned} already signed,{' '}
+            {plan.plan.counts.skip} skipped.
           </p>
           <PlanTable plan={plan.plan} />
           <h2>Parity before signing</h2>
@@ -211,7 +228,9 @@ export function MigratePage() {
             {progress.done} of {progress.total} signed{progress.tag ? ` · ${progress.repository}:${progress.tag}: ${progress.step}` : ''}
             {progress.state === 'cancelling' ? ' · cancelling after the current tag…' : ''}
           </p>
-          <p className="muted small">Cancel stops between tags: a tag being signed is finished and read back first, so nothing is left half-written.</p>
+          <p className="muted small">
+            Cancel stops between tags: a tag being signed is finished and read back first, so nothing is left half-written.
+          </p>
           <button type="button" onClick={() => void doCancel()} disabled={progress.state !== 'running'}>
             Cancel
           </button>
@@ -223,10 +242,15 @@ export function MigratePage() {
           <h2>Report</h2>
           <p role="status" className={report.counts.failed ? 'warn' : undefined}>
             {report.cancelled ? 'Cancelled. ' : ''}
-            {report.counts.signed} signed, {report.counts.alreadySigned} already signed, {report.counts.skipped} skipped, {report.counts.failed} failed.
+            {report.counts.signed} signed, {report.counts.alreadySigned} already signed, {report.counts.skipped} skipped, {report.counts.failed}{' '}
+            failed.
           </p>
           <ReportTable report={report} />
-          {report.publicKeyFile && <p className="small">Public key written to <span className="mono">{report.publicKeyFile}</span></p>}
+          {report.publicKeyFile && (
+            <p className="small">
+              Public key written to <span className="mono">{report.publicKeyFile}</span>
+            </p>
+          )}
           {report.verifyCommands.length > 0 && (
             <details>
               <summary>cosign verify commands ({report.verifyCommands.length})</summary>

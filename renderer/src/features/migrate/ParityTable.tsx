@@ -14,14 +14,19 @@ export function ParityTable({ report, caption }: { report: ParityReportView; cap
   return (
     <section className="parity" aria-label={caption}>
       <p role="status" className={report.identical ? 'ok' : 'warn'}>
-        {report.identical ? 'The cosign policy accepts exactly what content trust accepted.' : 'The cosign policy does not yet accept exactly what content trust accepted.'}{' '}
-        {c.same ?? 0} same, {c['refused-by-both'] ?? 0} refused by both, {c['signer-not-migrated'] ?? 0} signer not migrated, {c['no-cosign-signature-yet'] ?? 0} no cosign signature yet, {c['cosign-only'] ?? 0} cosign only.
+        {report.identical
+          ? 'The cosign policy accepts exactly what content trust accepted.'
+          : 'The cosign policy does not yet accept exactly what content trust accepted.'}{' '}
+        {c.same ?? 0} same, {c['refused-by-both'] ?? 0} refused by both, {c['signer-not-migrated'] ?? 0} signer not migrated,{' '}
+        {c['no-cosign-signature-yet'] ?? 0} no cosign signature yet, {c['cosign-only'] ?? 0} cosign only.
       </p>
       {report.repositories.map((r) => (
         <table key={r.gun} className="migrate-table">
           <caption>
             {caption}: {r.gun}
-            {r.signers.length > 0 && <span className="muted small"> · signers {r.signers.map((s) => `${s.name}${s.migrated ? '' : ' (not migrated)'}`).join(', ')}</span>}
+            {r.signers.length > 0 && (
+              <span className="muted small"> · signers {r.signers.map((s) => `${s.name}${s.migrated ? '' : ' (not migrated)'}`).join(', ')}</span>
+            )}
           </caption>
           <thead>
             <tr>
@@ -45,7 +50,11 @@ export function ParityTable({ report, caption }: { report: ParityReportView; cap
                   {t.tag}
                 </th>
                 <td>
-                  {t.dct.accepts ? 'accept' : 'refuse'} <span className="muted small">({t.dct.verdict}{t.dct.signers.length ? `; ${t.dct.signers.join(', ')}` : ''})</span>
+                  {t.dct.accepts ? 'accept' : 'refuse'}{' '}
+                  <span className="muted small">
+                    ({t.dct.verdict}
+                    {t.dct.signers.length ? `; ${t.dct.signers.join(', ')}` : ''})
+                  </span>
                 </td>
                 <td>
                   {t.cosign.accepts ? 'accept' : 'refuse'} <span className="muted small">({t.cosign.detail})</span>
