@@ -20,6 +20,7 @@ import { PINS_HANDLERS } from './pins-handlers.js';
 import { HARDWARE_HANDLERS } from './hardware-handlers.js';
 import { CEREMONY_HANDLERS } from './ceremony-handlers.js';
 import { COSIGN_HANDLERS } from './cosign-handlers.js';
+import { MIGRATE_HANDLERS } from './migrate-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
@@ -126,6 +127,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...HARDWARE_HANDLERS,
     ...AUDIT_HANDLERS,
     ...COSIGN_HANDLERS,
+    ...MIGRATE_HANDLERS,
   };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */

@@ -6,6 +6,7 @@ import { AuditPage } from './features/audit/AuditPage';
 import { KeysPage } from './features/keys/KeysPage';
 import { HardwareKeysPage } from './features/hardware/HardwareKeysPage';
 import { CeremonyPage } from './features/ceremony/CeremonyPage';
+import { MigratePage } from './features/migrate/MigratePage';
 import { OfflineRepositoryPage } from './features/offline/OfflineRepositoryPage';
 import { openExternal, useAppInfo } from './queries';
 import { ErrorBoundary } from './components/ErrorBoundary';
@@ -18,6 +19,7 @@ const NAV: { href: string; label: string; pages: Route['page'][] }[] = [
   { href: '#/hardware', label: 'Hardware keys', pages: ['hardware'] },
   { href: '#/ceremony', label: 'Ceremonies', pages: ['ceremony'] },
   { href: '#/audit', label: 'Audit', pages: ['audit'] },
+  { href: '#/migrate', label: 'Migrate', pages: ['migrate'] },
   { href: '#/settings', label: 'Settings', pages: ['settings'] },
 ];
 
@@ -52,6 +54,7 @@ export function App() {
           {route.page === 'keys' && <KeysPage />}
           {route.page === 'hardware' && <HardwareKeysPage />}
           {route.page === 'ceremony' && <CeremonyPage />}
+          {route.page === 'migrate' && <MigratePage />}
           {route.page === 'offline' && (
             <OfflineRepositoryPage key={`${route.path}|${route.name}`} route={route} onTab={(tab) => go({ ...route, tab })} />
           )}

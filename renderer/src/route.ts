@@ -12,6 +12,7 @@ export type Route =
   | { page: 'keys' }
   | { page: 'hardware' }
   | { page: 'ceremony' }
+  | { page: 'migrate' }
   | { page: 'repository'; name: string; tab: RepoTab }
   /** A repository of a trust directory or archive opened by the offline inspector (read-only). */
   | { page: 'offline'; source: OfflineSource; path: string; name: string; tab: RepoTab };
@@ -23,6 +24,7 @@ export function parseRoute(hash: string): Route {
   if (parts[0] === 'keys') return { page: 'keys' };
   if (parts[0] === 'hardware') return { page: 'hardware' };
   if (parts[0] === 'ceremony') return { page: 'ceremony' };
+  if (parts[0] === 'migrate') return { page: 'migrate' };
   if (parts[0] === 'offline' && (parts[1] === 'archive' || parts[1] === 'trust-dir') && parts[2] && parts[3]) {
     const tab = (REPO_TABS as readonly string[]).includes(parts[4] ?? '') && parts[4] !== 'publish' ? (parts[4] as RepoTab) : 'tags';
     return { page: 'offline', source: parts[1], path: parts[2], name: parts[3], tab };
@@ -40,6 +42,7 @@ export function routeHash(r: Route): string {
   if (r.page === 'keys') return '#/keys';
   if (r.page === 'hardware') return '#/hardware';
   if (r.page === 'ceremony') return '#/ceremony';
+  if (r.page === 'migrate') return '#/migrate';
   if (r.page === 'offline') return `#/offline/${r.source}/${encodeURIComponent(r.path)}/${encodeURIComponent(r.name)}/${r.tab}`;
   if (r.page === 'repository') return `#/repo/${encodeURIComponent(r.name)}/${r.tab}`;
   return '#/';

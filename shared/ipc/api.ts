@@ -56,6 +56,12 @@ export const API_CHANNELS = [
   'ceremony:log-verify',
   // cosign signatures (cosign-contract.ts), by name for the same reason
   'cosign:tags',
+  // the migration view (migrate-contract.ts), by name for the same reason
+  'migrate:plan',
+  'migrate:sign',
+  'migrate:progress',
+  'migrate:cancel',
+  'migrate:policies',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

@@ -66,6 +66,8 @@ export interface MigrationReport {
   counts: { signed: number; alreadySigned: number; skipped: number; failed: number };
   /** `cosign verify …` lines to run elsewhere, one per signed tag. */
   verifyCommands: string[];
+  /** Stopped on request: the tags not yet begun are `skipped` ("cancelled"); a tag being signed was finished first. */
+  cancelled?: boolean;
 }
 
 export type Progress = (e: { done: number; total: number; repository: string; tag: string; step: string }) => void;
@@ -158,11 +160,16 @@ export async function planMigration(
   return plan;
 }
 
+/**
+ * Signs the plan's tags one after another. `signal`: a cancel takes effect between tags, never inside
+ * one (a signature is pushed and read back, or not begun), so what is in the registry is always whole.
+ */
 export async function executeMigration(
   session: TrustSession,
   plan: MigrationPlan,
   signer: CosignSigner,
   progress?: Progress,
+  signal?: AbortSignal,
 ): Promise<MigrationReport> {
   const report: MigrationReport = { key: plan.key, tags: [], counts: { signed: 0, alreadySigned: 0, skipped: 0, failed: 0 }, verifyCommands: [] };
   const todo = plan.tags.filter((t) => t.action === 'sign');
@@ -180,6 +187,17 @@ export async function executeMigration(
         outcome: 'already-signed',
         detail: t.reason,
         verifyCommand: verifyCommand(t.repository, t.digest!),
+      });
+      continue;
+    }
+    if (signal?.aborted) {
+      report.cancelled = true;
+      report.tags.push({
+        repository: t.repository,
+        tag: t.tag,
+        digest: t.digest!,
+        outcome: 'skipped',
+        detail: 'cancelled before this tag: nothing was written for it',
       });
       continue;
     }

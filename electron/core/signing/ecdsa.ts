@@ -1,11 +1,17 @@
 /** ECDSA helpers for cosign: public keys from PEM, DER <-> raw r||s, verification of DER signatures. */
 import { createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
 import { TrustDeskError } from '../base/errors.js';
+import { parsePemBlocks } from '../keystore/pem-format.js';
 
-/** A public key from a PEM `PUBLIC KEY` (or a certificate); KEY_FORMAT_INVALID otherwise. */
+/**
+ * A public key from a PEM `PUBLIC KEY` (or a certificate); KEY_FORMAT_INVALID otherwise. A block with
+ * notary's headers (`role: alice`, as `docker trust key generate` writes the .pub) is read too: OpenSSL
+ * refuses headers other than Proc-Type, so the body is decoded here.
+ */
 export function publicKeyFromPem(pem: string): KeyObject {
   try {
-    const k = createPublicKey(pem);
+    const block = parsePemBlocks(pem).find((b) => b.label === 'PUBLIC KEY' && Object.keys(b.headers).length > 0);
+    const k = block ? createPublicKey({ key: block.der, format: 'der', type: 'spki' }) : createPublicKey(pem);
     if (k.type !== 'public') throw new Error('not a public key');
     return k;
   } catch (err) {

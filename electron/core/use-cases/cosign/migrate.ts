@@ -27,6 +27,8 @@ export interface MigrateInput {
   /** The plan, before anything is signed (the CLI prints it). */
   onPlan?: (plan: MigrationPlan) => void;
   onProgress?: Progress;
+  /** Cancels between tags (see executeMigration). */
+  signal?: AbortSignal;
 }
 
 export interface MigrateResult {
@@ -74,7 +76,7 @@ export async function migrateToCosign(ctx: TrustContext, input: MigrateInput): P
   const plan = await planMigration(ctx.session, input.repositories, signer, { bundle: input.bundle });
   if (!pubPath) return { plan };
   input.onPlan?.(plan);
-  const report = await executeMigration(ctx.session, plan, signer, input.onProgress);
+  const report = await executeMigration(ctx.session, plan, signer, input.onProgress, input.signal);
   const current = await readFile(pubPath, 'utf8').catch(() => undefined);
   if (current !== undefined && current !== plan.key.publicKeyPem) return { plan, report, publicKeyFile: { path: pubPath, written: false } };
   await writeFile(pubPath, plan.key.publicKeyPem, { mode: 0o644 });
