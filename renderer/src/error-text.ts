@@ -52,6 +52,8 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   ARCHIVE_INVALID: { title: 'The trust archive is damaged or altered', next: 'Do not rely on this archive; use another copy or archive the repository again.' },
   ARCHIVE_UNSUPPORTED: { title: 'The trust archive format is not supported', next: 'Use a TrustDesk version that reads this archive format version.' },
   ARCHIVE_INCOMPLETE: { title: 'The trust archive lacks what was asked for', next: 'Check the repository name, or archive that repository too.' },
+  ARCHIVE_SIGNATURE_INVALID: { title: 'The trust archive\'s signature does not verify', next: 'The archive was altered after it was signed, or the signature is damaged: do not rely on it; get the original from its maker.' },
+  ARCHIVE_SIGNER_UNTRUSTED: { title: 'The trust archive is not signed by the required key', next: 'It is unsigned or signed by another key: check which key signed it and whether that key should be trusted.' },
   PUBLISH_REJECTED: { title: 'The trust server refused the update', next: 'Nothing was published. Reload the repository and try again; the details say what the server found wrong.' },
   PUBLISH_CONFLICT: { title: 'Someone else kept publishing to this repository', next: 'Nothing was published. Reload the repository, check the pending changes and publish again.' },
   TARGET_NOT_FOUND: { title: 'That tag is not signed or not in the registry', next: 'Check the tag name; push the image to the registry before signing it.' },

@@ -7,7 +7,9 @@
  */
 import { isTrustDeskError, toErrorValue } from '../../core/base/errors.js';
 import { parseReference } from '../../core/base/reference.js';
-import { readArchive } from '../../core/cache/trust-archive.js';
+import { readArchive, type ArchiveSigner, type TrustArchive } from '../../core/cache/trust-archive.js';
+import { checkArchiveSigner } from '../../core/use-cases/archive/archive-file.js';
+import { contextFromFlags } from '../context.js';
 import { verifyArchivedRepository } from '../../core/use-cases/archive/archive.js';
 import {
   verifyOne,
@@ -32,6 +34,8 @@ Options:
       --require-signed  every registry tag must be signed (NAME without TAG)
       --signer NAME     every checked tag must be signed by this signer (e.g. alice)
       --archive FILE    verify from a trust archive (trustdesk archive) with no server
+      --trust-archive-key PUB   with --archive: require the archive to be signed by this key
+                        (PEM public key file, notary:KEYID, token:KEYID; repeatable)
       --json            machine-readable result
       --offline         verify the trust cache only (no registry: digests are not compared)
 
@@ -67,6 +71,7 @@ async function run(args: string[], io: Io): Promise<number> {
     'require-signed': { type: 'boolean' },
     signer: { type: 'string' },
     archive: { type: 'string' },
+    'trust-archive-key': { type: 'string', multiple: true },
   });
   if (values.help) {
     io.stdout(HELP);
@@ -83,6 +88,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const s = sessionFrom(values, io);
   const base: VerifyOptions = { requireSigned: values['require-signed'] as boolean | undefined, signer: values.signer as string | undefined };
   let results: RepositoryVerification[];
+  let archiveSigner: ArchiveSigner | null | undefined;
   try {
     if (archiveFile) {
       let archive;
@@ -95,6 +101,10 @@ async function run(args: string[], io: Io): Promise<number> {
         io.stderr(`trustdesk: ${toErrorValue(err).code}: ${toErrorValue(err).message}\n`);
         return code;
       }
+      const signer = await archiveSignerCheck(values, io, archive, archiveFile);
+      if ('error' in signer) return signer.error;
+      if (!values.json) io.stdout(signer.signer ? `trust archive ${archiveFile}: signed by ${signer.signer.scheme} key ${signer.signer.keyId}\n` : `trust archive ${archiveFile}: unsigned\n`);
+      archiveSigner = signer.signer ?? null;
       const pinning = await s.trustPinning();
       const targets = subjects.length ? subjects : archive.body.repositories.map((r) => ({ input: r.gun, ref: parseReference(r.gun) }));
       results = await Promise.all(
@@ -140,7 +150,7 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   const code = verifyExitCode(results);
   if (values.json) {
-    io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, results }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, ...(archiveSigner !== undefined ? { archiveSigner } : {}), results }, null, 2)}\n`);
   } else {
     for (const r of results) {
       const text = formatText(r, now);
@@ -149,6 +159,23 @@ async function run(args: string[], io: Io): Promise<number> {
     }
   }
   return code;
+}
+
+/** `--trust-archive-key PUB...`: the archive must be signed by one of them (exit 3 otherwise). */
+async function archiveSignerCheck(values: Record<string, unknown>, io: Io, archive: TrustArchive, file: string): Promise<{ signer?: ArchiveSigner } | { error: number }> {
+  const specs = values['trust-archive-key'] as string[] | undefined;
+  if (!specs?.length) return archive.signer ? { signer: archive.signer } : {};
+  const ctx = contextFromFlags(values, io);
+  try {
+    return { signer: await checkArchiveSigner(ctx, archive, specs, file) };
+  } catch (err) {
+    const code = VERIFY_EXIT_CODES[outcomeOfError(err)];
+    if (values.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: toErrorValue(err), results: [] }, null, 2)}\n`);
+    io.stderr(`trustdesk: ${toErrorValue(err).code}: ${toErrorValue(err).message}\n`);
+    return { error: code };
+  } finally {
+    ctx.close();
+  }
 }
 
 export const verifyCommand: Command = {

@@ -190,15 +190,16 @@ export function archivedRepository(trust: RepositoryTrust, trustServer: string, 
   return { gun: trust.gun, trustServer, rootVersion: trust.root.signed.version, versions, files, ...(registry ? { registry } : {}) };
 }
 
-/** Serialises an archive: header line + body, the header's digest over the body's exact bytes. */
+/** Serialises an archive: header line + body, the header's digest over the body's exact bytes (the body's version in both). */
 export function serialiseArchive(body: ArchiveBody, signature?: ArchiveSignature): Buffer {
   const bodyBytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
-  const header: ArchiveHeader = { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, body_sha256: sha256(bodyBytes), body_length: bodyBytes.length, ...(signature ? { signature } : {}) };
+  const header: ArchiveHeader = { format: ARCHIVE_FORMAT, version: body.version, body_sha256: sha256(bodyBytes), body_length: bodyBytes.length, ...(signature ? { signature } : {}) };
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), bodyBytes]);
 }
 
 /** Serialises an archive signed by `key` (the signature covers the manifest: body digest and length). */
 export async function serialiseSignedArchive(body: ArchiveBody, key: ArchiveSigningKey): Promise<Buffer> {
+  if (body.version < 2) throw new TrustDeskError('INTERNAL', 'only a version 2 archive can be signed');
   const unsigned = serialiseArchive(body);
   const header = JSON.parse(unsigned.subarray(0, unsigned.indexOf(0x0a)).toString('utf8')) as ArchiveHeader;
   const keyid = archiveKeyId(key.scheme, key.publicKey);
