@@ -83,7 +83,7 @@ describe('pins and offline inspector channels', () => {
     const h = await setup(mkdtempSync(join(tmpdir(), 'trustdesk-other-config-')));
     expect(await h.invoke('offline:open', { source: 'archive', path: file })).toEqual({
       ok: true,
-      value: { source: 'archive', path: file, asOf: SAMPLE_CLOCK.toISOString(), createdBy: 'test', repositories: [{ gun, asOf: SAMPLE_CLOCK.toISOString() }] },
+      value: { source: 'archive', path: file, asOf: SAMPLE_CLOCK.toISOString(), createdBy: 'test', unsigned: true, repositories: [{ gun, asOf: SAMPLE_CLOCK.toISOString() }] },
     });
     const o = (await h.invoke('offline:overview', { source: 'archive', path: file, name: gun })) as Ok<{ asOf: string; expiredSince: { role: string }[]; overview: { name: string } }>;
     expect(o).toMatchObject({ ok: true, value: { asOf: SAMPLE_CLOCK.toISOString(), overview: { name: gun } } });
