@@ -20,6 +20,7 @@ import { PINS_HANDLERS } from './pins-handlers.js';
 import { HARDWARE_HANDLERS } from './hardware-handlers.js';
 import { CEREMONY_HANDLERS } from './ceremony-handlers.js';
 import { cosignHandlers } from './cosign-handlers.js';
+import { RENEW_HANDLERS } from './renew-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
@@ -111,7 +112,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS, ...RENEW_HANDLERS };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {

@@ -35,6 +35,8 @@ export const API_CHANNELS = [
   'ceremony:backup', 'ceremony:drill', 'ceremony:rotate-request', 'ceremony:bundle-open', 'ceremony:bundle-sign', 'ceremony:bundle-import', 'ceremony:log-verify',
   // cosign signatures (cosign-contract.ts), by name for the same reason
   'cosign:tags',
+  // renewal (renew-contract.ts), by name for the same reason
+  'renew:plan', 'renew:apply',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

@@ -1,4 +1,6 @@
+import { useState } from 'react';
 import type { RepositoryOverview, TimelineEntry } from '../../../../shared/view-model';
+import { RenewPanel } from './RenewPanel';
 import { EmptyState } from '../../components/EmptyState';
 import { ExpiryText } from '../../components/Expiry';
 import { formatDate } from '../../format';
@@ -34,8 +36,13 @@ export function TimelineView({ overview, now = Date.now() }: { overview: Reposit
   const ticks = TICKS.filter((t) => t.days <= maxDays * 1.05);
   const height = PAD_TOP + entries.length * ROW + 10;
   const warnings = entries.filter((e) => e.level !== 'ok');
+  // timestamp is the trust server's; certificates are renewed by rotating keys
+  const renewable = (e: TimelineEntry) => e.kind === 'role' && e.role !== 'timestamp';
   return (
     <div className="timeline">
+      <TimelineRenew name={overview.name} renewable={entries.some(renewable)}>
+        {(open) => (
+          <>
       {warnings.length > 0 ? (
         <ul className="warnings" aria-label="Expiry warnings">
           {warnings.map((w) => (
@@ -84,7 +91,7 @@ export function TimelineView({ overview, now = Date.now() }: { overview: Reposit
       </svg>
       <table className="timeline-table">
         <caption>Every expiry, soonest first</caption>
-        <TableHead columns={['What', 'Kind', 'Expires']} />
+        <TableHead columns={['What', 'Kind', 'Expires', 'Renew']} />
         <tbody>
           {entries.map((e, i) => (
             <tr key={`${e.label}${i}`}>
@@ -93,10 +100,40 @@ export function TimelineView({ overview, now = Date.now() }: { overview: Reposit
               <td>
                 <ExpiryText iso={e.expires} level={e.level} />
               </td>
+              <td>
+                {renewable(e) ? (
+                  <button type="button" className="link" onClick={() => open([e.role])} aria-label={`Renew ${e.label}`}>
+                    Renew…
+                  </button>
+                ) : e.kind === 'role' ? (
+                  <span className="muted">by the trust server</span>
+                ) : null}
+              </td>
             </tr>
           ))}
         </tbody>
       </table>
+          </>
+        )}
+      </TimelineRenew>
     </div>
+  );
+}
+
+/** The "renew all I can" action and the renewal panel of one or all roles above the timeline. */
+function TimelineRenew({ name, renewable, children }: { name: string; renewable: boolean; children: (open: (roles?: string[]) => void) => React.ReactNode }) {
+  const [renewing, setRenewing] = useState<{ roles?: string[] } | null>(null);
+  return (
+    <>
+      {renewable && (
+        <div className="actions">
+          <button type="button" onClick={() => setRenewing({})}>
+            Renew all I can…
+          </button>
+        </div>
+      )}
+      {renewing && <RenewPanel key={renewing.roles?.join(',') ?? '*'} name={name} {...(renewing.roles ? { roles: renewing.roles } : {})} onClose={() => setRenewing(null)} />}
+      {children((roles) => setRenewing(roles ? { roles } : {}))}
+    </>
   );
 }
