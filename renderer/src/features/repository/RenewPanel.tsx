@@ -5,7 +5,6 @@
  */
 import { useEffect, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
-import { KeyIds } from '../../components/KeyId';
 import { useAction } from '../../components/useAction';
 import { formatDate } from '../../format';
 import type { RenewResultView } from '../../../../shared/ipc/renew-contract';
@@ -29,7 +28,7 @@ function RenewList({ r }: { r: RenewResultView }) {
           {r.notRenewed.map((x) => (
             <li key={x.role} className="banner banner-warn">
               <span className="mono">{x.role}</span>
-              {x.expires ? ` (${x.expired ? 'expired' : 'expires'} ${formatDate(x.expires)})` : ''}: {x.reason} {x.keyIds.length > 0 && <KeyIds ids={x.keyIds} />}
+              {x.expires ? ` (${x.expired ? 'expired' : 'expires'} ${formatDate(x.expires)})` : ''}: {x.reason}
             </li>
           ))}
         </ul>
