@@ -21,7 +21,7 @@ export function PreviewDiff({ preview }: { preview: PublishPreviewView }) {
               <td>{r.signedBy === 'server' ? 'trust server' : r.signingKeyIds.length ? <KeyIds ids={r.signingKeyIds} /> : 'this machine'}</td>
               <td>
                 <ul className="plain">
-                  {r.fromExpires && r.expires && r.fromExpires !== r.expires && (
+                  {r.fromExpires && r.expires && formatDate(r.fromExpires) !== formatDate(r.expires) && (
                     <li>
                       expires {formatDate(r.fromExpires)} → {formatDate(r.expires)}
                     </li>
