@@ -64,3 +64,25 @@ test('Renew: flagged on the Repositories page, the dry-run diff on the timeline,
   expect(expiry('targets')).toBeGreaterThan(1000 * 86_400_000); // notary's 3 years
   expect(expiry('targets/dana')).toBeLessThan(51 * 86_400_000); // untouched: the key is the delegate's
 });
+
+test('Renew an expired repository: the error page offers renewal, and the repository opens again', async ({ page, app, lab }) => {
+  const repo = `lab/e2e-renew-expired-${Date.now()}`;
+  const gun = `${lab.registryHost}/${repo}`;
+  await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v1');
+  const cli = (args: string[]) => execFileSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } }).toString();
+  cli(['sign', `${gun}:v1`]);
+  const r = JSON.parse(cli(['renew', gun, '--role', 'targets', '--expires', '3s', '--json'])) as { renewed: { expires: string }[] };
+  await new Promise((done) => setTimeout(done, Math.max(0, Date.parse(r.renewed[0]!.expires) - Date.now()) + 1000));
+
+  await app.open(`#/repo/${encodeURIComponent(gun)}/tags`);
+  await expect(page.getByText('METADATA_EXPIRED').or(page.getByText(/expired/i)).first()).toBeVisible();
+  await page.getByRole('button', { name: 'Renew what this machine can…' }).click();
+  const panel = page.locator('.renew-panel');
+  await panel.getByLabel('Key passphrase (if the environment does not provide it)').fill(lab.env.NOTARY_TARGETS_PASSPHRASE ?? '');
+  await panel.getByRole('button', { name: 'Preview again' }).click();
+  await expect(panel.getByLabel('Would be renewed')).toContainText(/targets: version \d+ → \d+/);
+  await panel.getByRole('button', { name: 'Publish the renewal' }).click();
+  // the overview reloads: the repository opens with its signed tag
+  await expect(page.getByRole('tab', { name: 'Tags' })).toBeVisible();
+  await expect(page.getByText('v1', { exact: true }).first()).toBeVisible();
+});
