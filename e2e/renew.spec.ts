@@ -14,12 +14,19 @@ import { test, expect } from './support/fixtures.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/trustdesk.js');
 
-test('Renew: flagged on the Repositories page, the dry-run diff on the timeline, the delegate roles named, targets renewed', async ({ page, app, lab, handlers }) => {
+test('Renew: flagged on the Repositories page, the dry-run diff on the timeline, the delegate roles named, targets renewed', async ({
+  page,
+  app,
+  lab,
+  handlers,
+}) => {
   const repo = `lab/e2e-renew-${Date.now()}`;
   const gun = `${lab.registryHost}/${repo}`;
   await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v1');
   const cli = (args: string[], configDir = lab.dockerConfigDir) =>
-    execFileSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: configDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } }).toString();
+    execFileSync(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...lab.env, DOCKER_CONFIG: configDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl },
+    }).toString();
   cli(['sign', `${gun}:v1`]);
   // the delegate's machine: the lab's client config without its keys
   const delegate = mkdtempSync(join(tmpdir(), 'trustdesk-e2e-delegate-'));
@@ -58,7 +65,10 @@ test('Renew: flagged on the Repositories page, the dry-run diff on the timeline,
 
   await panel.getByRole('button', { name: 'Publish the renewal' }).click();
   await expect(panel.getByRole('status')).toContainText('Renewed targets');
-  const r = (await handlers.invoke('repository:overview', { name: gun, refresh: true })) as { ok: boolean; value: { timeline: { kind: string; role: string; expires: string }[] } };
+  const r = (await handlers.invoke('repository:overview', { name: gun, refresh: true })) as {
+    ok: boolean;
+    value: { timeline: { kind: string; role: string; expires: string }[] };
+  };
   expect(r.ok).toBe(true);
   const expiry = (role: string) => new Date(r.value.timeline.find((x) => x.kind === 'role' && x.role === role)!.expires).getTime() - Date.now();
   expect(expiry('targets')).toBeGreaterThan(1000 * 86_400_000); // notary's 3 years
@@ -69,13 +79,21 @@ test('Renew an expired repository: the error page offers renewal, and the reposi
   const repo = `lab/e2e-renew-expired-${Date.now()}`;
   const gun = `${lab.registryHost}/${repo}`;
   await pushImage({ registryUrl: `https://${lab.registryHost}`, caFile: lab.caFile }, repo, 'v1');
-  const cli = (args: string[]) => execFileSync(process.execPath, [BIN, ...args], { env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl } }).toString();
+  const cli = (args: string[]) =>
+    execFileSync(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...lab.env, DOCKER_CONFIG: lab.dockerConfigDir, DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl },
+    }).toString();
   cli(['sign', `${gun}:v1`]);
   const r = JSON.parse(cli(['renew', gun, '--role', 'targets', '--expires', '3s', '--json'])) as { renewed: { expires: string }[] };
   await new Promise((done) => setTimeout(done, Math.max(0, Date.parse(r.renewed[0]!.expires) - Date.now()) + 1000));
 
   await app.open(`#/repo/${encodeURIComponent(gun)}/tags`);
-  await expect(page.getByText('METADATA_EXPIRED').or(page.getByText(/expired/i)).first()).toBeVisible();
+  await expect(
+    page
+      .getByText('METADATA_EXPIRED')
+      .or(page.getByText(/expired/i))
+      .first(),
+  ).toBeVisible();
   await page.getByRole('button', { name: 'Renew what this machine can…' }).click();
   const panel = page.locator('.renew-panel');
   await panel.getByLabel('Key passphrase (if the environment does not provide it)').fill(lab.env.NOTARY_TARGETS_PASSPHRASE ?? '');

@@ -145,8 +145,7 @@ export type RepositorySummary = z.infer<typeof summarySchema>;
 
 const host = z.string().min(1).max(300);
 const path = z.string().max(4096);
-const perRegistry = (value: z.ZodString) =>
-  z.record(host, value).refine((r) => Object.keys(r).length <= 200, 'at most 200 registries');
+const perRegistry = (value: z.ZodString) => z.record(host, value).refine((r) => Object.keys(r).length <= 200, 'at most 200 registries');
 
 export const settingsSchema = z.object({
   /** Trust server URL per registry host (`127.0.0.1:5000` → `https://127.0.0.1:4443`). */

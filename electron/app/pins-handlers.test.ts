@@ -48,7 +48,12 @@ describe('pins and offline inspector channels', () => {
     const l = await h.invoke('pins:list', {});
     expect(l).toMatchObject({
       ok: true,
-      value: { file: join(configDir, 'trustdesk-pins.json'), disableTofu: false, rules: [{ pattern: gun, kind: 'certs', certIds: p.value.certIds }], repositories: [{ gun, kind: 'certs' }] },
+      value: {
+        file: join(configDir, 'trustdesk-pins.json'),
+        disableTofu: false,
+        rules: [{ pattern: gun, kind: 'certs', certIds: p.value.certIds }],
+        repositories: [{ gun, kind: 'certs' }],
+      },
     });
     expect(await h.invoke('pins:unpin', { name: gun })).toEqual({ ok: true, value: { gun, removedIds: p.value.certIds } });
     expect(await h.invoke('pins:for', { name: gun })).toMatchObject({ ok: true, value: { kind: 'tofu' } });
@@ -62,30 +67,65 @@ describe('pins and offline inspector channels', () => {
     for (const path of [configDir, join(configDir, 'trust')]) {
       expect(await h.invoke('offline:open', { source: 'trust-dir', path })).toEqual({
         ok: true,
-        value: { source: 'trust-dir', path: join(configDir, 'trust'), asOf: SAMPLE_CLOCK.toISOString(), repositories: [{ gun, asOf: SAMPLE_CLOCK.toISOString() }] },
+        value: {
+          source: 'trust-dir',
+          path: join(configDir, 'trust'),
+          asOf: SAMPLE_CLOCK.toISOString(),
+          repositories: [{ gun, asOf: SAMPLE_CLOCK.toISOString() }],
+        },
       });
     }
-    const o = (await h.invoke('offline:overview', { source: 'trust-dir', path: configDir, name: gun })) as Ok<{ asOf: string; expiredSince: { role: string }[]; overview: { name: string; hasTrustData: boolean } }>;
+    const o = (await h.invoke('offline:overview', { source: 'trust-dir', path: configDir, name: gun })) as Ok<{
+      asOf: string;
+      expiredSince: { role: string }[];
+      overview: { name: string; hasTrustData: boolean };
+    }>;
     expect(o.ok).toBe(true);
     expect(o.value.asOf).toBe(SAMPLE_CLOCK.toISOString());
     expect(o.value.overview).toMatchObject({ name: gun, hasTrustData: true });
     expect(o.value.expiredSince.map((e) => e.role)).toEqual(expect.arrayContaining(['timestamp', 'snapshot']));
     expect(snapshot(configDir)).toEqual(before); // inspected, not touched
-    expect(await h.invoke('offline:open', { source: 'trust-dir', path: mkdtempSync(join(tmpdir(), 'empty-')) })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(await h.invoke('offline:open', { source: 'trust-dir', path: mkdtempSync(join(tmpdir(), 'empty-')) })).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_ARGUMENT' },
+    });
   });
 
   it('opens a trust archive: as of the archive time, what expired since; a changed byte is refused', async () => {
     const gun = sampleGun('team');
-    const trust = await updateRepository({ gun, cache: new MemoryTrustCache(), source: sampleSource('team'), now: SAMPLE_CLOCK, fullRootChain: true });
+    const trust = await updateRepository({
+      gun,
+      cache: new MemoryTrustCache(),
+      source: sampleSource('team'),
+      now: SAMPLE_CLOCK,
+      fullRootChain: true,
+    });
     const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-arch-')), 'a.tdarchive');
-    const text = serialiseArchive({ format: ARCHIVE_FORMAT, version: 1, archivedAt: SAMPLE_CLOCK.toISOString(), createdBy: 'test', repositories: [archivedRepository(trust, 'https://notary.example', { skipped: true })] });
+    const text = serialiseArchive({
+      format: ARCHIVE_FORMAT,
+      version: 1,
+      archivedAt: SAMPLE_CLOCK.toISOString(),
+      createdBy: 'test',
+      repositories: [archivedRepository(trust, 'https://notary.example', { skipped: true })],
+    });
     writeFileSync(file, text);
     const h = await setup(mkdtempSync(join(tmpdir(), 'trustdesk-other-config-')));
     expect(await h.invoke('offline:open', { source: 'archive', path: file })).toEqual({
       ok: true,
-      value: { source: 'archive', path: file, asOf: SAMPLE_CLOCK.toISOString(), createdBy: 'test', unsigned: true, repositories: [{ gun, asOf: SAMPLE_CLOCK.toISOString() }] },
+      value: {
+        source: 'archive',
+        path: file,
+        asOf: SAMPLE_CLOCK.toISOString(),
+        createdBy: 'test',
+        unsigned: true,
+        repositories: [{ gun, asOf: SAMPLE_CLOCK.toISOString() }],
+      },
     });
-    const o = (await h.invoke('offline:overview', { source: 'archive', path: file, name: gun })) as Ok<{ asOf: string; expiredSince: { role: string }[]; overview: { name: string } }>;
+    const o = (await h.invoke('offline:overview', { source: 'archive', path: file, name: gun })) as Ok<{
+      asOf: string;
+      expiredSince: { role: string }[];
+      overview: { name: string };
+    }>;
     expect(o).toMatchObject({ ok: true, value: { asOf: SAMPLE_CLOCK.toISOString(), overview: { name: gun } } });
     expect(o.value.expiredSince.map((e) => e.role)).toEqual(expect.arrayContaining(['timestamp', 'snapshot']));
     const bad = file.replace(/a\.tdarchive$/, 'bad.tdarchive');

@@ -11,7 +11,8 @@ import { renewRepository, type RenewResult } from '../core/use-cases/renew/renew
 import type { TrustContext } from '../core/session/context.js';
 import type { AppContext } from './context.js';
 
-const unlocked = (ctx: AppContext, p: { unlock?: string } | undefined): TrustContext => (p?.unlock ? ctx.trustWith({ passphrase: oneShotProvider(p) }) : ctx.trust);
+const unlocked = (ctx: AppContext, p: { unlock?: string } | undefined): TrustContext =>
+  p?.unlock ? ctx.trustWith({ passphrase: oneShotProvider(p) }) : ctx.trust;
 
 function renewed(ctx: AppContext, r: RenewResult): RenewResult {
   if (r.published) ctx.invalidate(r.gun);
@@ -19,6 +20,8 @@ function renewed(ctx: AppContext, r: RenewResult): RenewResult {
 }
 
 export const RENEW_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof RENEW_CONTRACT>> = {
-  'renew:plan': (ctx, { name, roles, passphrases }) => renewRepository(unlocked(ctx, passphrases), { repository: parseReference(name).gun, ...(roles?.length ? { roles } : {}), dryRun: true }),
-  'renew:apply': async (ctx, { name, roles, passphrases }) => renewed(ctx, await renewRepository(unlocked(ctx, passphrases), { repository: parseReference(name).gun, ...(roles?.length ? { roles } : {}) })),
+  'renew:plan': (ctx, { name, roles, passphrases }) =>
+    renewRepository(unlocked(ctx, passphrases), { repository: parseReference(name).gun, ...(roles?.length ? { roles } : {}), dryRun: true }),
+  'renew:apply': async (ctx, { name, roles, passphrases }) =>
+    renewed(ctx, await renewRepository(unlocked(ctx, passphrases), { repository: parseReference(name).gun, ...(roles?.length ? { roles } : {}) })),
 };

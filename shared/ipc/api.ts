@@ -25,18 +25,40 @@ export const API_CHANNELS = [
   'onboarding:create-key',
   'onboarding:status',
   // audit view and CI signing set-up (audit-contract.ts), by name for the same reason
-  'audit:run', 'audit:pin-root', 'audit:compare', 'ci:setup',
+  'audit:run',
+  'audit:pin-root',
+  'audit:compare',
+  'ci:setup',
   // keys (keys-contract.ts) and pins/offline inspector (pins-contract.ts), by name for the same reason
-  'keys:list', 'keys:generate', 'keys:load', 'keys:import', 'keys:export', 'keys:passwd', 'keys:remove', 'keys:restore',
-  'pins:list', 'pins:for', 'pins:pin-current', 'pins:unpin', 'offline:open', 'offline:overview',
+  'keys:list',
+  'keys:generate',
+  'keys:load',
+  'keys:import',
+  'keys:export',
+  'keys:passwd',
+  'keys:remove',
+  'keys:restore',
+  'pins:list',
+  'pins:for',
+  'pins:pin-current',
+  'pins:unpin',
+  'offline:open',
+  'offline:overview',
   // hardware keys (hardware-contract.ts), by name for the same reason
   'hardware:doctor',
   // key ceremonies (ceremony-contract.ts), by name for the same reason
-  'ceremony:backup', 'ceremony:drill', 'ceremony:rotate-request', 'ceremony:bundle-open', 'ceremony:bundle-sign', 'ceremony:bundle-import', 'ceremony:log-verify',
+  'ceremony:backup',
+  'ceremony:drill',
+  'ceremony:rotate-request',
+  'ceremony:bundle-open',
+  'ceremony:bundle-sign',
+  'ceremony:bundle-import',
+  'ceremony:log-verify',
   // cosign signatures (cosign-contract.ts), by name for the same reason
   'cosign:tags',
   // renewal (renew-contract.ts), by name for the same reason
-  'renew:plan', 'renew:apply',
+  'renew:plan',
+  'renew:apply',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

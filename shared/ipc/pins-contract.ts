@@ -28,7 +28,15 @@ export const pinListSchema = z.object({
   file: z.string(),
   sources: z.array(z.string()),
   disableTofu: z.boolean(),
-  rules: z.array(z.object({ pattern: z.string(), kind: z.enum(['certs', 'ca']), certIds: z.array(z.string()).optional(), caFile: z.string().optional(), source: z.string() })),
+  rules: z.array(
+    z.object({
+      pattern: z.string(),
+      kind: z.enum(['certs', 'ca']),
+      certIds: z.array(z.string()).optional(),
+      caFile: z.string().optional(),
+      source: z.string(),
+    }),
+  ),
   repositories: z.array(trustRuleSchema),
 });
 export type PinListView = z.infer<typeof pinListSchema>;
@@ -65,7 +73,13 @@ export const PINS_CONTRACT = {
   /** Verifies the repository, then pins its current root's certificate IDs (exact certs pin). */
   'pins:pin-current': {
     request: z.object({ name }).strict(),
-    response: z.object({ gun: z.string(), certIds: z.array(z.string()), rootVersion: z.number(), file: z.string(), previousIds: z.array(z.string()).optional() }),
+    response: z.object({
+      gun: z.string(),
+      certIds: z.array(z.string()),
+      rootVersion: z.number(),
+      file: z.string(),
+      previousIds: z.array(z.string()).optional(),
+    }),
   },
   /** Removes the repository's exact pin from TrustDesk's pins file. */
   'pins:unpin': { request: z.object({ name }).strict(), response: z.object({ gun: z.string(), removedIds: z.array(z.string()).optional() }) },

@@ -24,7 +24,9 @@ export const renewResultSchema = z.object({
   published: z.boolean(),
   before: z.string().optional(),
   renewed: z.array(z.object({ role: z.string(), fromVersion: z.number(), toVersion: z.number(), fromExpires: z.string(), expires: z.string() })),
-  notRenewed: z.array(z.object({ role: z.string(), expires: z.string().optional(), expired: z.boolean().optional(), keyIds: z.array(z.string()), reason: z.string() })),
+  notRenewed: z.array(
+    z.object({ role: z.string(), expires: z.string().optional(), expired: z.boolean().optional(), keyIds: z.array(z.string()), reason: z.string() }),
+  ),
   serverRenewed: z.array(roleExpiry),
   roles: z.array(roleExpiry),
   preview: publishPreviewSchema.optional(),
@@ -37,7 +39,10 @@ const renewRequest = z
     name: z.string().min(1).max(300),
     /** One role ("Renew…" on a role), or none: every role expiring within 90 days ("renew all I can"). */
     roles: z.array(z.string().min(1).max(255)).max(50).optional(),
-    passphrases: z.object({ unlock: z.string().max(1024).optional() }).strict().optional(),
+    passphrases: z
+      .object({ unlock: z.string().max(1024).optional() })
+      .strict()
+      .optional(),
   })
   .strict();
 

@@ -106,7 +106,9 @@ describe('trustdesk renew on the lab', () => {
     const r1 = await trustdesk(['renew', g]);
     expect(r1.code).toBe(1);
     expect(r1.stdout).toMatch(/Renewed targets: version \d+ -> \d+/);
-    expect(r1.stderr).toMatch(/Not renewed: targets\/alice \(expired .*\): its key is not on this machine: signer alice \(key [0-9a-f]{12}\) must renew it/);
+    expect(r1.stderr).toMatch(
+      /Not renewed: targets\/alice \(expired .*\): its key is not on this machine: signer alice \(key [0-9a-f]{12}\) must renew it/,
+    );
     expect(r1.stderr).toMatch(/Not renewed: targets\/releases/);
     expect(version(await serverFile(g, 'targets'))).toBe(version(targetsBefore) + 1);
     expect(await serverFile(g, 'targets/alice')).toBe(aliceBefore);
@@ -122,7 +124,9 @@ describe('trustdesk renew on the lab', () => {
     for (const cfg of [oldCache, undefined]) {
       const ok = await dockerInspect(g, cfg);
       expect(ok.code, ok.stderr).toBe(0);
-      const signedTags = Object.fromEntries((JSON.parse(ok.stdout)[0].SignedTags as { SignedTag: string; Digest: string }[]).map((t) => [t.SignedTag, t.Digest]));
+      const signedTags = Object.fromEntries(
+        (JSON.parse(ok.stdout)[0].SignedTags as { SignedTag: string; Digest: string }[]).map((t) => [t.SignedTag, t.Digest]),
+      );
       expect(signedTags).toEqual({ a1: a1, v1: v1 });
     }
     const listed = await notaryList(g);

@@ -57,7 +57,9 @@ describe('signed trust archives', () => {
     // a cosign key; its ID is the SHA-256 of the public key's DER
     const prefix = join(work, 'archiver');
     expect((await trustdesk(['cosign', 'key', 'generate', '-o', prefix], PW)).code).toBe(0);
-    const cosignId = createHash('sha256').update(createPublicKey(readFileSync(`${prefix}.pub`, 'utf8')).export({ format: 'der', type: 'spki' })).digest('hex');
+    const cosignId = createHash('sha256')
+      .update(createPublicKey(readFileSync(`${prefix}.pub`, 'utf8')).export({ format: 'der', type: 'spki' }))
+      .digest('hex');
     const cosignArchive = join(work, 'cosign.tdarchive');
     expect((await trustdesk(['archive', g, '-o', cosignArchive, '--sign-key', `${prefix}.key`], PW)).code).toBe(0);
     await lab.stop(); // from here on, no server

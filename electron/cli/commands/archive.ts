@@ -48,7 +48,9 @@ async function run(args: string[], io: Io): Promise<number> {
         io.stdout(`trust archive format ${summary.formatVersion}, archived at ${summary.archivedAt} by ${summary.createdBy}\n`);
         io.stdout(summary.signer ? `signed by ${summary.signer.scheme} key ${summary.signer.keyId} (signature verified)\n` : 'unsigned\n');
         for (const r of summary.repositories) {
-          io.stdout(`  ${r.gun}  root v${r.rootVersion}, ${r.files} files, ${r.registryTags === undefined ? 'no registry digests' : `${r.registryTags} registry tags`}  (from ${r.trustServer})\n`);
+          io.stdout(
+            `  ${r.gun}  root v${r.rootVersion}, ${r.files} files, ${r.registryTags === undefined ? 'no registry digests' : `${r.registryTags} registry tags`}  (from ${r.trustServer})\n`,
+          );
         }
       }
       return 0;
@@ -72,7 +74,13 @@ async function run(args: string[], io: Io): Promise<number> {
   if (values.offline) throw new UsageError('an archive is made from the trust server: --offline cannot be used');
   const ctx = contextFromFlags(values, io);
   try {
-    const a = await createTrustArchive(ctx, { repositories: positionals, output, skipRegistry: Boolean(values['skip-registry']), createdBy: 'trustdesk archive', ...(values['sign-key'] ? { signKey: values['sign-key'] as string } : {}) });
+    const a = await createTrustArchive(ctx, {
+      repositories: positionals,
+      output,
+      skipRegistry: Boolean(values['skip-registry']),
+      createdBy: 'trustdesk archive',
+      ...(values['sign-key'] ? { signKey: values['sign-key'] as string } : {}),
+    });
     if (values.json) {
       io.stdout(`${JSON.stringify(a, null, 2)}\n`);
     } else {
@@ -80,7 +88,9 @@ async function run(args: string[], io: Io): Promise<number> {
         const tags = r.registryTags !== undefined ? `${r.registryTags} registry tags` : 'no registry digests';
         io.stdout(`archived ${r.gun}: root v1..v${r.rootVersion}, ${r.files} files, ${tags}\n`);
       }
-      io.stdout(`wrote ${output} (${a.bytes} bytes, archived at ${a.archivedAt}${a.signer ? `, signed by ${a.signer.scheme} key ${a.signer.keyId}` : ''})\n`);
+      io.stdout(
+        `wrote ${output} (${a.bytes} bytes, archived at ${a.archivedAt}${a.signer ? `, signed by ${a.signer.scheme} key ${a.signer.keyId}` : ''})\n`,
+      );
     }
     return 0;
   } catch (err) {

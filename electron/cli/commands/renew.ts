@@ -25,10 +25,13 @@ function printText(io: Io, r: RenewResult): void {
   }
   if (r.dryRun && r.preview) io.stdout(formatPreview(r.preview));
   for (const x of r.renewed) {
-    io.stdout(`${r.dryRun ? 'Would renew' : 'Renewed'} ${x.role}: version ${x.fromVersion} -> ${x.toVersion}, expires ${x.fromExpires} -> ${x.expires}\n`);
+    io.stdout(
+      `${r.dryRun ? 'Would renew' : 'Renewed'} ${x.role}: version ${x.fromVersion} -> ${x.toVersion}, expires ${x.fromExpires} -> ${x.expires}\n`,
+    );
   }
   for (const x of r.serverRenewed) io.stdout(`${x.role} expires ${x.expires}: ${x.renewer}\n`);
-  for (const x of r.notRenewed) io.stderr(`Not renewed: ${x.role}${x.expires ? ` (${x.expired ? 'expired' : 'expires'} ${x.expires})` : ''}: ${x.reason}\n`);
+  for (const x of r.notRenewed)
+    io.stderr(`Not renewed: ${x.role}${x.expires ? ` (${x.expired ? 'expired' : 'expires'} ${x.expires})` : ''}: ${x.reason}\n`);
   for (const w of r.warnings) io.stderr(`warning: ${w}\n`);
 }
 
@@ -36,9 +39,16 @@ export const renewCommand: Command = {
   name: 'renew',
   summary: `${USAGE}   re-sign roles that expire within DURATION (default 90d, expired ones included) with the keys held here`,
   async run(args, io) {
-    const { values, positionals } = parseCommandArgs(args, { ...PUBLISH_OPTIONS, role: { type: 'string', multiple: true }, within: { type: 'string' }, expires: { type: 'string' } });
+    const { values, positionals } = parseCommandArgs(args, {
+      ...PUBLISH_OPTIONS,
+      role: { type: 'string', multiple: true },
+      within: { type: 'string' },
+      expires: { type: 'string' },
+    });
     if (values.help) {
-      io.stdout(`Usage: trustdesk ${USAGE}\n  DURATION: a whole number with s, m, h or d (75s, 90m, 12h, 90d)\n  Exit 0 when every selected role was renewed (or is the server's), 1 when one could not be (named).\n`);
+      io.stdout(
+        `Usage: trustdesk ${USAGE}\n  DURATION: a whole number with s, m, h or d (75s, 90m, 12h, 90d)\n  Exit 0 when every selected role was renewed (or is the server's), 1 when one could not be (named).\n`,
+      );
       return 0;
     }
     if (positionals.length !== 1) throw new UsageError('"trustdesk renew" requires exactly 1 argument (REPO)');

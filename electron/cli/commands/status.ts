@@ -14,7 +14,9 @@ async function run(args: string[], io: Io): Promise<number> {
   });
   if (values.expiring !== undefined && !values.help) return (await import('./status-expiring.js')).runExpiring(values, positionals, io);
   if (values.help) {
-    io.stdout(`Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n`);
+    io.stdout(
+      `Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n`,
+    );
     return 0;
   }
   const archiveFile = values.archive as string | undefined;
@@ -29,24 +31,30 @@ async function run(args: string[], io: Io): Promise<number> {
           error: r.error,
         }))
       : await Promise.all(
-      refs.map(async ({ input, ref }) => {
-        const [trust, tags] = await Promise.allSettled([s.loadTrust(ref), values.offline ? Promise.resolve([]) : s.registryTags(ref)]);
-        if (trust.status === 'rejected' && !isTrustDeskError(trust.reason, 'REPOSITORY_NOT_SIGNED')) {
-          return { input, error: toErrorValue(trust.reason) };
-        }
-        if (tags.status === 'rejected') return { input, error: toErrorValue(tags.reason) };
-        const status = repositoryStatus(input, trust.status === 'fulfilled' ? trust.value : undefined, tags.value, new Date());
-        if (trust.status === 'rejected') status.warnings.push(`${input} has no trust data: every tag is unsigned`);
-        return { input, status };
-      }),
-    );
+          refs.map(async ({ input, ref }) => {
+            const [trust, tags] = await Promise.allSettled([s.loadTrust(ref), values.offline ? Promise.resolve([]) : s.registryTags(ref)]);
+            if (trust.status === 'rejected' && !isTrustDeskError(trust.reason, 'REPOSITORY_NOT_SIGNED')) {
+              return { input, error: toErrorValue(trust.reason) };
+            }
+            if (tags.status === 'rejected') return { input, error: toErrorValue(tags.reason) };
+            const status = repositoryStatus(input, trust.status === 'fulfilled' ? trust.value : undefined, tags.value, new Date());
+            if (trust.status === 'rejected') status.warnings.push(`${input} has no trust data: every tag is unsigned`);
+            return { input, status };
+          }),
+        );
     let code = 0;
     for (const r of results) {
       if (r.error) code = 1;
       else if (values['require-signed'] && r.status!.tags.some((t) => t.verdict !== 'signed')) code = 1;
     }
     if (values.json) {
-      io.stdout(`${JSON.stringify(results.map((r) => (r.error ? { name: r.input, error: r.error } : r.status)), null, 2)}\n`);
+      io.stdout(
+        `${JSON.stringify(
+          results.map((r) => (r.error ? { name: r.input, error: r.error } : r.status)),
+          null,
+          2,
+        )}\n`,
+      );
     } else {
       for (const r of results) {
         if (r.error) io.stderr(`${r.input}: ${r.error.code}: ${r.error.message}\n`);

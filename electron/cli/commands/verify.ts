@@ -79,7 +79,8 @@ async function run(args: string[], io: Io): Promise<number> {
   }
   const archiveFile = values.archive as string | undefined;
   if (!archiveFile && positionals.length === 0) throw new UsageError('"trustdesk verify" requires at least 1 argument');
-  if (values.signer !== undefined && !/^[a-zA-Z0-9_.\/-]+$/.test(values.signer as string)) throw new UsageError(`--signer "${values.signer}" is not a signer name`);
+  if (values.signer !== undefined && !/^[a-zA-Z0-9_.\/-]+$/.test(values.signer as string))
+    throw new UsageError(`--signer "${values.signer}" is not a signer name`);
   const subjects: VerifySubject[] = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
   for (const s of subjects) {
     if (s.ref.digest && !s.ref.digest.startsWith('sha256:')) throw new UsageError(`${s.input}: only sha256 digests are signed by Notary`);
@@ -103,7 +104,12 @@ async function run(args: string[], io: Io): Promise<number> {
       }
       const signer = await archiveSignerCheck(values, io, archive, archiveFile);
       if ('error' in signer) return signer.error;
-      if (!values.json) io.stdout(signer.signer ? `trust archive ${archiveFile}: signed by ${signer.signer.scheme} key ${signer.signer.keyId}\n` : `trust archive ${archiveFile}: unsigned\n`);
+      if (!values.json)
+        io.stdout(
+          signer.signer
+            ? `trust archive ${archiveFile}: signed by ${signer.signer.scheme} key ${signer.signer.keyId}\n`
+            : `trust archive ${archiveFile}: unsigned\n`,
+        );
       archiveSigner = signer.signer ?? null;
       const pinning = await s.trustPinning();
       const targets = subjects.length ? subjects : archive.body.repositories.map((r) => ({ input: r.gun, ref: parseReference(r.gun) }));
@@ -134,7 +140,10 @@ async function run(args: string[], io: Io): Promise<number> {
             async () => {
               // By digest the registry is not needed: the signed digest is compared with the one given.
               const skipRegistry = offline || !!subject.ref.digest;
-              const [trust, tags] = await Promise.allSettled([s.loadTrust(subject.ref), skipRegistry ? Promise.resolve([]) : s.registryTags(subject.ref)]);
+              const [trust, tags] = await Promise.allSettled([
+                s.loadTrust(subject.ref),
+                skipRegistry ? Promise.resolve([]) : s.registryTags(subject.ref),
+              ]);
               if (trust.status === 'rejected' && !isTrustDeskError(trust.reason, 'REPOSITORY_NOT_SIGNED')) throw trust.reason;
               if (tags.status === 'rejected') throw tags.reason;
               return { trust: trust.status === 'fulfilled' ? trust.value : undefined, registryTags: tags.value, staleIsUnreachable: !offline };
@@ -162,7 +171,12 @@ async function run(args: string[], io: Io): Promise<number> {
 }
 
 /** `--trust-archive-key PUB...`: the archive must be signed by one of them (exit 3 otherwise). */
-async function archiveSignerCheck(values: Record<string, unknown>, io: Io, archive: TrustArchive, file: string): Promise<{ signer?: ArchiveSigner } | { error: number }> {
+async function archiveSignerCheck(
+  values: Record<string, unknown>,
+  io: Io,
+  archive: TrustArchive,
+  file: string,
+): Promise<{ signer?: ArchiveSigner } | { error: number }> {
   const specs = values['trust-archive-key'] as string[] | undefined;
   if (!specs?.length) return archive.signer ? { signer: archive.signer } : {};
   const ctx = contextFromFlags(values, io);

@@ -26,7 +26,13 @@ import { sampleGun, sampleSource, SAMPLE_CLOCK } from '../../../tests/support/sa
 /** Version 1 (unsigned, the format before signatures): still read. */
 async function sampleArchive(scenario: string): Promise<{ body: ArchiveBody; bytes: Buffer; gun: string }> {
   const gun = sampleGun(scenario);
-  const trust = await updateRepository({ gun, cache: new MemoryTrustCache(), source: sampleSource(scenario), now: SAMPLE_CLOCK, fullRootChain: true });
+  const trust = await updateRepository({
+    gun,
+    cache: new MemoryTrustCache(),
+    source: sampleSource(scenario),
+    now: SAMPLE_CLOCK,
+    fullRootChain: true,
+  });
   const body: ArchiveBody = {
     format: ARCHIVE_FORMAT,
     version: 1,
@@ -52,7 +58,16 @@ describe('trust archive', () => {
     const { bytes, gun } = await sampleArchive('rotated');
     const archive = parseArchive(bytes);
     const names = archive.body.repositories[0]!.files.map((f) => f.name);
-    expect(names).toEqual(['1.root.json', '2.root.json', '3.root.json', '4.root.json', '5.root.json', 'timestamp.json', 'snapshot.json', 'targets.json']);
+    expect(names).toEqual([
+      '1.root.json',
+      '2.root.json',
+      '3.root.json',
+      '4.root.json',
+      '5.root.json',
+      'timestamp.json',
+      'snapshot.json',
+      'targets.json',
+    ]);
     const a = await verifyArchivedRepository(archive, gun);
     expect(a.trust.rootChain.map((r) => r.signed.version)).toEqual([1, 2, 3, 4, 5]);
     expect(a.trust.verifiedAt.toISOString()).toBe(SAMPLE_CLOCK.toISOString());
@@ -67,9 +82,7 @@ describe('trust archive', () => {
   it('delegations are archived too (team)', async () => {
     const { bytes, gun } = await sampleArchive('team');
     const archive = parseArchive(bytes);
-    expect(archive.body.repositories[0]!.files.map((f) => f.name)).toEqual(
-      expect.arrayContaining(['targets/releases.json', 'targets/alice.json']),
-    );
+    expect(archive.body.repositories[0]!.files.map((f) => f.name)).toEqual(expect.arrayContaining(['targets/releases.json', 'targets/alice.json']));
     const a = await verifyArchivedRepository(archive, gun);
     expect(a.trust.delegations.map((d) => d.env.role)).toEqual(['targets/alice', 'targets/releases']);
   });
@@ -158,7 +171,12 @@ describe('signed trust archives (format 2)', () => {
     expect((await verifyArchivedRepository(archive, gun)).trust.delegations.length).toBe(2);
     const c = ecKey();
     const cos = parseArchive((await signedSample('cosign', c.privateKey)).bytes);
-    expect(cos.signer).toEqual({ scheme: 'cosign', keyId: createHash('sha256').update(c.publicKey.export({ format: 'der', type: 'spki' })).digest('hex') });
+    expect(cos.signer).toEqual({
+      scheme: 'cosign',
+      keyId: createHash('sha256')
+        .update(c.publicKey.export({ format: 'der', type: 'spki' }))
+        .digest('hex'),
+    });
     expect(requireArchiveSigner(cos, [c.publicKey])).toEqual(cos.signer);
     // an old unsigned archive still reads, marked unsigned
     expect(parseArchive((await sampleArchive('team')).bytes).signer).toBeUndefined();
@@ -180,8 +198,12 @@ describe('signed trust archives (format 2)', () => {
     const withHeader = (h: unknown) => Buffer.concat([Buffer.from(JSON.stringify(h)), body]);
     const sig = Buffer.from(header.signature.sig, 'base64');
     sig[sig.length - 1] ^= 0x01;
-    expect(await codeOf(() => parseArchive(withHeader({ ...header, signature: { ...header.signature, sig: sig.toString('base64') } })))).toBe('ARCHIVE_SIGNATURE_INVALID');
-    expect(await codeOf(() => parseArchive(withHeader({ ...header, signature: { ...header.signature, keyid: 'a'.repeat(64) } })))).toBe('ARCHIVE_SIGNATURE_INVALID');
+    expect(await codeOf(() => parseArchive(withHeader({ ...header, signature: { ...header.signature, sig: sig.toString('base64') } })))).toBe(
+      'ARCHIVE_SIGNATURE_INVALID',
+    );
+    expect(await codeOf(() => parseArchive(withHeader({ ...header, signature: { ...header.signature, keyid: 'a'.repeat(64) } })))).toBe(
+      'ARCHIVE_SIGNATURE_INVALID',
+    );
     expect(await codeOf(() => parseArchive(withHeader({ ...header, body_sha256: 'b'.repeat(64) })))).toBe('ARCHIVE_SIGNATURE_INVALID');
   });
 

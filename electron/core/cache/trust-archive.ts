@@ -110,17 +110,32 @@ export interface TrustArchive {
 
 /** The key ID of a public key in a scheme: notary's canonical ID, or the SHA-256 of the SPKI DER (cosign). */
 export function archiveKeyId(scheme: ArchiveSignerScheme, key: KeyObject): string {
-  return scheme === 'notary' ? notaryKeyId(publicKeyJson(key)) : createHash('sha256').update(key.export({ format: 'der', type: 'spki' })).digest('hex');
+  return scheme === 'notary'
+    ? notaryKeyId(publicKeyJson(key))
+    : createHash('sha256')
+        .update(key.export({ format: 'der', type: 'spki' }))
+        .digest('hex');
 }
 
 /** The bytes an archive signature covers: canonical JSON of the manifest and the signer. */
-export function archiveSignedMessage(h: { version: number; body_sha256: string; body_length: number }, signer: { scheme: ArchiveSignerScheme; keyid: string }): Buffer {
-  return canonicalBytes({ body_length: h.body_length, body_sha256: h.body_sha256, format: ARCHIVE_FORMAT, signer: { keyid: signer.keyid, scheme: signer.scheme }, version: h.version });
+export function archiveSignedMessage(
+  h: { version: number; body_sha256: string; body_length: number },
+  signer: { scheme: ArchiveSignerScheme; keyid: string },
+): Buffer {
+  return canonicalBytes({
+    body_length: h.body_length,
+    body_sha256: h.body_sha256,
+    format: ARCHIVE_FORMAT,
+    signer: { keyid: signer.keyid, scheme: signer.scheme },
+    version: h.version,
+  });
 }
 
 function verifySignatureBytes(key: KeyObject, message: Buffer, sig: Buffer): boolean {
   try {
-    return key.asymmetricKeyType === 'ed25519' ? nodeVerify(null, message, key, sig) : nodeVerify('sha256', message, { key, dsaEncoding: 'der' }, sig);
+    return key.asymmetricKeyType === 'ed25519'
+      ? nodeVerify(null, message, key, sig)
+      : nodeVerify('sha256', message, { key, dsaEncoding: 'der' }, sig);
   } catch {
     return false;
   }
@@ -133,7 +148,14 @@ function signatureInvalid(file: string, detail: string): TrustDeskError {
 /** Checks the header's signature over the manifest; returns the signer. */
 function checkSignature(header: ArchiveHeader, file: string): ArchiveSigner {
   const s = header.signature as Partial<ArchiveSignature>;
-  if (typeof s !== 'object' || s === null || (s.scheme !== 'notary' && s.scheme !== 'cosign') || typeof s.keyid !== 'string' || typeof s.public_key !== 'string' || typeof s.sig !== 'string') {
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    (s.scheme !== 'notary' && s.scheme !== 'cosign') ||
+    typeof s.keyid !== 'string' ||
+    typeof s.public_key !== 'string' ||
+    typeof s.sig !== 'string'
+  ) {
     throw signatureInvalid(file, 'the signature entry is malformed');
   }
   let key: KeyObject;
@@ -142,7 +164,8 @@ function checkSignature(header: ArchiveHeader, file: string): ArchiveSigner {
   } catch {
     throw signatureInvalid(file, 'the signer public key cannot be read');
   }
-  if (archiveKeyId(s.scheme, key) !== s.keyid) throw signatureInvalid(file, `the signer key ID ${s.keyid} is not the ID of the public key it carries`);
+  if (archiveKeyId(s.scheme, key) !== s.keyid)
+    throw signatureInvalid(file, `the signer key ID ${s.keyid} is not the ID of the public key it carries`);
   if (!verifySignatureBytes(key, archiveSignedMessage(header, { scheme: s.scheme, keyid: s.keyid }), Buffer.from(s.sig, 'base64'))) {
     throw signatureInvalid(file, `not signed by key ${s.keyid}`);
   }
@@ -154,7 +177,10 @@ export function requireArchiveSigner(archive: TrustArchive, trusted: KeyObject[]
   const s = archive.signer;
   if (!s) throw new TrustDeskError('ARCHIVE_SIGNER_UNTRUSTED', `trust archive ${file} is not signed; a signer was required`);
   if (!trusted.some((k) => archiveKeyId(s.scheme, k) === s.keyId)) {
-    throw new TrustDeskError('ARCHIVE_SIGNER_UNTRUSTED', `trust archive ${file} is signed by ${s.scheme} key ${s.keyId}, not by a required signer key`);
+    throw new TrustDeskError(
+      'ARCHIVE_SIGNER_UNTRUSTED',
+      `trust archive ${file} is signed by ${s.scheme} key ${s.keyId}, not by a required signer key`,
+    );
   }
   return s;
 }
@@ -193,7 +219,13 @@ export function archivedRepository(trust: RepositoryTrust, trustServer: string, 
 /** Serialises an archive: header line + body, the header's digest over the body's exact bytes (the body's version in both). */
 export function serialiseArchive(body: ArchiveBody, signature?: ArchiveSignature): Buffer {
   const bodyBytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
-  const header: ArchiveHeader = { format: ARCHIVE_FORMAT, version: body.version, body_sha256: sha256(bodyBytes), body_length: bodyBytes.length, ...(signature ? { signature } : {}) };
+  const header: ArchiveHeader = {
+    format: ARCHIVE_FORMAT,
+    version: body.version,
+    body_sha256: sha256(bodyBytes),
+    body_length: bodyBytes.length,
+    ...(signature ? { signature } : {}),
+  };
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), bodyBytes]);
 }
 
@@ -204,7 +236,12 @@ export async function serialiseSignedArchive(body: ArchiveBody, key: ArchiveSign
   const header = JSON.parse(unsigned.subarray(0, unsigned.indexOf(0x0a)).toString('utf8')) as ArchiveHeader;
   const keyid = archiveKeyId(key.scheme, key.publicKey);
   const sig = await key.sign(archiveSignedMessage(header, { scheme: key.scheme, keyid }));
-  return serialiseArchive(body, { scheme: key.scheme, keyid, public_key: key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'), sig: sig.toString('base64') });
+  return serialiseArchive(body, {
+    scheme: key.scheme,
+    keyid,
+    public_key: key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    sig: sig.toString('base64'),
+  });
 }
 
 export async function writeArchive(file: string, body: ArchiveBody, key?: ArchiveSigningKey): Promise<Buffer> {
@@ -239,13 +276,17 @@ export function parseArchive(bytes: Buffer, file = 'archive'): TrustArchive {
   }
   if (!Number.isSafeInteger(header.version) || header.version < 1) throw archiveInvalid(file, 'the header has no valid version');
   if (!READABLE_ARCHIVE_VERSIONS.includes(header.version)) {
-    throw new TrustDeskError('ARCHIVE_UNSUPPORTED', `trust archive ${file} has format version ${header.version}; this TrustDesk reads versions ${READABLE_ARCHIVE_VERSIONS.join(' and ')}`);
+    throw new TrustDeskError(
+      'ARCHIVE_UNSUPPORTED',
+      `trust archive ${file} has format version ${header.version}; this TrustDesk reads versions ${READABLE_ARCHIVE_VERSIONS.join(' and ')}`,
+    );
   }
   if (!isHex64(header.body_sha256) || !Number.isSafeInteger(header.body_length)) throw archiveInvalid(file, 'the header has no valid body digest');
   if (header.signature !== undefined && header.version < 2) throw archiveInvalid(file, 'a version 1 archive cannot carry a signature');
   // a signed archive: the signature covers the header's manifest, the manifest must match the body
   const signer = header.signature !== undefined ? checkSignature(header, file) : undefined;
-  const tampered = (detail: string) => (signer ? signatureInvalid(file, `the body does not match the signed manifest (${detail})`) : archiveInvalid(file, detail));
+  const tampered = (detail: string) =>
+    signer ? signatureInvalid(file, `the body does not match the signed manifest (${detail})`) : archiveInvalid(file, detail);
   const bodyBytes = bytes.subarray(nl + 1);
   if (bodyBytes.length !== header.body_length) {
     throw tampered(`the body is ${bodyBytes.length} bytes, the header records ${header.body_length}`);
@@ -272,14 +313,16 @@ function checkBody(body: ArchiveBody, version: number, file: string): void {
   for (const r of body.repositories) {
     if (typeof r?.gun !== 'string' || guns.has(r.gun)) throw archiveInvalid(file, 'a repository has no name or appears twice');
     guns.add(r.gun);
-    if (!Number.isSafeInteger(r.rootVersion) || r.rootVersion < 1 || !Array.isArray(r.files)) throw archiveInvalid(file, `${r.gun}: no root version or files`);
+    if (!Number.isSafeInteger(r.rootVersion) || r.rootVersion < 1 || !Array.isArray(r.files))
+      throw archiveInvalid(file, `${r.gun}: no root version or files`);
     const names = new Set<string>();
     for (const f of r.files) {
       if (typeof f?.name !== 'string' || !/^(?:[0-9]+\.root|[a-z0-9_-]+(?:\/[a-z0-9_-]+)*)\.json$/.test(f.name) || names.has(f.name)) {
         throw archiveInvalid(file, `${r.gun}: a file has a bad or repeated name`);
       }
       names.add(f.name);
-      if (!isHex64(f.sha256) || !Number.isSafeInteger(f.length) || typeof f.data !== 'string') throw archiveInvalid(file, `${r.gun}/${f.name}: no hash, length or data`);
+      if (!isHex64(f.sha256) || !Number.isSafeInteger(f.length) || typeof f.data !== 'string')
+        throw archiveInvalid(file, `${r.gun}/${f.name}: no hash, length or data`);
       const raw = Buffer.from(f.data, 'base64');
       if (raw.toString('base64') !== f.data) throw archiveInvalid(file, `${r.gun}/${f.name}: data is not canonical base64`);
       if (raw.length !== f.length) throw archiveInvalid(file, `${r.gun}/${f.name}: ${raw.length} bytes, the manifest records ${f.length}`);
@@ -288,7 +331,8 @@ function checkBody(body: ArchiveBody, version: number, file: string): void {
     if (typeof r.trustServer !== 'string') throw archiveInvalid(file, `${r.gun}: no trust server`);
     checkRegistry(r, file);
     for (let v = 1; v <= r.rootVersion; v++) {
-      if (!names.has(`${v}.root.json`)) throw new TrustDeskError('ARCHIVE_INCOMPLETE', `trust archive ${file}: ${r.gun} lacks root version ${v} of its chain`);
+      if (!names.has(`${v}.root.json`))
+        throw new TrustDeskError('ARCHIVE_INCOMPLETE', `trust archive ${file}: ${r.gun} lacks root version ${v} of its chain`);
     }
   }
 }
@@ -304,12 +348,14 @@ function checkRegistry(r: ArchivedRepository, file: string): void {
   for (const t of o.tags as unknown[]) {
     const x = t as Record<string, unknown>;
     if (typeof x !== 'object' || x === null || typeof x.tag !== 'string') throw bad('has a tag without a name');
-    if (x.digest !== undefined && (typeof x.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(x.digest))) throw bad(`tag ${x.tag} has a bad digest`);
+    if (x.digest !== undefined && (typeof x.digest !== 'string' || !/^sha256:[0-9a-f]{64}$/.test(x.digest)))
+      throw bad(`tag ${x.tag} has a bad digest`);
     if (x.size !== undefined && !Number.isSafeInteger(x.size)) throw bad(`tag ${x.tag} has a bad size`);
     if (x.mediaType !== undefined && typeof x.mediaType !== 'string') throw bad(`tag ${x.tag} has a bad media type`);
     if (x.error !== undefined) {
       const e = x.error as Record<string, unknown>;
-      if (typeof e !== 'object' || e === null || typeof e.code !== 'string' || typeof e.message !== 'string') throw bad(`tag ${x.tag} has a bad error`);
+      if (typeof e !== 'object' || e === null || typeof e.code !== 'string' || typeof e.message !== 'string')
+        throw bad(`tag ${x.tag} has a bad error`);
     }
   }
 }

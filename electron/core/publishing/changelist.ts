@@ -61,7 +61,8 @@ export function describeChange(c: Change): string {
 }
 
 function checkRole(role: string): void {
-  if (!isDelegationName(role)) throw new TrustDeskError('INVALID_ARGUMENT', `"${role}" is not a valid delegation name (targets/<name>, lowercase letters, digits, - and _)`);
+  if (!isDelegationName(role))
+    throw new TrustDeskError('INVALID_ARGUMENT', `"${role}" is not a valid delegation name (targets/<name>, lowercase letters, digits, - and _)`);
 }
 
 /** Structural checks of one change (the repository-dependent ones happen when it is applied). */
@@ -73,7 +74,8 @@ export function validateChange(c: Change): void {
       for (const r of c.roles ?? []) if (r !== 'targets') checkRole(r);
       if (c.kind === 'add-target') {
         if (!/^[0-9a-f]{64}$/.test(c.target.sha256Hex)) throw new TrustDeskError('INVALID_ARGUMENT', `not a sha256 digest: ${c.target.sha256Hex}`);
-        if (!Number.isSafeInteger(c.target.length) || c.target.length < 0) throw new TrustDeskError('INVALID_ARGUMENT', `not a length: ${c.target.length}`);
+        if (!Number.isSafeInteger(c.target.length) || c.target.length < 0)
+          throw new TrustDeskError('INVALID_ARGUMENT', `not a length: ${c.target.length}`);
       }
       return;
     case 'add-delegation':
@@ -92,7 +94,8 @@ export function validateChange(c: Change): void {
       checkRole(c.role);
       return;
     case 'rotate-key':
-      if (!['root', 'targets', 'snapshot', 'timestamp'].includes(c.role)) throw new TrustDeskError('INVALID_ARGUMENT', `cannot rotate the key of ${c.role}`);
+      if (!['root', 'targets', 'snapshot', 'timestamp'].includes(c.role))
+        throw new TrustDeskError('INVALID_ARGUMENT', `cannot rotate the key of ${c.role}`);
       if (c.serverManaged && (c.role === 'root' || c.role === 'targets')) {
         throw new TrustDeskError('INVALID_ARGUMENT', `the ${c.role} key cannot be server-managed (only snapshot and timestamp)`);
       }
@@ -108,7 +111,10 @@ export function validateChange(c: Change): void {
 export class ChangeList {
   private readonly items: Change[] = [];
 
-  constructor(readonly gun: string, initial: Change[] = []) {
+  constructor(
+    readonly gun: string,
+    initial: Change[] = [],
+  ) {
     for (const c of initial) this.add(c);
   }
 

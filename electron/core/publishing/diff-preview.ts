@@ -96,7 +96,8 @@ export function diffTargets(p: RolePreview, oldS: TargetsSigned | undefined, new
   for (const [name, t] of Object.entries(newS.targets)) {
     const o = oldT[name];
     if (!o) p.targetsAdded.push({ name, digest: digestOf(t), size: t.length });
-    else if (!same(o.hashes, t.hashes) || o.length !== t.length) p.targetsChanged.push({ name, digest: digestOf(t), size: t.length, fromDigest: digestOf(o) });
+    else if (!same(o.hashes, t.hashes) || o.length !== t.length)
+      p.targetsChanged.push({ name, digest: digestOf(t), size: t.length, fromDigest: digestOf(o) });
   }
   for (const [name, o] of Object.entries(oldT)) if (!(name in newS.targets)) p.targetsRemoved.push({ name, digest: digestOf(o), size: o.length });
   const oldD = new Map((oldS?.delegations?.roles ?? []).map((d) => [d.name, d]));
@@ -104,7 +105,8 @@ export function diffTargets(p: RolePreview, oldS: TargetsSigned | undefined, new
   for (const [name, d] of newD) {
     const o = oldD.get(name);
     if (!o) p.delegationsAdded.push({ role: name, ...delegationValue(d) });
-    else if (!same(delegationValue(o), delegationValue(d))) p.delegationsChanged.push({ role: name, ...delegationValue(d), from: delegationValue(o) });
+    else if (!same(delegationValue(o), delegationValue(d)))
+      p.delegationsChanged.push({ role: name, ...delegationValue(d), from: delegationValue(o) });
   }
   for (const [name, o] of oldD) if (!newD.has(name)) p.delegationsRemoved.push({ role: name, ...delegationValue(o) });
 }
@@ -128,16 +130,20 @@ export function formatPreview(preview: PublishPreview): string {
   for (const c of preview.changes) lines.push(`  * ${c}`);
   for (const r of preview.roles) {
     const ver = r.fromVersion === undefined ? `new, version ${r.toVersion}` : `version ${r.fromVersion} -> ${r.toVersion}`;
-    const by = r.signedBy === 'server' ? 'signed by the server' : `signed by ${r.signingKeyIds.map((k) => k.slice(0, 12)).join(', ') || 'this machine'}`;
+    const by =
+      r.signedBy === 'server' ? 'signed by the server' : `signed by ${r.signingKeyIds.map((k) => k.slice(0, 12)).join(', ') || 'this machine'}`;
     const exp = r.expires ? (r.fromExpires ? `, expires ${r.fromExpires} -> ${r.expires}` : `, expires ${r.expires}`) : '';
     lines.push(`  ${r.role}: ${ver}, ${by}${exp}`);
     for (const k of r.roleKeys) {
-      lines.push(`    ${k.role} keys: ${[...k.added.map((a) => `+${a.slice(0, 12)}`), ...k.removed.map((x) => `-${x.slice(0, 12)}`)].join(' ')}${k.threshold ? ` threshold ${k.threshold.from} -> ${k.threshold.to}` : ''}`);
+      lines.push(
+        `    ${k.role} keys: ${[...k.added.map((a) => `+${a.slice(0, 12)}`), ...k.removed.map((x) => `-${x.slice(0, 12)}`)].join(' ')}${k.threshold ? ` threshold ${k.threshold.from} -> ${k.threshold.to}` : ''}`,
+      );
     }
     for (const t of r.targetsAdded) lines.push(`    + ${t.name} ${t.digest} (${t.size} bytes)`);
     for (const t of r.targetsChanged) lines.push(`    ~ ${t.name} ${t.fromDigest} -> ${t.digest} (${t.size} bytes)`);
     for (const t of r.targetsRemoved) lines.push(`    - ${t.name} ${t.digest}`);
-    const fmt = (d: DelegationChange) => `${d.role} keys ${d.keyIds.map((k) => k.slice(0, 12)).join(', ') || '(none)'} paths ${JSON.stringify(d.paths)} threshold ${d.threshold}`;
+    const fmt = (d: DelegationChange) =>
+      `${d.role} keys ${d.keyIds.map((k) => k.slice(0, 12)).join(', ') || '(none)'} paths ${JSON.stringify(d.paths)} threshold ${d.threshold}`;
     for (const d of r.delegationsAdded) lines.push(`    + delegation ${fmt(d)}`);
     for (const d of r.delegationsChanged) lines.push(`    ~ delegation ${fmt(d)}`);
     for (const d of r.delegationsRemoved) lines.push(`    - delegation ${d.role}`);

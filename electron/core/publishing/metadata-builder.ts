@@ -220,7 +220,8 @@ export class WorkingRepository {
       const w = this.workingRole(r);
       if (r !== 'targets') {
         const { paths } = this.roleKeys(r);
-        if (!pathAllowed(c.name, paths)) throw new TrustDeskError('INVALID_ARGUMENT', `${r} may not sign ${c.name}: its paths are ${JSON.stringify(paths)}`);
+        if (!pathAllowed(c.name, paths))
+          throw new TrustDeskError('INVALID_ARGUMENT', `${r} may not sign ${c.name}: its paths are ${JSON.stringify(paths)}`);
       }
       w.signed.targets[c.name] = meta;
       w.changed = true;
@@ -238,7 +239,8 @@ export class WorkingRepository {
       // every role this machine can sign (docker: the targets/* children; we add targets when its key is here)
       if (children.length === 0 || (await this.holdsKeyOf('targets'))) candidates.push('targets');
       for (const d of children) if (await this.holdsKeyOf(d.name)) candidates.push(d.name);
-      if (candidates.length === 0) throw new TrustDeskError('NO_SIGNING_KEY', `could not remove signature for ${c.name}: no valid signing keys for delegation roles`);
+      if (candidates.length === 0)
+        throw new TrustDeskError('NO_SIGNING_KEY', `could not remove signature for ${c.name}: no valid signing keys for delegation roles`);
     }
     let removed = 0;
     for (const r of candidates) {
@@ -287,7 +289,11 @@ export class WorkingRepository {
       else found.entry.paths = [...c.paths];
     }
     if (c.threshold !== undefined) {
-      if (c.threshold > found.entry.keyids.length) throw new TrustDeskError('INVALID_ARGUMENT', `${c.role} has only ${found.entry.keyids.length} key(s): threshold ${c.threshold} could never be met`);
+      if (c.threshold > found.entry.keyids.length)
+        throw new TrustDeskError(
+          'INVALID_ARGUMENT',
+          `${c.role} has only ${found.entry.keyids.length} key(s): threshold ${c.threshold} could never be met`,
+        );
       found.entry.threshold = c.threshold;
     }
     found.parent.changed = true;
@@ -304,7 +310,9 @@ export class WorkingRepository {
       found.parent.signed.delegations!.roles = found.parent.signed.delegations!.roles.filter((r) => r.name !== c.role);
       this.warnings.push(`${c.role} has no keys left and is removed`);
     } else if (found.entry.threshold > found.entry.keyids.length) {
-      this.warnings.push(`${c.role} keeps ${found.entry.keyids.length} key(s): its threshold is lowered from ${found.entry.threshold} to ${found.entry.keyids.length}`);
+      this.warnings.push(
+        `${c.role} keeps ${found.entry.keyids.length} key(s): its threshold is lowered from ${found.entry.threshold} to ${found.entry.keyids.length}`,
+      );
       found.entry.threshold = found.entry.keyids.length;
     }
     this.removeUnusedDelegationKeys(found.parent);
@@ -412,7 +420,8 @@ export class WorkingRepository {
       previews.unshift(p);
     }
 
-    if (parts.length === 0 && !(this.renewed.has('snapshot') && !snapshotServer)) throw new TrustDeskError('INVALID_ARGUMENT', `nothing to publish for ${gun}: the changes leave the trust data as it is`);
+    if (parts.length === 0 && !(this.renewed.has('snapshot') && !snapshotServer))
+      throw new TrustDeskError('INVALID_ARGUMENT', `nothing to publish for ${gun}: the changes leave the trust data as it is`);
 
     const oldSnapshotVersion = trust?.snapshot.signed.version;
     if (!snapshotServer) {
@@ -435,7 +444,11 @@ export class WorkingRepository {
     const oldTs = trust?.timestamp.signed.version;
     previews.push(emptyRolePreview('timestamp', (oldTs ?? 0) + 1, 'server', oldTs));
 
-    const unlistedOnServer = changedRoles.map(([role]) => role).filter((role) => role !== 'targets' && !this.roles.get(role)!.old && trust?.snapshot.signed.meta[role] && opts.versionHints?.[role] === undefined);
+    const unlistedOnServer = changedRoles
+      .map(([role]) => role)
+      .filter(
+        (role) => role !== 'targets' && !this.roles.get(role)!.old && trust?.snapshot.signed.meta[role] && opts.versionHints?.[role] === undefined,
+      );
     return {
       parts,
       ...(unlistedOnServer.length ? { needsVersionHints: unlistedOnServer } : {}),
@@ -465,7 +478,9 @@ export class WorkingRepository {
         const signer = await this.opts.signers.signerFor(key);
         if (!signer) continue;
         const version = (signed as { version?: unknown }).version;
-        const s = await signer.sign(message, { summary: `sign ${role}.json${typeof version === 'number' ? ` version ${version}` : ''} of ${this.gun}` });
+        const s = await signer.sign(message, {
+          summary: `sign ${role}.json${typeof version === 'number' ? ` version ${version}` : ''} of ${this.gun}`,
+        });
         signatures.push({ keyid: id, method: s.method, sig: s.sig });
         by.push(id);
         done.add(id);
@@ -536,7 +551,9 @@ export class WorkingRepository {
     if (out.length === 0) {
       throw new TrustDeskError(
         'NO_SIGNING_KEY',
-        held.length ? `no valid signing keys for delegation roles: the paths of ${held.map((d) => `${d.name} ${JSON.stringify(d.paths ?? [])}`).join(', ')} do not cover ${name}` : 'no valid signing keys for delegation roles',
+        held.length
+          ? `no valid signing keys for delegation roles: the paths of ${held.map((d) => `${d.name} ${JSON.stringify(d.paths ?? [])}`).join(', ')} do not cover ${name}`
+          : 'no valid signing keys for delegation roles',
       );
     }
     return out;
@@ -557,7 +574,8 @@ export class WorkingRepository {
     // notary keeps old root keys in `keys`; drop only unused keys of the other roles
     const used = new Set(Object.values(root.roles).flatMap((r) => r.keyids));
     const oldRootKeys = new Set(oldRoot?.roles.root.keyids ?? []);
-    for (const id of Object.keys(root.keys)) if (!used.has(id) && !oldRootKeys.has(id) && oldRoot?.keys[id]?.keytype !== 'ecdsa-x509') delete root.keys[id];
+    for (const id of Object.keys(root.keys))
+      if (!used.has(id) && !oldRootKeys.has(id) && oldRoot?.keys[id]?.keytype !== 'ecdsa-x509') delete root.keys[id];
   }
 }
 

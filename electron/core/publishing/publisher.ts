@@ -95,15 +95,26 @@ function snapshotHash(trust: RepositoryTrust): string {
 }
 
 /** The verified current state, straight from the server (a cached fallback cannot be published on). */
-export async function loadRemoteTrust(session: TrustSession, ref: ParsedReference, opts: { acceptExpired?: (role: string) => boolean } = {}): Promise<RepositoryTrust> {
+export async function loadRemoteTrust(
+  session: TrustSession,
+  ref: ParsedReference,
+  opts: { acceptExpired?: (role: string) => boolean } = {},
+): Promise<RepositoryTrust> {
   const trust = await session.loadTrust(ref, opts);
   if (trust.source !== 'remote') {
-    throw new TrustDeskError('NETWORK_UNREACHABLE', `the trust server for ${ref.gun} cannot be reached (only cached data was read): nothing was published`);
+    throw new TrustDeskError(
+      'NETWORK_UNREACHABLE',
+      `the trust server for ${ref.gun} cannot be reached (only cached data was read): nothing was published`,
+    );
   }
   return trust;
 }
 
-async function existingTrust(session: TrustSession, ref: ParsedReference, opts: { acceptExpired?: (role: string) => boolean } = {}): Promise<RepositoryTrust | undefined> {
+async function existingTrust(
+  session: TrustSession,
+  ref: ParsedReference,
+  opts: { acceptExpired?: (role: string) => boolean } = {},
+): Promise<RepositoryTrust | undefined> {
   try {
     return await loadRemoteTrust(session, ref, opts);
   } catch (err) {
@@ -155,7 +166,17 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
   const maxAttempts = req.maxAttempts ?? DEFAULT_ATTEMPTS;
   const versionHints: Record<string, number> = {};
   for (let attempt = 1; ; attempt++) {
-    let built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers, versionHints, ...renewal });
+    let built = await buildUpdate({
+      gun,
+      now: now(),
+      trust,
+      init: trust ? undefined : init,
+      changes: req.changes,
+      rotations,
+      signers,
+      versionHints,
+      ...renewal,
+    });
     if (built.needsVersionHints && !req.dryRun) {
       // a delegation added again: the server keeps the removed role's file, continue from its version
       const source = await session.notarySource(req.ref);
@@ -164,10 +185,21 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
         const v = (JSON.parse(raw.toString('utf8')) as { signed?: { version?: unknown } }).signed?.version;
         versionHints[role] = Number.isSafeInteger(v) ? (v as number) : 0;
       }
-      built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers, versionHints, ...renewal });
+      built = await buildUpdate({
+        gun,
+        now: now(),
+        trust,
+        init: trust ? undefined : init,
+        changes: req.changes,
+        rotations,
+        signers,
+        versionHints,
+        ...renewal,
+      });
     }
     if (req.dryRun) {
-      if (newKeys.length === 0 && (req.init || rotations.size > 0)) built.preview.warnings.push('dry run: new keys are made only when publishing, so their IDs will differ');
+      if (newKeys.length === 0 && (req.init || rotations.size > 0))
+        built.preview.warnings.push('dry run: new keys are made only when publishing, so their IDs will differ');
       return { gun, published: false, preview: built.preview, attempts: 0, newKeys };
     }
     try {
@@ -182,9 +214,16 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
         }
       }
       if (err instanceof PublishRejected && err.mayBeStale && attempt >= maxAttempts) {
-        throw new TrustDeskError('PUBLISH_CONFLICT', `${gun} kept changing while publishing (${attempt} attempts): nothing of this change list was published; ${err.message}`);
+        throw new TrustDeskError(
+          'PUBLISH_CONFLICT',
+          `${gun} kept changing while publishing (${attempt} attempts): nothing of this change list was published; ${err.message}`,
+        );
       }
-      if (err instanceof PublishRejected && /snapshot/i.test(err.message) && built.preview.roles.some((r) => r.role === 'snapshot' && r.signedBy === 'server')) {
+      if (
+        err instanceof PublishRejected &&
+        /snapshot/i.test(err.message) &&
+        built.preview.roles.some((r) => r.role === 'snapshot' && r.signedBy === 'server')
+      ) {
         throw new TrustDeskError(
           'PUBLISH_REJECTED',
           `${err.message}. The snapshot key of ${gun} is neither on this machine nor on the trust server (notary init keeps it locally): the holder of the snapshot key can hand it to the server with "trustdesk key rotate ${gun} snapshot --server-managed"; nothing was published`,
@@ -195,7 +234,12 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
         // the update may or may not have reached the server (it stores it whole or not at all): look
         const now = await existingTrust(session, req.ref).catch(() => undefined);
         const unchanged = built.basedOnSnapshot ? now && snapshotHash(now) === built.basedOnSnapshot : now === undefined;
-        const verdict = unchanged === true ? 'nothing was published (the server state is unchanged)' : now ? 'the server state changed meanwhile: check it with trustdesk inspect' : 'the server could not be asked whether the update arrived: check it with trustdesk inspect';
+        const verdict =
+          unchanged === true
+            ? 'nothing was published (the server state is unchanged)'
+            : now
+              ? 'the server state changed meanwhile: check it with trustdesk inspect'
+              : 'the server could not be asked whether the update arrived: check it with trustdesk inspect';
         throw new TrustDeskError(err.code, `sending the update of ${gun} failed: ${err.message}; ${verdict}`, { cause: err });
       }
       throw err;

@@ -49,12 +49,25 @@ class MemoryServer implements MetadataSource {
     }
     if (!parts.some((p) => p.role === 'snapshot')) {
       const old = this.files.get('snapshot');
-      const meta = Object.fromEntries([...this.files].filter(([r]) => r !== 'snapshot' && r !== 'timestamp').map(([r, raw]) => [r, fileMetaFor(raw)]));
+      const meta = Object.fromEntries(
+        [...this.files].filter(([r]) => r !== 'snapshot' && r !== 'timestamp').map(([r, raw]) => [r, fileMetaFor(raw)]),
+      );
       const version = old ? JSON.parse(old.toString()).signed.version + 1 : 1;
       this.files.set('snapshot', signEnvelope({ _type: 'Snapshot', expires: '2029-01-01T00:00:00Z', meta, version }, [this.snapshotKey]));
     }
     this.tsVersion++;
-    this.files.set('timestamp', signEnvelope({ _type: 'Timestamp', expires: '2027-01-01T00:00:00Z', meta: { snapshot: fileMetaFor(this.files.get('snapshot')!) }, version: this.tsVersion }, [this.timestampKey]));
+    this.files.set(
+      'timestamp',
+      signEnvelope(
+        {
+          _type: 'Timestamp',
+          expires: '2027-01-01T00:00:00Z',
+          meta: { snapshot: fileMetaFor(this.files.get('snapshot')!) },
+          version: this.tsVersion,
+        },
+        [this.timestampKey],
+      ),
+    );
   }
 
   async fetchRole(_gun: string, role: string): Promise<Buffer> {
@@ -171,7 +184,9 @@ describe('metadata builder', () => {
       ['targets/releases', ['a1']],
     ]);
     // the admin without delegation keys cannot sign implicitly (docker's rule) but can into targets
-    await expect(publish(repo, [{ kind: 'add-target', name: 'x', target: { sha256Hex: hex('y'), length: 1 } }])).rejects.toMatchObject({ code: 'NO_SIGNING_KEY' });
+    await expect(publish(repo, [{ kind: 'add-target', name: 'x', target: { sha256Hex: hex('y'), length: 1 } }])).rejects.toMatchObject({
+      code: 'NO_SIGNING_KEY',
+    });
     await publish(repo, [{ kind: 'add-target', name: 'x', target: { sha256Hex: hex('y'), length: 1 }, roles: ['targets'] }]);
     // removing alice's keys from releases leaves it without keys: the delegation goes
     const { after: removed, built: b3 } = await publish(repo, [
@@ -188,9 +203,13 @@ describe('metadata builder', () => {
     await publish(repo, [{ kind: 'add-delegation', role: 'targets/bob', keys: [bob.publicKey], paths: ['rel-'] }]);
     const bobRepo: Repo = { ...repo, signers: new SignerSet() };
     bobRepo.signers.add(bob);
-    await expect(publish(bobRepo, [{ kind: 'add-target', name: 'dev', target: { sha256Hex: hex('d'), length: 1 } }])).rejects.toMatchObject({ code: 'NO_SIGNING_KEY' });
+    await expect(publish(bobRepo, [{ kind: 'add-target', name: 'dev', target: { sha256Hex: hex('d'), length: 1 } }])).rejects.toMatchObject({
+      code: 'NO_SIGNING_KEY',
+    });
     await expect(publish(repo, [{ kind: 'set-delegation', role: 'targets/bob', threshold: 2 }])).rejects.toMatchObject({ code: 'INVALID_ARGUMENT' });
-    expect(() => new ChangeList(GUN).add({ kind: 'add-delegation', role: 'targets/Bad Name', keys: [bob.publicKey] })).toThrow(/not a valid delegation name/);
+    expect(() => new ChangeList(GUN).add({ kind: 'add-delegation', role: 'targets/Bad Name', keys: [bob.publicKey] })).toThrow(
+      /not a valid delegation name/,
+    );
     expect(() => new ChangeList(GUN).add({ kind: 'rotate-key', role: 'targets', serverManaged: true })).toThrow(/cannot be server-managed/);
   });
 
@@ -241,7 +260,13 @@ describe('metadata builder', () => {
     const repo = await initRepo();
     const stale = await load(repo);
     await publish(repo, [{ kind: 'add-target', name: 'a', target: { sha256Hex: hex('a'), length: 1 } }]);
-    const built = await buildUpdate({ gun: GUN, now: NOW, trust: stale, changes: [{ kind: 'add-target', name: 'b', target: { sha256Hex: hex('b'), length: 1 } }], signers: repo.signers });
+    const built = await buildUpdate({
+      gun: GUN,
+      now: NOW,
+      trust: stale,
+      changes: [{ kind: 'add-target', name: 'b', target: { sha256Hex: hex('b'), length: 1 } }],
+      signers: repo.signers,
+    });
     expect(() => repo.server.accept(built.parts)).toThrow(/VERSION/);
   });
 });
@@ -262,7 +287,7 @@ describe('wire formats', () => {
     expect(() => multipartBody([{ role: 'timestamp', raw: Buffer.alloc(0) }])).toThrow(/not a role that can be published/);
   });
 
-  it('root certificate with notary\'s profile', () => {
+  it("root certificate with notary's profile", () => {
     const signer = ecSigner();
     const cert = makeRootCertificate(signer.privateKey, GUN, NOW);
     const x = new X509Certificate(cert.pem);
@@ -294,7 +319,13 @@ describe('root near expiry', () => {
     const repo = await initRepo();
     const trust = await load(repo);
     trust.root.expires = new Date(NOW.getTime() + 100 * 86_400_000); // within six months
-    const built = await buildUpdate({ gun: GUN, now: NOW, trust, changes: [{ kind: 'add-target', name: 'v1', target: { sha256Hex: hex('a'), length: 1 } }], signers: repo.signers });
+    const built = await buildUpdate({
+      gun: GUN,
+      now: NOW,
+      trust,
+      changes: [{ kind: 'add-target', name: 'v1', target: { sha256Hex: hex('a'), length: 1 } }],
+      signers: repo.signers,
+    });
     expect(built.parts.map((p) => p.role)).toEqual(['root', 'targets']);
     expect(JSON.parse(built.parts[0]!.raw.toString()).signed.version).toBe(2);
     expect(built.preview.warnings[0]).toMatch(/root expires on .*re-signed/);
@@ -315,7 +346,10 @@ describe('a delegation added again', () => {
     const aliceRepo: Repo = { ...repo, signers: new SignerSet() };
     aliceRepo.signers.add(alice);
     await publish(aliceRepo, [{ kind: 'add-target', name: 'a1', target: { sha256Hex: hex('x'), length: 5 } }]);
-    await publish(repo, [{ kind: 'remove-delegation-keys', role: 'targets/releases', keyIds: [alice.keyId] }, { kind: 'remove-delegation', role: 'targets/alice' }]);
+    await publish(repo, [
+      { kind: 'remove-delegation-keys', role: 'targets/releases', keyIds: [alice.keyId] },
+      { kind: 'remove-delegation', role: 'targets/alice' },
+    ]);
     // alice comes back with a new key: her old file no longer verifies and is skipped by readers
     const alice2 = ecSigner();
     await publish(repo, [
@@ -330,7 +364,14 @@ describe('a delegation added again', () => {
     expect(first.needsVersionHints?.sort()).toEqual(['targets/alice', 'targets/releases']);
     expect(first.preview.warnings.join('\n')).toMatch(/targets\/alice is written anew/);
     expect(() => repo.server.accept(first.parts)).toThrow(/VERSION/);
-    const hinted = await buildUpdate({ gun: GUN, now: NOW, trust, changes: sign, signers: aliceRepo.signers, versionHints: { 'targets/alice': 1, 'targets/releases': 1 } });
+    const hinted = await buildUpdate({
+      gun: GUN,
+      now: NOW,
+      trust,
+      changes: sign,
+      signers: aliceRepo.signers,
+      versionHints: { 'targets/alice': 1, 'targets/releases': 1 },
+    });
     expect(hinted.needsVersionHints).toBeUndefined();
     repo.server.accept(hinted.parts);
     const after = await load(aliceRepo);
@@ -354,7 +395,10 @@ describe('thresholds above 1', () => {
     expect(after.delegations.find((d) => d.env.role === 'targets/pair')!.env.signatures).toHaveLength(2);
     const one: Repo = { ...repo, signers: new SignerSet() };
     one.signers.add(k1);
-    await expect(publish(one, [{ kind: 'add-target', name: 'p2', target: { sha256Hex: hex('q'), length: 3 } }])).rejects.toMatchObject({ code: 'NO_SIGNING_KEY', message: expect.stringMatching(/needs 2 of the key/) });
+    await expect(publish(one, [{ kind: 'add-target', name: 'p2', target: { sha256Hex: hex('q'), length: 3 } }])).rejects.toMatchObject({
+      code: 'NO_SIGNING_KEY',
+      message: expect.stringMatching(/needs 2 of the key/),
+    });
   });
 });
 
@@ -363,7 +407,14 @@ describe('renewal', () => {
     const repo = await initRepo();
     await publish(repo, [{ kind: 'add-target', name: 'v1', target: { sha256Hex: hex('a'), length: 10 } }]);
     // make targets expire one second after NOW
-    const short = await buildUpdate({ gun: GUN, now: NOW, trust: await load(repo), changes: [{ kind: 'renew', role: 'targets' }], signers: repo.signers, lifetimeMs: 1000 });
+    const short = await buildUpdate({
+      gun: GUN,
+      now: NOW,
+      trust: await load(repo),
+      changes: [{ kind: 'renew', role: 'targets' }],
+      signers: repo.signers,
+      lifetimeMs: 1000,
+    });
     repo.server.accept(short.parts);
     const later = new Date(NOW.getTime() + 3_600_000);
     const cache = new TrustCache(mkdtempSync(join(tmpdir(), 'trustdesk-renew-')));
@@ -372,14 +423,30 @@ describe('renewal', () => {
     expect(expired.expiredAccepted).toEqual(['targets']);
     expect(await cache.cachedRoles(GUN)).toEqual(new Set()); // expired data stays out of the cache
     // only the roles named are accepted expired
-    await expect(updateRepository({ gun: GUN, cache, source: repo.server, now: later, acceptExpired: (r) => r === 'snapshot' })).rejects.toMatchObject({ code: 'METADATA_EXPIRED' });
+    await expect(
+      updateRepository({ gun: GUN, cache, source: repo.server, now: later, acceptExpired: (r) => r === 'snapshot' }),
+    ).rejects.toMatchObject({ code: 'METADATA_EXPIRED' });
 
-    const renewed = await buildUpdate({ gun: GUN, now: later, trust: expired, changes: [{ kind: 'renew', role: 'targets' }], signers: repo.signers, lifetimeMs: 90 * 86_400_000 });
+    const renewed = await buildUpdate({
+      gun: GUN,
+      now: later,
+      trust: expired,
+      changes: [{ kind: 'renew', role: 'targets' }],
+      signers: repo.signers,
+      lifetimeMs: 90 * 86_400_000,
+    });
     expect(renewed.parts.map((p) => p.role)).toEqual(['targets']);
     const p = renewed.preview.roles.find((r) => r.role === 'targets')!;
-    expect(p).toMatchObject({ fromVersion: 3, toVersion: 4, fromExpires: goTime(new Date(NOW.getTime() + 1000)), expires: goTime(new Date(later.getTime() + 90 * 86_400_000)) });
+    expect(p).toMatchObject({
+      fromVersion: 3,
+      toVersion: 4,
+      fromExpires: goTime(new Date(NOW.getTime() + 1000)),
+      expires: goTime(new Date(later.getTime() + 90 * 86_400_000)),
+    });
     expect(p.targetsAdded).toEqual([]);
-    expect(formatPreview(renewed.preview)).toContain(`targets: version 3 -> 4, signed by ${repo.targets.keyId.slice(0, 12)}, expires ${p.fromExpires} -> ${p.expires}`);
+    expect(formatPreview(renewed.preview)).toContain(
+      `targets: version 3 -> 4, signed by ${repo.targets.keyId.slice(0, 12)}, expires ${p.fromExpires} -> ${p.expires}`,
+    );
     repo.server.accept(renewed.parts);
     const after = await updateRepository({ gun: GUN, cache, source: repo.server, now: later });
     expect(after.targets.signed.version).toBe(4);
@@ -389,7 +456,14 @@ describe('renewal', () => {
   it('root renewal keeps the root keys and is accepted by a client that trusted the old root', async () => {
     const repo = await initRepo();
     const before = await load(repo);
-    const built = await buildUpdate({ gun: GUN, now: NOW, trust: before, changes: [{ kind: 'renew', role: 'root' }], signers: repo.signers, lifetimeMs: 365 * 86_400_000 });
+    const built = await buildUpdate({
+      gun: GUN,
+      now: NOW,
+      trust: before,
+      changes: [{ kind: 'renew', role: 'root' }],
+      signers: repo.signers,
+      lifetimeMs: 365 * 86_400_000,
+    });
     repo.server.accept(built.parts);
     const after = await load(repo); // the cache holds root v1: the chain is walked
     expect(after.root.signed.version).toBe(2);
@@ -401,7 +475,9 @@ describe('renewal', () => {
     const repo = await initRepo();
     const trust = await load(repo);
     const noKeys = new SignerSet();
-    await expect(buildUpdate({ gun: GUN, now: NOW, trust, changes: [{ kind: 'renew', role: 'targets' }], signers: noKeys })).rejects.toMatchObject({ code: 'NO_SIGNING_KEY' });
+    await expect(buildUpdate({ gun: GUN, now: NOW, trust, changes: [{ kind: 'renew', role: 'targets' }], signers: noKeys })).rejects.toMatchObject({
+      code: 'NO_SIGNING_KEY',
+    });
     expect(() => new ChangeList(GUN, [{ kind: 'renew', role: 'timestamp' }])).toThrow(/server/);
   });
 });

@@ -114,7 +114,15 @@ export class TrustSession {
   async loadTrust(ref: ParsedReference, opts: { acceptExpired?: (role: string) => boolean } = {}): Promise<RepositoryTrust> {
     const pinning = await this.trustPinning();
     const source = this.opts.offline ? undefined : await this.notarySource(ref);
-    return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.fixedNow(), pinning, asOfCache: this.opts.offline, ...(opts.acceptExpired ? { acceptExpired: opts.acceptExpired } : {}) });
+    return updateRepository({
+      gun: ref.gun,
+      cache: this.cache,
+      source,
+      now: this.fixedNow(),
+      pinning,
+      asOfCache: this.opts.offline,
+      ...(opts.acceptExpired ? { acceptExpired: opts.acceptExpired } : {}),
+    });
   }
 
   /** The trust server of a reference as a MetadataSource (TLS and auth as docker would use them). */

@@ -260,7 +260,13 @@ export class RepositoryUpdater {
       }
     }
     const tofu = this.firstUse && !this.fromVersion1;
-    this.store = new TrustedMetadataStore(gun, rootRaw, { now: this.now, firstUse: tofu, previous: this.previous, pinning: opts.pinning, ...(opts.acceptExpired ? { acceptExpired: opts.acceptExpired } : {}) });
+    this.store = new TrustedMetadataStore(gun, rootRaw, {
+      now: this.now,
+      firstUse: tofu,
+      previous: this.previous,
+      pinning: opts.pinning,
+      ...(opts.acceptExpired ? { acceptExpired: opts.acceptExpired } : {}),
+    });
     if (tofu) this.store.checkPinned();
     if (this.firstUse) this.fetched.set('root', rootRaw);
   }
@@ -503,7 +509,10 @@ export class RepositoryUpdater {
   private startEarlyFetch(role: string): void {
     const { gun, source } = this;
     if (!source || !this.online || this.speculative.has(role)) return;
-    this.speculative.set(role, source.fetchRole(gun, role, { maxBytes: MAX_SPECULATIVE_BYTES }).catch(() => undefined));
+    this.speculative.set(
+      role,
+      source.fetchRole(gun, role, { maxBytes: MAX_SPECULATIVE_BYTES }).catch(() => undefined),
+    );
   }
 
   private readIfCached(role: string): Promise<Buffer | undefined> {

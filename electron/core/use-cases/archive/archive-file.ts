@@ -7,7 +7,14 @@ import { readFile } from 'node:fs/promises';
 import { TrustDeskError } from '../../base/errors.js';
 import { parseReference } from '../../base/reference.js';
 import type { KeyObject } from 'node:crypto';
-import { parseArchive, requireArchiveSigner, writeArchive, type ArchiveSigner, type ArchiveSigningKey, type TrustArchive } from '../../cache/trust-archive.js';
+import {
+  parseArchive,
+  requireArchiveSigner,
+  writeArchive,
+  type ArchiveSigner,
+  type ArchiveSigningKey,
+  type TrustArchive,
+} from '../../cache/trust-archive.js';
 import { publicKeyFromSpec, signerFromSpec } from '../../signing/cosign/key-spec.js';
 import type { TrustContext } from '../../session/context.js';
 import { cosignKeyContext } from '../cosign/key-context.js';

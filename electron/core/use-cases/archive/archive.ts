@@ -40,7 +40,10 @@ export interface ArchiveOptions {
 export async function archiveRepository(session: TrustSession, ref: ParsedReference, opts: ArchiveOptions = {}): Promise<ArchivedRepository> {
   const current = await session.loadTrust(ref);
   if (current.source !== 'remote') {
-    throw new TrustDeskError('NETWORK_UNREACHABLE', `the trust server for ${ref.gun} did not answer; an archive is not made from a stale cache (${current.warnings.join('; ')})`);
+    throw new TrustDeskError(
+      'NETWORK_UNREACHABLE',
+      `the trust server for ${ref.gun} did not answer; an archive is not made from a stale cache (${current.warnings.join('; ')})`,
+    );
   }
   const source = await session.notarySource(ref);
   const full = await updateRepository({
@@ -98,7 +101,10 @@ export async function verifyArchivedRepository(archive: TrustArchive, gun: strin
     fullRootChain: true,
   });
   if (trust.root.signed.version !== repo.rootVersion) {
-    throw new TrustDeskError('ARCHIVE_INVALID', `the archive records root version ${repo.rootVersion} for ${gun}, its chain ends at ${trust.root.signed.version}`);
+    throw new TrustDeskError(
+      'ARCHIVE_INVALID',
+      `the archive records root version ${repo.rootVersion} for ${gun}, its chain ends at ${trust.root.signed.version}`,
+    );
   }
   const r = repo.registry;
   return {
@@ -154,10 +160,7 @@ export interface OpenedArchive {
  * bytes, as a status view "valid as of" the archive time with what has expired since `now`. Per
  * repository errors are kept as values (IPC-safe); an archive that fails its integrity checks throws.
  */
-export async function openArchive(
-  file: string,
-  opts: { names?: string[]; pinning?: TrustPinning; now?: Date } = {},
-): Promise<OpenedArchive> {
+export async function openArchive(file: string, opts: { names?: string[]; pinning?: TrustPinning; now?: Date } = {}): Promise<OpenedArchive> {
   const archive = await readArchive(file);
   const now = opts.now ?? new Date();
   const names = opts.names?.length ? opts.names : archive.body.repositories.map((r) => r.gun);

@@ -42,7 +42,11 @@ export interface OfflineOverview {
   expiredSince: { role: string; expires: string }[];
 }
 
-const isDir = (p: string) => stat(p).then((s) => s.isDirectory(), () => false);
+const isDir = (p: string) =>
+  stat(p).then(
+    (s) => s.isDirectory(),
+    () => false,
+  );
 
 /** A trust dir (holding tuf/) or a docker config dir (holding trust/tuf/). */
 export async function resolveTrustDir(path: string): Promise<string> {
@@ -103,7 +107,10 @@ export async function offlineOverview(ctx: TrustContext, input: { source: Offlin
   const there = ctx.with({ trustDir, offline: true, fixedClock: false });
   try {
     const overview = await loadRepositoryOverview(there.session, gun, { offline: true, now: ctx.now() });
-    const lapsed = expiredSince(overview.timeline.filter((e) => e.kind === 'role').map((e) => ({ role: e.role, expires: e.expires })), ctx.now());
+    const lapsed = expiredSince(
+      overview.timeline.filter((e) => e.kind === 'role').map((e) => ({ role: e.role, expires: e.expires })),
+      ctx.now(),
+    );
     return { source: 'trust-dir', path: trustDir, overview, ...(overview.cachedAt ? { asOf: overview.cachedAt } : {}), expiredSince: lapsed };
   } finally {
     there.close();

@@ -36,7 +36,9 @@ export async function expiringRoles(ctx: TrustContext, input: { repositories: st
         const ref = repositoryReference(repository);
         const trust = await loadRemoteTrust(ctx.session, ref, { acceptExpired: () => true });
         const roles = await roleExpiries(ctx, trust, now);
-        const expiring = roles.filter((r) => r.signer !== 'server' && new Date(r.expires) < before).sort((a, b) => a.expires.localeCompare(b.expires));
+        const expiring = roles
+          .filter((r) => r.signer !== 'server' && new Date(r.expires) < before)
+          .sort((a, b) => a.expires.localeCompare(b.expires));
         return { repository, gun: ref.gun, expiring };
       } catch (err) {
         return { repository, expiring: [], error: toErrorValue(err) };

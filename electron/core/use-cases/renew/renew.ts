@@ -81,14 +81,36 @@ export async function renewRepository(ctx: TrustContext, opts: RenewOptions): Pr
   for (const role of named ?? []) {
     if (roles.some((r) => r.role === role)) continue;
     const skipped = trust.skipped.find((s) => s.role === role);
-    notRenewed.push({ role, keyIds: [], reason: skipped ? `its file does not verify (${skipped.error.message}): it cannot be renewed, only signed anew` : `${ref.gun} has no role ${role}` });
+    notRenewed.push({
+      role,
+      keyIds: [],
+      reason: skipped
+        ? `its file does not verify (${skipped.error.message}): it cannot be renewed, only signed anew`
+        : `${ref.gun} has no role ${role}`,
+    });
   }
   const serverRenewed = selected.filter((r) => r.signer === 'server');
   const mine = selected.filter((r) => r.signer === 'here');
   for (const r of selected.filter((x) => x.signer === 'elsewhere')) {
-    notRenewed.push({ role: r.role, expires: r.expires, expired: r.expired, keyIds: r.keyIds, reason: `its key is not on this machine: ${r.renewer} must renew it` });
+    notRenewed.push({
+      role: r.role,
+      expires: r.expires,
+      expired: r.expired,
+      keyIds: r.keyIds,
+      reason: `its key is not on this machine: ${r.renewer} must renew it`,
+    });
   }
-  const base: RenewResult = { gun: ref.gun, dryRun: !!opts.dryRun, published: false, ...(named ? {} : { before: before.toISOString() }), renewed: [], notRenewed, serverRenewed, roles, warnings: [...trust.warnings] };
+  const base: RenewResult = {
+    gun: ref.gun,
+    dryRun: !!opts.dryRun,
+    published: false,
+    ...(named ? {} : { before: before.toISOString() }),
+    renewed: [],
+    notRenewed,
+    serverRenewed,
+    roles,
+    warnings: [...trust.warnings],
+  };
   if (mine.length === 0) return base;
 
   const changes: Change[] = mine.map((r) => ({ kind: 'renew', role: r.role }));
@@ -102,7 +124,14 @@ export async function renewRepository(ctx: TrustContext, opts: RenewOptions): Pr
   const renewed: RenewedRole[] = [];
   for (const m of mine) {
     const p = r.preview.roles.find((x) => x.role === m.role && x.signedBy === 'local');
-    if (p?.expires) renewed.push({ role: m.role, fromVersion: m.version, toVersion: p.toVersion, fromExpires: m.expires, expires: new Date(p.expires).toISOString() });
+    if (p?.expires)
+      renewed.push({
+        role: m.role,
+        fromVersion: m.version,
+        toVersion: p.toVersion,
+        fromExpires: m.expires,
+        expires: new Date(p.expires).toISOString(),
+      });
   }
   return { ...base, published: r.published, renewed, preview: r.preview, warnings: [...base.warnings, ...r.preview.warnings] };
 }

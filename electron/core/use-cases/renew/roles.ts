@@ -44,14 +44,30 @@ export async function roleExpiries(ctx: TrustContext, trust: RepositoryTrust, no
     const r = root.roles[role];
     const env = role === 'root' ? trust.root : trust.targets;
     const here = await held(ctx, root.keys, r.keyids, r.threshold);
-    add(role, env.signed.version, env.expires, here ? 'here' : 'elsewhere', r.keyids, r.threshold, here ? 'this machine' : `the holder of the ${role} key ${short(r.keyids)}${role === 'targets' ? ' (the repository admin)' : ''}`);
+    add(
+      role,
+      env.signed.version,
+      env.expires,
+      here ? 'here' : 'elsewhere',
+      r.keyids,
+      r.threshold,
+      here ? 'this machine' : `the holder of the ${role} key ${short(r.keyids)}${role === 'targets' ? ' (the repository admin)' : ''}`,
+    );
   }
   for (const d of trust.delegations) {
     const parent = d.parent === 'targets' ? trust.targets.signed : trust.delegations.find((p) => p.env.role === d.parent)!.env.signed;
     const keys = parent.delegations?.keys ?? {};
     const here = await held(ctx, keys, d.delegation.keyids, d.delegation.threshold);
     const who = d.env.role === 'targets/releases' ? 'a signer of targets/releases' : `signer ${d.env.role.slice('targets/'.length)}`;
-    add(d.env.role, d.env.signed.version, d.env.expires, here ? 'here' : 'elsewhere', d.delegation.keyids, d.delegation.threshold, here ? 'this machine' : `${who} (key ${short(d.delegation.keyids)})`);
+    add(
+      d.env.role,
+      d.env.signed.version,
+      d.env.expires,
+      here ? 'here' : 'elsewhere',
+      d.delegation.keyids,
+      d.delegation.threshold,
+      here ? 'this machine' : `${who} (key ${short(d.delegation.keyids)})`,
+    );
   }
   const s = root.roles.snapshot;
   const snapHere = await held(ctx, root.keys, s.keyids, s.threshold);
@@ -63,9 +79,21 @@ export async function roleExpiries(ctx: TrustContext, trust: RepositoryTrust, no
     snapHere ? 'here' : snapExpired ? 'elsewhere' : 'server',
     s.keyids,
     s.threshold,
-    snapHere ? 'this machine' : snapExpired ? `the holder of the snapshot key ${short(s.keyids)} (the server serves it expired, so it does not hold it)` : 'the trust server (it re-signs snapshot when it holds the key)',
+    snapHere
+      ? 'this machine'
+      : snapExpired
+        ? `the holder of the snapshot key ${short(s.keyids)} (the server serves it expired, so it does not hold it)`
+        : 'the trust server (it re-signs snapshot when it holds the key)',
   );
   const t = root.roles.timestamp;
-  add('timestamp', trust.timestamp.signed.version, trust.timestamp.expires, 'server', t.keyids, t.threshold, 'the trust server (it re-signs timestamp itself)');
+  add(
+    'timestamp',
+    trust.timestamp.signed.version,
+    trust.timestamp.expires,
+    'server',
+    t.keyids,
+    t.threshold,
+    'the trust server (it re-signs timestamp itself)',
+  );
   return out;
 }

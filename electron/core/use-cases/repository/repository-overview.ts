@@ -181,7 +181,14 @@ function graph(trust: RepositoryTrust): TrustGraph {
   const edges: TrustGraph['edges'] = [];
   const root = trust.root.signed.roles;
   nodes.push({ id: 'root', kind: 'root', label: 'root', threshold: root.root.threshold, keyCount: root.root.keyids.length, column: 0 });
-  nodes.push({ id: 'targets', kind: 'targets', label: 'targets', threshold: root.targets.threshold, keyCount: root.targets.keyids.length, column: 1 });
+  nodes.push({
+    id: 'targets',
+    kind: 'targets',
+    label: 'targets',
+    threshold: root.targets.threshold,
+    keyCount: root.targets.keyids.length,
+    column: 1,
+  });
   edges.push({ from: 'root', to: 'targets' });
   const roles = delegationRoles(trust);
   const depth = (role: string) => role.split('/').length - 1;

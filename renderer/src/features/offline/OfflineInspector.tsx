@@ -21,10 +21,20 @@ export function OfflineInspector() {
   return (
     <section aria-labelledby="offline-title" className="offline-inspector">
       <h2 id="offline-title">Inspect offline</h2>
-      <p className="muted">Open a trust directory copied from another machine, or a trust archive (<code>trustdesk archive</code>): verified with no network, as of the time it was saved.</p>
+      <p className="muted">
+        Open a trust directory copied from another machine, or a trust archive (<code>trustdesk archive</code>): verified with no network, as of the
+        time it was saved.
+      </p>
       <div className="offline-form">
         <label htmlFor="offline-path">Path to a trust directory or archive</label>
-        <input id="offline-path" value={path} onChange={(e) => setPath(e.target.value)} placeholder="/path/to/trust or /path/to/app.tdarchive" spellCheck={false} autoComplete="off" />
+        <input
+          id="offline-path"
+          value={path}
+          onChange={(e) => setPath(e.target.value)}
+          placeholder="/path/to/trust or /path/to/app.tdarchive"
+          spellCheck={false}
+          autoComplete="off"
+        />
         <button type="button" onClick={() => go('trust-dir')} disabled={open.isPending}>
           Open trust directory…
         </button>

@@ -48,7 +48,8 @@ export function PreviewDiff({ preview }: { preview: PublishPreviewView }) {
                   ))}
                   {[...r.delegationsAdded.map((d) => ['+', d] as const), ...r.delegationsChanged.map((d) => ['~', d] as const)].map(([sign, d]) => (
                     <li key={`d${d.role}`}>
-                      {sign} delegation <span className="mono">{d.role}</span>: keys {d.keyIds.length ? <KeyIds ids={d.keyIds} /> : 'none'}, paths {JSON.stringify(d.paths)}, threshold {d.threshold}
+                      {sign} delegation <span className="mono">{d.role}</span>: keys {d.keyIds.length ? <KeyIds ids={d.keyIds} /> : 'none'}, paths{' '}
+                      {JSON.stringify(d.paths)}, threshold {d.threshold}
                     </li>
                   ))}
                   {r.delegationsRemoved.map((d) => (

@@ -19,7 +19,8 @@ function HealthLine({ s }: { s: RepositorySummary }) {
       {c['signed-not-in-registry'] > 0 && <span className="count">{c['signed-not-in-registry']} not in registry</span>}
       {s.nearestExpiry && (
         <span>
-          · next expiry: {s.nearestExpiry.role} <ExpiryText iso={s.nearestExpiry.expires} level={levelOf(s.nearestExpiry.expires, s.nearestExpiry.role === 'timestamp' ? 2 : 30)} />
+          · next expiry: {s.nearestExpiry.role}{' '}
+          <ExpiryText iso={s.nearestExpiry.expires} level={levelOf(s.nearestExpiry.expires, s.nearestExpiry.role === 'timestamp' ? 2 : 30)} />
         </span>
       )}
       {s.renewSoon && (

@@ -18,7 +18,8 @@ function RenewList({ r }: { r: RenewResultView }) {
         <ul className="plain renew-list" aria-label={r.dryRun ? 'Would be renewed' : 'Renewed'}>
           {r.renewed.map((x) => (
             <li key={x.role}>
-              <span className="mono">{x.role}</span>: version {x.fromVersion} → {x.toVersion}, expires {formatDate(x.fromExpires)} → <strong>{formatDate(x.expires)}</strong>
+              <span className="mono">{x.role}</span>: version {x.fromVersion} → {x.toVersion}, expires {formatDate(x.fromExpires)} →{' '}
+              <strong>{formatDate(x.expires)}</strong>
             </li>
           ))}
         </ul>

@@ -24,8 +24,10 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
           </h1>
           {o && (
             <p className="muted">
-              {o.source === 'remote' ? 'Verified from the trust server' : `Verified from the local cache${o.cachedAt ? ` (cached ${formatDate(o.cachedAt)})` : ''}`} ·{' '}
-              {o.tags.length.toLocaleString('en')} tags · loaded {relativeTime(o.loadedAt)}
+              {o.source === 'remote'
+                ? 'Verified from the trust server'
+                : `Verified from the local cache${o.cachedAt ? ` (cached ${formatDate(o.cachedAt)})` : ''}`}{' '}
+              · {o.tags.length.toLocaleString('en')} tags · loaded {relativeTime(o.loadedAt)}
             </p>
           )}
           {o && <PinControls overview={o} />}
@@ -46,12 +48,14 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
         <>
           {!o.hasTrustData && (
             <div className="banner banner-empty" role="note">
-              <strong>No trust data for this repository.</strong> Nobody has signed it: every tag is unsigned. Sign tags with <code>docker trust sign</code>.
+              <strong>No trust data for this repository.</strong> Nobody has signed it: every tag is unsigned. Sign tags with{' '}
+              <code>docker trust sign</code>.
             </div>
           )}
           {o.registryError && (
             <div className="banner banner-warn" role="note">
-              <strong>The registry was not read: {errorText(o.registryError.code).title.toLowerCase()}.</strong> Verdicts below only reflect the trust data ({o.registryError.message}).
+              <strong>The registry was not read: {errorText(o.registryError.code).title.toLowerCase()}.</strong> Verdicts below only reflect the trust
+              data ({o.registryError.message}).
             </div>
           )}
           {lapsing.length > 0 && (

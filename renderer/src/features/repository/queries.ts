@@ -43,7 +43,8 @@ function usePinChange<R>(name: string, mutationFn: () => Promise<R>, onDone: (r:
   });
 }
 
-export const usePinCurrent = (name: string, onDone: (r: Awaited<ReturnType<typeof pinCurrent>>) => void) => usePinChange(name, () => pinCurrent(name), onDone);
+export const usePinCurrent = (name: string, onDone: (r: Awaited<ReturnType<typeof pinCurrent>>) => void) =>
+  usePinChange(name, () => pinCurrent(name), onDone);
 export const useUnpin = (name: string, onDone: (r: Awaited<ReturnType<typeof unpin>>) => void) => usePinChange(name, () => unpin(name), onDone);
 const pinCurrent = (name: string) => call('pins:pin-current', { name });
 const unpin = (name: string) => call('pins:unpin', { name });
@@ -51,7 +52,12 @@ const unpin = (name: string) => call('pins:unpin', { name });
 // --- cosign ---
 
 export function useCosignTags(name: string, keyFile: string, enabled: boolean) {
-  return useQuery({ queryKey: ['cosign', name, keyFile], queryFn: () => call('cosign:tags', { name, keyFile }), enabled: enabled && keyFile !== '', retry: false });
+  return useQuery({
+    queryKey: ['cosign', name, keyFile],
+    queryFn: () => call('cosign:tags', { name, keyFile }),
+    enabled: enabled && keyFile !== '',
+    retry: false,
+  });
 }
 
 // --- renewal (renew-contract.ts) ---
