@@ -136,6 +136,8 @@ export const summarySchema = z.object({
   hasTrustData: z.boolean(),
   counts: countsSchema,
   nearestExpiry: z.object({ role: z.string(), expires: isoDate }).optional(),
+  /** The soonest role this side renews (not timestamp, which the server renews) when it expires within 90 days. */
+  renewSoon: z.object({ role: z.string(), expires: isoDate }).optional(),
   registryError: errorValueSchema.optional(),
   tagCount: z.number().int(),
 });

@@ -21,6 +21,7 @@ import { HARDWARE_HANDLERS } from './hardware-handlers.js';
 import { CEREMONY_HANDLERS } from './ceremony-handlers.js';
 import { COSIGN_HANDLERS } from './cosign-handlers.js';
 import { MIGRATE_HANDLERS } from './migrate-handlers.js';
+import { RENEW_HANDLERS } from './renew-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
@@ -128,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...AUDIT_HANDLERS,
     ...COSIGN_HANDLERS,
     ...MIGRATE_HANDLERS,
+    ...RENEW_HANDLERS,
   };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */

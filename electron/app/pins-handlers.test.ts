@@ -117,6 +117,7 @@ describe('pins and offline inspector channels', () => {
         path: file,
         asOf: SAMPLE_CLOCK.toISOString(),
         createdBy: 'test',
+        unsigned: true,
         repositories: [{ gun, asOf: SAMPLE_CLOCK.toISOString() }],
       },
     });

@@ -109,6 +109,14 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     next: 'Use a TrustDesk version that reads this archive format version.',
   },
   ARCHIVE_INCOMPLETE: { title: 'The trust archive lacks what was asked for', next: 'Check the repository name, or archive that repository too.' },
+  ARCHIVE_SIGNATURE_INVALID: {
+    title: "The trust archive's signature does not verify",
+    next: 'The archive was altered after it was signed, or the signature is damaged: do not rely on it; get the original from its maker.',
+  },
+  ARCHIVE_SIGNER_UNTRUSTED: {
+    title: 'The trust archive is not signed by the required key',
+    next: 'It is unsigned or signed by another key: check which key signed it and whether that key should be trusted.',
+  },
   PUBLISH_REJECTED: {
     title: 'The trust server refused the update',
     next: 'Nothing was published. Reload the repository and try again; the details say what the server found wrong.',

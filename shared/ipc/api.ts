@@ -62,6 +62,9 @@ export const API_CHANNELS = [
   'migrate:progress',
   'migrate:cancel',
   'migrate:policies',
+  // renewal (renew-contract.ts), by name for the same reason
+  'renew:plan',
+  'renew:apply',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

@@ -13,6 +13,7 @@ import { HARDWARE_CONTRACT } from './hardware-contract.js';
 import { CEREMONY_CONTRACT } from './ceremony-contract.js';
 import { COSIGN_CONTRACT } from './cosign-contract.js';
 import { MIGRATE_CONTRACT } from './migrate-contract.js';
+import { RENEW_CONTRACT } from './renew-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -61,6 +62,7 @@ export const CONTRACT = {
   ...CEREMONY_CONTRACT,
   ...COSIGN_CONTRACT,
   ...MIGRATE_CONTRACT,
+  ...RENEW_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;

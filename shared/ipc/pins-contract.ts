@@ -47,6 +47,9 @@ export const offlineSummarySchema = z.object({
   /** Archive time, or the newest cache time of the trust directory. */
   asOf: z.string().optional(),
   createdBy: z.string().optional(),
+  /** A signed archive's verified signer. */
+  signer: z.object({ scheme: z.enum(['notary', 'cosign']), keyId: z.string() }).optional(),
+  unsigned: z.boolean().optional(),
   repositories: z.array(z.object({ gun: z.string(), asOf: z.string().optional(), error: errorValueSchema.optional() })),
 });
 export type OfflineSummaryView = z.infer<typeof offlineSummarySchema>;

@@ -58,6 +58,7 @@ export const rolePreviewSchema = z.object({
   signedBy: z.enum(['local', 'server']),
   signingKeyIds: z.array(z.string()),
   expires: z.string().optional(),
+  fromExpires: z.string().optional(),
   targetsAdded: z.array(targetChange),
   targetsRemoved: z.array(targetChange),
   targetsChanged: z.array(targetChange),

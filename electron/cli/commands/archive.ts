@@ -11,7 +11,7 @@ import { outcomeOfError, VERIFY_EXIT_CODES } from '../../core/tuf/verification.j
 import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
 import { contextFromFlags } from '../context.js';
 
-const HELP = `Usage: trustdesk archive NAME [NAME...] -o FILE [--skip-registry] [--json]
+const HELP = `Usage: trustdesk archive NAME [NAME...] -o FILE [--skip-registry] [--sign-key KEY] [--json]
        trustdesk archive --list FILE
 
 Verifies each repository and saves its trust data into one file: every root version (1..N),
@@ -21,6 +21,8 @@ and a manifest of hashes. Check it later, with no server: trustdesk verify --arc
 Options:
   -o, --output FILE     the archive to write (replaced atomically)
       --skip-registry   do not record registry digests (the archive then proves signatures only)
+      --sign-key KEY    sign the archive's manifest: notary:KEYID (trust dir key), token:KEYID|LABEL,
+                        or a cosign private key file (COSIGN_PASSWORD or a prompt)
       --list FILE       show what an archive holds (checks its hashes, not its signatures)
       --json            machine-readable output
 `;
@@ -31,6 +33,7 @@ async function run(args: string[], io: Io): Promise<number> {
     'skip-registry': { type: 'boolean' },
     list: { type: 'string' },
     json: { type: 'boolean' },
+    'sign-key': { type: 'string' },
   });
   if (values.help) {
     io.stdout(HELP);
@@ -43,6 +46,7 @@ async function run(args: string[], io: Io): Promise<number> {
       if (values.json) io.stdout(`${JSON.stringify(summary, null, 2)}\n`);
       else {
         io.stdout(`trust archive format ${summary.formatVersion}, archived at ${summary.archivedAt} by ${summary.createdBy}\n`);
+        io.stdout(summary.signer ? `signed by ${summary.signer.scheme} key ${summary.signer.keyId} (signature verified)\n` : 'unsigned\n');
         for (const r of summary.repositories) {
           io.stdout(
             `  ${r.gun}  root v${r.rootVersion}, ${r.files} files, ${r.registryTags === undefined ? 'no registry digests' : `${r.registryTags} registry tags`}  (from ${r.trustServer})\n`,
@@ -75,6 +79,7 @@ async function run(args: string[], io: Io): Promise<number> {
       output,
       skipRegistry: Boolean(values['skip-registry']),
       createdBy: 'trustdesk archive',
+      ...(values['sign-key'] ? { signKey: values['sign-key'] as string } : {}),
     });
     if (values.json) {
       io.stdout(`${JSON.stringify(a, null, 2)}\n`);
@@ -83,7 +88,9 @@ async function run(args: string[], io: Io): Promise<number> {
         const tags = r.registryTags !== undefined ? `${r.registryTags} registry tags` : 'no registry digests';
         io.stdout(`archived ${r.gun}: root v1..v${r.rootVersion}, ${r.files} files, ${tags}\n`);
       }
-      io.stdout(`wrote ${output} (${a.bytes} bytes, archived at ${a.archivedAt})\n`);
+      io.stdout(
+        `wrote ${output} (${a.bytes} bytes, archived at ${a.archivedAt}${a.signer ? `, signed by ${a.signer.scheme} key ${a.signer.keyId}` : ''})\n`,
+      );
     }
     return 0;
   } catch (err) {
@@ -98,6 +105,6 @@ async function run(args: string[], io: Io): Promise<number> {
 
 export const archiveCommand: Command = {
   name: 'archive',
-  summary: 'archive NAME... -o FILE [--skip-registry]   save verified trust data (whole root chain) for offline verification',
+  summary: 'archive NAME... -o FILE [--skip-registry] [--sign-key KEY]   save verified trust data (whole root chain) for offline verification',
   run,
 };

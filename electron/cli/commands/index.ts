@@ -36,4 +36,5 @@ export const COMMANDS: CommandEntry[] = [
   { name: 'root', load: async () => (await import('./ceremony.js')).rootCommand },
   { name: 'bundle', load: async () => (await import('./ceremony.js')).bundleCommand },
   { name: 'ceremony', load: async () => (await import('./ceremony.js')).ceremonyCommand },
+  { name: 'renew', load: async () => (await import('./renew.js')).renewCommand },
 ];

@@ -31,7 +31,9 @@ async function run(args: string[], io: Io): Promise<number> {
     json: { type: 'boolean' },
     'require-signed': { type: 'boolean' },
     archive: { type: 'string' },
+    expiring: { type: 'string' },
   });
+  if (values.expiring !== undefined && !values.help) return (await import('./status-expiring.js')).runExpiring(values, positionals, io);
   if (values.help) {
     io.stdout(
       `Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n`,

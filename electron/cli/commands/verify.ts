@@ -9,6 +9,8 @@
 import { toErrorValue } from '../../core/base/errors.js';
 import { verifyExitCode, outcomeOfError, VERIFY_EXIT_CODES, type RepositoryVerification, type VerifySubject } from '../../core/tuf/verification.js';
 import { verifyRepositories } from '../../core/use-cases/repository/verify-repositories.js';
+import { readArchive, type ArchiveSigner, type TrustArchive } from '../../core/cache/trust-archive.js';
+import { checkArchiveSigner } from '../../core/use-cases/archive/archive-file.js';
 import { asOfText } from '../status-text.js';
 import { contextFromFlags } from '../context.js';
 import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
@@ -24,6 +26,8 @@ Options:
       --require-signed  every registry tag must be signed (NAME without TAG)
       --signer NAME     every checked tag must be signed by this signer (e.g. alice)
       --archive FILE    verify from a trust archive (trustdesk archive) with no server
+      --trust-archive-key PUB   with --archive: require the archive to be signed by this key
+                        (PEM public key file, notary:KEYID, token:KEYID; repeatable)
       --json            machine-readable result
       --offline         verify the trust cache only (no registry: digests are not compared)
 
@@ -59,6 +63,7 @@ async function run(args: string[], io: Io): Promise<number> {
     'require-signed': { type: 'boolean' },
     signer: { type: 'string' },
     archive: { type: 'string' },
+    'trust-archive-key': { type: 'string', multiple: true },
   });
   if (values.help) {
     io.stdout(HELP);
@@ -75,7 +80,26 @@ async function run(args: string[], io: Io): Promise<number> {
   const ctx = contextFromFlags(values, io);
   const now = ctx.now();
   let results: RepositoryVerification[];
+  let archiveSigner: ArchiveSigner | null | undefined;
   try {
+    if (archiveFile) {
+      // the archive's signature first: who made it (and, with --trust-archive-key, that it is the one required)
+      let archive: TrustArchive;
+      try {
+        archive = await readArchive(archiveFile);
+      } catch (err) {
+        return failWith(values, io, err);
+      }
+      const signer = await archiveSignerCheck(values, io, archive, archiveFile);
+      if ('error' in signer) return signer.error;
+      if (!values.json)
+        io.stdout(
+          signer.signer
+            ? `trust archive ${archiveFile}: signed by ${signer.signer.scheme} key ${signer.signer.keyId}\n`
+            : `trust archive ${archiveFile}: unsigned\n`,
+        );
+      archiveSigner = signer.signer ?? null;
+    }
     results = await verifyRepositories(ctx, {
       subjects,
       requireSigned: values['require-signed'] as boolean | undefined,
@@ -84,17 +108,13 @@ async function run(args: string[], io: Io): Promise<number> {
     });
   } catch (err) {
     // only an unreadable or corrupt archive is thrown: reported with its exit code
-    const outcome = outcomeOfError(err);
-    const code = VERIFY_EXIT_CODES[outcome];
-    if (values.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: toErrorValue(err), results: [] }, null, 2)}\n`);
-    io.stderr(`trustdesk: ${toErrorValue(err).code}: ${toErrorValue(err).message}\n`);
-    return code;
+    return failWith(values, io, err);
   } finally {
     ctx.close();
   }
   const code = verifyExitCode(results);
   if (values.json) {
-    io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, results }, null, 2)}\n`);
+    io.stdout(`${JSON.stringify({ ok: code === 0, exitCode: code, ...(archiveSigner !== undefined ? { archiveSigner } : {}), results }, null, 2)}\n`);
   } else {
     for (const r of results) {
       const text = formatText(r, now);
@@ -105,8 +125,35 @@ async function run(args: string[], io: Io): Promise<number> {
   return code;
 }
 
+/** `--trust-archive-key PUB...`: the archive must be signed by one of them (exit 3 otherwise). */
+async function archiveSignerCheck(
+  values: Record<string, unknown>,
+  io: Io,
+  archive: TrustArchive,
+  file: string,
+): Promise<{ signer?: ArchiveSigner } | { error: number }> {
+  const specs = values['trust-archive-key'] as string[] | undefined;
+  if (!specs?.length) return archive.signer ? { signer: archive.signer } : {};
+  const ctx = contextFromFlags(values, io);
+  try {
+    return { signer: await checkArchiveSigner(ctx, archive, specs, file) };
+  } catch (err) {
+    return { error: failWith(values, io, err) };
+  } finally {
+    ctx.close();
+  }
+}
+
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'verify [--require-signed] [--signer NAME] [--json] [--archive FILE] NAME[:TAG]...   CI gate (exit 0/1/3/4)',
   run,
 };
+
+/** An error that decides nothing per repository (an unreadable archive): its exit code, JSON or text. */
+function failWith(values: Record<string, unknown>, io: Io, err: unknown): number {
+  const code = VERIFY_EXIT_CODES[outcomeOfError(err)];
+  if (values.json) io.stdout(`${JSON.stringify({ ok: false, exitCode: code, error: toErrorValue(err), results: [] }, null, 2)}\n`);
+  io.stderr(`trustdesk: ${toErrorValue(err).code}: ${toErrorValue(err).message}\n`);
+  return code;
+}

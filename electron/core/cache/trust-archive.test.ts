@@ -1,14 +1,21 @@
 import { describe, it, expect } from 'vitest';
 import { updateRepository } from '../tuf/repository-updater.js';
+import { createHash, createPublicKey, generateKeyPairSync, sign as nodeSign, type KeyObject } from 'node:crypto';
 import {
   ArchiveSource,
   MemoryTrustCache,
   archivedRepository,
   parseArchive,
+  requireArchiveSigner,
   serialiseArchive,
+  serialiseSignedArchive,
   ARCHIVE_FORMAT,
+  ARCHIVE_VERSION,
   type ArchiveBody,
+  type ArchiveSignerScheme,
+  type ArchiveSigningKey,
 } from './trust-archive.js';
+import { keyId, publicKeyJson } from '../tuf/keys.js';
 import { verifyArchivedRepository } from '../use-cases/archive/archive.js';
 import { repositoryStatus } from '../tuf/verdicts.js';
 import { verifyStatus } from '../tuf/verification.js';
@@ -16,6 +23,7 @@ import { parseReference } from '../base/reference.js';
 import { isTrustDeskError } from '../base/errors.js';
 import { sampleGun, sampleSource, SAMPLE_CLOCK } from '../../../tests/support/samples.js';
 
+/** Version 1 (unsigned, the format before signatures): still read. */
 async function sampleArchive(scenario: string): Promise<{ body: ArchiveBody; bytes: Buffer; gun: string }> {
   const gun = sampleGun(scenario);
   const trust = await updateRepository({
@@ -112,8 +120,8 @@ describe('trust archive', () => {
     copy.repositories[0]!.files = copy.repositories[0]!.files.filter((f) => f.name !== '3.root.json');
     expect(await codeOf(() => parseArchive(serialiseArchive(copy)))).toBe('ARCHIVE_INCOMPLETE');
     const bytes = serialiseArchive(body);
-    const v2 = Buffer.from(bytes.toString('utf8').replace('"version":1,', '"version":2,'));
-    expect(await codeOf(() => parseArchive(v2))).toBe('ARCHIVE_UNSUPPORTED');
+    const v3 = Buffer.from(bytes.toString('utf8').replace('"version":1,', '"version":3,'));
+    expect(await codeOf(() => parseArchive(v3))).toBe('ARCHIVE_UNSUPPORTED');
     expect(await codeOf(() => parseArchive(Buffer.from('{"format":"something-else"}\n{}')))).toBe('ARCHIVE_INVALID');
   });
 
@@ -137,5 +145,77 @@ describe('trust archive', () => {
     const root = JSON.parse((await src.fetchRole(gun, 'root', { maxBytes: 1e6 })).toString());
     expect(root.signed.version).toBe(5);
     expect(await codeOf(src.fetchRootVersion(gun, 6, { maxBytes: 1e6 }))).toBe('METADATA_NOT_FOUND');
+  });
+});
+
+describe('signed trust archives (format 2)', () => {
+  const ecKey = () => generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  const signingKey = (scheme: ArchiveSignerScheme, privateKey: KeyObject): ArchiveSigningKey => ({
+    scheme,
+    publicKey: createPublicKey(privateKey),
+    sign: async (m) => nodeSign('sha256', m, { key: privateKey, dsaEncoding: 'der' }),
+  });
+
+  async function signedSample(scheme: ArchiveSignerScheme, privateKey: KeyObject) {
+    const { body, gun } = await sampleArchive('team');
+    const v2 = { ...body, version: ARCHIVE_VERSION };
+    return { bytes: await serialiseSignedArchive(v2, signingKey(scheme, privateKey)), gun };
+  }
+
+  it('names its signer: notary canonical key ID, or the SHA-256 of a cosign public key; verifies as before', async () => {
+    const k = ecKey();
+    const { bytes, gun } = await signedSample('notary', k.privateKey);
+    const archive = parseArchive(bytes);
+    expect(archive.header.version).toBe(2);
+    expect(archive.signer).toEqual({ scheme: 'notary', keyId: keyId(publicKeyJson(k.publicKey)) });
+    expect((await verifyArchivedRepository(archive, gun)).trust.delegations.length).toBe(2);
+    const c = ecKey();
+    const cos = parseArchive((await signedSample('cosign', c.privateKey)).bytes);
+    expect(cos.signer).toEqual({
+      scheme: 'cosign',
+      keyId: createHash('sha256')
+        .update(c.publicKey.export({ format: 'der', type: 'spki' }))
+        .digest('hex'),
+    });
+    expect(requireArchiveSigner(cos, [c.publicKey])).toEqual(cos.signer);
+    // an old unsigned archive still reads, marked unsigned
+    expect(parseArchive((await sampleArchive('team')).bytes).signer).toBeUndefined();
+  });
+
+  it('one flipped byte anywhere: ARCHIVE_SIGNATURE_INVALID (or ARCHIVE_INVALID where the header no longer parses)', async () => {
+    const { bytes } = await signedSample('cosign', ecKey().privateKey);
+    const nl = bytes.indexOf(0x0a);
+    const positions = new Set<number>([nl + 1, bytes.length - 2]);
+    for (let i = 0; i < 120; i++) positions.add(nl + 1 + Math.floor((i * (bytes.length - nl - 1)) / 120));
+    for (const pos of positions) {
+      const bad = Buffer.from(bytes);
+      bad[pos] = bad[pos]! ^ 0x01;
+      expect(await codeOf(() => parseArchive(bad)), `body byte ${pos}`).toBe('ARCHIVE_SIGNATURE_INVALID');
+    }
+    // the signature itself, its key ID, and the header's digest
+    const header = JSON.parse(bytes.subarray(0, nl).toString('utf8'));
+    const body = bytes.subarray(nl);
+    const withHeader = (h: unknown) => Buffer.concat([Buffer.from(JSON.stringify(h)), body]);
+    const sig = Buffer.from(header.signature.sig, 'base64');
+    sig[sig.length - 1] ^= 0x01;
+    expect(await codeOf(() => parseArchive(withHeader({ ...header, signature: { ...header.signature, sig: sig.toString('base64') } })))).toBe(
+      'ARCHIVE_SIGNATURE_INVALID',
+    );
+    expect(await codeOf(() => parseArchive(withHeader({ ...header, signature: { ...header.signature, keyid: 'a'.repeat(64) } })))).toBe(
+      'ARCHIVE_SIGNATURE_INVALID',
+    );
+    expect(await codeOf(() => parseArchive(withHeader({ ...header, body_sha256: 'b'.repeat(64) })))).toBe('ARCHIVE_SIGNATURE_INVALID');
+  });
+
+  it('a different signer key: ARCHIVE_SIGNER_UNTRUSTED; so is an unsigned archive when a signer is required', async () => {
+    const { bytes } = await signedSample('cosign', ecKey().privateKey);
+    const other = ecKey();
+    expect(await codeOf(() => requireArchiveSigner(parseArchive(bytes), [other.publicKey]))).toBe('ARCHIVE_SIGNER_UNTRUSTED');
+    // re-signed by someone else after editing: the signature verifies, the signer is not the one required
+    const { bytes: resigned } = await signedSample('cosign', other.privateKey);
+    expect(parseArchive(resigned).signer?.scheme).toBe('cosign');
+    expect(await codeOf(() => requireArchiveSigner(parseArchive(resigned), [createPublicKey(ecKey().privateKey)]))).toBe('ARCHIVE_SIGNER_UNTRUSTED');
+    const unsigned = parseArchive((await sampleArchive('team')).bytes);
+    expect(await codeOf(() => requireArchiveSigner(unsigned, [other.publicKey]))).toBe('ARCHIVE_SIGNER_UNTRUSTED');
   });
 });

@@ -2,7 +2,7 @@
  * Trust archives: every metadata file a repository's trust rests on (the whole root chain 1..N,
  * timestamp, snapshot, targets, every verified delegation), the registry's manifest digests and
  * sizes, and hashes of all of it, in one file that can be verified years later with no server.
- * Format: docs/trust-archive.md ("trustdesk-trust-archive", version 1).
+ * Format: docs/trust-archive.md ("trustdesk-trust-archive", version 2; version 1 is read as unsigned).
  *
  * File layout (bytes): one header line, `\n`, then the body.
  *   header  compact JSON {"format":"trustdesk-trust-archive","version":1,"body_sha256":"<hex>","body_length":N}
@@ -10,12 +10,18 @@
  * Any changed byte is refused: in the body by body_sha256, in the header by JSON, format, version or
  * digest; and each file's own sha256/length is checked before its bytes are used.
  *
+ * Version 2 adds an optional signature in the header over the manifest (format, version, body digest
+ * and length, and the signer's key ID): a notary key (file or token), scheme `notary`, or a cosign
+ * key, scheme `cosign`. The body digest covers what the archive holds and when it was made.
+ *
  * Verifying replays the archived bytes through the same update workflow as an online check
  * (repository-updater.ts over an ArchiveSource, an empty in-memory cache, `fullRootChain`), with
  * the clock set to the archive time: the time the archiver says it archived. That time is not signed
  * by anyone; the signed expiry dates bound it (a forged time outside every role's validity fails).
  */
-import { createHash } from 'node:crypto';
+import { createHash, createPublicKey, verify as nodeVerify, type KeyObject } from 'node:crypto';
+import { canonicalBytes } from '../tuf/canonical-json.js';
+import { keyId as notaryKeyId, publicKeyJson } from '../tuf/keys.js';
 import { readFile } from 'node:fs/promises';
 import { TrustDeskError, type ErrorValue } from '../base/errors.js';
 import { TrustCache } from './trust-cache.js';
@@ -24,7 +30,9 @@ import type { MetadataSource, RepositoryTrust } from '../tuf/repository-updater.
 import type { RegistryTag } from '../tuf/verdicts.js';
 
 export const ARCHIVE_FORMAT = 'trustdesk-trust-archive';
-export const ARCHIVE_VERSION = 1;
+export const ARCHIVE_VERSION = 2;
+/** Versions this reader understands: 1 (never signed) and 2 (optionally signed). */
+export const READABLE_ARCHIVE_VERSIONS = [1, 2];
 /** An archive larger than this is refused before it is parsed. */
 export const MAX_ARCHIVE_BYTES = 512 * 1024 * 1024;
 
@@ -33,6 +41,33 @@ export interface ArchiveHeader {
   version: number;
   body_sha256: string;
   body_length: number;
+  /** Version 2: the signature over the manifest (archiveSignedMessage); absent: unsigned. */
+  signature?: ArchiveSignature;
+}
+
+/** `notary`: key ID is notary's canonical ID of the public key; `cosign`: SHA-256 (hex) of its SPKI DER. */
+export type ArchiveSignerScheme = 'notary' | 'cosign';
+
+export interface ArchiveSignature {
+  scheme: ArchiveSignerScheme;
+  keyid: string;
+  /** The signer's public key, SPKI DER, base64. */
+  public_key: string;
+  /** DER ECDSA / PKCS#1 v1.5 RSA over SHA-256, or Ed25519, base64. */
+  sig: string;
+}
+
+/** Who signed an archive (IPC-safe). */
+export interface ArchiveSigner {
+  scheme: ArchiveSignerScheme;
+  keyId: string;
+}
+
+/** Signs an archive's manifest (built in the use case from a notary, token or cosign key). */
+export interface ArchiveSigningKey {
+  scheme: ArchiveSignerScheme;
+  publicKey: KeyObject;
+  sign(message: Buffer): Promise<Buffer>;
 }
 
 export interface ArchivedFile {
@@ -69,6 +104,85 @@ export interface ArchiveBody {
 export interface TrustArchive {
   header: ArchiveHeader;
   body: ArchiveBody;
+  /** The verified signer; absent for an unsigned archive. */
+  signer?: ArchiveSigner;
+}
+
+/** The key ID of a public key in a scheme: notary's canonical ID, or the SHA-256 of the SPKI DER (cosign). */
+export function archiveKeyId(scheme: ArchiveSignerScheme, key: KeyObject): string {
+  return scheme === 'notary'
+    ? notaryKeyId(publicKeyJson(key))
+    : createHash('sha256')
+        .update(key.export({ format: 'der', type: 'spki' }))
+        .digest('hex');
+}
+
+/** The bytes an archive signature covers: canonical JSON of the manifest and the signer. */
+export function archiveSignedMessage(
+  h: { version: number; body_sha256: string; body_length: number },
+  signer: { scheme: ArchiveSignerScheme; keyid: string },
+): Buffer {
+  return canonicalBytes({
+    body_length: h.body_length,
+    body_sha256: h.body_sha256,
+    format: ARCHIVE_FORMAT,
+    signer: { keyid: signer.keyid, scheme: signer.scheme },
+    version: h.version,
+  });
+}
+
+function verifySignatureBytes(key: KeyObject, message: Buffer, sig: Buffer): boolean {
+  try {
+    return key.asymmetricKeyType === 'ed25519'
+      ? nodeVerify(null, message, key, sig)
+      : nodeVerify('sha256', message, { key, dsaEncoding: 'der' }, sig);
+  } catch {
+    return false;
+  }
+}
+
+function signatureInvalid(file: string, detail: string): TrustDeskError {
+  return new TrustDeskError('ARCHIVE_SIGNATURE_INVALID', `the signature of trust archive ${file} does not verify: ${detail}`);
+}
+
+/** Checks the header's signature over the manifest; returns the signer. */
+function checkSignature(header: ArchiveHeader, file: string): ArchiveSigner {
+  const s = header.signature as Partial<ArchiveSignature>;
+  if (
+    typeof s !== 'object' ||
+    s === null ||
+    (s.scheme !== 'notary' && s.scheme !== 'cosign') ||
+    typeof s.keyid !== 'string' ||
+    typeof s.public_key !== 'string' ||
+    typeof s.sig !== 'string'
+  ) {
+    throw signatureInvalid(file, 'the signature entry is malformed');
+  }
+  let key: KeyObject;
+  try {
+    key = createPublicKey({ key: Buffer.from(s.public_key, 'base64'), format: 'der', type: 'spki' });
+  } catch {
+    throw signatureInvalid(file, 'the signer public key cannot be read');
+  }
+  if (archiveKeyId(s.scheme, key) !== s.keyid)
+    throw signatureInvalid(file, `the signer key ID ${s.keyid} is not the ID of the public key it carries`);
+  if (!verifySignatureBytes(key, archiveSignedMessage(header, { scheme: s.scheme, keyid: s.keyid }), Buffer.from(s.sig, 'base64'))) {
+    throw signatureInvalid(file, `not signed by key ${s.keyid}`);
+  }
+  return { scheme: s.scheme, keyId: s.keyid };
+}
+
+/** ARCHIVE_SIGNER_UNTRUSTED unless the archive is signed by one of `trusted` (public keys). */
+export function requireArchiveSigner(archive: TrustArchive, trusted: KeyObject[], file = 'archive'): ArchiveSigner {
+  const s = archive.signer;
+  if (!s) throw new TrustDeskError('ARCHIVE_SIGNER_UNTRUSTED', `trust archive ${file} is not signed; a signer was required`);
+  if (!trusted.some((k) => archiveKeyId(s.scheme, k) === s.keyId)) {
+    throw new TrustDeskError(
+      'ARCHIVE_SIGNER_UNTRUSTED',
+      `trust archive ${file} is signed by ${s.scheme} key ${s.keyId}, not by a required signer key`,
+    );
+  }
+  return s;
 }
 
 const sha256 = (b: Buffer | string) => createHash('sha256').update(b).digest('hex');
@@ -102,15 +216,36 @@ export function archivedRepository(trust: RepositoryTrust, trustServer: string, 
   return { gun: trust.gun, trustServer, rootVersion: trust.root.signed.version, versions, files, ...(registry ? { registry } : {}) };
 }
 
-/** Serialises an archive: header line + body, the header's digest over the body's exact bytes. */
-export function serialiseArchive(body: ArchiveBody): Buffer {
+/** Serialises an archive: header line + body, the header's digest over the body's exact bytes (the body's version in both). */
+export function serialiseArchive(body: ArchiveBody, signature?: ArchiveSignature): Buffer {
   const bodyBytes = Buffer.from(`${JSON.stringify(body, null, 2)}\n`, 'utf8');
-  const header: ArchiveHeader = { format: ARCHIVE_FORMAT, version: ARCHIVE_VERSION, body_sha256: sha256(bodyBytes), body_length: bodyBytes.length };
+  const header: ArchiveHeader = {
+    format: ARCHIVE_FORMAT,
+    version: body.version,
+    body_sha256: sha256(bodyBytes),
+    body_length: bodyBytes.length,
+    ...(signature ? { signature } : {}),
+  };
   return Buffer.concat([Buffer.from(`${JSON.stringify(header)}\n`, 'utf8'), bodyBytes]);
 }
 
-export async function writeArchive(file: string, body: ArchiveBody): Promise<Buffer> {
-  const bytes = serialiseArchive(body);
+/** Serialises an archive signed by `key` (the signature covers the manifest: body digest and length). */
+export async function serialiseSignedArchive(body: ArchiveBody, key: ArchiveSigningKey): Promise<Buffer> {
+  if (body.version < 2) throw new TrustDeskError('INTERNAL', 'only a version 2 archive can be signed');
+  const unsigned = serialiseArchive(body);
+  const header = JSON.parse(unsigned.subarray(0, unsigned.indexOf(0x0a)).toString('utf8')) as ArchiveHeader;
+  const keyid = archiveKeyId(key.scheme, key.publicKey);
+  const sig = await key.sign(archiveSignedMessage(header, { scheme: key.scheme, keyid }));
+  return serialiseArchive(body, {
+    scheme: key.scheme,
+    keyid,
+    public_key: key.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+    sig: sig.toString('base64'),
+  });
+}
+
+export async function writeArchive(file: string, body: ArchiveBody, key?: ArchiveSigningKey): Promise<Buffer> {
+  const bytes = key ? await serialiseSignedArchive(body, key) : serialiseArchive(body);
   try {
     await writeFileAtomic(file, bytes, { mode: 0o644 });
   } catch (err) {
@@ -140,31 +275,36 @@ export function parseArchive(bytes: Buffer, file = 'archive'): TrustArchive {
     throw archiveInvalid(file, `not a ${ARCHIVE_FORMAT} file`);
   }
   if (!Number.isSafeInteger(header.version) || header.version < 1) throw archiveInvalid(file, 'the header has no valid version');
-  if (header.version !== ARCHIVE_VERSION) {
+  if (!READABLE_ARCHIVE_VERSIONS.includes(header.version)) {
     throw new TrustDeskError(
       'ARCHIVE_UNSUPPORTED',
-      `trust archive ${file} has format version ${header.version}; this TrustDesk reads version ${ARCHIVE_VERSION}`,
+      `trust archive ${file} has format version ${header.version}; this TrustDesk reads versions ${READABLE_ARCHIVE_VERSIONS.join(' and ')}`,
     );
   }
   if (!isHex64(header.body_sha256) || !Number.isSafeInteger(header.body_length)) throw archiveInvalid(file, 'the header has no valid body digest');
+  if (header.signature !== undefined && header.version < 2) throw archiveInvalid(file, 'a version 1 archive cannot carry a signature');
+  // a signed archive: the signature covers the header's manifest, the manifest must match the body
+  const signer = header.signature !== undefined ? checkSignature(header, file) : undefined;
+  const tampered = (detail: string) =>
+    signer ? signatureInvalid(file, `the body does not match the signed manifest (${detail})`) : archiveInvalid(file, detail);
   const bodyBytes = bytes.subarray(nl + 1);
   if (bodyBytes.length !== header.body_length) {
-    throw archiveInvalid(file, `the body is ${bodyBytes.length} bytes, the header records ${header.body_length}`);
+    throw tampered(`the body is ${bodyBytes.length} bytes, the header records ${header.body_length}`);
   }
   const actual = sha256(bodyBytes);
-  if (actual !== header.body_sha256) throw archiveInvalid(file, `body sha256 is ${actual}, the header records ${header.body_sha256}`);
+  if (actual !== header.body_sha256) throw tampered(`body sha256 is ${actual}, the header records ${header.body_sha256}`);
   let body: ArchiveBody;
   try {
     body = JSON.parse(bodyBytes.toString('utf8'));
   } catch {
     throw archiveInvalid(file, 'the body is not JSON');
   }
-  checkBody(body, file);
-  return { header, body };
+  checkBody(body, header.version, file);
+  return { header, body, ...(signer ? { signer } : {}) };
 }
 
-function checkBody(body: ArchiveBody, file: string): void {
-  if (typeof body !== 'object' || body === null || body.format !== ARCHIVE_FORMAT || body.version !== ARCHIVE_VERSION) {
+function checkBody(body: ArchiveBody, version: number, file: string): void {
+  if (typeof body !== 'object' || body === null || body.format !== ARCHIVE_FORMAT || body.version !== version) {
     throw archiveInvalid(file, 'the body does not repeat the header format and version');
   }
   if (typeof body.archivedAt !== 'string' || Number.isNaN(Date.parse(body.archivedAt))) throw archiveInvalid(file, 'archivedAt is not a time');

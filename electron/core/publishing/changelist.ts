@@ -35,7 +35,9 @@ export type Change =
    * Rotate a base role's key. `serverManaged` for snapshot (timestamp always is). The new key is
    * made once, when publishing starts, then kept across retries.
    */
-  | { kind: 'rotate-key'; role: BaseRoleName; serverManaged?: boolean };
+  | { kind: 'rotate-key'; role: BaseRoleName; serverManaged?: boolean }
+  /** Re-sign a role unchanged, with a bumped version and a new expiry (root, targets, snapshot or a delegation). */
+  | { kind: 'renew'; role: string };
 
 export function describeChange(c: Change): string {
   switch (c.kind) {
@@ -53,6 +55,8 @@ export function describeChange(c: Change): string {
       return `remove delegation ${c.role}`;
     case 'rotate-key':
       return `rotate the ${c.role} key${c.serverManaged || c.role === 'timestamp' ? ' (server-managed)' : ''}`;
+    case 'renew':
+      return `renew ${c.role} (new version and expiry, content unchanged)`;
   }
 }
 
@@ -96,6 +100,10 @@ export function validateChange(c: Change): void {
       if (c.serverManaged && (c.role === 'root' || c.role === 'targets')) {
         throw new TrustDeskError('INVALID_ARGUMENT', `the ${c.role} key cannot be server-managed (only snapshot and timestamp)`);
       }
+      return;
+    case 'renew':
+      if (c.role === 'timestamp') throw new TrustDeskError('INVALID_ARGUMENT', 'timestamp is signed by the trust server, which renews it itself');
+      if (!['root', 'targets', 'snapshot'].includes(c.role)) checkRole(c.role);
       return;
   }
 }

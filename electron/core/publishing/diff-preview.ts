@@ -40,6 +40,8 @@ export interface RolePreview {
   /** Key IDs that sign this version (local signing only). */
   signingKeyIds: string[];
   expires?: string;
+  /** The expiry of the version it replaces (absent for a new role or a server-signed one). */
+  fromExpires?: string;
   targetsAdded: TargetChange[];
   targetsRemoved: TargetChange[];
   targetsChanged: TargetChange[];
@@ -130,7 +132,8 @@ export function formatPreview(preview: PublishPreview): string {
     const ver = r.fromVersion === undefined ? `new, version ${r.toVersion}` : `version ${r.fromVersion} -> ${r.toVersion}`;
     const by =
       r.signedBy === 'server' ? 'signed by the server' : `signed by ${r.signingKeyIds.map((k) => k.slice(0, 12)).join(', ') || 'this machine'}`;
-    lines.push(`  ${r.role}: ${ver}, ${by}${r.expires ? `, expires ${r.expires}` : ''}`);
+    const exp = r.expires ? (r.fromExpires ? `, expires ${r.fromExpires} -> ${r.expires}` : `, expires ${r.expires}`) : '';
+    lines.push(`  ${r.role}: ${ver}, ${by}${exp}`);
     for (const k of r.roleKeys) {
       lines.push(
         `    ${k.role} keys: ${[...k.added.map((a) => `+${a.slice(0, 12)}`), ...k.removed.map((x) => `-${x.slice(0, 12)}`)].join(' ')}${k.threshold ? ` threshold ${k.threshold.from} -> ${k.threshold.to}` : ''}`,

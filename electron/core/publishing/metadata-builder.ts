@@ -18,7 +18,7 @@ import type { RepositoryTrust } from '../tuf/repository-updater.js';
 import type { MetadataPart } from '../remote/notary-publisher.js';
 import { describeChange, parentRole, type BaseRoleName, type Change } from './changelist.js';
 import { diffRoot, diffTargets, emptyRolePreview, type PublishPreview, type RolePreview } from './diff-preview.js';
-import { expiresIn, LIFETIME_DAYS, nearExpiry } from './expiry.js';
+import { expiresIn, goTime, LIFETIME_DAYS, nearExpiry } from './expiry.js';
 import type { Signer } from '../signing/signer.js';
 
 /** Finds the local signer of a metadata key (a key file, a freshly made key, later a token). */
@@ -80,6 +80,8 @@ export interface BuildOptions {
    * (a removed delegation stays on the server): a role added again continues from that version.
    */
   versionHints?: Record<string, number>;
+  /** Lifetime (ms) of the roles renewed by `renew` changes, instead of notary's defaults (renewal's `--expires`). */
+  lifetimeMs?: number;
 }
 
 export interface BuiltUpdate {
@@ -161,6 +163,8 @@ export class WorkingRepository {
   private readonly snapshotMeta: Record<string, FileMeta>;
   /** Roles the update skipped (expired, or below threshold with the keys listed now). */
   private readonly skipped: Set<string>;
+  /** Roles named by `renew` changes (their expiry may be `lifetimeMs`). */
+  private readonly renewed = new Set<string>();
 
   constructor(private readonly opts: BuildOptions) {
     const { gun, now, trust } = opts;
@@ -198,6 +202,8 @@ export class WorkingRepository {
         return this.removeDelegation(change);
       case 'rotate-key':
         return this.rotateKey(change);
+      case 'renew':
+        return this.renew(change);
       default:
         return assertNever(change, 'change');
     }
@@ -335,13 +341,40 @@ export class WorkingRepository {
   }
 
   /**
+   * Marks a role to be re-signed as it is: a verified Targets role, root, or snapshot when its key
+   * is here. Its content stays, its version goes up by one and it gets a new expiry.
+   */
+  private async renew(c: ChangeOf<'renew'>): Promise<void> {
+    if (!this.trust) throw new TrustDeskError('INVALID_ARGUMENT', `${this.gun} has no trust data to renew`);
+    this.renewed.add(c.role);
+    if (c.role === 'root') {
+      this.rootChanged = true;
+      return;
+    }
+    if (c.role === 'snapshot') {
+      if (!(await this.holdsKeyOf('snapshot'))) throw noKey('snapshot', this.root.roles.snapshot.threshold, this.root.roles.snapshot.keyids);
+      return;
+    }
+    const w = this.roles.get(c.role);
+    if (!w?.old) throw new TrustDeskError('DELEGATION_INVALID', `${this.gun} has no verified ${c.role} to renew`);
+    w.changed = true;
+  }
+
+  /** The expiry of a role signed now: `lifetimeMs` for a renewed role when given, else notary's default. */
+  private expiryOf(role: string, days: number): string {
+    const ms = this.opts.lifetimeMs;
+    return ms !== undefined && this.renewed.has(role) ? goTime(new Date(this.now.getTime() + ms)) : expiresIn(this.now, days);
+  }
+
+  /**
    * Signs every changed role with a new version and expiry: Targets roles, then root (when changed,
    * or near expiry as notary re-signs it), then snapshot when its key is here (else the server signs
    * it). Timestamp is always the server's.
    */
   async build(): Promise<BuiltUpdate> {
     const { gun, now, trust, opts, root, oldRoot } = this;
-    if (!this.rootChanged && trust && nearExpiry(trust.root.expires, now)) {
+    // a renewal decides about root itself (its key may be elsewhere)
+    if (!this.rootChanged && this.renewed.size === 0 && trust && nearExpiry(trust.root.expires, now)) {
       this.rootChanged = true;
       this.warnings.push(`root expires on ${trust.root.expires.toISOString()}: re-signed with a new expiry`);
     }
@@ -356,7 +389,7 @@ export class WorkingRepository {
     for (const [role, w] of changedRoles) {
       const from = w.old?.version;
       w.signed.version = (from ?? w.signed.version) + 1;
-      w.signed.expires = expiresIn(now, role === 'targets' ? LIFETIME_DAYS.targets : LIFETIME_DAYS.delegation);
+      w.signed.expires = this.expiryOf(role, role === 'targets' ? LIFETIME_DAYS.targets : LIFETIME_DAYS.delegation);
       w.signed.delegations ??= { keys: {}, roles: [] };
       const { raw, by } = await this.signBody(role, w.signed, [this.roleKeys(role)]);
       parts.push({ role, raw });
@@ -364,13 +397,14 @@ export class WorkingRepository {
       const p = emptyRolePreview(role, w.signed.version, 'local', from);
       p.signingKeyIds = by;
       p.expires = w.signed.expires;
+      if (w.old) p.fromExpires = w.old.expires;
       diffTargets(p, w.old, w.signed);
       previews.push(p);
     }
 
     if (this.rootChanged) {
       root.version = (oldRoot?.version ?? 0) + 1;
-      root.expires = expiresIn(now, LIFETIME_DAYS.root);
+      root.expires = this.expiryOf('root', LIFETIME_DAYS.root);
       // a new set of root keys is signed by the previous root's keys too, so clients can follow it
       const sets: RoleKeySet[] = [{ keys: root.keys, keyids: root.roles.root.keyids, threshold: root.roles.root.threshold }];
       const rootKeysChanged = oldRoot && JSON.stringify(oldRoot.roles.root.keyids) !== JSON.stringify(root.roles.root.keyids);
@@ -381,17 +415,19 @@ export class WorkingRepository {
       const p = emptyRolePreview('root', root.version, 'local', oldRoot?.version);
       p.signingKeyIds = by;
       p.expires = root.expires;
+      if (oldRoot) p.fromExpires = oldRoot.expires;
       diffRoot(p, oldRoot, root);
       previews.unshift(p);
     }
 
-    if (parts.length === 0) throw new TrustDeskError('INVALID_ARGUMENT', `nothing to publish for ${gun}: the changes leave the trust data as it is`);
+    if (parts.length === 0 && !(this.renewed.has('snapshot') && !snapshotServer))
+      throw new TrustDeskError('INVALID_ARGUMENT', `nothing to publish for ${gun}: the changes leave the trust data as it is`);
 
     const oldSnapshotVersion = trust?.snapshot.signed.version;
     if (!snapshotServer) {
       const snap: SnapshotSigned = {
         _type: 'Snapshot',
-        expires: expiresIn(now, LIFETIME_DAYS.snapshot),
+        expires: this.expiryOf('snapshot', LIFETIME_DAYS.snapshot),
         meta: this.snapshotMeta,
         version: (oldSnapshotVersion ?? 0) + 1,
       };
@@ -400,6 +436,7 @@ export class WorkingRepository {
       const p = emptyRolePreview('snapshot', snap.version, 'local', oldSnapshotVersion);
       p.signingKeyIds = by;
       p.expires = snap.expires;
+      if (trust) p.fromExpires = trust.snapshot.signed.expires;
       previews.push(p);
     } else {
       previews.push(emptyRolePreview('snapshot', (oldSnapshotVersion ?? 0) + 1, 'server', oldSnapshotVersion));

@@ -70,6 +70,10 @@ export interface PublishRequest {
   maxAttempts?: number;
   /** A root rotation's new key goes on this token (generated there unless one is recorded). */
   rotateRootTo?: RootTokenRequest;
+  /** Renewal: the current state is verified accepting the expiry of these roles. */
+  acceptExpired?: (role: string) => boolean;
+  /** Renewal: the lifetime (ms) of the renewed roles instead of notary's defaults. */
+  lifetimeMs?: number;
 }
 
 export interface PublishResult {
@@ -91,8 +95,12 @@ function snapshotHash(trust: RepositoryTrust): string {
 }
 
 /** The verified current state, straight from the server (a cached fallback cannot be published on). */
-export async function loadRemoteTrust(session: TrustSession, ref: ParsedReference): Promise<RepositoryTrust> {
-  const trust = await session.loadTrust(ref);
+export async function loadRemoteTrust(
+  session: TrustSession,
+  ref: ParsedReference,
+  opts: { acceptExpired?: (role: string) => boolean } = {},
+): Promise<RepositoryTrust> {
+  const trust = await session.loadTrust(ref, opts);
   if (trust.source !== 'remote') {
     throw new TrustDeskError(
       'NETWORK_UNREACHABLE',
@@ -102,9 +110,13 @@ export async function loadRemoteTrust(session: TrustSession, ref: ParsedReferenc
   return trust;
 }
 
-async function existingTrust(session: TrustSession, ref: ParsedReference): Promise<RepositoryTrust | undefined> {
+async function existingTrust(
+  session: TrustSession,
+  ref: ParsedReference,
+  opts: { acceptExpired?: (role: string) => boolean } = {},
+): Promise<RepositoryTrust | undefined> {
   try {
-    return await loadRemoteTrust(session, ref);
+    return await loadRemoteTrust(session, ref, opts);
   } catch (err) {
     if (isTrustDeskError(err, 'REPOSITORY_NOT_SIGNED')) return undefined;
     throw err;
@@ -136,6 +148,8 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
   const newKeys: { keyId: string; role: string }[] = [];
   let publisher: NotaryPublisher | undefined;
   const server = async () => (publisher ??= await session.notaryPublisher(req.ref));
+  const loadOpts = req.acceptExpired ? { acceptExpired: req.acceptExpired } : {};
+  const renewal = req.lifetimeMs !== undefined ? { lifetimeMs: req.lifetimeMs } : {};
 
   let trust: RepositoryTrust | undefined;
   let init: NewRepositoryKeys | undefined;
@@ -145,14 +159,24 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
     }
     init = await prepareInit(ctx, req, signers, newKeys, server);
   } else {
-    trust = await loadRemoteTrust(session, req.ref);
+    trust = await loadRemoteTrust(session, req.ref, loadOpts);
   }
   const rotations = await prepareRotations(ctx, req, signers, newKeys, server);
 
   const maxAttempts = req.maxAttempts ?? DEFAULT_ATTEMPTS;
   const versionHints: Record<string, number> = {};
   for (let attempt = 1; ; attempt++) {
-    let built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers, versionHints });
+    let built = await buildUpdate({
+      gun,
+      now: now(),
+      trust,
+      init: trust ? undefined : init,
+      changes: req.changes,
+      rotations,
+      signers,
+      versionHints,
+      ...renewal,
+    });
     if (built.needsVersionHints && !req.dryRun) {
       // a delegation added again: the server keeps the removed role's file, continue from its version
       const source = await session.notarySource(req.ref);
@@ -161,7 +185,17 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
         const v = (JSON.parse(raw.toString('utf8')) as { signed?: { version?: unknown } }).signed?.version;
         versionHints[role] = Number.isSafeInteger(v) ? (v as number) : 0;
       }
-      built = await buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers, versionHints });
+      built = await buildUpdate({
+        gun,
+        now: now(),
+        trust,
+        init: trust ? undefined : init,
+        changes: req.changes,
+        rotations,
+        signers,
+        versionHints,
+        ...renewal,
+      });
     }
     if (req.dryRun) {
       if (newKeys.length === 0 && (req.init || rotations.size > 0))
@@ -172,7 +206,7 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
       await (await server()).publish(gun, built.parts);
     } catch (err) {
       if (err instanceof PublishRejected && err.mayBeStale && attempt < maxAttempts) {
-        const fresh = await existingTrust(session, req.ref);
+        const fresh = await existingTrust(session, req.ref, loadOpts);
         const changed = fresh && (!built.basedOnSnapshot || snapshotHash(fresh) !== built.basedOnSnapshot);
         if (changed) {
           trust = fresh; // someone else published: re-apply on their state

@@ -401,3 +401,83 @@ describe('thresholds above 1', () => {
     });
   });
 });
+
+describe('renewal', () => {
+  it('an expired targets is verified accepting its expiry, re-signed with the same content, a bumped version and the given lifetime', async () => {
+    const repo = await initRepo();
+    await publish(repo, [{ kind: 'add-target', name: 'v1', target: { sha256Hex: hex('a'), length: 10 } }]);
+    // make targets expire one second after NOW
+    const short = await buildUpdate({
+      gun: GUN,
+      now: NOW,
+      trust: await load(repo),
+      changes: [{ kind: 'renew', role: 'targets' }],
+      signers: repo.signers,
+      lifetimeMs: 1000,
+    });
+    repo.server.accept(short.parts);
+    const later = new Date(NOW.getTime() + 3_600_000);
+    const cache = new TrustCache(mkdtempSync(join(tmpdir(), 'trustdesk-renew-')));
+    await expect(updateRepository({ gun: GUN, cache, source: repo.server, now: later })).rejects.toMatchObject({ code: 'METADATA_EXPIRED' });
+    const expired = await updateRepository({ gun: GUN, cache, source: repo.server, now: later, acceptExpired: (r) => r === 'targets' });
+    expect(expired.expiredAccepted).toEqual(['targets']);
+    expect(await cache.cachedRoles(GUN)).toEqual(new Set()); // expired data stays out of the cache
+    // only the roles named are accepted expired
+    await expect(
+      updateRepository({ gun: GUN, cache, source: repo.server, now: later, acceptExpired: (r) => r === 'snapshot' }),
+    ).rejects.toMatchObject({ code: 'METADATA_EXPIRED' });
+
+    const renewed = await buildUpdate({
+      gun: GUN,
+      now: later,
+      trust: expired,
+      changes: [{ kind: 'renew', role: 'targets' }],
+      signers: repo.signers,
+      lifetimeMs: 90 * 86_400_000,
+    });
+    expect(renewed.parts.map((p) => p.role)).toEqual(['targets']);
+    const p = renewed.preview.roles.find((r) => r.role === 'targets')!;
+    expect(p).toMatchObject({
+      fromVersion: 3,
+      toVersion: 4,
+      fromExpires: goTime(new Date(NOW.getTime() + 1000)),
+      expires: goTime(new Date(later.getTime() + 90 * 86_400_000)),
+    });
+    expect(p.targetsAdded).toEqual([]);
+    expect(formatPreview(renewed.preview)).toContain(
+      `targets: version 3 -> 4, signed by ${repo.targets.keyId.slice(0, 12)}, expires ${p.fromExpires} -> ${p.expires}`,
+    );
+    repo.server.accept(renewed.parts);
+    const after = await updateRepository({ gun: GUN, cache, source: repo.server, now: later });
+    expect(after.targets.signed.version).toBe(4);
+    expect(after.targets.signed.targets).toEqual(expired.targets.signed.targets);
+  });
+
+  it('root renewal keeps the root keys and is accepted by a client that trusted the old root', async () => {
+    const repo = await initRepo();
+    const before = await load(repo);
+    const built = await buildUpdate({
+      gun: GUN,
+      now: NOW,
+      trust: before,
+      changes: [{ kind: 'renew', role: 'root' }],
+      signers: repo.signers,
+      lifetimeMs: 365 * 86_400_000,
+    });
+    repo.server.accept(built.parts);
+    const after = await load(repo); // the cache holds root v1: the chain is walked
+    expect(after.root.signed.version).toBe(2);
+    expect(after.root.signed.roles).toEqual(before.root.signed.roles);
+    expect(after.root.signed.expires).toBe(goTime(new Date(NOW.getTime() + 365 * 86_400_000)));
+  });
+
+  it('a role whose key is not here cannot be renewed; timestamp is refused', async () => {
+    const repo = await initRepo();
+    const trust = await load(repo);
+    const noKeys = new SignerSet();
+    await expect(buildUpdate({ gun: GUN, now: NOW, trust, changes: [{ kind: 'renew', role: 'targets' }], signers: noKeys })).rejects.toMatchObject({
+      code: 'NO_SIGNING_KEY',
+    });
+    expect(() => new ChangeList(GUN, [{ kind: 'renew', role: 'timestamp' }])).toThrow(/server/);
+  });
+});

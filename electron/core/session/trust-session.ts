@@ -123,10 +123,18 @@ export class TrustSession {
    * Verifies a repository's trust data (network unless offline), updating the cache. Offline, the
    * cache is verified as of the time it was written; callers report what has expired since.
    */
-  async loadTrust(ref: ParsedReference): Promise<RepositoryTrust> {
+  async loadTrust(ref: ParsedReference, opts: { acceptExpired?: (role: string) => boolean } = {}): Promise<RepositoryTrust> {
     const pinning = await this.trustPinning();
     const source = this.opts.offline ? undefined : await this.notarySource(ref);
-    return updateRepository({ gun: ref.gun, cache: this.cache, source, now: this.fixedNow(), pinning, asOfCache: this.opts.offline });
+    return updateRepository({
+      gun: ref.gun,
+      cache: this.cache,
+      source,
+      now: this.fixedNow(),
+      pinning,
+      asOfCache: this.opts.offline,
+      ...(opts.acceptExpired ? { acceptExpired: opts.acceptExpired } : {}),
+    });
   }
 
   /** The trust server of a reference as a MetadataSource (TLS and auth as docker would use them). */

@@ -59,6 +59,8 @@ export interface RepositoryTrust {
   verifiedAt: Date;
   /** How the trusted root was accepted: by a certs pin, a CA pin, or trust on first use. */
   pin: PinSummary;
+  /** Roles that had expired and were accepted anyway (`acceptExpired`, renewal only). */
+  expiredAccepted?: string[];
 }
 
 /** IPC-safe summary of the pin decision for the trusted root. */
@@ -100,6 +102,11 @@ export interface UpdateOptions {
    * old trust directory still verifies "as of" then; callers report what has expired since.
    */
   asOfCache?: boolean;
+  /**
+   * Renewal only: the roles whose expiry is accepted (signatures, hashes, versions and the root
+   * chain are still verified). Nothing is written to the cache when an expired role was accepted.
+   */
+  acceptExpired?: (role: string) => boolean;
 }
 
 /** Network failures after which notary falls back to the cached timestamp. */
@@ -253,7 +260,13 @@ export class RepositoryUpdater {
       }
     }
     const tofu = this.firstUse && !this.fromVersion1;
-    this.store = new TrustedMetadataStore(gun, rootRaw, { now: this.now, firstUse: tofu, previous: this.previous, pinning: opts.pinning });
+    this.store = new TrustedMetadataStore(gun, rootRaw, {
+      now: this.now,
+      firstUse: tofu,
+      previous: this.previous,
+      pinning: opts.pinning,
+      ...(opts.acceptExpired ? { acceptExpired: opts.acceptExpired } : {}),
+    });
     if (tofu) this.store.checkPinned();
     if (this.firstUse) this.fetched.set('root', rootRaw);
   }
@@ -428,6 +441,7 @@ export class RepositoryUpdater {
    * whole repository has verified, so a failed update leaves the previous cache as it was.
    */
   private async persistMetadata(): Promise<void> {
+    if (this.store.expiredAccepted.length > 0) return; // expired data is kept out of the cache
     const verifiedRoles = new Set(['root', 'timestamp', 'snapshot', 'targets', ...this.delegations.map((d) => d.env.role)]);
     await Promise.all([...this.fetched].filter(([role]) => verifiedRoles.has(role)).map(([role, raw]) => this.cache.write(this.gun, role, raw)));
   }
@@ -454,6 +468,7 @@ export class RepositoryUpdater {
         caFile: pin.match.kind === 'ca' ? pin.match.ca.file : undefined,
         keyIds: pin.pinnedKeyIds,
       },
+      ...(store.expiredAccepted.length ? { expiredAccepted: [...store.expiredAccepted] } : {}),
     };
   }
 

@@ -64,6 +64,9 @@ export class TrustedMetadataStore {
   private readonly now: Date;
   private readonly previous: PreviousVersions;
   private readonly pinning: TrustPinning;
+  private readonly acceptExpired: (role: string) => boolean;
+  /** Roles whose expiry was passed over because `acceptExpired` allowed it (renewal). */
+  readonly expiredAccepted: string[] = [];
   private rootEnv: RootEnvelope;
   /** The pin check of the current root, once `checkPinned` ran. */
   pin?: PinCheckResult;
@@ -79,15 +82,20 @@ export class TrustedMetadataStore {
    * checking its certificates and its own threshold. A cached root was verified when it was cached;
    * its certificates are still checked, but not their expiry (notary skips it for the trusted root).
    */
-  constructor(gun: string, rootRaw: Buffer, opts: { now: Date; firstUse: boolean; previous?: PreviousVersions; pinning?: TrustPinning }) {
+  constructor(
+    gun: string,
+    rootRaw: Buffer,
+    opts: { now: Date; firstUse: boolean; previous?: PreviousVersions; pinning?: TrustPinning; acceptExpired?: (role: string) => boolean },
+  ) {
     this.gun = gun;
     this.now = opts.now;
     this.previous = opts.previous ?? {};
     this.pinning = opts.pinning ?? NO_PINNING;
+    this.acceptExpired = opts.acceptExpired ?? (() => false);
     const root = parseRoot(rootRaw);
     verifyThreshold(root, root.signed.keys, root.signed.roles.root);
     checkRootCertificates(root, gun, this.now, { checkExpiry: opts.firstUse });
-    if (opts.firstUse && root.expires < this.now) throw expiredError(root, this.now);
+    if (opts.firstUse) this.checkExpiry(root);
     this.rootEnv = root;
     this.rootChain.push(root);
   }
@@ -144,8 +152,18 @@ export class TrustedMetadataStore {
   private accept<E extends Envelope>(env: E, keys: Record<string, PublicKeyJson>, role: RoleKeys, previousVersion: number | undefined): E {
     verifyThreshold(env, keys, role);
     checkRollback(env, previousVersion);
-    if (env.expires < this.now) throw expiredError(env, this.now);
+    this.checkExpiry(env);
     return env;
+  }
+
+  /**
+   * Freeze attack check: an expired role is refused, unless the caller accepts the expiry of that
+   * role (renewal re-signs expired roles; everything else about them is still verified).
+   */
+  private checkExpiry(env: Envelope): void {
+    if (env.expires >= this.now) return;
+    if (!this.acceptExpired(env.role)) throw expiredError(env, this.now);
+    if (!this.expiredAccepted.includes(env.role)) this.expiredAccepted.push(env.role);
   }
 
   /**
@@ -161,7 +179,7 @@ export class TrustedMetadataStore {
 
   /** §5.3.10 The newest root must not have expired (freeze attack). */
   checkRootFresh(): void {
-    if (this.rootEnv.expires < this.now) throw expiredError(this.rootEnv, this.now);
+    this.checkExpiry(this.rootEnv);
   }
 
   /**

@@ -21,6 +21,7 @@ import {
   ARCHIVE_FORMAT,
   ARCHIVE_VERSION,
   type ArchiveBody,
+  type ArchiveSigner,
   type ArchivedRepository,
   type TrustArchive,
   readArchive,
@@ -119,6 +120,8 @@ export interface ArchiveSummary {
   archivedAt: string;
   createdBy: string;
   formatVersion: number;
+  /** Who signed the archive (verified); absent: unsigned. */
+  signer?: ArchiveSigner;
   repositories: { gun: string; trustServer: string; rootVersion: number; files: number; registryTags?: number }[];
 }
 
@@ -127,6 +130,7 @@ export function summariseArchive(archive: TrustArchive): ArchiveSummary {
     archivedAt: archive.body.archivedAt,
     createdBy: archive.body.createdBy,
     formatVersion: archive.header.version,
+    ...(archive.signer ? { signer: archive.signer } : {}),
     repositories: archive.body.repositories.map((r) => ({
       gun: r.gun,
       trustServer: r.trustServer,

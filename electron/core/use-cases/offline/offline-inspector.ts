@@ -25,6 +25,10 @@ export interface OfflineSummary {
   /** Archive time, or the newest cache time of the trust directory. */
   asOf?: string;
   createdBy?: string;
+  /** A signed archive's signer (verified): `notary` canonical key ID or `cosign` SHA-256 of the public key. */
+  signer?: { scheme: 'notary' | 'cosign'; keyId: string };
+  /** An archive without a signature. */
+  unsigned?: boolean;
   repositories: { gun: string; asOf?: string; error?: ErrorValue }[];
 }
 
@@ -79,6 +83,7 @@ export async function listArchiveRepositories(ctx: TrustContext, input: { path: 
     path: a.file,
     asOf: a.summary.archivedAt,
     createdBy: a.summary.createdBy,
+    ...(a.summary.signer ? { signer: a.summary.signer } : { unsigned: true }),
     repositories: a.repositories.map((r) => ({ gun: r.gun, asOf: a.summary.archivedAt, ...(r.error ? { error: r.error } : {}) })),
   };
 }

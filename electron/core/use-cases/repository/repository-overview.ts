@@ -248,14 +248,20 @@ export function repositoryOverview(input: OverviewInput): RepositoryOverview {
   };
 }
 
+/** The Repositories page flags a repository with a role (other than timestamp) expiring within this many days. */
+export const RENEW_SOON_DAYS = 90;
+
 /** The one-line health of a repository for the Repositories list. */
 export function overviewSummary(o: RepositoryOverview): RepositorySummary {
   const nearest = o.timeline[0];
+  const horizon = new Date(o.loadedAt).getTime() + RENEW_SOON_DAYS * 86_400_000;
+  const renew = o.timeline.find((e) => e.kind === 'role' && e.role !== 'timestamp' && new Date(e.expires).getTime() < horizon);
   return {
     name: o.name,
     hasTrustData: o.hasTrustData,
     counts: o.counts,
     nearestExpiry: nearest ? { role: nearest.label, expires: nearest.expires } : undefined,
+    ...(renew ? { renewSoon: { role: renew.role, expires: renew.expires } } : {}),
     registryError: o.registryError,
     tagCount: o.tags.length,
   };

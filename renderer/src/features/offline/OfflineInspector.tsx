@@ -49,6 +49,14 @@ export function OfflineInspector() {
             {v.source === 'archive' ? 'Trust archive' : 'Trust directory'} <code>{v.path}</code>
             {v.asOf ? <> · as of {formatTime(v.asOf)}</> : null}
             {v.createdBy ? <> · made by {v.createdBy}</> : null}
+            {v.signer ? (
+              <>
+                {' '}
+                · signed by {v.signer.scheme} key <code data-testid="archive-signer">{v.signer.keyId}</code>
+              </>
+            ) : v.unsigned ? (
+              <> · unsigned</>
+            ) : null}
           </p>
           {v.repositories.length === 0 ? (
             <p className="muted">It holds no repositories.</p>

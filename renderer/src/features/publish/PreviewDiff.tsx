@@ -2,6 +2,7 @@
 import { KeyIds } from '../../components/KeyId';
 import type { PublishPreviewView } from '../../../../shared/ipc/publishing-contract';
 import { TableHead } from '../../components/TableHead';
+import { formatDate } from '../../format';
 
 export function PreviewDiff({ preview }: { preview: PublishPreviewView }) {
   return (
@@ -20,6 +21,11 @@ export function PreviewDiff({ preview }: { preview: PublishPreviewView }) {
               <td>{r.signedBy === 'server' ? 'trust server' : r.signingKeyIds.length ? <KeyIds ids={r.signingKeyIds} /> : 'this machine'}</td>
               <td>
                 <ul className="plain">
+                  {r.fromExpires && r.expires && formatDate(r.fromExpires) !== formatDate(r.expires) && (
+                    <li>
+                      expires {formatDate(r.fromExpires)} → {formatDate(r.expires)}
+                    </li>
+                  )}
                   {r.roleKeys.map((k) => (
                     <li key={k.role}>
                       {k.role} key: <KeyIds ids={k.added} sign="+" /> <KeyIds ids={k.removed} sign="−" />

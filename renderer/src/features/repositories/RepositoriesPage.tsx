@@ -23,6 +23,12 @@ function HealthLine({ s }: { s: RepositorySummary }) {
           <ExpiryText iso={s.nearestExpiry.expires} level={levelOf(s.nearestExpiry.expires, s.nearestExpiry.role === 'timestamp' ? 2 : 30)} />
         </span>
       )}
+      {s.renewSoon && (
+        <span className="warn renew-flag" title="A role expires within 90 days: renew it from the repository's Expiry timeline (or trustdesk renew)">
+          {' '}
+          · renew soon: {s.renewSoon.role} <ExpiryText iso={s.renewSoon.expires} level={levelOf(s.renewSoon.expires, 90)} />
+        </span>
+      )}
       {s.registryError && <span className="warn"> · registry not read</span>}
     </span>
   );

@@ -7,6 +7,7 @@ import { formatDate, relativeTime } from '../../format';
 import { PublishView } from '../publish/PublishView';
 import { PinControls } from './PinControls';
 import { RepositoryTabs } from './RepositoryTabs';
+import { ExpiredRenew } from './ExpiredRenew';
 
 export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTab; onTab: (t: RepoTab) => void }) {
   const overview = useOverview(name);
@@ -41,6 +42,7 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
         </div>
       )}
       {overview.error && <ErrorPanel error={errorValue(overview.error)} onRetry={() => void overview.refetch()} />}
+      {overview.error && errorValue(overview.error).code === 'METADATA_EXPIRED' && <ExpiredRenew name={name} />}
       {refresh.error && <ErrorPanel error={errorValue(refresh.error)} />}
       {o && (
         <>

@@ -2,6 +2,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from '../../api';
 import { keys } from '../../queries';
+import type { Request } from '../../../../shared/ipc/contract';
 
 export const useOverview = (name: string) => useQuery({ queryKey: keys.overview(name), queryFn: () => call('repository:overview', { name }) });
 
@@ -58,3 +59,8 @@ export function useCosignTags(name: string, keyFile: string, enabled: boolean) {
     retry: false,
   });
 }
+
+// --- renewal (renew-contract.ts) ---
+
+export const planRenewal = (r: Request<'renew:plan'>) => call('renew:plan', r);
+export const applyRenewal = (r: Request<'renew:apply'>) => call('renew:apply', r);
