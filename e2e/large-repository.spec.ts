@@ -67,7 +67,8 @@ test(`a ${TAGS.toLocaleString('en')}-tag repository opens and scrolls without fr
     type: 'bench',
     description: `first rows ${firstRowsMs.toFixed(0)} ms; slowest scroll frame ${scroll.slowestFrameMs.toFixed(0)} ms`,
   });
-  expect(firstRowsMs).toBeLessThan(5000);
-  expect(renderOnlyMs).toBeLessThan(1000);
-  expect(scroll.slowestFrameMs).toBeLessThan(1000);
+  // sanity bounds only (a frozen view, not a slow machine): the targets live in npm run bench
+  expect(firstRowsMs).toBeLessThan(30_000);
+  expect(renderOnlyMs).toBeLessThan(10_000);
+  expect(scroll.slowestFrameMs).toBeLessThan(5_000);
 });

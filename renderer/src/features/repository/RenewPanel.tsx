@@ -52,7 +52,6 @@ export function RenewPanel({ name, roles, onClose }: { name: string; roles?: str
   const title = roles ? `Renew ${roles.join(', ')}` : 'Renew every role this machine can (expiring within 90 days)';
   useEffect(() => {
     void plan.run(() => planRenewal({ name, ...(roles ? { roles } : {}) }));
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [name, roles?.join(',')]);
   const nothing = plan.result && plan.result.renewed.length === 0;
   return (
