@@ -25,7 +25,9 @@ import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
 import type { ChannelHandlers } from '../../shared/ipc/handlers.js';
-import { contextFromSettings, type AppContext, type AppEnvironment, type AppServices } from './context.js';
+import { contextFromSettings, withoutTokenPins, type AppContext, type AppEnvironment, type AppServices } from './context.js';
+import { SecretRequests, type SecretRequestSender } from './secret-requests.js';
+import { SECRET_HANDLERS } from './secret-handlers.js';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -40,12 +42,16 @@ export interface HandlerDeps {
   loadOverview?: (name: string, settings: Settings) => Promise<RepositoryOverview>;
   /** How the PKCS#11 worker runs (main: an Electron utilityProcess; default: child_process.fork). */
   pkcs11Transport?: TransportFactory;
+  /** Shows the PIN dialog (main: webContents.send to the app window; e2e: the bridge). Without it nobody is asked. */
+  sendSecretRequest?: SecretRequestSender;
 }
 
 type Impl = { [C in Channel]: (req: z.output<(typeof CONTRACT)[C]['request']>) => Promise<Response<C>> };
 
 export interface Handlers {
   invoke(channel: unknown, payload: unknown): Promise<Result<unknown>>;
+  /** The PIN dialog's open questions (main cancels them when the window closes). */
+  secrets: SecretRequests;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -70,7 +76,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   function tokenKeys(s: Settings): Promise<TokenKeys> {
     const key = JSON.stringify(s.pkcs11Modules);
     if (!tokens || tokens.key !== key || Date.now() - tokens.at > cacheMs) {
-      tokens = { key, at: Date.now(), value: tokenKeyIds(s.pkcs11Modules, { env, trustDir: join(configDirOf(s), 'trust'), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }) };
+      tokens = { key, at: Date.now(), value: tokenKeyIds(s.pkcs11Modules, { env: withoutTokenPins(env), trustDir: join(configDirOf(s), 'trust'), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }) };
     }
     return tokens.value;
   }
@@ -96,7 +102,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return value;
   }
 
+  const secrets = new SecretRequests(deps.sendSecretRequest);
   const services: AppServices = {
+    secrets,
     version: deps.version,
     openExternal: deps.openExternal,
     overview,
@@ -111,7 +119,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS, ...SECRET_HANDLERS };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {
@@ -119,14 +127,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!h) return (legacy[channel] as (r: unknown) => Promise<unknown>)(request);
     const settings = await deps.settings.get();
     const opened: { close(): void }[] = [];
-    const trust = contextFromSettings(settings, appEnv);
+    // token PINs are asked in the PIN dialog; a request's own answers (trustWith) come first
+    const dialog = secrets.available ? { pin: secrets.pinProvider() } : undefined;
+    const trust = contextFromSettings(settings, appEnv, dialog);
     opened.push(trust);
     const ctx: AppContext = {
       settings,
       store: deps.settings,
       trust,
-      trustWith: (secrets) => {
-        const c = contextFromSettings(settings, appEnv, secrets);
+      trustWith: (answers) => {
+        const c = contextFromSettings(settings, appEnv, { ...dialog, ...answers });
         opened.push(c);
         return c;
       },
@@ -157,7 +167,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { ok: true, value: res.data };
   }
 
-  return { invoke };
+  return { invoke, secrets };
 }
 
 /** The app's own channels: settings, the repository list, overviews, links. */

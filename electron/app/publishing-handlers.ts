@@ -2,7 +2,7 @@
  * Handlers of the publishing channels (shared/ipc/publishing-contract.ts): one line per channel,
  * `(context, request) → use case`. Passphrases from the app's dialog are answered once
  * (oneShotProvider) and never returned; after a publish the repository's cached overview is dropped.
- * Token PINs: the app has no PIN dialog yet, so token keys sign with TRUSTDESK_TOKEN_PIN only.
+ * Token PINs are asked in the PIN dialog by the app context's PIN provider (never from the environment).
  */
 import { join } from 'node:path';
 import type { PUBLISHING_CONTRACT } from '../../shared/ipc/publishing-contract.js';

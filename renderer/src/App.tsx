@@ -9,6 +9,7 @@ import { CeremonyPage } from './features/ceremony/CeremonyPage';
 import { OfflineRepositoryPage } from './features/offline/OfflineRepositoryPage';
 import { openExternal, useAppInfo } from './queries';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { PinDialogHost } from './features/secrets/PinDialog';
 
 const DOCS_URL = 'https://docs.docker.com/engine/security/trust/';
 
@@ -63,6 +64,7 @@ export function App() {
         )}
         </ErrorBoundary>
       </main>
+      <PinDialogHost />
     </div>
   );
 }

@@ -64,7 +64,7 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
   TOKEN_KEY_NOT_FOUND: { title: 'The key is not on the token', next: 'Use the token that holds this key (or a backup token with the same key); run the token doctor to see its keys.' },
   TOKEN_PIN_WRONG: { title: 'The token PIN is wrong', next: 'Check the attempts left in the message before trying again: a locked token needs its PUK or SO PIN.' },
   TOKEN_PIN_LOCKED: { title: 'The token PIN is locked', next: 'Unblock the PIN with the PUK (YubiKey: ykman piv access unblock-pin) or the SO PIN, then try again.' },
-  TOKEN_PIN_REQUIRED: { title: 'The token PIN is needed', next: 'Enter the token PIN when asked (or set TRUSTDESK_TOKEN_PIN for scripts).' },
+  TOKEN_PIN_REQUIRED: { title: 'The token PIN is needed', next: 'Run the step again and enter the token PIN in the dialog; nothing was signed or changed.' },
   TOKEN_REMOVED: { title: 'The hardware token was removed', next: 'Plug it in again and repeat the operation: nothing was published.' },
   TOKEN_WORKER_FAILED: { title: 'The token module stopped working', next: 'The vendor\u2019s PKCS#11 module crashed or hung; nothing was signed. Try again, or update the module and run the token doctor.' },
   TOKEN_ERROR: { title: 'The hardware token refused the operation', next: 'Run the token doctor for details; nothing was published.' },

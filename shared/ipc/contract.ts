@@ -18,6 +18,7 @@ import { PINS_CONTRACT } from './pins-contract.js';
 import { HARDWARE_CONTRACT } from './hardware-contract.js';
 import { CEREMONY_CONTRACT } from './ceremony-contract.js';
 import { COSIGN_CONTRACT } from './cosign-contract.js';
+import { SECRETS_CONTRACT } from './secrets-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -65,6 +66,7 @@ export const CONTRACT = {
   ...HARDWARE_CONTRACT,
   ...CEREMONY_CONTRACT,
   ...COSIGN_CONTRACT,
+  ...SECRETS_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;
