@@ -32,6 +32,7 @@ function stateText(r: SecretRequestView): { text: string; level: 'info' | 'warni
 function Question({ request, onAnswer }: { request: SecretRequestView; onAnswer: (pin: string | undefined) => void }) {
   const id = useId();
   const ref = useRef<HTMLDialogElement>(null);
+  const first = useRef<HTMLInputElement & HTMLButtonElement>(null);
   const [pin, setPin] = useState('');
   const locked = request.state === 'locked';
   const what = request.kind === 'so-pin' ? (request.managementKey ? 'Management key' : 'SO PIN') : 'PIN';
@@ -40,6 +41,8 @@ function Question({ request, onAnswer }: { request: SecretRequestView; onAnswer:
   useEffect(() => {
     const d = ref.current;
     if (d && !d.open) d.showModal();
+    // showModal focuses the first focusable element (a key ID); the PIN field (or Close when locked) is where to start
+    first.current?.focus();
     return () => d?.close();
   }, []);
 
@@ -58,6 +61,20 @@ function Question({ request, onAnswer }: { request: SecretRequestView; onAnswer:
         e.preventDefault();
         answer(undefined);
       }}
+      onKeyDown={(e) => {
+        // Tab cycles within the dialog (the browser would otherwise move focus out to its own UI)
+        if (e.key !== 'Tab' || !ref.current) return;
+        const items = [...ref.current.querySelectorAll<HTMLElement>('input, button, select, [tabindex="0"]')].filter((el) => !(el as HTMLButtonElement).disabled);
+        const first = items[0];
+        const last = items[items.length - 1];
+        if (e.shiftKey && document.activeElement === first) {
+          e.preventDefault();
+          last?.focus();
+        } else if (!e.shiftKey && document.activeElement === last) {
+          e.preventDefault();
+          first?.focus();
+        }
+      }}
     >
       <form
         method="dialog"
@@ -71,7 +88,7 @@ function Question({ request, onAnswer }: { request: SecretRequestView; onAnswer:
         </h2>
         <div id={`${id}-what`} className="what">
           <p>
-            TrustDesk needs the {what.toLowerCase()} to {request.reason}.
+            TrustDesk needs the {request.managementKey ? 'management key' : what} to {request.reason}.
           </p>
           <dl className="pin-facts">
             <dt>Token</dt>
@@ -106,12 +123,12 @@ function Question({ request, onAnswer }: { request: SecretRequestView; onAnswer:
           <>
             <label htmlFor={`${id}-pin`}>{what}</label>
             <input
+              ref={first}
               id={`${id}-pin`}
               type="password"
               value={pin}
               onChange={(e) => setPin(e.target.value)}
               autoComplete="off"
-              autoFocus
               spellCheck={false}
               {...(request.maxLength ? { maxLength: request.maxLength } : {})}
               aria-describedby={`${id}-hint`}
@@ -124,7 +141,7 @@ function Question({ request, onAnswer }: { request: SecretRequestView; onAnswer:
           </>
         )}
         <div className="buttons">
-          <button type="button" className="quiet" onClick={() => answer(undefined)}>
+          <button type="button" className="quiet" onClick={() => answer(undefined)} {...(locked ? { ref: first } : {})}>
             {locked ? 'Close' : 'Cancel'}
           </button>
           {!locked && (
