@@ -21,6 +21,7 @@ export const API_CHANNELS = [
   'publish:preview',
   'publish:apply',
   'publish:init',
+  'publish:rotate-root',
   'signers:impact',
   'onboarding:read-key',
   'onboarding:create-key',

@@ -64,10 +64,12 @@ export interface RootTokenChoice {
   serial?: string;
   /** A root key already on the token; default: the one recorded there, else a new one. */
   keyId?: string;
+  /** Modules to look in first (the app's Settings). */
+  settings?: string[];
 }
 
 /** Finds the token named by `choice` (its module, if not given) with the context's token access. */
 export async function rootTokenRequest(ctx: TrustContext, choice: RootTokenChoice): Promise<RootTokenRequest> {
-  const location = await resolveTokenLocation(ctx, { label: choice.label, ...(choice.module ? { module: choice.module } : {}), ...(choice.serial ? { serial: choice.serial } : {}) });
+  const location = await resolveTokenLocation(ctx, { label: choice.label, ...(choice.module ? { module: choice.module } : {}), ...(choice.serial ? { serial: choice.serial } : {}), ...(choice.settings ? { settings: choice.settings } : {}) });
   return { location, ...(choice.keyId ? { keyId: choice.keyId } : {}) };
 }
