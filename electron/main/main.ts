@@ -23,11 +23,16 @@ function askInWindow(request: SecretRequestView): boolean {
   return true;
 }
 
-function start(): void {
+/** `--air-gapped` on the command line: offline mode from the start (the Settings switch, saved). */
+const AIR_GAPPED = process.argv.includes('--air-gapped');
+
+async function start(): Promise<void> {
   serveAppProtocol();
   lockDownWebContents();
+  const settings = new SettingsStore(app.getPath('userData'));
+  if (AIR_GAPPED) await settings.update({ offline: true });
   const handlers = createHandlers({
-    settings: new SettingsStore(app.getPath('userData')),
+    settings,
     version: app.getVersion(),
     openExternal: (url) => shell.openExternal(url),
     pkcs11Transport: utilityTransport(),

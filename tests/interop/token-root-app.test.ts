@@ -141,7 +141,11 @@ describe.skipIf(!ready)('root on hardware tokens, in the app', () => {
     const { value: signed, sockets } = await countingSockets(async () => {
       const opened = await off.call<{ sha256: string; missing: string[] }>('ceremony:bundle-open', { file: join(work, 'request.json') });
       expect(opened.sha256).toBe(req.sha256);
-      return off.call<{ signedBy: string[] }>('ceremony:bundle-sign', { file: join(work, 'request.json'), outFile: join(work, 'signed.json') });
+      const signed = await off.call<{ signedBy: string[] }>('ceremony:bundle-sign', { file: join(work, 'request.json'), outFile: join(work, 'signed.json') });
+      // the online steps are refused there, before any connection
+      await expect(off.call('ceremony:bundle-import', { file: join(work, 'signed.json'), publish: true })).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
+      await expect(off.call('publish:rotate-root', { name: g })).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
+      return signed;
     });
     expect(sockets, 'no socket opened on the offline machine').toBe(0);
     expect(signed.signedBy.length).toBeGreaterThan(0);

@@ -63,6 +63,8 @@ export interface HttpClientOptions {
   /** Redirects followed for GET/HEAD (5). */
   maxRedirects?: number;
   userAgent?: string;
+  /** Air-gapped mode: every request is refused before any socket is opened. */
+  offline?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -246,8 +248,10 @@ export class HttpClient {
   private readonly httpsAgents = new Map<string, https.Agent>();
   private httpAgent: http.Agent | undefined;
   private closed = false;
+  private readonly offline: boolean;
 
   constructor(opts: HttpClientOptions = {}) {
+    this.offline = opts.offline ?? false;
     this.tlsFor = opts.tlsFor ?? (() => ({}));
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.allowHttp = opts.allowHttp ?? false;
@@ -263,6 +267,7 @@ export class HttpClient {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (this.closed) throw new TrustDeskError('INTERNAL', 'HttpClient used after close()');
+    if (this.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', `offline (air-gapped) mode: no connection is made (${describeUrl(req.url)}); do this step on the online machine`);
     const method = req.method ?? 'GET';
     if (!Number.isFinite(req.maxBytes) || req.maxBytes < 0) {
       throw new TrustDeskError('INVALID_ARGUMENT', `maxBytes must be a non-negative number, got ${req.maxBytes}`);

@@ -5,7 +5,7 @@ import type { Request } from '../../../../shared/ipc/contract';
 
 const HARDWARE_QUERY = ['hardware', 'doctor'] as const;
 
-export const useTokenDoctor = () => useQuery({ queryKey: HARDWARE_QUERY, queryFn: () => call('hardware:doctor', {}), retry: false });
+export const useTokenDoctor = (enabled = true) => useQuery({ queryKey: HARDWARE_QUERY, queryFn: () => call('hardware:doctor', {}), retry: false, enabled });
 
 /** The token key actions; each refreshes the report afterwards (also after a failure: a token may have changed). */
 export function useTokenActions() {
