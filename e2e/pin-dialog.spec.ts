@@ -139,7 +139,7 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
 test('air-gapped mode: the Settings switch puts it in the window title; turned off, the title is plain again', async ({ page, app }) => {
   await app.open('#/settings');
   await expect(page).toHaveTitle('TrustDesk');
-  const box = page.getByRole('checkbox', { name: /Offline \(air-gapped\) mode/ });
+  const box = page.getByRole('checkbox', { name: /Offline mode \(air-gapped\)/ });
   await box.check();
   await page.getByRole('button', { name: /Save/ }).click();
   await expect(page).toHaveTitle('TrustDesk — air-gapped (offline mode)');

@@ -123,7 +123,7 @@ export function SettingsPage() {
         <fieldset>
           <legend>Network</legend>
           <label className="checkbox">
-            <input type="checkbox" checked={offline} onChange={(e) => { setSaved(false); setOffline(e.target.checked); }} /> Offline (air-gapped) mode: verify only what the local trust cache holds; contact no server (the app can also be started with --air-gapped)
+            <input type="checkbox" checked={offline} onChange={(e) => { setSaved(false); setOffline(e.target.checked); }} /> Offline mode (air-gapped): verify only what the local trust cache holds; contact no server (the app can also be started with --air-gapped)
           </label>
         </fieldset>
         {problems.length > 0 && (
