@@ -28,8 +28,16 @@ async function axeSerious(page: Page, include?: string): Promise<string[]> {
   return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
 }
 
-test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import into two tokens with copy checks', async ({ page, context, lab, origin }) => {
-  test.skip(!softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/signer/worker.js')), 'SoftHSM2 or the built PKCS#11 worker is missing');
+test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import into two tokens with copy checks', async ({
+  page,
+  context,
+  lab,
+  origin,
+}) => {
+  test.skip(
+    !softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/signer/worker.js')),
+    'SoftHSM2 or the built PKCS#11 worker is missing',
+  );
   const hsm = makeSoftHsm();
   try {
     hsm.addToken('token-a', PIN_A);
@@ -83,9 +91,17 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
     const focused: string[] = [];
     for (let i = 0; i < 5; i++) {
       await page.keyboard.press('Tab');
-      focused.push(await page.evaluate(() => `${document.activeElement?.tagName}:${document.activeElement?.textContent || (document.activeElement as HTMLInputElement | null)?.type}|${!!document.activeElement?.closest('dialog')}`));
+      focused.push(
+        await page.evaluate(
+          () =>
+            `${document.activeElement?.tagName}:${document.activeElement?.textContent || (document.activeElement as HTMLInputElement | null)?.type}|${!!document.activeElement?.closest('dialog')}`,
+        ),
+      );
     }
-    expect(focused.every((f) => f.endsWith('|true')), focused.join(', ')).toBe(true);
+    expect(
+      focused.every((f) => f.endsWith('|true')),
+      focused.join(', '),
+    ).toBe(true);
     expect(focused.some((f) => f.startsWith('BUTTON:Unlock the token'))).toBe(true);
     expect(focused.filter((f) => f.startsWith('INPUT:password')).length, 'Tab comes back round to the PIN field').toBeGreaterThan(0);
     await dialogA.screenshot({ path: join(SHOTS, 'pin-dialog.png') });
@@ -122,7 +138,13 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
     const row = places.getByRole('row').filter({ hasText: fileKey.slice(0, 12) });
     await expect(row).toContainText(/token-a \(serial \w+\)/);
     await expect(row).toContainText(/token-b \(serial \w+\)/);
-    await expect(places.getByRole('row').filter({ hasText: fileKey.slice(0, 12) }).getByRole('cell').nth(1)).toHaveText('yes');
+    await expect(
+      places
+        .getByRole('row')
+        .filter({ hasText: fileKey.slice(0, 12) })
+        .getByRole('cell')
+        .nth(1),
+    ).toHaveText('yes');
     await expect(places).toContainText(gun);
 
     await expect(page.locator('body')).not.toContainText(PIN_A);

@@ -14,7 +14,10 @@ test('the CSP blocks inline and remote scripts; the bridge exposes only invoke o
     const s = document.createElement('script');
     s.textContent = 'window.inlineRan = true';
     document.head.append(s);
-    const fetched = await fetch('https://example.com/').then(() => true, () => false);
+    const fetched = await fetch('https://example.com/').then(
+      () => true,
+      () => false,
+    );
     return { inline: w.inlineRan === true, fetched };
   });
   expect(ran).toEqual({ inline: false, fetched: false });
@@ -25,7 +28,9 @@ test('the CSP blocks inline and remote scripts; the bridge exposes only invoke o
   });
   expect(api).toEqual({ keys: ['channels', 'invoke', 'onSecretRequest'], frozen: true, node: 'undefined' });
   const bad = await page.evaluate(() =>
-    (window as unknown as { trustdesk: { invoke(c: string, p: unknown): Promise<unknown> } }).trustdesk.invoke('repository:overview', { name: ['x'] }),
+    (window as unknown as { trustdesk: { invoke(c: string, p: unknown): Promise<unknown> } }).trustdesk.invoke('repository:overview', {
+      name: ['x'],
+    }),
   );
   expect(bad).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
 });
@@ -38,7 +43,9 @@ test('external links open in the system browser only when allow-listed', async (
   await page.getByRole('button', { name: /About content trust/ }).click();
   await expect.poll(() => opened).toEqual(['https://docs.docker.com/engine/security/trust/']);
   const refused = await page.evaluate(() =>
-    (window as unknown as { trustdesk: { invoke(c: string, p: unknown): Promise<unknown> } }).trustdesk.invoke('external:open', { url: 'https://evil.example/' }),
+    (window as unknown as { trustdesk: { invoke(c: string, p: unknown): Promise<unknown> } }).trustdesk.invoke('external:open', {
+      url: 'https://evil.example/',
+    }),
   );
   expect(refused).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
   expect(opened).toHaveLength(1);

@@ -26,7 +26,19 @@ function setup(opts: Partial<Parameters<typeof createHandlers>[0]> = {}) {
   return { dir, settings, handlers, opened };
 }
 
-const MALFORMED: unknown[] = [undefined, null, 42, 'text', [], [1, 2], { bogus: true }, { name: 7 }, { name: 'x'.repeat(5000) }, { url: 5 }, { offline: 'yes', name: 1 }];
+const MALFORMED: unknown[] = [
+  undefined,
+  null,
+  42,
+  'text',
+  [],
+  [1, 2],
+  { bogus: true },
+  { name: 7 },
+  { name: 'x'.repeat(5000) },
+  { url: 5 },
+  { offline: 'yes', name: 1 },
+];
 
 describe('IPC contract', () => {
   it('the preload API lists exactly the contract channels', () => {
@@ -59,7 +71,10 @@ describe('IPC contract', () => {
       { trustServers: { '': 'https://x' } },
       { recent: ['x'] },
     ]) {
-      expect(await handlers.invoke('settings:update', bad), JSON.stringify(bad).slice(0, 60)).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+      expect(await handlers.invoke('settings:update', bad), JSON.stringify(bad).slice(0, 60)).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_ARGUMENT' },
+      });
     }
   });
 
@@ -115,7 +130,11 @@ describe('IPC contract', () => {
     const { cache, gun, trustDir } = sampleTrustDir('app');
     const trust = await updateRepository({ gun, cache, now: SAMPLE_CLOCK });
     const o = repositoryOverview({ name: gun, trust, registryTags: [], trustDir, now: SAMPLE_CLOCK });
-    const leaky = { ...o, privateKey: 'SECRET-KEY-BYTES', adminRoles: o.adminRoles.map((r) => ({ ...r, keys: r.keys.map((k) => ({ ...k, passphrase: 'SECRET-PASS' })) })) };
+    const leaky = {
+      ...o,
+      privateKey: 'SECRET-KEY-BYTES',
+      adminRoles: o.adminRoles.map((r) => ({ ...r, keys: r.keys.map((k) => ({ ...k, passphrase: 'SECRET-PASS' })) })),
+    };
     const { handlers } = setup({ loadOverview: async () => leaky });
     const r = await handlers.invoke('repository:overview', { name: gun });
     expect(r.ok).toBe(true);
@@ -145,8 +164,18 @@ describe('IPC contract', () => {
 
   it('external links: only allow-listed https URLs are opened', async () => {
     const { handlers, opened } = setup();
-    expect(await handlers.invoke('external:open', { url: 'https://docs.docker.com/engine/security/trust/' })).toEqual({ ok: true, value: { opened: true } });
-    for (const url of ['http://docs.docker.com/', 'https://evil.example/', 'file:///etc/passwd', 'https://docs.docker.com.evil.example/', 'javascript:alert(1)', 'https://user@github.com/']) {
+    expect(await handlers.invoke('external:open', { url: 'https://docs.docker.com/engine/security/trust/' })).toEqual({
+      ok: true,
+      value: { opened: true },
+    });
+    for (const url of [
+      'http://docs.docker.com/',
+      'https://evil.example/',
+      'file:///etc/passwd',
+      'https://docs.docker.com.evil.example/',
+      'javascript:alert(1)',
+      'https://user@github.com/',
+    ]) {
       expect(isAllowedExternalUrl(url), url).toBe(false);
       expect(await handlers.invoke('external:open', { url })).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
     }
@@ -157,13 +186,21 @@ describe('IPC contract', () => {
 describe('settings', () => {
   it('persist in a JSON file in the user-data dir; recent repositories are normalised and deduplicated', async () => {
     const { dir, handlers } = setup();
-    await handlers.invoke('settings:update', { offline: true, trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' }, pkcs11Modules: ['/usr/lib/libykcs11.so'] });
+    await handlers.invoke('settings:update', {
+      offline: true,
+      trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' },
+      pkcs11Modules: ['/usr/lib/libykcs11.so'],
+    });
     await handlers.invoke('repositories:add', { name: '127.0.0.1:5000/lab/app' });
     await handlers.invoke('repositories:add', { name: 'nginx' });
     const r = await handlers.invoke('repositories:add', { name: '127.0.0.1:5000/lab/app' });
     expect(r).toMatchObject({ ok: true, value: { recent: ['127.0.0.1:5000/lab/app', 'docker.io/library/nginx'] } });
     const file = JSON.parse(readFileSync(join(dir, 'trustdesk-settings.json'), 'utf8'));
-    expect(file).toMatchObject({ offline: true, trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' }, pkcs11Modules: ['/usr/lib/libykcs11.so'] });
+    expect(file).toMatchObject({
+      offline: true,
+      trustServers: { '127.0.0.1:5000': 'https://127.0.0.1:4443' },
+      pkcs11Modules: ['/usr/lib/libykcs11.so'],
+    });
     const again = new SettingsStore(dir);
     expect((await again.get()).recent).toHaveLength(2);
   });

@@ -70,13 +70,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const limit = limitConcurrency(4);
 
   const configDirOf = (s: Settings) => s.dockerConfigDir || dockerConfigDir(env);
-  const appEnv: AppEnvironment = { env, now, ...(deps.now ? { fixedClock: true } : {}), ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}) };
+  const appEnv: AppEnvironment = {
+    env,
+    now,
+    ...(deps.now ? { fixedClock: true } : {}),
+    ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}),
+  };
 
   let tokens: { key: string; at: number; value: Promise<TokenKeys> } | undefined;
   function tokenKeys(s: Settings): Promise<TokenKeys> {
     const key = JSON.stringify(s.pkcs11Modules);
     if (!tokens || tokens.key !== key || Date.now() - tokens.at > cacheMs) {
-      tokens = { key, at: Date.now(), value: tokenKeyIds(s.pkcs11Modules, { env: withoutTokenPins(env), trustDir: join(configDirOf(s), 'trust'), ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}) }) };
+      tokens = {
+        key,
+        at: Date.now(),
+        value: tokenKeyIds(s.pkcs11Modules, {
+          env: withoutTokenPins(env),
+          trustDir: join(configDirOf(s), 'trust'),
+          ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}),
+        }),
+      };
     }
     return tokens.value;
   }
@@ -119,7 +132,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...auditHandlers({ settings: deps.settings, env, now, configDirOf, invalidate: (gun) => overviews.delete(gun) }),
     ...cosignHandlers({ settings: deps.settings, env, now, configDirOf }),
   };
-  const handlers: Partial<ChannelHandlers<AppContext>> = { ...APP_HANDLERS, ...PUBLISHING_HANDLERS, ...PINS_HANDLERS, ...CEREMONY_HANDLERS, ...KEYS_HANDLERS, ...HARDWARE_HANDLERS, ...SECRET_HANDLERS };
+  const handlers: Partial<ChannelHandlers<AppContext>> = {
+    ...APP_HANDLERS,
+    ...PUBLISHING_HANDLERS,
+    ...PINS_HANDLERS,
+    ...CEREMONY_HANDLERS,
+    ...KEYS_HANDLERS,
+    ...HARDWARE_HANDLERS,
+    ...SECRET_HANDLERS,
+  };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
   async function run(channel: Channel, request: unknown): Promise<unknown> {
@@ -171,7 +192,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
 }
 
 /** The app's own channels: settings, the repository list, overviews, links. */
-const APP_HANDLERS: ChannelHandlers<AppContext, 'app:info' | 'settings:get' | 'settings:update' | 'repositories:list' | 'repositories:add' | 'repositories:remove' | 'repository:summary' | 'repository:overview' | 'external:open'> = {
+const APP_HANDLERS: ChannelHandlers<
+  AppContext,
+  | 'app:info'
+  | 'settings:get'
+  | 'settings:update'
+  | 'repositories:list'
+  | 'repositories:add'
+  | 'repositories:remove'
+  | 'repository:summary'
+  | 'repository:overview'
+  | 'external:open'
+> = {
   'app:info': (ctx) => ({ version: ctx.services.version, offline: ctx.settings.offline, trustDir: ctx.trust.trustDir, settingsFile: ctx.store.file }),
   'settings:get': (ctx) => ctx.settings,
   'settings:update': (ctx, patch) => {

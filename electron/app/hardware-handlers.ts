@@ -7,7 +7,14 @@
  */
 import type { HARDWARE_CONTRACT } from '../../shared/ipc/hardware-contract.js';
 import type { ChannelHandlers, ChannelsOf } from '../../shared/ipc/handlers.js';
-import { adoptTokenKey, checkTokenCopies, generateOnToken, hardwareReport, importRootToTokens, type TokenTarget } from '../core/use-cases/tokens/tokens.js';
+import {
+  adoptTokenKey,
+  checkTokenCopies,
+  generateOnToken,
+  hardwareReport,
+  importRootToTokens,
+  type TokenTarget,
+} from '../core/use-cases/tokens/tokens.js';
 import { oneShotProvider } from '../core/keystore/passphrase-sources.js';
 import type { TokenKeyRecord } from '../core/signing/token/tokens.js';
 import type { AppContext } from './context.js';
@@ -15,7 +22,13 @@ import type { AppContext } from './context.js';
 /** A device of the request, looked for in the Settings' modules when it names none. */
 const target = (ctx: AppContext, d: TokenTarget) => ({ ...d, settings: ctx.settings.pkcs11Modules });
 /** A token key record as the view shows it (no module paths, no public key bytes). */
-const keyView = (r: TokenKeyRecord) => ({ keyId: r.keyId, role: r.role, origin: r.origin, ckaId: r.ckaId, devices: r.locations.map((l) => l.token.label + (l.token.serial ? ` (serial ${l.token.serial})` : '')) });
+const keyView = (r: TokenKeyRecord) => ({
+  keyId: r.keyId,
+  role: r.role,
+  origin: r.origin,
+  ckaId: r.ckaId,
+  devices: r.locations.map((l) => l.token.label + (l.token.serial ? ` (serial ${l.token.serial})` : '')),
+});
 const checksView = (c: Awaited<ReturnType<typeof checkTokenCopies>>) => c.map(({ token, ...rest }) => ({ device: token, ...rest }));
 
 export const HARDWARE_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof HARDWARE_CONTRACT>> = {
@@ -27,7 +40,13 @@ export const HARDWARE_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof HA
   'hardware:import': async (ctx, { keyId, devices, passphrases }) => {
     const trust = passphrases ? ctx.trustWith({ passphrase: oneShotProvider(passphrases) }) : ctx.trust;
     const r = await importRootToTokens(trust, { keyIdPrefix: keyId, tokens: devices.map((d) => target(ctx, d)) });
-    return { key: keyView(r.key), imported: r.imported, failed: r.failed.map((f) => ({ device: f.token, error: f.error })), checks: checksView(await checkTokenCopies(trust, r.key)), keyFile: r.keyFile };
+    return {
+      key: keyView(r.key),
+      imported: r.imported,
+      failed: r.failed.map((f) => ({ device: f.token, error: f.error })),
+      checks: checksView(await checkTokenCopies(trust, r.key)),
+      keyFile: r.keyFile,
+    };
   },
   'hardware:adopt': async (ctx, { device, ckaId }) => {
     const key = await adoptTokenKey(ctx.trust, { token: target(ctx, device), ckaId });

@@ -27,7 +27,10 @@ function unlocked(ctx: AppContext, passphrases: Passphrases): TrustContext {
 }
 
 /** A device named without a module: looked for in the Settings' modules first. */
-const inSettings = <T extends { module?: string }>(ctx: AppContext, d: T): T & { settings: string[] } => ({ ...d, settings: ctx.settings.pkcs11Modules });
+const inSettings = <T extends { module?: string }>(ctx: AppContext, d: T): T & { settings: string[] } => ({
+  ...d,
+  settings: ctx.settings.pkcs11Modules,
+});
 
 /** The repository of a name (its tag or digest dropped). */
 const gunOf = (name: string): string => parseReference(name).gun;
@@ -39,17 +42,46 @@ function published<T extends OperationResult>(ctx: AppContext, r: T): T {
 }
 
 /** The .pub file goes where asked, else next to the trust dir (the app has no meaningful cwd). */
-const publicKeyDir = (ctx: AppContext, dir: string | undefined) => (dir ? { dir } : { dir: join(ctx.trust.configDir, 'trustdesk-public-keys'), createDir: true });
+const publicKeyDir = (ctx: AppContext, dir: string | undefined) =>
+  dir ? { dir } : { dir: join(ctx.trust.configDir, 'trustdesk-public-keys'), createDir: true };
 
-const createKeyResponse = (r: DelegateKeyResult) => ({ name: r.name, keyId: r.keyId, publicKeyPath: r.publicKeyPath, publicKey: r.publicKeyPem, qrSvg: r.qrSvg });
+const createKeyResponse = (r: DelegateKeyResult) => ({
+  name: r.name,
+  keyId: r.keyId,
+  publicKeyPath: r.publicKeyPath,
+  publicKey: r.publicKeyPem,
+  qrSvg: r.qrSvg,
+});
 
 export const PUBLISHING_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof PUBLISHING_CONTRACT>> = {
-  'publish:preview': async (ctx, { name, changes, passphrases }) => (await publishChangeList(unlocked(ctx, passphrases), { repository: gunOf(name), changes: changes as Change[], dryRun: true })).preview,
-  'publish:apply': async (ctx, { name, changes, passphrases }) => published(ctx, await publishChangeList(unlocked(ctx, passphrases), { repository: gunOf(name), changes: changes as Change[] })),
-  'publish:init': async (ctx, { name, snapshotServerManaged, passphrases, rootDevice }) => published(ctx, await initRepository(unlocked(ctx, passphrases), { repository: gunOf(name), snapshotServerManaged, ...(rootDevice ? { rootToken: inSettings(ctx, rootDevice) } : {}) })),
-  'publish:rotate-root': async (ctx, { name, toDevice, passphrases }) => published(ctx, await rotateKey(unlocked(ctx, passphrases), { repository: gunOf(name), role: 'root', ...(toDevice ? { toToken: inSettings(ctx, toDevice) } : {}) })),
+  'publish:preview': async (ctx, { name, changes, passphrases }) =>
+    (await publishChangeList(unlocked(ctx, passphrases), { repository: gunOf(name), changes: changes as Change[], dryRun: true })).preview,
+  'publish:apply': async (ctx, { name, changes, passphrases }) =>
+    published(ctx, await publishChangeList(unlocked(ctx, passphrases), { repository: gunOf(name), changes: changes as Change[] })),
+  'publish:init': async (ctx, { name, snapshotServerManaged, passphrases, rootDevice }) =>
+    published(
+      ctx,
+      await initRepository(unlocked(ctx, passphrases), {
+        repository: gunOf(name),
+        snapshotServerManaged,
+        ...(rootDevice ? { rootToken: inSettings(ctx, rootDevice) } : {}),
+      }),
+    ),
+  'publish:rotate-root': async (ctx, { name, toDevice, passphrases }) =>
+    published(
+      ctx,
+      await rotateKey(unlocked(ctx, passphrases), {
+        repository: gunOf(name),
+        role: 'root',
+        ...(toDevice ? { toToken: inSettings(ctx, toDevice) } : {}),
+      }),
+    ),
   'signers:impact': (ctx, { name, signer }) => signerImpact(ctx.trust, { repository: gunOf(name), name: signer }),
   'onboarding:read-key': (_ctx, { pem }) => readPastedKey(pem),
-  'onboarding:create-key': async (ctx, { signer, dir, passphrase }) => createKeyResponse(await createDelegateKey(unlocked(ctx, passphrase ? { new: passphrase } : undefined), { name: signer, ...publicKeyDir(ctx, dir) })),
-  'onboarding:status': (ctx, { signer, repositories, publicKey }) => delegateStatus(ctx.trust, { name: signer, repositories, ...(publicKey ? { publicKeyPem: publicKey } : {}) }),
+  'onboarding:create-key': async (ctx, { signer, dir, passphrase }) =>
+    createKeyResponse(
+      await createDelegateKey(unlocked(ctx, passphrase ? { new: passphrase } : undefined), { name: signer, ...publicKeyDir(ctx, dir) }),
+    ),
+  'onboarding:status': (ctx, { signer, repositories, publicKey }) =>
+    delegateStatus(ctx.trust, { name: signer, repositories, ...(publicKey ? { publicKeyPem: publicKey } : {}) }),
 };

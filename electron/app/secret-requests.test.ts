@@ -21,7 +21,12 @@ const ready = softHsmAvailable() && existsSync(join(import.meta.dirname, '../../
 type Asked = SecretRequestView[];
 
 /** Handlers whose PIN dialog answers with `answer(request)` (undefined: cancel), through the `secret:answer` channel. */
-async function appWith(env: NodeJS.ProcessEnv, modules: string[], answer: (r: SecretRequestView) => string | undefined, extra: { pkcs11Transport?: () => WorkerTransport } = {}) {
+async function appWith(
+  env: NodeJS.ProcessEnv,
+  modules: string[],
+  answer: (r: SecretRequestView) => string | undefined,
+  extra: { pkcs11Transport?: () => WorkerTransport } = {},
+) {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-app-pin-'));
   const settings = new SettingsStore(dir);
   await settings.update({ pkcs11Modules: modules, dockerConfigDir: join(dir, 'docker') });
@@ -69,7 +74,19 @@ describe('PIN dialog round trip (SecretRequests)', () => {
   });
 
   it('a locked token: the dialog says so, nothing is asked of the token, the error says what to do (fake PKCS#11 worker)', async () => {
-    const flags = { initialized: true, loginRequired: true, userPinInitialized: true, pinCountLow: true, pinFinalTry: false, pinLocked: true, pinToBeChanged: false, soPinCountLow: false, soPinFinalTry: false, soPinLocked: false, protectedAuthenticationPath: false };
+    const flags = {
+      initialized: true,
+      loginRequired: true,
+      userPinInitialized: true,
+      pinCountLow: true,
+      pinFinalTry: false,
+      pinLocked: true,
+      pinToBeChanged: false,
+      soPinCountLow: false,
+      soPinFinalTry: false,
+      soPinLocked: false,
+      protectedAuthenticationPath: false,
+    };
     const ops: string[] = [];
     const transport = (): WorkerTransport => {
       let onMsg: (m: unknown) => void = () => {};
@@ -77,9 +94,39 @@ describe('PIN dialog round trip (SecretRequests)', () => {
         send: (msg) => {
           const m = msg as { id: number; op: string };
           ops.push(m.op);
-          const token = { slotId: '1', slotDescription: 's', label: 'locked', manufacturer: 'Fake', model: 'fake', serial: 'F1', firmware: '1', hardware: '1', minPinLength: 4, maxPinLength: 8, flags };
-          const result = m.op === 'list' ? { module: '/fake/libfake.so', library: { description: 'fake', manufacturer: 'f', version: '1', cryptoki: '2.40' }, slots: [{ slotId: '1', description: 's', tokenPresent: true }], tokens: [token] } : undefined;
-          setImmediate(() => onMsg(result ? { id: m.id, ok: true, result } : { id: m.id, ok: false, error: { code: 'TOKEN_PIN_LOCKED', message: 'the PIN is locked', ckr: 'CKR_PIN_LOCKED', pinState: 'locked' } }));
+          const token = {
+            slotId: '1',
+            slotDescription: 's',
+            label: 'locked',
+            manufacturer: 'Fake',
+            model: 'fake',
+            serial: 'F1',
+            firmware: '1',
+            hardware: '1',
+            minPinLength: 4,
+            maxPinLength: 8,
+            flags,
+          };
+          const result =
+            m.op === 'list'
+              ? {
+                  module: '/fake/libfake.so',
+                  library: { description: 'fake', manufacturer: 'f', version: '1', cryptoki: '2.40' },
+                  slots: [{ slotId: '1', description: 's', tokenPresent: true }],
+                  tokens: [token],
+                }
+              : undefined;
+          setImmediate(() =>
+            onMsg(
+              result
+                ? { id: m.id, ok: true, result }
+                : {
+                    id: m.id,
+                    ok: false,
+                    error: { code: 'TOKEN_PIN_LOCKED', message: 'the PIN is locked', ckr: 'CKR_PIN_LOCKED', pinState: 'locked' },
+                  },
+            ),
+          );
         },
         onMessage: (fn) => (onMsg = fn),
         onExit: () => {},
@@ -89,7 +136,9 @@ describe('PIN dialog round trip (SecretRequests)', () => {
     const { handlers, asked, trustDir } = await appWith({}, ['/fake/libfake.so'], () => undefined, { pkcs11Transport: transport });
     const r = await handlers.invoke('hardware:generate', { device: { label: 'locked', module: '/fake/libfake.so' } });
     expect(r).toMatchObject({ ok: false, error: { code: 'TOKEN_PIN_LOCKED', message: expect.stringContaining('unlock it with the SO PIN') } });
-    expect(asked).toEqual([expect.objectContaining({ state: 'locked', device: { label: 'locked', serial: 'F1', module: '/fake/libfake.so' }, minLength: 4, maxLength: 8 })]);
+    expect(asked).toEqual([
+      expect.objectContaining({ state: 'locked', device: { label: 'locked', serial: 'F1', module: '/fake/libfake.so' }, minLength: 4, maxLength: 8 }),
+    ]);
     expect(ops.filter((o) => o === 'generate')).toEqual([]);
     expect(tokenRecords(trustDir)).toEqual([]);
   });
@@ -111,7 +160,13 @@ describe.skipIf(!ready)('PIN dialog with SoftHSM2 through the app handlers', () 
       expect(gen.ok, JSON.stringify(gen)).toBe(true);
       const key = (gen as { value: { key: { keyId: string; devices: string[]; origin: string } } }).value.key;
       expect(key).toMatchObject({ origin: 'generated', devices: ['token-a'] });
-      expect(asked[0]).toMatchObject({ kind: 'pin', device: { label: 'token-a', module: hsm.module }, state: 'ok', managementKey: false, reason: expect.stringContaining('generate a new root key') });
+      expect(asked[0]).toMatchObject({
+        kind: 'pin',
+        device: { label: 'token-a', module: hsm.module },
+        state: 'ok',
+        managementKey: false,
+        reason: expect.stringContaining('generate a new root key'),
+      });
       // one question per token and request: generating and storing the certificate share it
       expect(asked).toHaveLength(1);
 
@@ -119,10 +174,15 @@ describe.skipIf(!ready)('PIN dialog with SoftHSM2 through the app handlers', () 
       const ring = new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } });
       await ring.generate({ role: 'root' });
       const fileKey = (await ring.rootKeys())[0]!.keyId;
-      const imp = await handlers.invoke('hardware:import', { keyId: fileKey.slice(0, 10), devices: [{ label: 'token-a' }, { label: 'token-b' }], passphrases: { unlock: PASS } });
+      const imp = await handlers.invoke('hardware:import', {
+        keyId: fileKey.slice(0, 10),
+        devices: [{ label: 'token-a' }, { label: 'token-b' }],
+        passphrases: { unlock: PASS },
+      });
       seen.push(imp);
       expect(imp.ok, JSON.stringify(imp)).toBe(true);
-      const iv = (imp as { value: { key: { keyId: string; devices: string[] }; checks: { device: string; signs: boolean }[]; failed: unknown[] } }).value;
+      const iv = (imp as { value: { key: { keyId: string; devices: string[] }; checks: { device: string; signs: boolean }[]; failed: unknown[] } })
+        .value;
       expect(iv.key).toMatchObject({ keyId: fileKey, devices: ['token-a', 'token-b'] });
       expect(iv.failed).toEqual([]);
       expect(iv.checks.map((c) => [c.device.includes('token-a') ? 'a' : 'b', c.signs])).toEqual([
@@ -135,7 +195,26 @@ describe.skipIf(!ready)('PIN dialog with SoftHSM2 through the app handlers', () 
       ]);
 
       // a key another tool made on token B (pkcs11-tool, as ykman would), adopted after a test signature
-      execFileSync('pkcs11-tool', ['--module', hsm.module, '--login', '--pin', BACKUP_PIN, '--token-label', 'token-b', '--keypairgen', '--key-type', 'EC:prime256v1', '--id', '0a0b', '--label', 'vendor-made'], { env: { ...process.env, ...hsm.env }, stdio: 'ignore' });
+      execFileSync(
+        'pkcs11-tool',
+        [
+          '--module',
+          hsm.module,
+          '--login',
+          '--pin',
+          BACKUP_PIN,
+          '--token-label',
+          'token-b',
+          '--keypairgen',
+          '--key-type',
+          'EC:prime256v1',
+          '--id',
+          '0a0b',
+          '--label',
+          'vendor-made',
+        ],
+        { env: { ...process.env, ...hsm.env }, stdio: 'ignore' },
+      );
       const adopted = await handlers.invoke('hardware:adopt', { device: { label: 'token-b' }, ckaId: '0A0B' });
       seen.push(adopted);
       expect(adopted).toMatchObject({ ok: true, value: { key: { ckaId: '0a0b', devices: ['token-b'] }, checks: [{ signs: true }] } });
@@ -144,9 +223,16 @@ describe.skipIf(!ready)('PIN dialog with SoftHSM2 through the app handlers', () 
       // where each root key lives: the file key is in a file and on both tokens; the generated one on token A with its certificate ID
       const doc = await handlers.invoke('hardware:doctor', {});
       seen.push(doc);
-      const places = (doc as { value: { rootKeys: { keyId: string; file: boolean; devices: string[]; certificates: { gun: string; certId: string }[] }[] } }).value.rootKeys;
+      const places = (
+        doc as { value: { rootKeys: { keyId: string; file: boolean; devices: string[]; certificates: { gun: string; certId: string }[] }[] } }
+      ).value.rootKeys;
       expect(places).toContainEqual({ keyId: fileKey, file: true, devices: ['token-a', 'token-b'], certificates: [] });
-      expect(places).toContainEqual({ keyId: key.keyId, file: false, devices: ['token-a'], certificates: [{ gun: 'registry.example/team/app', certId: expect.stringMatching(/^[0-9a-f]{64}$/) }] });
+      expect(places).toContainEqual({
+        keyId: key.keyId,
+        file: false,
+        devices: ['token-a'],
+        certificates: [{ gun: 'registry.example/team/app', certId: expect.stringMatching(/^[0-9a-f]{64}$/) }],
+      });
 
       // every response, every answer of secret:answer: no PIN anywhere
       const text = JSON.stringify([seen, answers]);

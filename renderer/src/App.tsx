@@ -53,21 +53,23 @@ export function App() {
       </header>
       <main>
         <ErrorBoundary resetKey={routeHash(route)}>
-        {route.page === 'repositories' && <RepositoriesPage onOpen={(name) => go({ page: 'repository', name, tab: 'tags' })} />}
-        {route.page === 'settings' && <SettingsPage />}
-        {route.page === 'audit' && <AuditPage />}
-        {route.page === 'keys' && <KeysPage />}
-        {route.page === 'hardware' && <HardwareKeysPage />}
-        {route.page === 'ceremony' && <CeremonyPage />}
-        {route.page === 'offline' && <OfflineRepositoryPage key={`${route.path}|${route.name}`} route={route} onTab={(tab) => go({ ...route, tab })} />}
-        {route.page === 'repository' && (
-          <>
-            <a className="back" href="#/">
-              ← All repositories
-            </a>
-            <RepositoryPage key={route.name} name={route.name} tab={route.tab} onTab={(tab) => go({ ...route, tab })} />
-          </>
-        )}
+          {route.page === 'repositories' && <RepositoriesPage onOpen={(name) => go({ page: 'repository', name, tab: 'tags' })} />}
+          {route.page === 'settings' && <SettingsPage />}
+          {route.page === 'audit' && <AuditPage />}
+          {route.page === 'keys' && <KeysPage />}
+          {route.page === 'hardware' && <HardwareKeysPage />}
+          {route.page === 'ceremony' && <CeremonyPage />}
+          {route.page === 'offline' && (
+            <OfflineRepositoryPage key={`${route.path}|${route.name}`} route={route} onTab={(tab) => go({ ...route, tab })} />
+          )}
+          {route.page === 'repository' && (
+            <>
+              <a className="back" href="#/">
+                ← All repositories
+              </a>
+              <RepositoryPage key={route.name} name={route.name} tab={route.tab} onTab={(tab) => go({ ...route, tab })} />
+            </>
+          )}
         </ErrorBoundary>
       </main>
       <PinDialogHost />

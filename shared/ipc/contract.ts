@@ -4,13 +4,7 @@
  * handler registry from it, and both parse with these schemas.
  */
 import { z } from 'zod';
-import {
-  errorValueSchema,
-  overviewSchema,
-  settingsSchema,
-  summarySchema,
-  type ErrorValueView,
-} from '../view-model.js';
+import { errorValueSchema, overviewSchema, settingsSchema, summarySchema, type ErrorValueView } from '../view-model.js';
 import { PUBLISHING_CONTRACT } from './publishing-contract.js';
 import { AUDIT_CONTRACT } from './audit-contract.js';
 import { KEYS_CONTRACT } from './keys-contract.js';

@@ -9,15 +9,32 @@ import { errorValueSchema } from '../view-model.js';
 
 const name = z.string().min(1).max(300);
 const hex64 = z.string().regex(/^[0-9a-f]{64}$/);
-const publicKey = z.object({ keytype: z.string().max(20), keyval: z.object({ public: z.string().max(16_384), private: z.null().optional() }).strict() }).strict();
+const publicKey = z
+  .object({ keytype: z.string().max(20), keyval: z.object({ public: z.string().max(16_384), private: z.null().optional() }).strict() })
+  .strict();
 const role = z.string().min(1).max(255);
 const paths = z.array(z.string().max(255)).max(100);
 
 /** A staged change as the app sends it (the core's Change; the app rotates non-root keys only). */
 export const changeInputSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('add-target'), name: z.string().min(1).max(128), target: z.object({ sha256Hex: hex64, length: z.number().int().nonnegative() }).strict(), roles: z.array(role).max(20).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('add-target'),
+      name: z.string().min(1).max(128),
+      target: z.object({ sha256Hex: hex64, length: z.number().int().nonnegative() }).strict(),
+      roles: z.array(role).max(20).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('remove-target'), name: z.string().min(1).max(128), roles: z.array(role).max(20).optional() }).strict(),
-  z.object({ kind: z.literal('add-delegation'), role, keys: z.array(publicKey).max(20), paths: paths.optional(), threshold: z.number().int().min(1).max(100).optional() }).strict(),
+  z
+    .object({
+      kind: z.literal('add-delegation'),
+      role,
+      keys: z.array(publicKey).max(20),
+      paths: paths.optional(),
+      threshold: z.number().int().min(1).max(100).optional(),
+    })
+    .strict(),
   z.object({ kind: z.literal('remove-delegation-keys'), role, keyIds: z.array(hex64).max(20) }).strict(),
   z.object({ kind: z.literal('set-delegation'), role, paths: paths.optional(), threshold: z.number().int().min(1).max(100).optional() }).strict(),
   z.object({ kind: z.literal('remove-delegation'), role }).strict(),
@@ -26,9 +43,24 @@ export const changeInputSchema = z.discriminatedUnion('kind', [
 export type ChangeInput = z.infer<typeof changeInputSchema>;
 
 /** A root key on a hardware device (label, optional module, serial, and a key already there; else the one recorded there, else a new one). */
-const rootDevice = z.object({ label: z.string().min(1).max(200), module: z.string().min(1).max(4096).optional(), serial: z.string().max(200).optional(), keyId: z.string().min(4).max(64).regex(/^[0-9a-fA-F]+$/).optional() }).strict();
+const rootDevice = z
+  .object({
+    label: z.string().min(1).max(200),
+    module: z.string().min(1).max(4096).optional(),
+    serial: z.string().max(200).optional(),
+    keyId: z
+      .string()
+      .min(4)
+      .max(64)
+      .regex(/^[0-9a-fA-F]+$/)
+      .optional(),
+  })
+  .strict();
 
-const passphrases = z.object({ unlock: z.string().max(1024).optional(), new: z.string().max(1024).optional() }).strict().optional();
+const passphrases = z
+  .object({ unlock: z.string().max(1024).optional(), new: z.string().max(1024).optional() })
+  .strict()
+  .optional();
 
 const targetChange = z.object({ name: z.string(), digest: z.string(), size: z.number(), fromDigest: z.string().optional() });
 const delegationValue = z.object({ keyIds: z.array(z.string()), paths: z.array(z.string()), threshold: z.number() });
@@ -47,7 +79,14 @@ export const rolePreviewSchema = z.object({
   delegationsAdded: z.array(delegationChange),
   delegationsRemoved: z.array(delegationChange),
   delegationsChanged: z.array(delegationChange),
-  roleKeys: z.array(z.object({ role: z.string(), added: z.array(z.string()), removed: z.array(z.string()), threshold: z.object({ from: z.number(), to: z.number() }).optional() })),
+  roleKeys: z.array(
+    z.object({
+      role: z.string(),
+      added: z.array(z.string()),
+      removed: z.array(z.string()),
+      threshold: z.object({ from: z.number(), to: z.number() }).optional(),
+    }),
+  ),
 });
 
 export const publishPreviewSchema = z.object({
@@ -124,15 +163,28 @@ export const PUBLISHING_CONTRACT = {
   },
   /** Delegate side: a new key in the trust dir; only its public part comes back (PEM, QR, file). */
   'onboarding:create-key': {
-    request: z.object({ signer: z.string().min(1).max(64), dir: z.string().max(4096).optional(), passphrase: z.string().max(1024).optional() }).strict(),
+    request: z
+      .object({ signer: z.string().min(1).max(64), dir: z.string().max(4096).optional(), passphrase: z.string().max(1024).optional() })
+      .strict(),
     /** `publicKey`: the `.pub` text (PEM of the public key only). */
     response: z.object({ name: z.string(), keyId: z.string(), publicKeyPath: z.string(), publicKey: z.string(), qrSvg: z.string() }),
   },
   /** Both sides: the signer's role, keys, paths and signed tags per repository. */
   'onboarding:status': {
-    request: z.object({ signer: z.string().min(1).max(64), repositories: z.array(name).min(1).max(50), publicKey: z.string().max(16_384).optional() }).strict(),
+    request: z
+      .object({ signer: z.string().min(1).max(64), repositories: z.array(name).min(1).max(50), publicKey: z.string().max(16_384).optional() })
+      .strict(),
     response: z.array(delegateStatusSchema),
   },
 } as const;
 
-export const PUBLISHING_CHANNELS = ['publish:preview', 'publish:apply', 'publish:init', 'publish:rotate-root', 'signers:impact', 'onboarding:read-key', 'onboarding:create-key', 'onboarding:status'] as const;
+export const PUBLISHING_CHANNELS = [
+  'publish:preview',
+  'publish:apply',
+  'publish:init',
+  'publish:rotate-root',
+  'signers:impact',
+  'onboarding:read-key',
+  'onboarding:create-key',
+  'onboarding:status',
+] as const;

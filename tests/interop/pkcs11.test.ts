@@ -72,7 +72,9 @@ function rootKeyId(i: Inspected): string {
 /** Root certificate of the server's current root.json: its CN and the canonical IDs of the root keys. */
 async function serverRoot(g: string): Promise<{ cn: string[]; version: number }> {
   const r = await runCommand(lab, 'curl', ['-sf', '--cacert', lab.caFile, `${lab.notaryUrl}/v2/${g}/_trust/tuf/root.json`], { check: false });
-  const root = JSON.parse(r.stdout) as { signed: { version: number; keys: Record<string, { keyval: { public: string } }>; roles: { root: { keyids: string[] } } } };
+  const root = JSON.parse(r.stdout) as {
+    signed: { version: number; keys: Record<string, { keyval: { public: string } }>; roles: { root: { keyids: string[] } } };
+  };
   const cn = root.signed.roles.root.keyids.map((id) => {
     const pem = Buffer.from(root.signed.keys[id]!.keyval.public, 'base64').toString('utf8');
     return /CN=([^\n,]+)/.exec(new X509Certificate(pem).subject)?.[1] ?? '';
@@ -105,7 +107,8 @@ const SECRET_PIN = 'pin-4f7c-never-shown';
 
 beforeAll(async () => {
   if (!available) return;
-  if (!existsSync(join(ROOT, 'dist/electron/signer/worker.js')) || !existsSync(join(ROOT, 'dist/trustdesk.mjs'))) execFileSync('npm', ['run', 'build'], { cwd: ROOT });
+  if (!existsSync(join(ROOT, 'dist/electron/signer/worker.js')) || !existsSync(join(ROOT, 'dist/trustdesk.mjs')))
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT });
   lab = await startLab();
 }, 120_000);
 
@@ -231,7 +234,26 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     const h = hsm(['vendor']);
     const c = await client();
     const env = { ...h.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN };
-    execFileSync('pkcs11-tool', ['--module', h.module, '--token-label', 'vendor', '--login', '--pin', USER_PIN, '--keypairgen', '--key-type', 'EC:prime256v1', '--id', '02', '--label', 'made elsewhere'], { env: { ...process.env, ...h.env }, stdio: 'ignore' });
+    execFileSync(
+      'pkcs11-tool',
+      [
+        '--module',
+        h.module,
+        '--token-label',
+        'vendor',
+        '--login',
+        '--pin',
+        USER_PIN,
+        '--keypairgen',
+        '--key-type',
+        'EC:prime256v1',
+        '--id',
+        '02',
+        '--label',
+        'made elsewhere',
+      ],
+      { env: { ...process.env, ...h.env }, stdio: 'ignore' },
+    );
     const adopt = await trustdesk(['token', 'adopt', '--module', h.module, '--token', 'vendor', '--id', '02'], env);
     expect(adopt.stderr).toBe('');
     expect(adopt.code).toBe(0);
@@ -250,7 +272,11 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     const c = await client();
     const g = gun('tok-wrong-pin');
     // wrong PIN: the repository is not created
-    const bad = await trustdesk(['init', g, '--root-token', 'pin-test', '--module', h.module], { ...h.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: '9999' });
+    const bad = await trustdesk(['init', g, '--root-token', 'pin-test', '--module', h.module], {
+      ...h.env,
+      DOCKER_CONFIG: c.config,
+      TRUSTDESK_TOKEN_PIN: '9999',
+    });
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('TOKEN_PIN_WRONG');
     expect(bad.stderr).toMatch(/attempts|locks/);
@@ -283,9 +309,23 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     const inner = forkTransport(undefined, { ...process.env, ...h.env });
     const dying = () => {
       const t = inner();
-      return { ...t, send: (msg: unknown) => ((msg as { op?: string }).op === 'sign' ? process.kill(t.pid!, 'SIGKILL') : t.send(msg)), onMessage: t.onMessage, onExit: t.onExit, kill: t.kill, ref: t.ref, unref: t.unref, pid: t.pid };
+      return {
+        ...t,
+        send: (msg: unknown) => ((msg as { op?: string }).op === 'sign' ? process.kill(t.pid!, 'SIGKILL') : t.send(msg)),
+        onMessage: t.onMessage,
+        onExit: t.onExit,
+        kill: t.kill,
+        ref: t.ref,
+        unref: t.unref,
+        pid: t.pid,
+      };
     };
-    const ctx = new TrustContext({ env: { ...process.env, ...lab.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN }, configDir: c.config, trustDir: c.trustDir, pkcs11Transport: dying });
+    const ctx = new TrustContext({
+      env: { ...process.env, ...lab.env, DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN },
+      configDir: c.config,
+      trustDir: c.trustDir,
+      pkcs11Transport: dying,
+    });
     try {
       // rotating targets changes root.json, which the token root must sign
       const err = await publishChanges(publishContextOf(ctx), { ref: parseReference(g), changes: [{ kind: 'rotate-key', role: 'targets' }] }).then(
@@ -308,7 +348,11 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     expect((await trustdesk(['init', g, '--root-token', 'app-root', '--module', h.module], env)).code).toBe(0);
     const before = await serverRoot(g);
     const settings = new SettingsStore(mkdtempSync(join(tmpdir(), 'trustdesk-userdata-')));
-    await settings.update({ dockerConfigDir: c.config, trustServers: { [lab.registryHost]: lab.notaryUrl }, caFiles: { [lab.registryHost]: lab.caFile } });
+    await settings.update({
+      dockerConfigDir: c.config,
+      trustServers: { [lab.registryHost]: lab.notaryUrl },
+      caFiles: { [lab.registryHost]: lab.caFile },
+    });
     const appEnv = { ...process.env, ...lab.env, ...env };
     delete appEnv.DOCKER_CONTENT_TRUST_SERVER;
     // the app takes the PIN from its PIN dialog (answered here on secret:answer), not from TRUSTDESK_TOKEN_PIN
@@ -324,7 +368,11 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
         return true;
       },
     });
-    const r = await handlers.invoke('publish:apply', { name: g, changes: [{ kind: 'rotate-key', role: 'targets' }], passphrases: { new: 'app token test passphrase' } });
+    const r = await handlers.invoke('publish:apply', {
+      name: g,
+      changes: [{ kind: 'rotate-key', role: 'targets' }],
+      passphrases: { new: 'app token test passphrase' },
+    });
     expect(asked).toEqual(['app-root']);
     expect(r, JSON.stringify(r)).toMatchObject({ ok: true, value: { published: true } });
     expect((await serverRoot(g)).version).toBe(before.version + 1);
@@ -337,7 +385,10 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     expect(missing.code).toBe(0);
     expect(missing.stdout).toContain('TOKEN_MODULE_ERROR');
     expect(missing.stdout).toContain('cannot open shared object file');
-    const initMissing = await trustdesk(['init', gun('tok-missing'), '--root-token', 'x', '--module', '/nonexistent/libnothing.so'], { DOCKER_CONFIG: c.config, TRUSTDESK_TOKEN_PIN: USER_PIN });
+    const initMissing = await trustdesk(['init', gun('tok-missing'), '--root-token', 'x', '--module', '/nonexistent/libnothing.so'], {
+      DOCKER_CONFIG: c.config,
+      TRUSTDESK_TOKEN_PIN: USER_PIN,
+    });
     expect(initMissing.code).toBe(1);
     expect(initMissing.stderr).toContain('TOKEN_MODULE_ERROR');
 
@@ -353,7 +404,10 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     try {
       await expect(cl.list(crash)).rejects.toMatchObject({ code: 'TOKEN_WORKER_FAILED' });
       const hang = fakeModule('hang');
-      await expect(cl.request({ op: 'list', module: hang }, 1500)).rejects.toMatchObject({ code: 'TOKEN_WORKER_FAILED', message: expect.stringContaining('did not answer') });
+      await expect(cl.request({ op: 'list', module: hang }, 1500)).rejects.toMatchObject({
+        code: 'TOKEN_WORKER_FAILED',
+        message: expect.stringContaining('did not answer'),
+      });
       // killed mid-request
       const pending = cl.request({ op: 'list', module: hang }, 30_000).then(
         () => undefined,

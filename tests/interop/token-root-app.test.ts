@@ -106,22 +106,38 @@ describe.skipIf(!ready)('root on hardware tokens, in the app', () => {
 
     // 2. a new repository whose root is that key (its certificate made and stored on token A)
     const v1 = await pushTag(lab, 'app-token-root', 'v1');
-    const init = await a.call<{ published: boolean }>('publish:init', { name: g, snapshotServerManaged: true, rootDevice: { label: 'root-a' }, passphrases: { new: LAB_PASSPHRASE } });
+    const init = await a.call<{ published: boolean }>('publish:init', {
+      name: g,
+      snapshotServerManaged: true,
+      rootDevice: { label: 'root-a' },
+      passphrases: { new: LAB_PASSPHRASE },
+    });
     expect(init.published).toBe(true);
     const doc1 = await a.call<{ rootKeys: { keyId: string; certificates: { gun: string; certId: string }[] }[] }>('hardware:doctor', {});
     const certA = doc1.rootKeys.find((k) => k.keyId === gen.key.keyId)!.certificates.find((c) => c.gun === g)!.certId;
     expect(rootId(await inspect(g))).toBe(certA);
 
     // a tag signed with the new repository's targets key
-    await a.call('publish:apply', { name: g, changes: [{ kind: 'add-target', name: 'v1', target: { sha256Hex: v1.digest.slice(7), length: statSync(v1.file).size }, roles: ['targets'] }], passphrases: { unlock: LAB_PASSPHRASE } });
+    await a.call('publish:apply', {
+      name: g,
+      changes: [{ kind: 'add-target', name: 'v1', target: { sha256Hex: v1.digest.slice(7), length: statSync(v1.file).size }, roles: ['targets'] }],
+      passphrases: { unlock: LAB_PASSPHRASE },
+    });
     expect((await inspect(g)).SignedTags.map((t) => t.SignedTag)).toEqual(['v1']);
 
     // 3. the root rotated onto token B: the old root (token A) and the new one (token B) both sign
     a.asked.length = 0;
-    const rot = await a.call<{ published: boolean }>('publish:rotate-root', { name: g, toDevice: { label: 'root-b' }, passphrases: { unlock: LAB_PASSPHRASE } });
+    const rot = await a.call<{ published: boolean }>('publish:rotate-root', {
+      name: g,
+      toDevice: { label: 'root-b' },
+      passphrases: { unlock: LAB_PASSPHRASE },
+    });
     expect(rot.published).toBe(true);
     expect(new Set(a.asked.map((r) => r.device.label))).toEqual(new Set(['root-a', 'root-b']));
-    const doc2 = await a.call<{ rootKeys: { keyId: string; devices: string[]; certificates: { gun: string; certId: string }[] }[] }>('hardware:doctor', {});
+    const doc2 = await a.call<{ rootKeys: { keyId: string; devices: string[]; certificates: { gun: string; certId: string }[] }[] }>(
+      'hardware:doctor',
+      {},
+    );
     const onB = doc2.rootKeys.find((k) => k.devices.some((d) => d.startsWith('root-b')) && k.certificates.some((c) => c.gun === g))!;
     const certB = onB.certificates.find((c) => c.gun === g)!.certId;
     expect(rootId(await inspect(g))).toBe(certB);
@@ -132,7 +148,13 @@ describe.skipIf(!ready)('root on hardware tokens, in the app', () => {
     await ring.generate({ role: 'root' });
     const newRoot = (await ring.rootKeys()).find((k) => !before.has(k.keyId))!.keyId;
     const work = mkdtempSync(join(tmpdir(), 'trustdesk-tokroot-usb-'));
-    const req = await a.call<{ sha256: string }>('ceremony:rotate-request', { repository: g, newKeyId: newRoot, outFile: join(work, 'request.json'), allowNoBackup: true, passphrases: { unlock: LAB_PASSPHRASE } });
+    const req = await a.call<{ sha256: string }>('ceremony:rotate-request', {
+      repository: g,
+      newKeyId: newRoot,
+      outFile: join(work, 'request.json'),
+      allowNoBackup: true,
+      passphrases: { unlock: LAB_PASSPHRASE },
+    });
 
     // the offline machine: its own copy of the trust dir's token records, offline mode in Settings
     const offlineDir = mkdtempSync(join(tmpdir(), 'trustdesk-tokroot-offline-'));
@@ -141,9 +163,14 @@ describe.skipIf(!ready)('root on hardware tokens, in the app', () => {
     const { value: signed, sockets } = await countingSockets(async () => {
       const opened = await off.call<{ sha256: string; missing: string[] }>('ceremony:bundle-open', { file: join(work, 'request.json') });
       expect(opened.sha256).toBe(req.sha256);
-      const signed = await off.call<{ signedBy: string[] }>('ceremony:bundle-sign', { file: join(work, 'request.json'), outFile: join(work, 'signed.json') });
+      const signed = await off.call<{ signedBy: string[] }>('ceremony:bundle-sign', {
+        file: join(work, 'request.json'),
+        outFile: join(work, 'signed.json'),
+      });
       // the online steps are refused there, before any connection
-      await expect(off.call('ceremony:bundle-import', { file: join(work, 'signed.json'), publish: true })).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
+      await expect(off.call('ceremony:bundle-import', { file: join(work, 'signed.json'), publish: true })).rejects.toMatchObject({
+        code: 'NETWORK_UNREACHABLE',
+      });
       await expect(off.call('publish:rotate-root', { name: g })).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
       return signed;
     });

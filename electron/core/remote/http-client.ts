@@ -140,18 +140,14 @@ export function mapTransportError(err: unknown, url: string): TrustDeskError {
   const where = describeUrl(url);
 
   if (UNKNOWN_AUTHORITY_CODES.has(code)) {
-    return new TrustDeskError(
-      'TLS_ERROR',
-      `TLS error talking to ${where}: certificate signed by unknown authority (${code}: ${text})`,
-      { cause: err },
-    );
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: certificate signed by unknown authority (${code}: ${text})`, {
+      cause: err,
+    });
   }
   if (code === 'CERT_HAS_EXPIRED' || code === 'CERT_NOT_YET_VALID') {
-    return new TrustDeskError(
-      'TLS_ERROR',
-      `TLS error talking to ${where}: certificate has expired or is not yet valid (${code}: ${text})`,
-      { cause: err },
-    );
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: certificate has expired or is not yet valid (${code}: ${text})`, {
+      cause: err,
+    });
   }
   if (code === 'ERR_TLS_CERT_ALTNAME_INVALID' || code === 'HOSTNAME_MISMATCH') {
     return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: certificate is not valid for this host (${text})`, {
@@ -162,11 +158,9 @@ export function mapTransportError(err: unknown, url: string): TrustDeskError {
     return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text} (${code})`, { cause: err });
   }
   if (code === 'ERR_SSL_WRONG_VERSION_NUMBER' || /wrong version number/i.test(text)) {
-    return new TrustDeskError(
-      'TLS_ERROR',
-      `TLS error talking to ${where}: ${text} (is the server speaking plain HTTP on this port?)`,
-      { cause: err },
-    );
+    return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text} (is the server speaking plain HTTP on this port?)`, {
+      cause: err,
+    });
   }
   if (code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_') || (code === 'EPROTO' && /SSL|TLS/i.test(text))) {
     return new TrustDeskError('TLS_ERROR', `TLS error talking to ${where}: ${text}`, { cause: err });
@@ -267,7 +261,11 @@ export class HttpClient {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (this.closed) throw new TrustDeskError('INTERNAL', 'HttpClient used after close()');
-    if (this.offline) throw new TrustDeskError('NETWORK_UNREACHABLE', `offline (air-gapped) mode: no connection is made (${describeUrl(req.url)}); do this step on the online machine`);
+    if (this.offline)
+      throw new TrustDeskError(
+        'NETWORK_UNREACHABLE',
+        `offline (air-gapped) mode: no connection is made (${describeUrl(req.url)}); do this step on the online machine`,
+      );
     const method = req.method ?? 'GET';
     if (!Number.isFinite(req.maxBytes) || req.maxBytes < 0) {
       throw new TrustDeskError('INVALID_ARGUMENT', `maxBytes must be a non-negative number, got ${req.maxBytes}`);
@@ -295,10 +293,7 @@ export class HttpClient {
         }
         if (attempt.location === undefined) return attempt.response;
         if (redirects >= this.maxRedirects) {
-          throw new TrustDeskError(
-            'TOO_MANY_REDIRECTS',
-            `too many redirects (more than ${this.maxRedirects}) starting at ${describeUrl(req.url)}`,
-          );
+          throw new TrustDeskError('TOO_MANY_REDIRECTS', `too many redirects (more than ${this.maxRedirects}) starting at ${describeUrl(req.url)}`);
         }
         let next: URL;
         try {
@@ -309,10 +304,7 @@ export class HttpClient {
           });
         }
         if (next.protocol !== 'https:' && !(next.protocol === 'http:' && this.allowHttp)) {
-          throw new TrustDeskError(
-            'INSECURE_URL',
-            `refusing redirect from ${describeUrl(url)} to non-https URL ${describeUrl(next)}`,
-          );
+          throw new TrustDeskError('INSECURE_URL', `refusing redirect from ${describeUrl(url)} to non-https URL ${describeUrl(next)}`);
         }
         if (next.host !== url.host || next.protocol !== url.protocol) delete headers.authorization;
         url = next;

@@ -12,8 +12,13 @@ describe('HttpClient in offline (air-gapped) mode', () => {
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v2/`;
     try {
       const off = new HttpClient({ allowHttp: true, offline: true });
-      await expect(off.request({ url, maxBytes: 100 })).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE', message: expect.stringContaining('online machine') });
-      await expect(off.request({ url, method: 'POST', body: Buffer.from('x'), maxBytes: 100 })).rejects.toMatchObject({ code: 'NETWORK_UNREACHABLE' });
+      await expect(off.request({ url, maxBytes: 100 })).rejects.toMatchObject({
+        code: 'NETWORK_UNREACHABLE',
+        message: expect.stringContaining('online machine'),
+      });
+      await expect(off.request({ url, method: 'POST', body: Buffer.from('x'), maxBytes: 100 })).rejects.toMatchObject({
+        code: 'NETWORK_UNREACHABLE',
+      });
       off.close();
       expect(connections).toBe(0);
       const on = new HttpClient({ allowHttp: true });

@@ -64,7 +64,12 @@ export class TrustSession {
     this.pinsFile = opts.pinsFile ?? defaultPinsFile(this.env, this.configDir);
     // Four keep-alive connections per host: enough to overlap round trips, few enough TLS handshakes
     // (measured on the lab: 20 repositories verify faster with 4 than with 8 or 16).
-    this.http = new HttpClient({ tlsFor: (hostPort) => this.tls.get(hostPort) ?? {}, timeoutMs: opts.timeoutMs, maxSocketsPerHost: 4, ...(opts.offline ? { offline: true } : {}) });
+    this.http = new HttpClient({
+      tlsFor: (hostPort) => this.tls.get(hostPort) ?? {},
+      timeoutMs: opts.timeoutMs,
+      maxSocketsPerHost: 4,
+      ...(opts.offline ? { offline: true } : {}),
+    });
   }
 
   /** Loads the TLS material docker would use for a server (its tls/<host:port>/ dir, --tlscacert). */

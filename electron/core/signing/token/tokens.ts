@@ -83,7 +83,8 @@ export function locationText(l: TokenLocation): string {
   return `token "${l.token.label}"${l.token.serial ? ` (serial ${l.token.serial})` : ''} in ${l.module}`;
 }
 
-const sameLocation = (a: TokenLocation, b: TokenLocation) => a.module === b.module && a.token.label === b.token.label && (!a.token.serial || !b.token.serial || a.token.serial === b.token.serial);
+const sameLocation = (a: TokenLocation, b: TokenLocation) =>
+  a.module === b.module && a.token.label === b.token.label && (!a.token.serial || !b.token.serial || a.token.serial === b.token.serial);
 
 /** The records of one trust dir. */
 export class TokenKeyStore {
@@ -181,14 +182,23 @@ export class TokenAccess {
         ...(info && info.maxPinLength > 0 ? { minLength: info.minPinLength, maxLength: info.maxPinLength } : {}),
       });
       if (state === 'locked') {
-        throw new TrustDeskError('TOKEN_PIN_LOCKED', `the ${what} of ${locationText(l)} is locked (too many wrong tries): nothing was changed; ${as === 'so' ? 'the token must be reset with its vendor tool' : 'unlock it with the SO PIN (softhsm2-util / ykman piv access unblock-pin) or the vendor tool'}, then try again`);
+        throw new TrustDeskError(
+          'TOKEN_PIN_LOCKED',
+          `the ${what} of ${locationText(l)} is locked (too many wrong tries): nothing was changed; ${as === 'so' ? 'the token must be reset with its vendor tool' : 'unlock it with the SO PIN (softhsm2-util / ykman piv access unblock-pin) or the vendor tool'}, then try again`,
+        );
       }
       if (pin === undefined || pin === '') {
-        throw new TrustDeskError('TOKEN_PIN_REQUIRED', `the ${what} of ${locationText(l)} was not given (the dialog was cancelled): nothing was signed or changed; to ${summary}, run the step again and enter the ${what}`);
+        throw new TrustDeskError(
+          'TOKEN_PIN_REQUIRED',
+          `the ${what} of ${locationText(l)} was not given (the dialog was cancelled): nothing was signed or changed; to ${summary}, run the step again and enter the ${what}`,
+        );
       }
     }
     if (pin === undefined || pin === '') {
-      throw new TrustDeskError('TOKEN_PIN_REQUIRED', `the ${what} of ${locationText(l)} is needed to ${summary}: enter it when asked, or set ${envName}`);
+      throw new TrustDeskError(
+        'TOKEN_PIN_REQUIRED',
+        `the ${what} of ${locationText(l)} is needed to ${summary}: enter it when asked, or set ${envName}`,
+      );
     }
     this.pins.set(key, pin);
     return pin;
@@ -211,7 +221,8 @@ export class TokenAccess {
     try {
       return await fn(pin);
     } catch (err) {
-      if (isTrustDeskError(err, 'TOKEN_PIN_WRONG') || isTrustDeskError(err, 'TOKEN_PIN_LOCKED')) this.pins.delete(`${as}\n${l.module}\n${l.token.label}\n${l.token.serial ?? ''}`);
+      if (isTrustDeskError(err, 'TOKEN_PIN_WRONG') || isTrustDeskError(err, 'TOKEN_PIN_LOCKED'))
+        this.pins.delete(`${as}\n${l.module}\n${l.token.label}\n${l.token.serial ?? ''}`);
       throw err;
     }
   }
@@ -259,12 +270,23 @@ export class TokenAccess {
     const role = opts.role ?? 'root';
     const ckaId = opts.ckaId ?? TokenAccess.defaultCkaId(l.module);
     const label = opts.label ?? `trustdesk ${role} key`;
-    const { spki } = await this.withPin(l, `generate a new ${role} key on the token`, (pin) =>
-      this.client.request<{ spki: string }>({ op: 'generate', module: l.module, token: l.token, pin, ckaId, label, as }),
+    const { spki } = await this.withPin(
+      l,
+      `generate a new ${role} key on the token`,
+      (pin) => this.client.request<{ spki: string }>({ op: 'generate', module: l.module, token: l.token, pin, ckaId, label, as }),
       as,
     );
     const keyId = metadataKeyId(publicKeyJson(spkiKey(spki)));
-    const record: TokenKeyRecord = { keyId, role, publicKey: spki, ckaId, label, origin: 'generated', locations: [l], createdAt: new Date().toISOString() };
+    const record: TokenKeyRecord = {
+      keyId,
+      role,
+      publicKey: spki,
+      ckaId,
+      label,
+      origin: 'generated',
+      locations: [l],
+      createdAt: new Date().toISOString(),
+    };
     await this.store.save(record);
     return record;
   }
@@ -273,7 +295,11 @@ export class TokenAccess {
    * Puts a software ECDSA P-256 key on each token (same CKA_ID everywhere), as backups of one
    * another. A token that fails gets nothing (its half-made objects are removed); the error names it.
    */
-  async importKey(privateKey: KeyObject, locations: TokenLocation[], opts: { role?: string; ckaId?: string; label?: string; as?: LoginAs } = {}): Promise<{ record: TokenKeyRecord; failed: { location: TokenLocation; error: TrustDeskError }[] }> {
+  async importKey(
+    privateKey: KeyObject,
+    locations: TokenLocation[],
+    opts: { role?: string; ckaId?: string; label?: string; as?: LoginAs } = {},
+  ): Promise<{ record: TokenKeyRecord; failed: { location: TokenLocation; error: TrustDeskError }[] }> {
     if (privateKey.asymmetricKeyType !== 'ec' || privateKey.asymmetricKeyDetails?.namedCurve !== 'prime256v1') {
       throw new TrustDeskError('UNSUPPORTED_KEY_TYPE', 'only ECDSA P-256 keys can be put on a token (notary roots are P-256)');
     }
@@ -298,8 +324,21 @@ export class TokenAccess {
           const d = Buffer.from(jwk.d!, 'base64url');
           const padded = Buffer.concat([Buffer.alloc(Math.max(0, 32 - d.length)), d]);
           d.fill(0);
-          await this.withPin(l, `store the ${role} key ${keyId.slice(0, 7)} on the token`, (pin) =>
-            this.client.request({ op: 'import', module: l.module, token: l.token, pin, ckaId, label, d: padded.toString('base64'), spki, as: opts.as ?? TokenAccess.writerFor(l.module) }),
+          await this.withPin(
+            l,
+            `store the ${role} key ${keyId.slice(0, 7)} on the token`,
+            (pin) =>
+              this.client.request({
+                op: 'import',
+                module: l.module,
+                token: l.token,
+                pin,
+                ckaId,
+                label,
+                d: padded.toString('base64'),
+                spki,
+                as: opts.as ?? TokenAccess.writerFor(l.module),
+              }),
             opts.as ?? TokenAccess.writerFor(l.module),
             keyId,
           );
@@ -332,17 +371,25 @@ export class TokenAccess {
     const id = ckaId.toLowerCase();
     const priv = objects.find((o) => o.kind === 'private-key' && o.id === id);
     if (!priv) throw new TrustDeskError('TOKEN_KEY_NOT_FOUND', `${locationText(l)} has no private key with CKA_ID ${id}`);
-    if (priv.keyType !== 'ec' || priv.curve !== 'prime256v1') throw new TrustDeskError('UNSUPPORTED_KEY_TYPE', `the key ${id} on ${locationText(l)} is not ECDSA P-256 (notary roots are P-256)`);
+    if (priv.keyType !== 'ec' || priv.curve !== 'prime256v1')
+      throw new TrustDeskError('UNSUPPORTED_KEY_TYPE', `the key ${id} on ${locationText(l)} is not ECDSA P-256 (notary roots are P-256)`);
     let spki = objects.find((o) => o.kind === 'public-key' && o.id === id && o.spki)?.spki;
     const certDer = objects.find((o) => o.kind === 'certificate' && o.id === id && o.der)?.der;
-    if (!spki && certDer) spki = new X509Certificate(Buffer.from(certDer, 'base64')).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
-    if (!spki) throw new TrustDeskError('TOKEN_KEY_NOT_FOUND', `the public half of key ${id} on ${locationText(l)} cannot be read (no public key object or certificate with that CKA_ID)`);
+    if (!spki && certDer)
+      spki = new X509Certificate(Buffer.from(certDer, 'base64')).publicKey.export({ format: 'der', type: 'spki' }).toString('base64');
+    if (!spki)
+      throw new TrustDeskError(
+        'TOKEN_KEY_NOT_FOUND',
+        `the public half of key ${id} on ${locationText(l)} cannot be read (no public key object or certificate with that CKA_ID)`,
+      );
     const keyId = metadataKeyId(publicKeyJson(spkiKey(spki)));
     const existing = await this.store.get(keyId);
     const locations = [...(existing?.locations ?? [])];
     if (!locations.some((x) => sameLocation(x, l))) locations.push(l);
     const origin = existing?.origin ?? (priv.generatedOnToken ? 'generated' : priv.generatedOnToken === false ? 'imported' : 'existing');
-    const record: TokenKeyRecord = existing ? { ...existing, locations } : { keyId, role, publicKey: spki, ckaId: id, label: priv.label, origin, locations, createdAt: new Date().toISOString() };
+    const record: TokenKeyRecord = existing
+      ? { ...existing, locations }
+      : { keyId, role, publicKey: spki, ckaId: id, label: priv.label, origin, locations, createdAt: new Date().toISOString() };
     // the signature must verify before the key is used for anything
     const probe = Buffer.from(`trustdesk adopt ${keyId}`);
     await new Pkcs11Signer(record, this).signRaw(probe, `check that key ${id} signs`);
@@ -353,7 +400,9 @@ export class TokenAccess {
 
   /** The root key to use on a token: one recorded there (not in `exclude`), else a new one made on it. */
   async rootOn(l: TokenLocation, opts: { exclude?: Set<string>; keyId?: string } = {}): Promise<{ record: TokenKeyRecord; created: boolean }> {
-    const records = (await this.store.list()).filter((r) => r.role === 'root' && r.locations.some((x) => sameLocation(x, l)) && !opts.exclude?.has(r.keyId));
+    const records = (await this.store.list()).filter(
+      (r) => r.role === 'root' && r.locations.some((x) => sameLocation(x, l)) && !opts.exclude?.has(r.keyId),
+    );
     if (opts.keyId) {
       const r = records.find((x) => x.keyId.startsWith(opts.keyId!.toLowerCase()));
       if (!r) throw new TrustDeskError('TOKEN_KEY_NOT_FOUND', `no root key ${opts.keyId} recorded on ${locationText(l)}`);
@@ -370,13 +419,33 @@ export class TokenAccess {
    */
   async rootCertificate(r: TokenKeyRecord, gun: string, now: Date, store = true): Promise<RootCertificate> {
     const signer = this.signerOf(r);
-    const cert = await makeRootCertificateWith(spkiKey(r.publicKey), gun, (tbs) => signer.signRaw(tbs, `self-sign the root certificate of ${gun}`), now);
+    const cert = await makeRootCertificateWith(
+      spkiKey(r.publicKey),
+      gun,
+      (tbs) => signer.signRaw(tbs, `self-sign the root certificate of ${gun}`),
+      now,
+    );
     if (store) {
       const { subject, issuer, serial } = certificateParts(cert.der);
       for (const l of r.locations) {
         try {
-          await this.withPin(l, `store the root certificate of ${gun}`, (pin) =>
-            this.client.request({ op: 'store-certificate', module: l.module, token: l.token, pin, ckaId: r.ckaId, label: gun, der: cert.der.toString('base64'), subject: subject.toString('base64'), issuer: issuer.toString('base64'), serial: serial.toString('base64'), as: TokenAccess.writerFor(l.module) }),
+          await this.withPin(
+            l,
+            `store the root certificate of ${gun}`,
+            (pin) =>
+              this.client.request({
+                op: 'store-certificate',
+                module: l.module,
+                token: l.token,
+                pin,
+                ckaId: r.ckaId,
+                label: gun,
+                der: cert.der.toString('base64'),
+                subject: subject.toString('base64'),
+                issuer: issuer.toString('base64'),
+                serial: serial.toString('base64'),
+                as: TokenAccess.writerFor(l.module),
+              }),
             TokenAccess.writerFor(l.module),
             r.keyId,
           );
@@ -423,8 +492,19 @@ export class Pkcs11Signer implements Signer {
     for (const l of this.record.locations) {
       let sigHex: string;
       try {
-        ({ sig: sigHex } = await this.access.withPin(l, summary, (pin) =>
-          this.access.client.request<{ sig: string }>({ op: 'sign', module: l.module, token: l.token, pin, ckaId: this.record.ckaId, digest, summary }),
+        ({ sig: sigHex } = await this.access.withPin(
+          l,
+          summary,
+          (pin) =>
+            this.access.client.request<{ sig: string }>({
+              op: 'sign',
+              module: l.module,
+              token: l.token,
+              pin,
+              ckaId: this.record.ckaId,
+              digest,
+              summary,
+            }),
           'user',
           this.keyId,
         ));
@@ -437,12 +517,18 @@ export class Pkcs11Signer implements Signer {
       }
       const sig = Buffer.from(sigHex, 'hex');
       if (sig.length !== 64 || !nodeVerify('sha256', message, { key: this.pub, dsaEncoding: 'ieee-p1363' }, sig)) {
-        throw new TokenError('TOKEN_ERROR', `${locationText(l)} returned a signature that does not verify with key ${this.keyId.slice(0, 7)} (wrong key on the token?)`);
+        throw new TokenError(
+          'TOKEN_ERROR',
+          `${locationText(l)} returned a signature that does not verify with key ${this.keyId.slice(0, 7)} (wrong key on the token?)`,
+        );
       }
       return sig;
     }
     const where = this.record.locations.map(locationText).join(', ');
-    throw new TokenError('TOKEN_NOT_FOUND', `the ${this.record.role} key ${this.keyId.slice(0, 7)} is on ${where}, and none of them is present${lastMissing ? ` (${lastMissing.message})` : ''}`);
+    throw new TokenError(
+      'TOKEN_NOT_FOUND',
+      `the ${this.record.role} key ${this.keyId.slice(0, 7)} is on ${where}, and none of them is present${lastMissing ? ` (${lastMissing.message})` : ''}`,
+    );
   }
 
   async sign(message: Buffer, ctx?: SignContext): Promise<SignatureResult> {

@@ -28,7 +28,14 @@ export interface RepositoryOutcome {
 }
 
 export function toOperationResult(r: PublishResult, warnings: string[] = []): OperationResult {
-  return { gun: r.gun, published: r.published, attempts: r.attempts, preview: r.preview, newKeys: r.newKeys, warnings: [...warnings, ...r.preview.warnings] };
+  return {
+    gun: r.gun,
+    published: r.published,
+    attempts: r.attempts,
+    preview: r.preview,
+    newKeys: r.newKeys,
+    warnings: [...warnings, ...r.preview.warnings],
+  };
 }
 
 export function repositoryReference(input: string): ParsedReference {
@@ -38,8 +45,19 @@ export function repositoryReference(input: string): ParsedReference {
 }
 
 /** Publishes a change list of one repository with the context's session, keys (files and tokens) and clock. */
-export async function run(ctx: TrustContext, ref: ParsedReference, changes: Change[], opts: { dryRun?: boolean; init?: InitRequest; rotateRootTo?: RootTokenRequest } = {}): Promise<PublishResult> {
-  return publishChanges(publishContextOf(ctx), { ref, changes, ...(opts.dryRun ? { dryRun: true } : {}), ...(opts.init ? { init: opts.init } : {}), ...(opts.rotateRootTo ? { rotateRootTo: opts.rotateRootTo } : {}) });
+export async function run(
+  ctx: TrustContext,
+  ref: ParsedReference,
+  changes: Change[],
+  opts: { dryRun?: boolean; init?: InitRequest; rotateRootTo?: RootTokenRequest } = {},
+): Promise<PublishResult> {
+  return publishChanges(publishContextOf(ctx), {
+    ref,
+    changes,
+    ...(opts.dryRun ? { dryRun: true } : {}),
+    ...(opts.init ? { init: opts.init } : {}),
+    ...(opts.rotateRootTo ? { rotateRootTo: opts.rotateRootTo } : {}),
+  });
 }
 
 /** Runs one operation per repository; a failure of one does not stop the others (docker's signer add). */
@@ -70,6 +88,11 @@ export interface RootTokenChoice {
 
 /** Finds the token named by `choice` (its module, if not given) with the context's token access. */
 export async function rootTokenRequest(ctx: TrustContext, choice: RootTokenChoice): Promise<RootTokenRequest> {
-  const location = await resolveTokenLocation(ctx, { label: choice.label, ...(choice.module ? { module: choice.module } : {}), ...(choice.serial ? { serial: choice.serial } : {}), ...(choice.settings ? { settings: choice.settings } : {}) });
+  const location = await resolveTokenLocation(ctx, {
+    label: choice.label,
+    ...(choice.module ? { module: choice.module } : {}),
+    ...(choice.serial ? { serial: choice.serial } : {}),
+    ...(choice.settings ? { settings: choice.settings } : {}),
+  });
   return { location, ...(choice.keyId ? { keyId: choice.keyId } : {}) };
 }

@@ -53,9 +53,17 @@ export async function listTokens(ctx: TrustContext, input: ModuleChoice): Promis
 export async function tokenDoctor(ctx: TrustContext, input: ModuleChoice & { pin?: string }): Promise<DoctorReport> {
   const access = ctx.tokens;
   const candidates = modulesFor(input.modules, ctx.env, input.settings).map((c) => c.path);
-  const report = await runDoctor(access.client, candidates, { records: await access.store.list(), ...(input.pin ? { pin: input.pin } : {}), now: ctx.now() });
+  const report = await runDoctor(access.client, candidates, {
+    records: await access.store.list(),
+    ...(input.pin ? { pin: input.pin } : {}),
+    now: ctx.now(),
+  });
   if (candidates.length === 0) {
-    report.findings.unshift({ level: 'error', title: 'No PKCS#11 module found', action: 'Install ykcs11 (YubiKey) or OpenSC, or give the module with --module PATH (or TRUSTDESK_PKCS11_MODULE).' });
+    report.findings.unshift({
+      level: 'error',
+      title: 'No PKCS#11 module found',
+      action: 'Install ykcs11 (YubiKey) or OpenSC, or give the module with --module PATH (or TRUSTDESK_PKCS11_MODULE).',
+    });
   }
   return report;
 }
@@ -77,10 +85,26 @@ export async function hardwareReport(ctx: TrustContext, input: ModuleChoice): Pr
       ...(m.library ? { library: m.library } : {}),
       slotCount: m.slots,
       findings: m.findings,
-      devices: m.tokens.map((t) => ({ label: t.label, serial: t.serial, manufacturer: t.manufacturer, model: t.model, firmware: t.firmware, yubikey: t.yubikey, keys: t.keys.map((k) => (k.origin || !originOf(k.keyId) ? k : { ...k, origin: originOf(k.keyId) })), certificates: t.certificates, findings: t.findings })),
+      devices: m.tokens.map((t) => ({
+        label: t.label,
+        serial: t.serial,
+        manufacturer: t.manufacturer,
+        model: t.model,
+        firmware: t.firmware,
+        yubikey: t.yubikey,
+        keys: t.keys.map((k) => (k.origin || !originOf(k.keyId) ? k : { ...k, origin: originOf(k.keyId) })),
+        certificates: t.certificates,
+        findings: t.findings,
+      })),
     })),
     findings: r.findings,
-    recordedKeys: records.map((k) => ({ keyId: k.keyId, role: k.role, origin: k.origin, devices: k.locations.map((l) => l.token.label), repositories: (k.certificates ?? []).map((c) => c.gun) })),
+    recordedKeys: records.map((k) => ({
+      keyId: k.keyId,
+      role: k.role,
+      origin: k.origin,
+      devices: k.locations.map((l) => l.token.label),
+      repositories: (k.certificates ?? []).map((c) => c.gun),
+    })),
     rootKeys: await rootKeyPlaces(ctx, records, r),
   };
 }
@@ -121,7 +145,10 @@ export async function checkTokenCopies(ctx: TrustContext, record: TokenKeyRecord
     const one = new Pkcs11Signer({ ...record, locations: [l] }, ctx.tokens);
     try {
       // Pkcs11Signer verifies every signature it gets against the recorded public key
-      await one.signRaw(Buffer.from(`trustdesk copy check ${record.keyId}`), `check that the copy of key ${record.keyId.slice(0, 7)} on this token signs`);
+      await one.signRaw(
+        Buffer.from(`trustdesk copy check ${record.keyId}`),
+        `check that the copy of key ${record.keyId.slice(0, 7)} on this token signs`,
+      );
       out.push({ token: locationText(l), signs: true });
     } catch (err) {
       out.push({ token: locationText(l), signs: false, error: toErrorValue(err) });
@@ -146,16 +173,27 @@ export interface GenerateResult {
 }
 
 /** A new root key made on the token; with `gun`, its root certificate for that repository is stored there too (dated `ctx.now()`). */
-export async function generateOnToken(ctx: TrustContext, input: { token: TokenTarget & { settings?: string[] }; gun?: string; ckaId?: string; label?: string; as?: LoginAs }): Promise<GenerateResult> {
+export async function generateOnToken(
+  ctx: TrustContext,
+  input: { token: TokenTarget & { settings?: string[] }; gun?: string; ckaId?: string; label?: string; as?: LoginAs },
+): Promise<GenerateResult> {
   const access = ctx.tokens;
   const location = await resolveTokenLocation(ctx, input.token);
-  const key = await access.generate(location, { role: 'root', ...(input.ckaId ? { ckaId: input.ckaId } : {}), ...(input.label ? { label: input.label } : {}), ...(input.as ? { as: input.as } : {}) });
+  const key = await access.generate(location, {
+    role: 'root',
+    ...(input.ckaId ? { ckaId: input.ckaId } : {}),
+    ...(input.label ? { label: input.label } : {}),
+    ...(input.as ? { as: input.as } : {}),
+  });
   if (input.gun) await access.rootCertificate(key, input.gun, ctx.now());
   return { key, ...(input.gun ? { certificateFor: input.gun } : {}) };
 }
 
 /** Records a P-256 key already on the token (made with ykman, pkcs11-tool) as a root key. */
-export async function adoptTokenKey(ctx: TrustContext, input: { token: TokenTarget & { settings?: string[] }; ckaId: string }): Promise<TokenKeyRecord> {
+export async function adoptTokenKey(
+  ctx: TrustContext,
+  input: { token: TokenTarget & { settings?: string[] }; ckaId: string },
+): Promise<TokenKeyRecord> {
   const location = await resolveTokenLocation(ctx, input.token);
   return ctx.tokens.adopt(location, input.ckaId);
 }
@@ -169,7 +207,10 @@ export interface ImportResult {
 }
 
 /** Puts the trust dir's root key `keyIdPrefix` on each token (located in order); the key file is kept. */
-export async function importRootToTokens(ctx: TrustContext, input: { keyIdPrefix: string; tokens: (TokenTarget & { settings?: string[] })[]; as?: LoginAs }): Promise<ImportResult> {
+export async function importRootToTokens(
+  ctx: TrustContext,
+  input: { keyIdPrefix: string; tokens: (TokenTarget & { settings?: string[] })[]; as?: LoginAs },
+): Promise<ImportResult> {
   const access = ctx.tokens;
   const locations: TokenLocation[] = [];
   for (const t of input.tokens) locations.push(await resolveTokenLocation(ctx, t));
@@ -182,7 +223,16 @@ export async function importRootToTokens(ctx: TrustContext, input: { keyIdPrefix
   const signer = await ring.rootSigner(entry);
   const { record, failed } = await access.importKey(signer.privateKey, locations, { role: 'root', ...(input.as ? { as: input.as } : {}) });
   const imported = locations.filter((l) => !failed.some((f) => f.location === l)).map(locationText);
-  const result: ImportResult = { key: record, imported, failed: failed.map((f) => ({ token: locationText(f.location), error: f.error.toValue() })), keyFile: entry.path };
-  if (imported.length === 0) throw new TrustDeskError(failed[0]?.error.code ?? 'TOKEN_ERROR', `the key was put on no token: ${failed.map((f) => `${locationText(f.location)}: ${f.error.message}`).join('; ')}`);
+  const result: ImportResult = {
+    key: record,
+    imported,
+    failed: failed.map((f) => ({ token: locationText(f.location), error: f.error.toValue() })),
+    keyFile: entry.path,
+  };
+  if (imported.length === 0)
+    throw new TrustDeskError(
+      failed[0]?.error.code ?? 'TOKEN_ERROR',
+      `the key was put on no token: ${failed.map((f) => `${locationText(f.location)}: ${f.error.message}`).join('; ')}`,
+    );
   return result;
 }

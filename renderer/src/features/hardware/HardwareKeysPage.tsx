@@ -24,8 +24,9 @@ export function HardwareKeysPage() {
         {q.isFetching ? 'Checking…' : 'Check again'}
       </button>
       <p className="hw-intro">
-        Root keys on PKCS#11 tokens (YubiKey, smart cards, HSMs). The token doctor reads each token without a PIN. Generate a root key on a token, put a root key file on a
-        token and a backup token, or adopt a key another tool made: TrustDesk asks for the token&apos;s PIN when it needs it. Modules are set in Settings.
+        Root keys on PKCS#11 tokens (YubiKey, smart cards, HSMs). The token doctor reads each token without a PIN. Generate a root key on a token, put
+        a root key file on a token and a backup token, or adopt a key another tool made: TrustDesk asks for the token&apos;s PIN when it needs it.
+        Modules are set in Settings.
       </p>
       {q.isPending && (
         <div className="progress" role="status">
@@ -36,7 +37,9 @@ export function HardwareKeysPage() {
       {q.data && (
         <>
           <Findings findings={q.data.findings} label="Token key records" />
-          {q.data.modules.length === 0 && <EmptyState title="No PKCS#11 module found">Install ykcs11 (YubiKey) or OpenSC, or add the module path in Settings.</EmptyState>}
+          {q.data.modules.length === 0 && (
+            <EmptyState title="No PKCS#11 module found">Install ykcs11 (YubiKey) or OpenSC, or add the module path in Settings.</EmptyState>
+          )}
           {q.data.modules.map((m) => (
             <Module key={m.path} m={m} recorded={new Set(q.data.recordedKeys.map((k) => k.keyId))} />
           ))}
@@ -54,7 +57,13 @@ export function HardwareKeysPage() {
                         <KeyId id={k.keyId} />
                       </td>
                       <td>{k.role}</td>
-                      <td>{k.origin === 'generated' ? 'generated on the token' : k.origin === 'imported' ? 'imported (backup copies)' : 'already on the token (adopted)'}</td>
+                      <td>
+                        {k.origin === 'generated'
+                          ? 'generated on the token'
+                          : k.origin === 'imported'
+                            ? 'imported (backup copies)'
+                            : 'already on the token (adopted)'}
+                      </td>
                       <td>{k.devices.join(', ')}</td>
                       <td>{k.repositories.join(', ') || '—'}</td>
                     </tr>

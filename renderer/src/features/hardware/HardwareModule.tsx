@@ -36,7 +36,10 @@ export function Module({ m, recorded = new Set<string>() }: { m: HardwareReportV
       {m.devices.map((d) => (
         <article key={`${d.label}|${d.serial}`} className="hw-device" aria-label={`Token ${d.label}`}>
           <h3>
-            {d.label || '(no label)'} <span className="hw-sub">{[d.manufacturer, d.model, d.serial && `serial ${d.serial}`, `firmware ${d.firmware}`].filter(Boolean).join(' · ')}</span>
+            {d.label || '(no label)'}{' '}
+            <span className="hw-sub">
+              {[d.manufacturer, d.model, d.serial && `serial ${d.serial}`, `firmware ${d.firmware}`].filter(Boolean).join(' · ')}
+            </span>
             {d.yubikey && <span className="hw-badge">YubiKey PIV</span>}
           </h3>
           {d.keys.length > 0 && (
@@ -53,9 +56,7 @@ export function Module({ m, recorded = new Set<string>() }: { m: HardwareReportV
                     <td>
                       {k.keyType.toUpperCase()} {k.curve ?? ''}
                     </td>
-                    <td>
-                      {k.keyId ? <KeyId id={k.keyId} /> : <code>—</code>}
-                    </td>
+                    <td>{k.keyId ? <KeyId id={k.keyId} /> : <code>—</code>}</td>
                     <td>{k.origin ?? 'unknown until login'}</td>
                     <td>
                       {k.keyId && recorded.has(k.keyId) ? (

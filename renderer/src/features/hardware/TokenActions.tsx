@@ -33,16 +33,34 @@ export function GenerateOnDevice({ device }: { device: Device }) {
       aria-label={`Generate a root key on ${device.label}`}
       onSubmit={(e) => {
         e.preventDefault();
-        void act.run(() => generate({ device: { label: device.label, module: device.module, ...(device.serial ? { serial: device.serial } : {}) }, ...(gun.trim() ? { gun: gun.trim() } : {}) }));
+        void act.run(() =>
+          generate({
+            device: { label: device.label, module: device.module, ...(device.serial ? { serial: device.serial } : {}) },
+            ...(gun.trim() ? { gun: gun.trim() } : {}),
+          }),
+        );
       }}
     >
       <label htmlFor={`${id}-gun`}>Repository for its root certificate (optional)</label>
-      <input id={`${id}-gun`} type="text" value={gun} onChange={(e) => setGun(e.target.value)} placeholder="registry.example.com/team/app" spellCheck={false} />
+      <input
+        id={`${id}-gun`}
+        type="text"
+        value={gun}
+        onChange={(e) => setGun(e.target.value)}
+        placeholder="registry.example.com/team/app"
+        spellCheck={false}
+      />
       <button type="submit" disabled={act.pending}>
         {act.pending ? 'Generating…' : 'Generate a root key on this token'}
       </button>
       {act.error && <ErrorPanel error={act.error} />}
-      {act.result && <KeyDone keyView={act.result.key}>{act.result.certificateFor ? `Its root certificate for ${act.result.certificateFor} is stored on the token.` : 'It was made on the token and has never existed anywhere else.'}</KeyDone>}
+      {act.result && (
+        <KeyDone keyView={act.result.key}>
+          {act.result.certificateFor
+            ? `Its root certificate for ${act.result.certificateFor} is stored on the token.`
+            : 'It was made on the token and has never existed anywhere else.'}
+        </KeyDone>
+      )}
     </form>
   );
 }
@@ -53,7 +71,16 @@ export function AdoptKey({ device, ckaId }: { device: Device; ckaId: string }) {
   const { adopt } = useTokenActions();
   return (
     <>
-      <button type="button" className="quiet" disabled={act.pending} onClick={() => void act.run(() => adopt({ device: { label: device.label, module: device.module, ...(device.serial ? { serial: device.serial } : {}) }, ckaId }))}>
+      <button
+        type="button"
+        className="quiet"
+        disabled={act.pending}
+        onClick={() =>
+          void act.run(() =>
+            adopt({ device: { label: device.label, module: device.module, ...(device.serial ? { serial: device.serial } : {}) }, ckaId }),
+          )
+        }
+      >
         {act.pending ? 'Adopting…' : `Adopt key ${ckaId} as a root key`}
       </button>
       {act.error && <ErrorPanel error={act.error} />}
@@ -70,7 +97,12 @@ export function ImportToDevices({ report }: { report: HardwareReportView }) {
   const [keyId, setKeyId] = useState('');
   const [chosen, setChosen] = useState<string[]>([]);
   const [passphrase, setPassphrase] = useState('');
-  const act = useAction<{ key: DeviceKeyView; imported: string[]; failed: { device: string; error: { code: string; message: string } }[]; checks: { device: string; signs: boolean; error?: { message: string } }[] }>();
+  const act = useAction<{
+    key: DeviceKeyView;
+    imported: string[];
+    failed: { device: string; error: { code: string; message: string } }[];
+    checks: { device: string; signs: boolean; error?: { message: string } }[];
+  }>();
   const { importKey } = useTokenActions();
   const keyOf = (d: Device) => `${d.module}|${d.label}|${d.serial}`;
   const selectedKey = keyId || fileKeys[0]?.keyId || '';
@@ -84,8 +116,12 @@ export function ImportToDevices({ report }: { report: HardwareReportView }) {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            const targets = devices.filter((d) => chosen.includes(keyOf(d))).map((d) => ({ label: d.label, module: d.module, ...(d.serial ? { serial: d.serial } : {}) }));
-            void act.run(() => importKey({ keyId: selectedKey, devices: targets, ...(passphrase ? { passphrases: { unlock: passphrase } } : {}) })).then(() => setPassphrase(''));
+            const targets = devices
+              .filter((d) => chosen.includes(keyOf(d)))
+              .map((d) => ({ label: d.label, module: d.module, ...(d.serial ? { serial: d.serial } : {}) }));
+            void act
+              .run(() => importKey({ keyId: selectedKey, devices: targets, ...(passphrase ? { passphrases: { unlock: passphrase } } : {}) }))
+              .then(() => setPassphrase(''));
           }}
         >
           <label htmlFor={`${id}-key`}>Root key file</label>
@@ -100,7 +136,12 @@ export function ImportToDevices({ report }: { report: HardwareReportView }) {
             <legend>Tokens (the first, then its backups)</legend>
             {devices.map((d) => (
               <label key={keyOf(d)} className="hw-check">
-                <input type="checkbox" checked={chosen.includes(keyOf(d))} onChange={(e) => setChosen((c) => (e.target.checked ? [...c, keyOf(d)] : c.filter((x) => x !== keyOf(d))))} /> {d.label}
+                <input
+                  type="checkbox"
+                  checked={chosen.includes(keyOf(d))}
+                  onChange={(e) => setChosen((c) => (e.target.checked ? [...c, keyOf(d)] : c.filter((x) => x !== keyOf(d))))}
+                />{' '}
+                {d.label}
                 {d.serial ? ` · serial ${d.serial}` : ''}
               </label>
             ))}
@@ -115,13 +156,14 @@ export function ImportToDevices({ report }: { report: HardwareReportView }) {
       {act.result && (
         <div role="status" className="hw-done">
           <p>
-            Root key <KeyId id={act.result.key.keyId} /> is on {act.result.key.devices.join(' and ')}. The key file is kept: store it offline or delete it when the tokens are your
-            backups.
+            Root key <KeyId id={act.result.key.keyId} /> is on {act.result.key.devices.join(' and ')}. The key file is kept: store it offline or
+            delete it when the tokens are your backups.
           </p>
           <ul aria-label="Copy checks">
             {act.result.checks.map((c) => (
               <li key={c.device}>
-                {c.signs ? '✓' : '✗'} {c.device}: {c.signs ? 'signs, and the signature verifies' : `does not sign (${c.error?.message ?? 'unknown error'})`}
+                {c.signs ? '✓' : '✗'} {c.device}:{' '}
+                {c.signs ? 'signs, and the signature verifies' : `does not sign (${c.error?.message ?? 'unknown error'})`}
               </li>
             ))}
             {act.result.failed.map((f) => (

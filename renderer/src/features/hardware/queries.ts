@@ -5,12 +5,13 @@ import type { Request } from '../../../../shared/ipc/contract';
 
 const HARDWARE_QUERY = ['hardware', 'doctor'] as const;
 
-export const useTokenDoctor = (enabled = true) => useQuery({ queryKey: HARDWARE_QUERY, queryFn: () => call('hardware:doctor', {}), retry: false, enabled });
+export const useTokenDoctor = (enabled = true) =>
+  useQuery({ queryKey: HARDWARE_QUERY, queryFn: () => call('hardware:doctor', {}), retry: false, enabled });
 
 /** The token key actions; each refreshes the report afterwards (also after a failure: a token may have changed). */
 export function useTokenActions() {
   const qc = useQueryClient();
-  const after = async <T,>(p: Promise<T>): Promise<T> => {
+  const after = async <T>(p: Promise<T>): Promise<T> => {
     try {
       return await p;
     } finally {

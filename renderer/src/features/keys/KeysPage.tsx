@@ -20,7 +20,6 @@ import { TableHead } from '../../components/TableHead';
 /** A location inside the trust dir as `private/…` (the full path is in the title and the intro). */
 const relativeTo = (trustDir: string, p: string) => (p.startsWith(`${trustDir}/`) ? `${p.slice(trustDir.length + 1)}/` : p);
 
-
 export function KeysPage() {
   const list = useKeyList();
   const [action, setAction] = useState<KeyAction | undefined>();
@@ -35,7 +34,8 @@ export function KeysPage() {
       <h1 id="keys-title">Keys</h1>
       {l && (
         <p className="muted">
-          Private keys in <code>{l.trustDir}/private/</code>, shared with docker and notary. Key files never leave this machine through the app; only IDs, roles and paths are shown.
+          Private keys in <code>{l.trustDir}/private/</code>, shared with docker and notary. Key files never leave this machine through the app; only
+          IDs, roles and paths are shown.
         </p>
       )}
       {list.error && <ErrorPanel error={errorValue(list.error)} onRetry={() => void list.refetch()} />}
@@ -68,7 +68,8 @@ export function KeysPage() {
                     )}
                     {f.repositories.length > 0 && (
                       <div className="finding-repos">
-                        {f.repositories.length === 1 ? 'Repository' : `${f.repositories.length} repositories`}: <span className="mono">{f.repositories.join(', ')}</span>
+                        {f.repositories.length === 1 ? 'Repository' : `${f.repositories.length} repositories`}:{' '}
+                        <span className="mono">{f.repositories.join(', ')}</span>
                       </div>
                     )}
                   </li>
@@ -114,12 +115,26 @@ export function KeysPage() {
                         </span>
                       ))}
                     </td>
-                    <td>{k.usedBy.length ? k.usedBy.map((u) => <div key={`${u.gun}|${u.role}`} className="mono">{u.gun} ({u.role}){u.verified ? '' : ' · unverified'}</div>) : <span className="muted">not used by a cached repository</span>}</td>
+                    <td>
+                      {k.usedBy.length ? (
+                        k.usedBy.map((u) => (
+                          <div key={`${u.gun}|${u.role}`} className="mono">
+                            {u.gun} ({u.role}){u.verified ? '' : ' · unverified'}
+                          </div>
+                        ))
+                      ) : (
+                        <span className="muted">not used by a cached repository</span>
+                      )}
+                    </td>
                     <td className="actions">
                       <button type="button" aria-label={`Export key ${shortKeyId(k.keyId)}`} onClick={() => open({ kind: 'export', key: k })}>
                         Export…
                       </button>
-                      <button type="button" aria-label={`Change the passphrase of key ${shortKeyId(k.keyId)}`} onClick={() => open({ kind: 'passwd', key: k })}>
+                      <button
+                        type="button"
+                        aria-label={`Change the passphrase of key ${shortKeyId(k.keyId)}`}
+                        onClick={() => open({ kind: 'passwd', key: k })}
+                      >
                         Passphrase…
                       </button>
                       <button type="button" aria-label={`Remove key ${shortKeyId(k.keyId)}`} onClick={() => open({ kind: 'remove', key: k })}>

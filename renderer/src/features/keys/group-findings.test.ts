@@ -6,12 +6,39 @@ const K2 = 'b'.repeat(64);
 
 describe('groupFindings', () => {
   it('one entry per key and finding, with the list of repositories', () => {
-    const f = (gun: string, keyIds: string[], severity: 'error' | 'warning' | 'info' = 'warning') => ({ severity, kind: 'stale-key', gun, role: 'targets', keyIds, message: `${gun}: local targets key ${keyIds[0]!.slice(0, 7)} is not a key of targets there` });
-    const groups = groupFindings([f('r/a', [K1]), f('r/b', [K1]), f('r/c', [K2]), f('r/d', [K1]), { severity: 'error', kind: 'missing-key', gun: 'r/e', role: 'targets', keyIds: [K2], message: 'r/e: holds no targets key' }]);
+    const f = (gun: string, keyIds: string[], severity: 'error' | 'warning' | 'info' = 'warning') => ({
+      severity,
+      kind: 'stale-key',
+      gun,
+      role: 'targets',
+      keyIds,
+      message: `${gun}: local targets key ${keyIds[0]!.slice(0, 7)} is not a key of targets there`,
+    });
+    const groups = groupFindings([
+      f('r/a', [K1]),
+      f('r/b', [K1]),
+      f('r/c', [K2]),
+      f('r/d', [K1]),
+      { severity: 'error', kind: 'missing-key', gun: 'r/e', role: 'targets', keyIds: [K2], message: 'r/e: holds no targets key' },
+    ]);
     expect(groups).toEqual([
       { severity: 'error', kind: 'missing-key', role: 'targets', keyIds: [K2], message: 'holds no targets key', repositories: ['r/e'] },
-      { severity: 'warning', kind: 'stale-key', role: 'targets', keyIds: [K1], message: 'local targets key aaaaaaa is not a key of targets there', repositories: ['r/a', 'r/b', 'r/d'] },
-      { severity: 'warning', kind: 'stale-key', role: 'targets', keyIds: [K2], message: 'local targets key bbbbbbb is not a key of targets there', repositories: ['r/c'] },
+      {
+        severity: 'warning',
+        kind: 'stale-key',
+        role: 'targets',
+        keyIds: [K1],
+        message: 'local targets key aaaaaaa is not a key of targets there',
+        repositories: ['r/a', 'r/b', 'r/d'],
+      },
+      {
+        severity: 'warning',
+        kind: 'stale-key',
+        role: 'targets',
+        keyIds: [K2],
+        message: 'local targets key bbbbbbb is not a key of targets there',
+        repositories: ['r/c'],
+      },
     ]);
   });
 

@@ -27,7 +27,14 @@ export function groupFindings(findings: readonly FindingView[]): FindingGroup[] 
     if (g) {
       if (f.gun && !g.repositories.includes(f.gun)) g.repositories.push(f.gun);
     } else {
-      groups.set(key, { severity: f.severity, kind: f.kind, ...(f.role ? { role: f.role } : {}), keyIds: [...f.keyIds], message, repositories: f.gun ? [f.gun] : [] });
+      groups.set(key, {
+        severity: f.severity,
+        kind: f.kind,
+        ...(f.role ? { role: f.role } : {}),
+        keyIds: [...f.keyIds],
+        message,
+        repositories: f.gun ? [f.gun] : [],
+      });
     }
   }
   const rank = { error: 0, warning: 1, info: 2 } as const;

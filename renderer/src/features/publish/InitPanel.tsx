@@ -27,17 +27,23 @@ export function InitPanel({ name }: { name: string }) {
   return (
     <section aria-labelledby="init-title" className="publish-section">
       <h2 id="init-title">Initialise trust data</h2>
-      <p>This repository has no trust data yet. Initialising publishes root (with this machine&apos;s root key, or a new one), an empty targets role and the server&apos;s timestamp key.</p>
+      <p>
+        This repository has no trust data yet. Initialising publishes root (with this machine&apos;s root key, or a new one), an empty targets role
+        and the server&apos;s timestamp key.
+      </p>
       <label>
-        <input type="checkbox" checked={serverSnapshot} onChange={(e) => setServerSnapshot(e.target.checked)} /> The trust server signs snapshots (as docker does; needed for delegates to publish)
+        <input type="checkbox" checked={serverSnapshot} onChange={(e) => setServerSnapshot(e.target.checked)} /> The trust server signs snapshots (as
+        docker does; needed for delegates to publish)
       </label>
       <fieldset className="init-root">
         <legend>Root key</legend>
         <label>
-          <input type="radio" name="init-root" checked={!onDevice} onChange={() => setOnDevice(false)} /> This machine&apos;s root key file (a new one if there is none)
+          <input type="radio" name="init-root" checked={!onDevice} onChange={() => setOnDevice(false)} /> This machine&apos;s root key file (a new one
+          if there is none)
         </label>
         <label>
-          <input type="radio" name="init-root" checked={onDevice} onChange={() => setOnDevice(true)} /> A root key on a hardware token (its PIN is asked when it signs)
+          <input type="radio" name="init-root" checked={onDevice} onChange={() => setOnDevice(true)} /> A root key on a hardware token (its PIN is
+          asked when it signs)
         </label>
         {onDevice && (
           <label className="field">
@@ -62,8 +68,18 @@ export function InitPanel({ name }: { name: string }) {
         type="button"
         disabled={init.pending || (onDevice && !chosen)}
         onClick={async () => {
-          const rootDevice = onDevice && chosen ? { rootDevice: { label: chosen.label, module: chosen.module, ...(chosen.serial ? { serial: chosen.serial } : {}) } } : {};
-          const r = await init.run(() => initialiseTrustData({ name, snapshotServerManaged: serverSnapshot, ...rootDevice, ...(passphrase ? { passphrases: { unlock: passphrase, new: passphrase } } : {}) }));
+          const rootDevice =
+            onDevice && chosen
+              ? { rootDevice: { label: chosen.label, module: chosen.module, ...(chosen.serial ? { serial: chosen.serial } : {}) } }
+              : {};
+          const r = await init.run(() =>
+            initialiseTrustData({
+              name,
+              snapshotServerManaged: serverSnapshot,
+              ...rootDevice,
+              ...(passphrase ? { passphrases: { unlock: passphrase, new: passphrase } } : {}),
+            }),
+          );
           if (r) {
             setPassphrase('');
             invalidate(name);

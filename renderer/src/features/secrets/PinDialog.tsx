@@ -64,7 +64,9 @@ function Question({ request, onAnswer }: { request: SecretRequestView; onAnswer:
       onKeyDown={(e) => {
         // Tab cycles within the dialog (the browser would otherwise move focus out to its own UI)
         if (e.key !== 'Tab' || !ref.current) return;
-        const items = [...ref.current.querySelectorAll<HTMLElement>('input, button, select, [tabindex="0"]')].filter((el) => !(el as HTMLButtonElement).disabled);
+        const items = [...ref.current.querySelectorAll<HTMLElement>('input, button, select, [tabindex="0"]')].filter(
+          (el) => !(el as HTMLButtonElement).disabled,
+        );
         const first = items[0];
         const last = items[items.length - 1];
         if (e.shiftKey && document.activeElement === first) {

@@ -47,7 +47,10 @@ export function SettingsPage() {
         caFiles: Object.fromEntries(clean.filter((r) => r.ca.trim()).map((r) => [r.registry.trim(), r.ca.trim()])),
         dockerConfigDir: configDir.trim(),
         offline,
-        pkcs11Modules: modules.split('\n').map((m) => m.trim()).filter(Boolean),
+        pkcs11Modules: modules
+          .split('\n')
+          .map((m) => m.trim())
+          .filter(Boolean),
       },
       { onSuccess: () => setSaved(true) },
     );
@@ -64,7 +67,10 @@ export function SettingsPage() {
       <form onSubmit={save} className="settings-form">
         <fieldset>
           <legend>Trust servers and CA files per registry</legend>
-          <p className="muted small">Without an entry, TrustDesk uses DOCKER_CONTENT_TRUST_SERVER or docker’s default (notary.docker.io for Docker Hub, https://&lt;registry&gt; otherwise).</p>
+          <p className="muted small">
+            Without an entry, TrustDesk uses DOCKER_CONTENT_TRUST_SERVER or docker’s default (notary.docker.io for Docker Hub,
+            https://&lt;registry&gt; otherwise).
+          </p>
           {rows.map((r, i) => (
             <div key={i} className="server-row">
               <label>
@@ -84,7 +90,12 @@ export function SettingsPage() {
                 CA file (PEM)
                 <input value={r.ca} onChange={(e) => setRow(i, { ca: e.target.value })} placeholder="/path/to/ca.pem" />
               </label>
-              <button type="button" className="quiet" onClick={() => setRows(rows.filter((_, j) => j !== i))} aria-label={`Remove ${r.registry || 'this row'}`}>
+              <button
+                type="button"
+                className="quiet"
+                onClick={() => setRows(rows.filter((_, j) => j !== i))}
+                aria-label={`Remove ${r.registry || 'this row'}`}
+              >
                 Remove
               </button>
             </div>
@@ -99,9 +110,20 @@ export function SettingsPage() {
             <span>
               Docker config directory (its <code>trust/</code> folder is the trust directory)
             </span>
-            <input value={configDir} onChange={(e) => { setSaved(false); setConfigDir(e.target.value); }} placeholder="default: $DOCKER_CONFIG or ~/.docker" />
+            <input
+              value={configDir}
+              onChange={(e) => {
+                setSaved(false);
+                setConfigDir(e.target.value);
+              }}
+              placeholder="default: $DOCKER_CONFIG or ~/.docker"
+            />
           </label>
-          {info.data && <p className="muted small">Trust directory in use: <span className="mono">{info.data.trustDir}</span></p>}
+          {info.data && (
+            <p className="muted small">
+              Trust directory in use: <span className="mono">{info.data.trustDir}</span>
+            </p>
+          )}
         </fieldset>
         <fieldset>
           <legend>Hardware tokens</legend>
@@ -118,12 +140,22 @@ export function SettingsPage() {
               spellCheck={false}
             />
           </label>
-          <p className="muted small">TrustDesk reads only the public keys and certificates on these tokens (no PIN) to tell which keys a token holds.</p>
+          <p className="muted small">
+            TrustDesk reads only the public keys and certificates on these tokens (no PIN) to tell which keys a token holds.
+          </p>
         </fieldset>
         <fieldset>
           <legend>Network</legend>
           <label className="checkbox">
-            <input type="checkbox" checked={offline} onChange={(e) => { setSaved(false); setOffline(e.target.checked); }} /> Offline mode (air-gapped): verify only what the local trust cache holds; contact no server (the app can also be started with --air-gapped)
+            <input
+              type="checkbox"
+              checked={offline}
+              onChange={(e) => {
+                setSaved(false);
+                setOffline(e.target.checked);
+              }}
+            />{' '}
+            Offline mode (air-gapped): verify only what the local trust cache holds; contact no server (the app can also be started with --air-gapped)
           </label>
         </fieldset>
         {problems.length > 0 && (
@@ -138,7 +170,11 @@ export function SettingsPage() {
         </button>
         {saved && <span role="status"> Saved.</span>}
         {update.error && <ErrorPanel error={errorValue(update.error)} />}
-        {info.data && <p className="muted small">Settings file: <span className="mono">{info.data.settingsFile}</span> · TrustDesk {info.data.version}</p>}
+        {info.data && (
+          <p className="muted small">
+            Settings file: <span className="mono">{info.data.settingsFile}</span> · TrustDesk {info.data.version}
+          </p>
+        )}
       </form>
       <PinsSection />
     </section>
