@@ -26,7 +26,7 @@ test('the CSP blocks inline and remote scripts; the bridge exposes only invoke o
     const t = (window as unknown as { trustdesk: Record<string, unknown> }).trustdesk;
     return { keys: Object.keys(t).sort(), frozen: Object.isFrozen(t), node: typeof (window as unknown as { require?: unknown }).require };
   });
-  expect(api).toEqual({ keys: ['channels', 'invoke'], frozen: true, node: 'undefined' });
+  expect(api).toEqual({ keys: ['channels', 'invoke', 'onSecretRequest'], frozen: true, node: 'undefined' });
   const bad = await page.evaluate(() =>
     (window as unknown as { trustdesk: { invoke(c: string, p: unknown): Promise<unknown> } }).trustdesk.invoke('repository:overview', {
       name: ['x'],

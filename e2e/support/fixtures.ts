@@ -27,13 +27,27 @@ export async function labHandlers(lab: LabInfo, extra: Partial<HandlerDeps> = {}
 }
 
 /** Bridges window.trustdesk in every page of the context to `handlers`, from the app's own origin only. */
-export async function bridge(context: BrowserContext, handlers: Handlers, origin: string): Promise<void> {
+export async function bridge(
+  context: BrowserContext,
+  handlers: Pick<Handlers, 'invoke'> & Partial<Pick<Handlers, 'secrets'>>,
+  origin: string,
+): Promise<void> {
   await context.exposeBinding('__trustdeskInvoke', async (source, channel: unknown, payload: unknown) => {
     const frame = source.frame;
     if (frame !== source.page.mainFrame() || new URL(frame.url()).origin !== origin) {
       return { ok: false, error: { code: 'INVALID_ARGUMENT', message: 'message from an untrusted frame refused' } };
     }
     return handlers.invoke(channel, payload);
+  });
+  // main → renderer: the PIN dialog's questions go to the app's page (as webContents.send does in the app)
+  const secrets = handlers.secrets;
+  secrets?.connect((request) => {
+    const page = context.pages().find((p) => !p.isClosed() && p.url().startsWith(origin));
+    if (!page) return false;
+    void page
+      .evaluate((r) => (window as unknown as { __trustdeskSecretRequest?: (r: unknown) => void }).__trustdeskSecretRequest?.(r), request)
+      .catch(() => secrets.answer(request.id, undefined));
+    return true;
   });
   await context.addInitScript({ path: BRIDGE });
 }

@@ -7,6 +7,14 @@ import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
 import { TrustContext, type SecretProviders } from '../core/session/context.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
 import type { SettingsStore } from './settings-store.js';
+import type { SecretRequests } from './secret-requests.js';
+import { TOKEN_PIN_ENV, TOKEN_SO_PIN_ENV } from '../core/signing/token/tokens.js';
+
+/** The environment without token PINs: the app asks for a PIN in its dialog, never reads one from the environment. */
+export function withoutTokenPins(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const { [TOKEN_PIN_ENV]: _pin, [TOKEN_SO_PIN_ENV]: _so, ...rest } = env;
+  return rest;
+}
 
 export interface AppEnvironment {
   env: NodeJS.ProcessEnv;
@@ -20,7 +28,7 @@ export interface AppEnvironment {
 /** A TrustContext from the Settings; secrets come per request (the dialog's answers). */
 export function contextFromSettings(s: Settings, app: AppEnvironment, secrets?: SecretProviders): TrustContext {
   return new TrustContext({
-    env: app.env,
+    env: withoutTokenPins(app.env),
     ...(s.dockerConfigDir ? { configDir: s.dockerConfigDir } : {}),
     servers: s.trustServers,
     caFiles: s.caFiles,
@@ -56,4 +64,6 @@ export interface AppServices {
   overview(name: string, refresh?: boolean): Promise<RepositoryOverview>;
   /** Forgets the cached list of token keys (after the Settings' modules changed). */
   forgetTokens(): void;
+  /** The PIN dialog's open questions (answered through `secret:answer`). */
+  secrets: SecretRequests;
 }

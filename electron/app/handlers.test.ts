@@ -107,6 +107,23 @@ describe('IPC contract', () => {
     }
     expect(names.length).toBeGreaterThan(30);
     expect(names.filter((n) => forbidden.test(n))).toEqual([]);
+    // the PIN dialog's answer carries the PIN in (its request) and says only whether it was awaited (its response)
+    expect(Object.keys(z.toJSONSchema(CONTRACT['secret:answer'].request).properties ?? {})).toContain('pin');
+    expect(Object.keys(z.toJSONSchema(CONTRACT['secret:answer'].response).properties ?? {})).toEqual(['accepted']);
+  });
+
+  it('a PIN sent to secret:answer never comes back, in the answer or in an error', async () => {
+    const { handlers } = setup();
+    const PIN = 'pin-answer-never-echoed';
+    const answers = [
+      await handlers.invoke('secret:answer', { id: '0123456789abcdef', pin: PIN }),
+      await handlers.invoke('secret:answer', { id: 'x', pin: PIN }),
+      await handlers.invoke('secret:answer', { id: '0123456789abcdef', pin: PIN, extra: PIN }),
+      await handlers.invoke('secret:answer', { id: '0123456789abcdef', pin: PIN.repeat(20) }),
+    ];
+    expect(answers[0]).toEqual({ ok: true, value: { accepted: false } });
+    expect(answers.slice(1).map((a) => a.ok)).toEqual([false, false, false]);
+    expect(JSON.stringify(answers)).not.toContain(PIN);
   });
 
   it('fields a use-case adds beyond the schema never cross (a private key is stripped)', async () => {

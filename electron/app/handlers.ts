@@ -27,7 +27,9 @@ import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
 import type { ChannelHandlers } from '../../shared/ipc/handlers.js';
-import { contextFromSettings, type AppContext, type AppEnvironment, type AppServices } from './context.js';
+import { contextFromSettings, withoutTokenPins, type AppContext, type AppEnvironment, type AppServices } from './context.js';
+import { SecretRequests, type SecretRequestSender } from './secret-requests.js';
+import { SECRET_HANDLERS } from './secret-handlers.js';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -42,10 +44,14 @@ export interface HandlerDeps {
   loadOverview?: (name: string, settings: Settings) => Promise<RepositoryOverview>;
   /** How the PKCS#11 worker runs (main: an Electron utilityProcess; default: child_process.fork). */
   pkcs11Transport?: TransportFactory;
+  /** Shows the PIN dialog (main: webContents.send to the app window; e2e: the bridge). Without it nobody is asked. */
+  sendSecretRequest?: SecretRequestSender;
 }
 
 export interface Handlers {
   invoke(channel: unknown, payload: unknown): Promise<Result<unknown>>;
+  /** The PIN dialog's open questions (main cancels them when the window closes). */
+  secrets: SecretRequests;
 }
 
 function describeIssues(error: z.ZodError): string {
@@ -79,7 +85,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         key,
         at: Date.now(),
         value: tokenKeyIds(s.pkcs11Modules, {
-          env,
+          env: withoutTokenPins(env),
           trustDir: join(configDirOf(s), 'trust'),
           ...(deps.pkcs11Transport ? { transport: deps.pkcs11Transport } : {}),
         }),
@@ -109,7 +115,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return value;
   }
 
+  const secrets = new SecretRequests(deps.sendSecretRequest);
   const services: AppServices = {
+    secrets,
     version: deps.version,
     openExternal: deps.openExternal,
     overview,
@@ -130,6 +138,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...COSIGN_HANDLERS,
     ...MIGRATE_HANDLERS,
     ...RENEW_HANDLERS,
+    ...SECRET_HANDLERS,
   };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
@@ -137,14 +146,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const h = handlers[channel] as (ctx: AppContext, r: unknown) => unknown;
     const settings = await deps.settings.get();
     const opened: { close(): void }[] = [];
-    const trust = contextFromSettings(settings, appEnv);
+    // token PINs are asked in the PIN dialog; a request's own answers (trustWith) come first
+    const dialog = secrets.available ? { pin: secrets.pinProvider() } : undefined;
+    const trust = contextFromSettings(settings, appEnv, dialog);
     opened.push(trust);
     const ctx: AppContext = {
       settings,
       store: deps.settings,
       trust,
-      trustWith: (secrets) => {
-        const c = contextFromSettings(settings, appEnv, secrets);
+      trustWith: (answers) => {
+        const c = contextFromSettings(settings, appEnv, { ...dialog, ...answers });
         opened.push(c);
         return c;
       },
@@ -175,7 +186,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     return { ok: true, value: res.data };
   }
 
-  return { invoke };
+  return { invoke, secrets };
 }
 
 /** The app's own channels: settings, the repository list, overviews, links. */

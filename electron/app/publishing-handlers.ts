@@ -2,7 +2,7 @@
  * Handlers of the publishing channels (shared/ipc/publishing-contract.ts): one line per channel,
  * `(context, request) → use case`. Passphrases from the app's dialog are answered once
  * (oneShotProvider) and never returned; after a publish the repository's cached overview is dropped.
- * Token PINs: the app has no PIN dialog yet, so token keys sign with TRUSTDESK_TOKEN_PIN only.
+ * Token PINs are asked in the PIN dialog by the app context's PIN provider (never from the environment).
  */
 import { join } from 'node:path';
 import type { PUBLISHING_CONTRACT } from '../../shared/ipc/publishing-contract.js';
@@ -13,6 +13,7 @@ import type { Change } from '../core/publishing/changelist.js';
 import type { TrustContext } from '../core/session/context.js';
 import { publishChangeList } from '../core/use-cases/publish/changes.js';
 import { initRepository } from '../core/use-cases/publish/init.js';
+import { rotateKey } from '../core/use-cases/publish/rotate.js';
 import type { OperationResult } from '../core/use-cases/publish/context.js';
 import { signerImpact } from '../core/use-cases/signers/signers.js';
 import { createDelegateKey, delegateStatus, readPastedKey, type DelegateKeyResult } from '../core/use-cases/signers/onboarding.js';
@@ -24,6 +25,12 @@ type Passphrases = { unlock?: string; new?: string } | undefined;
 function unlocked(ctx: AppContext, passphrases: Passphrases): TrustContext {
   return passphrases ? ctx.trustWith({ passphrase: oneShotProvider(passphrases) }) : ctx.trust;
 }
+
+/** A device named without a module: looked for in the Settings' modules first. */
+const inSettings = <T extends { module?: string }>(ctx: AppContext, d: T): T & { settings: string[] } => ({
+  ...d,
+  settings: ctx.settings.pkcs11Modules,
+});
 
 /** The repository of a name (its tag or digest dropped). */
 const gunOf = (name: string): string => parseReference(name).gun;
@@ -51,8 +58,24 @@ export const PUBLISHING_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof 
     (await publishChangeList(unlocked(ctx, passphrases), { repository: gunOf(name), changes: changes as Change[], dryRun: true })).preview,
   'publish:apply': async (ctx, { name, changes, passphrases }) =>
     published(ctx, await publishChangeList(unlocked(ctx, passphrases), { repository: gunOf(name), changes: changes as Change[] })),
-  'publish:init': async (ctx, { name, snapshotServerManaged, passphrases }) =>
-    published(ctx, await initRepository(unlocked(ctx, passphrases), { repository: gunOf(name), snapshotServerManaged })),
+  'publish:init': async (ctx, { name, snapshotServerManaged, passphrases, rootDevice }) =>
+    published(
+      ctx,
+      await initRepository(unlocked(ctx, passphrases), {
+        repository: gunOf(name),
+        snapshotServerManaged,
+        ...(rootDevice ? { rootToken: inSettings(ctx, rootDevice) } : {}),
+      }),
+    ),
+  'publish:rotate-root': async (ctx, { name, toDevice, passphrases }) =>
+    published(
+      ctx,
+      await rotateKey(unlocked(ctx, passphrases), {
+        repository: gunOf(name),
+        role: 'root',
+        ...(toDevice ? { toToken: inSettings(ctx, toDevice) } : {}),
+      }),
+    ),
   'signers:impact': (ctx, { name, signer }) => signerImpact(ctx.trust, { repository: gunOf(name), name: signer }),
   'onboarding:read-key': (_ctx, { pem }) => readPastedKey(pem),
   'onboarding:create-key': async (ctx, { signer, dir, passphrase }) =>

@@ -7,27 +7,47 @@ import { registerIpc } from './ipc.js';
 import { lockDownWebContents } from './navigation.js';
 import { createMainWindow } from './window.js';
 import { utilityTransport } from './pkcs11-utility.js';
+import { SECRET_REQUEST_EVENT, type SecretRequestView } from '../../shared/ipc/secrets-contract.js';
 
 registerAppScheme();
 app.enableSandbox();
 
 const windows = new Set<number>();
 
-function start(): void {
+/** Opens the PIN dialog in the app window (the focused one, else the first); false when there is none. */
+function askInWindow(request: SecretRequestView): boolean {
+  const appWindows = BrowserWindow.getAllWindows().filter((w) => windows.has(w.webContents.id) && !w.isDestroyed());
+  const win = appWindows.find((w) => w.isFocused()) ?? appWindows[0];
+  if (!win) return false;
+  win.webContents.send(SECRET_REQUEST_EVENT, request);
+  return true;
+}
+
+/** `--air-gapped` on the command line: offline mode from the start (the Settings switch, saved). */
+const AIR_GAPPED = process.argv.includes('--air-gapped');
+
+async function start(): Promise<void> {
   serveAppProtocol();
   lockDownWebContents();
+  const settings = new SettingsStore(app.getPath('userData'));
+  if (AIR_GAPPED) await settings.update({ offline: true });
   const handlers = createHandlers({
-    settings: new SettingsStore(app.getPath('userData')),
+    settings,
     version: app.getVersion(),
     openExternal: (url) => shell.openExternal(url),
     pkcs11Transport: utilityTransport(),
+    sendSecretRequest: askInWindow,
   });
   registerIpc(handlers, (wc) => windows.has(wc.id));
   const open = () => {
     const win = createMainWindow();
     const id = win.webContents.id;
     windows.add(id);
-    win.on('closed', () => windows.delete(id));
+    win.on('closed', () => {
+      windows.delete(id);
+      // a PIN dialog that was open there can no longer be answered: its operation stops unchanged
+      if (windows.size === 0) handlers.secrets.cancelAll();
+    });
   };
   open();
   app.on('activate', () => {

@@ -5,7 +5,17 @@
 import { contextBridge, ipcRenderer } from 'electron';
 import { API_GLOBAL, makeTrustdeskApi } from '../../shared/ipc/api.js';
 
+// the event name of shared/ipc/secrets-contract.ts (SECRET_REQUEST_EVENT), literal so that zod stays out of the preload
+const SECRET_REQUEST_EVENT = 'secret:request';
+
 contextBridge.exposeInMainWorld(
   API_GLOBAL,
-  makeTrustdeskApi((channel, request) => ipcRenderer.invoke(channel, request)),
+  makeTrustdeskApi(
+    (channel, request) => ipcRenderer.invoke(channel, request),
+    (listener) => {
+      const on = (_event: unknown, request: unknown) => listener(request);
+      ipcRenderer.on(SECRET_REQUEST_EVENT, on);
+      return () => void ipcRenderer.removeListener(SECRET_REQUEST_EVENT, on);
+    },
+  ),
 );

@@ -1,3 +1,4 @@
+import { useEffect } from 'react';
 import { routeHash, useRoute, type Route } from './route';
 import { RepositoriesPage } from './features/repositories/RepositoriesPage';
 import { RepositoryPage } from './features/repository/RepositoryPage';
@@ -10,6 +11,7 @@ import { MigratePage } from './features/migrate/MigratePage';
 import { OfflineRepositoryPage } from './features/offline/OfflineRepositoryPage';
 import { openExternal, useAppInfo } from './queries';
 import { ErrorBoundary } from './components/ErrorBoundary';
+import { PinDialogHost } from './features/secrets/PinDialog';
 
 const DOCS_URL = 'https://docs.docker.com/engine/security/trust/';
 
@@ -26,6 +28,11 @@ const NAV: { href: string; label: string; pages: Route['page'][] }[] = [
 export function App() {
   const [route, go] = useRoute();
   const info = useAppInfo();
+  const offline = info.data?.offline === true;
+  // the window title says air-gapped mode (Electron's window follows the page title)
+  useEffect(() => {
+    document.title = offline ? 'TrustDesk — air-gapped (offline mode)' : 'TrustDesk';
+  }, [offline]);
   return (
     <div className="app">
       <header className="topbar">
@@ -68,6 +75,7 @@ export function App() {
           )}
         </ErrorBoundary>
       </main>
+      <PinDialogHost />
     </div>
   );
 }

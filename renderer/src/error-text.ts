@@ -153,7 +153,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The token PIN is locked',
     next: 'Unblock the PIN with the PUK (YubiKey: ykman piv access unblock-pin) or the SO PIN, then try again.',
   },
-  TOKEN_PIN_REQUIRED: { title: 'The token PIN is needed', next: 'Enter the token PIN when asked (or set TRUSTDESK_TOKEN_PIN for scripts).' },
+  TOKEN_PIN_REQUIRED: {
+    title: 'The token PIN is needed',
+    next: 'Run the step again and enter the token PIN in the dialog; nothing was signed or changed.',
+  },
   TOKEN_REMOVED: { title: 'The hardware token was removed', next: 'Plug it in again and repeat the operation: nothing was published.' },
   TOKEN_WORKER_FAILED: {
     title: 'The token module stopped working',

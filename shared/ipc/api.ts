@@ -4,6 +4,7 @@
  * preload stays small; main parses every payload.
  */
 import type { Channel, Request, Response, Result } from './contract.js';
+import type { SecretRequestView } from './secrets-contract.js';
 
 /** The channel list, kept in step with CONTRACT by a unit test. */
 export const API_CHANNELS = [
@@ -20,6 +21,7 @@ export const API_CHANNELS = [
   'publish:preview',
   'publish:apply',
   'publish:init',
+  'publish:rotate-root',
   'signers:impact',
   'onboarding:read-key',
   'onboarding:create-key',
@@ -46,6 +48,9 @@ export const API_CHANNELS = [
   'offline:overview',
   // hardware keys (hardware-contract.ts), by name for the same reason
   'hardware:doctor',
+  'hardware:generate',
+  'hardware:import',
+  'hardware:adopt',
   // key ceremonies (ceremony-contract.ts), by name for the same reason
   'ceremony:backup',
   'ceremony:drill',
@@ -65,19 +70,29 @@ export const API_CHANNELS = [
   // renewal (renew-contract.ts), by name for the same reason
   'renew:plan',
   'renew:apply',
+  // the PIN dialog's answer (secrets-contract.ts), by name for the same reason
+  'secret:answer',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {
   invoke<C extends Channel>(channel: C, request: Request<C>): Promise<Result<Response<C>>>;
   channels: readonly Channel[];
+  /** Main asks for a PIN (the PIN dialog); answer with invoke('secret:answer'). Returns the unsubscribe. */
+  onSecretRequest(listener: (request: SecretRequestView) => void): () => void;
 };
 
 export type RawInvoke = (channel: string, request: unknown) => Promise<unknown>;
+/** Subscribes to main's secret requests (preload: ipcRenderer.on; e2e: the bridge); returns the unsubscribe. */
+export type RawSubscribe = (listener: (request: unknown) => void) => () => void;
 
-export function makeTrustdeskApi(raw: RawInvoke): TrustdeskApi {
+export function makeTrustdeskApi(raw: RawInvoke, subscribe: RawSubscribe = () => () => undefined): TrustdeskApi {
   const allowed = new Set<string>(API_CHANNELS);
   return Object.freeze({
     channels: API_CHANNELS,
+    onSecretRequest(listener: (request: SecretRequestView) => void) {
+      // main parses what it sends; the renderer checks the shape again before showing it
+      return subscribe((request) => listener(request as SecretRequestView));
+    },
     invoke(channel: string, request: unknown) {
       if (!allowed.has(channel)) {
         return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown channel ${channel}` } });

@@ -14,6 +14,7 @@ import { CEREMONY_CONTRACT } from './ceremony-contract.js';
 import { COSIGN_CONTRACT } from './cosign-contract.js';
 import { MIGRATE_CONTRACT } from './migrate-contract.js';
 import { RENEW_CONTRACT } from './renew-contract.js';
+import { SECRETS_CONTRACT } from './secrets-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -63,6 +64,7 @@ export const CONTRACT = {
   ...COSIGN_CONTRACT,
   ...MIGRATE_CONTRACT,
   ...RENEW_CONTRACT,
+  ...SECRETS_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;

@@ -42,6 +42,21 @@ export const changeInputSchema = z.discriminatedUnion('kind', [
 ]);
 export type ChangeInput = z.infer<typeof changeInputSchema>;
 
+/** A root key on a hardware device (label, optional module, serial, and a key already there; else the one recorded there, else a new one). */
+const rootDevice = z
+  .object({
+    label: z.string().min(1).max(200),
+    module: z.string().min(1).max(4096).optional(),
+    serial: z.string().max(200).optional(),
+    keyId: z
+      .string()
+      .min(4)
+      .max(64)
+      .regex(/^[0-9a-fA-F]+$/)
+      .optional(),
+  })
+  .strict();
+
 const passphrases = z
   .object({ unlock: z.string().max(1024).optional(), new: z.string().max(1024).optional() })
   .strict()
@@ -129,7 +144,12 @@ export const PUBLISHING_CONTRACT = {
   },
   /** First trust data for a repository: root (the trust dir's root key or a new one), targets, snapshot. */
   'publish:init': {
-    request: z.object({ name, snapshotServerManaged: z.boolean(), passphrases }).strict(),
+    request: z.object({ name, snapshotServerManaged: z.boolean(), passphrases, rootDevice: rootDevice.optional() }).strict(),
+    response: operationResultSchema,
+  },
+  /** A new root key, signed in by the old root (`key rotate REPO root`); with `toDevice`, the new root is on a hardware device (`--to-token`). */
+  'publish:rotate-root': {
+    request: z.object({ name, toDevice: rootDevice.optional(), passphrases }).strict(),
     response: operationResultSchema,
   },
   /** What removing a signer costs (tags losing their only signer, releases threshold). */
@@ -163,6 +183,7 @@ export const PUBLISHING_CHANNELS = [
   'publish:preview',
   'publish:apply',
   'publish:init',
+  'publish:rotate-root',
   'signers:impact',
   'onboarding:read-key',
   'onboarding:create-key',

@@ -355,12 +355,25 @@ describe.skipIf(!available)('root keys on PKCS#11 tokens (SoftHSM2)', () => {
     });
     const appEnv = { ...process.env, ...lab.env, ...env };
     delete appEnv.DOCKER_CONTENT_TRUST_SERVER;
-    const handlers = createHandlers({ settings, version: 't', openExternal: async () => undefined, env: appEnv });
+    // the app takes the PIN from its PIN dialog (answered here on secret:answer), not from TRUSTDESK_TOKEN_PIN
+    const asked: string[] = [];
+    const handlers = createHandlers({
+      settings,
+      version: 't',
+      openExternal: async () => undefined,
+      env: appEnv,
+      sendSecretRequest: (q) => {
+        asked.push(q.device.label);
+        setImmediate(() => void handlers.invoke('secret:answer', { id: q.id, pin: USER_PIN }));
+        return true;
+      },
+    });
     const r = await handlers.invoke('publish:apply', {
       name: g,
       changes: [{ kind: 'rotate-key', role: 'targets' }],
       passphrases: { new: 'app token test passphrase' },
     });
+    expect(asked).toEqual(['app-root']);
     expect(r, JSON.stringify(r)).toMatchObject({ ok: true, value: { published: true } });
     expect((await serverRoot(g)).version).toBe(before.version + 1);
     expect((await notaryList(g)).code).toBe(0);

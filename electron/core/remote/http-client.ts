@@ -73,6 +73,8 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Proxy settings (docker's HTTPS_PROXY / HTTP_PROXY / NO_PROXY); none: direct connections. */
   proxy?: ProxySettings;
+  /** Air-gapped mode: every request is refused before any socket is opened. */
+  offline?: boolean;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -294,8 +296,10 @@ export class HttpClient {
   /** Aborts connections to proxies still waiting for a CONNECT answer when the client closes. */
   private readonly proxyAbort = new AbortController();
   private closed = false;
+  private readonly offline: boolean;
 
   constructor(opts: HttpClientOptions = {}) {
+    this.offline = opts.offline ?? false;
     this.tlsFor = opts.tlsFor ?? (() => ({}));
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.allowHttp = opts.allowHttp ?? false;
@@ -324,6 +328,11 @@ export class HttpClient {
 
   async request(req: HttpRequest): Promise<HttpResponse> {
     if (this.closed) throw new TrustDeskError('INTERNAL', 'HttpClient used after close()');
+    if (this.offline)
+      throw new TrustDeskError(
+        'NETWORK_UNREACHABLE',
+        `offline (air-gapped) mode: no connection is made (${describeUrl(req.url)}); do this step on the online machine`,
+      );
     const method = req.method ?? 'GET';
     if (!Number.isFinite(req.maxBytes) || req.maxBytes < 0) {
       throw new TrustDeskError('INVALID_ARGUMENT', `maxBytes must be a non-negative number, got ${req.maxBytes}`);

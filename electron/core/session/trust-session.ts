@@ -76,6 +76,7 @@ export class TrustSession {
       maxSocketsPerHost: 4,
       // docker's proxies for the trust server, the registry and token auth (loopback never proxied).
       proxy: mergeProxySettings(proxySettingsFromEnv(this.env), opts.proxy),
+      ...(opts.offline ? { offline: true } : {}),
     });
   }
 

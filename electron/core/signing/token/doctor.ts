@@ -8,7 +8,7 @@
  */
 import { X509Certificate } from 'node:crypto';
 import { isTrustDeskError, TrustDeskError } from '../../base/errors.js';
-import { keyId as metadataKeyId, publicKeyJson } from '../../tuf/keys.js';
+import { certificateKeyJson, keyId as metadataKeyId, publicKeyJson } from '../../tuf/keys.js';
 import { type Pkcs11Client } from './client.js';
 import { kindOf, type ModuleKind } from './modules.js';
 import type { ModuleReport, TokenInfo, TokenObject } from '../../../signer/protocol.js';
@@ -40,6 +40,8 @@ export interface DoctorCertificate {
   subject: string;
   notAfter: string;
   keyId?: string;
+  /** The certificate's own key ID (ecdsa-x509, as root.json names the root key). */
+  certId?: string;
 }
 
 export interface DoctorToken {
@@ -293,6 +295,7 @@ export async function runDoctor(client: Pkcs11Client, modules: string[], opts: D
             subject: x.subject.replace(/\n/g, ', '),
             notAfter: new Date(x.validTo).toISOString(),
             keyId: kid,
+            certId: metadataKeyId(certificateKeyJson(x.toString())),
           });
           const cn = cnOf(x.subject) ?? '';
           const expired = new Date(x.validTo) < now;

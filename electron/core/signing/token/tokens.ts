@@ -15,7 +15,7 @@ import { makeRootCertificateWith, type RootCertificate } from '../root-certifica
 import type { SignatureResult, Signer } from '../signer.js';
 import { Pkcs11Client, forkTransport, TokenError, type TransportFactory } from './client.js';
 import { kindOf } from './modules.js';
-import type { LoginAs, TokenRef } from '../../../signer/protocol.js';
+import type { LoginAs, TokenFlags, TokenInfo, TokenRef } from '../../../signer/protocol.js';
 import { readOne, children } from '../../keystore/der.js';
 
 export interface TokenLocation {
@@ -44,12 +44,40 @@ export interface TokenKeyRecord {
   certificates?: { gun: string; notAfter: string }[];
 }
 
-/** Asks for a token PIN; undefined when nobody can answer. The summary says what will be signed. */
-export type PinProvider = (req: { token: string; summary: string; attempt: number; as: LoginAs }) => Promise<string | undefined>;
+/** What the token's info flags say about the PIN about to be asked (CKF_(SO_)PIN_COUNT_LOW / FINAL_TRY / LOCKED). */
+export type PinState = 'ok' | 'count-low' | 'final-try' | 'locked' | 'unknown';
+
+/** One PIN question: which token (label, serial, module), which key, why, and the token's PIN state. */
+export interface PinRequest {
+  /** The token's label. */
+  token: string;
+  serial?: string;
+  module?: string;
+  /** The key the operation uses, when it has one yet. */
+  keyId?: string;
+  /** What will be done, in words. */
+  summary: string;
+  attempt: number;
+  as: LoginAs;
+  state?: PinState;
+  /** ykcs11's SO login takes the PIV management key (hex), not a PIN. */
+  managementKey?: boolean;
+  minLength?: number;
+  maxLength?: number;
+}
+
+/** Asks for a token PIN; undefined when nobody can answer (or the user cancelled). The summary says what will be signed. */
+export type PinProvider = (req: PinRequest) => Promise<string | undefined>;
 
 export const TOKEN_PIN_ENV = 'TRUSTDESK_TOKEN_PIN';
 /** The security officer's PIN (ykcs11: the PIV management key, hex) for putting keys and certificates on a token. */
 export const TOKEN_SO_PIN_ENV = 'TRUSTDESK_TOKEN_SO_PIN';
+
+/** The PIN state the token's flags tell, for the user PIN or the SO PIN. */
+export function pinStateOf(f: TokenFlags, as: LoginAs): PinState {
+  if (as === 'so') return f.soPinLocked ? 'locked' : f.soPinFinalTry ? 'final-try' : f.soPinCountLow ? 'count-low' : 'ok';
+  return f.pinLocked ? 'locked' : f.pinFinalTry ? 'final-try' : f.pinCountLow ? 'count-low' : 'ok';
+}
 
 export function locationText(l: TokenLocation): string {
   return `token "${l.token.label}"${l.token.serial ? ` (serial ${l.token.serial})` : ''} in ${l.module}`;
@@ -131,26 +159,65 @@ export class TokenAccess {
   }
 
   /** The PIN (or SO PIN) for a token, asked once per operation; never logged or returned. */
-  async pin(l: TokenLocation, summary: string, as: LoginAs = 'user'): Promise<string> {
+  async pin(l: TokenLocation, summary: string, as: LoginAs = 'user', keyId?: string): Promise<string> {
     const key = `${as}\n${l.module}\n${l.token.label}\n${l.token.serial ?? ''}`;
     const cached = this.pins.get(key);
     if (cached !== undefined) return cached;
     const envName = as === 'so' ? TOKEN_SO_PIN_ENV : TOKEN_PIN_ENV;
+    const what = as === 'so' ? 'SO PIN (YubiKey: management key)' : 'PIN';
     let pin = this.opts.env[envName];
-    if (pin === undefined || pin === '') pin = await this.opts.prompt?.({ token: l.token.label, summary, attempt: 1, as });
+    if ((pin === undefined || pin === '') && this.opts.prompt) {
+      const info = await this.tokenInfo(l);
+      const state = info ? pinStateOf(info.flags, as) : 'unknown';
+      pin = await this.opts.prompt({
+        token: l.token.label,
+        ...(l.token.serial || info?.serial ? { serial: l.token.serial || info!.serial } : {}),
+        module: l.module,
+        ...(keyId ? { keyId } : {}),
+        summary,
+        attempt: 1,
+        as,
+        state,
+        managementKey: as === 'so' && kindOf(l.module) === 'ykcs11',
+        ...(info && info.maxPinLength > 0 ? { minLength: info.minPinLength, maxLength: info.maxPinLength } : {}),
+      });
+      if (state === 'locked') {
+        throw new TrustDeskError(
+          'TOKEN_PIN_LOCKED',
+          `the ${what} of ${locationText(l)} is locked (too many wrong tries): nothing was changed; ${as === 'so' ? 'the token must be reset with its vendor tool' : 'unlock it with the SO PIN (softhsm2-util / ykman piv access unblock-pin) or the vendor tool'}, then try again`,
+        );
+      }
+      if (pin === undefined || pin === '') {
+        throw new TrustDeskError(
+          'TOKEN_PIN_REQUIRED',
+          `the ${what} of ${locationText(l)} was not given (the dialog was cancelled): nothing was signed or changed; to ${summary}, run the step again and enter the ${what}`,
+        );
+      }
+    }
     if (pin === undefined || pin === '') {
       throw new TrustDeskError(
         'TOKEN_PIN_REQUIRED',
-        `the ${as === 'so' ? 'SO PIN (YubiKey: management key)' : 'PIN'} of ${locationText(l)} is needed to ${summary}: enter it when asked, or set ${envName}`,
+        `the ${what} of ${locationText(l)} is needed to ${summary}: enter it when asked, or set ${envName}`,
       );
     }
     this.pins.set(key, pin);
     return pin;
   }
 
+  /** The token's info (flags, PIN lengths) for the PIN question; undefined when the module cannot say. */
+  private async tokenInfo(l: TokenLocation): Promise<TokenInfo | undefined> {
+    try {
+      const report = await this.client.list(l.module);
+      const label = l.token.label.trim();
+      return report.tokens.find((t) => t.label.trim() === label && (!l.token.serial || t.serial.trim() === l.token.serial.trim()));
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Runs a PIN-protected request; a wrong PIN is forgotten (never retried automatically). */
-  async withPin<T>(l: TokenLocation, summary: string, fn: (pin: string) => Promise<T>, as: LoginAs = 'user'): Promise<T> {
-    const pin = await this.pin(l, summary, as);
+  async withPin<T>(l: TokenLocation, summary: string, fn: (pin: string) => Promise<T>, as: LoginAs = 'user', keyId?: string): Promise<T> {
+    const pin = await this.pin(l, summary, as, keyId);
     try {
       return await fn(pin);
     } catch (err) {
@@ -273,6 +340,7 @@ export class TokenAccess {
                 as: opts.as ?? TokenAccess.writerFor(l.module),
               }),
             opts.as ?? TokenAccess.writerFor(l.module),
+            keyId,
           );
           padded.fill(0);
           done.push(l);
@@ -379,6 +447,7 @@ export class TokenAccess {
                 as: TokenAccess.writerFor(l.module),
               }),
             TokenAccess.writerFor(l.module),
+            r.keyId,
           );
         } catch (err) {
           if (!isTrustDeskError(err, 'TOKEN_NOT_FOUND')) throw err; // a backup token not plugged in gets it later
@@ -423,16 +492,21 @@ export class Pkcs11Signer implements Signer {
     for (const l of this.record.locations) {
       let sigHex: string;
       try {
-        ({ sig: sigHex } = await this.access.withPin(l, summary, (pin) =>
-          this.access.client.request<{ sig: string }>({
-            op: 'sign',
-            module: l.module,
-            token: l.token,
-            pin,
-            ckaId: this.record.ckaId,
-            digest,
-            summary,
-          }),
+        ({ sig: sigHex } = await this.access.withPin(
+          l,
+          summary,
+          (pin) =>
+            this.access.client.request<{ sig: string }>({
+              op: 'sign',
+              module: l.module,
+              token: l.token,
+              pin,
+              ckaId: this.record.ckaId,
+              digest,
+              summary,
+            }),
+          'user',
+          this.keyId,
         ));
       } catch (err) {
         if (isTrustDeskError(err, 'TOKEN_NOT_FOUND') || isTrustDeskError(err, 'TOKEN_MODULE_ERROR')) {

@@ -82,6 +82,8 @@ export interface RootTokenChoice {
   serial?: string;
   /** A root key already on the token; default: the one recorded there, else a new one. */
   keyId?: string;
+  /** Modules to look in first (the app's Settings). */
+  settings?: string[];
 }
 
 /** Finds the token named by `choice` (its module, if not given) with the context's token access. */
@@ -90,6 +92,7 @@ export async function rootTokenRequest(ctx: TrustContext, choice: RootTokenChoic
     label: choice.label,
     ...(choice.module ? { module: choice.module } : {}),
     ...(choice.serial ? { serial: choice.serial } : {}),
+    ...(choice.settings ? { settings: choice.settings } : {}),
   });
   return { location, ...(choice.keyId ? { keyId: choice.keyId } : {}) };
 }

@@ -12,7 +12,7 @@ import { runDoctor, type DoctorReport } from '../../signing/token/doctor.js';
 import { discoverModules, type ModuleCandidate } from '../../signing/token/modules.js';
 import { locateToken, type TokenTarget } from '../../signing/token/locate.js';
 import type { LoginAs, ModuleReport } from '../../../signer/protocol.js';
-import { locationText, type TokenKeyRecord, type TokenLocation } from '../../signing/token/tokens.js';
+import { locationText, Pkcs11Signer, type TokenKeyRecord, type TokenLocation } from '../../signing/token/tokens.js';
 import type { HardwareReportView } from '../../../../shared/ipc/hardware-contract.js';
 
 export type { TokenTarget };
@@ -105,7 +105,56 @@ export async function hardwareReport(ctx: TrustContext, input: ModuleChoice): Pr
       devices: k.locations.map((l) => l.token.label),
       repositories: (k.certificates ?? []).map((c) => c.gun),
     })),
+    rootKeys: await rootKeyPlaces(ctx, records, r),
   };
+}
+
+/** Where each root key lives: a key file of the trust dir, the tokens holding it, its root certificates (per repository, with their IDs). */
+async function rootKeyPlaces(ctx: TrustContext, records: TokenKeyRecord[], report: DoctorReport): Promise<HardwareReportView['rootKeys']> {
+  const files = await ctx.keyFiles.rootKeys().catch(() => []);
+  const ids = [...new Set([...files.map((f) => f.keyId), ...records.filter((x) => x.role === 'root').map((x) => x.keyId)])].sort();
+  return ids.map((keyId) => {
+    const record = records.find((x) => x.keyId === keyId);
+    const certificates = new Map<string, string>();
+    for (const m of report.modules)
+      for (const t of m.tokens)
+        for (const c of t.certificates) {
+          const gun = /CN=([^,]+)/.exec(c.subject)?.[1];
+          if (c.keyId === keyId && gun && c.certId) certificates.set(gun, c.certId);
+        }
+    return {
+      keyId,
+      file: files.some((f) => f.keyId === keyId),
+      devices: (record?.locations ?? []).map((l) => l.token.label + (l.token.serial ? ` (serial ${l.token.serial})` : '')),
+      certificates: [...certificates].map(([gun, certId]) => ({ gun, certId })),
+    };
+  });
+}
+
+/** A copy on one token checked: it signs, and the signature verifies with the recorded public key. */
+export interface CopyCheck {
+  token: string;
+  signs: boolean;
+  error?: ErrorValue;
+}
+
+/** Signs a probe with each token copy of a key alone (the backups too) and checks the signature against the public key. */
+export async function checkTokenCopies(ctx: TrustContext, record: TokenKeyRecord): Promise<CopyCheck[]> {
+  const out: CopyCheck[] = [];
+  for (const l of record.locations) {
+    const one = new Pkcs11Signer({ ...record, locations: [l] }, ctx.tokens);
+    try {
+      // Pkcs11Signer verifies every signature it gets against the recorded public key
+      await one.signRaw(
+        Buffer.from(`trustdesk copy check ${record.keyId}`),
+        `check that the copy of key ${record.keyId.slice(0, 7)} on this token signs`,
+      );
+      out.push({ token: locationText(l), signs: true });
+    } catch (err) {
+      out.push({ token: locationText(l), signs: false, error: toErrorValue(err) });
+    }
+  }
+  return out;
 }
 
 /**
@@ -126,7 +175,7 @@ export interface GenerateResult {
 /** A new root key made on the token; with `gun`, its root certificate for that repository is stored there too (dated `ctx.now()`). */
 export async function generateOnToken(
   ctx: TrustContext,
-  input: { token: TokenTarget; gun?: string; ckaId?: string; label?: string; as?: LoginAs },
+  input: { token: TokenTarget & { settings?: string[] }; gun?: string; ckaId?: string; label?: string; as?: LoginAs },
 ): Promise<GenerateResult> {
   const access = ctx.tokens;
   const location = await resolveTokenLocation(ctx, input.token);
@@ -141,7 +190,10 @@ export async function generateOnToken(
 }
 
 /** Records a P-256 key already on the token (made with ykman, pkcs11-tool) as a root key. */
-export async function adoptTokenKey(ctx: TrustContext, input: { token: TokenTarget; ckaId: string }): Promise<TokenKeyRecord> {
+export async function adoptTokenKey(
+  ctx: TrustContext,
+  input: { token: TokenTarget & { settings?: string[] }; ckaId: string },
+): Promise<TokenKeyRecord> {
   const location = await resolveTokenLocation(ctx, input.token);
   return ctx.tokens.adopt(location, input.ckaId);
 }
@@ -157,7 +209,7 @@ export interface ImportResult {
 /** Puts the trust dir's root key `keyIdPrefix` on each token (located in order); the key file is kept. */
 export async function importRootToTokens(
   ctx: TrustContext,
-  input: { keyIdPrefix: string; tokens: TokenTarget[]; as?: LoginAs },
+  input: { keyIdPrefix: string; tokens: (TokenTarget & { settings?: string[] })[]; as?: LoginAs },
 ): Promise<ImportResult> {
   const access = ctx.tokens;
   const locations: TokenLocation[] = [];

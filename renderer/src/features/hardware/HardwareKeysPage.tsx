@@ -13,6 +13,7 @@ import { useTokenDoctor } from './queries';
 import { Findings, Module } from './HardwareModule';
 import './hardware.css';
 import { TableHead } from '../../components/TableHead';
+import { ImportToDevices, RootKeyPlaces } from './TokenActions';
 
 export function HardwareKeysPage() {
   const q = useTokenDoctor();
@@ -23,9 +24,9 @@ export function HardwareKeysPage() {
         {q.isFetching ? 'Checking…' : 'Check again'}
       </button>
       <p className="hw-intro">
-        Root keys on PKCS#11 tokens (YubiKey, smart cards, HSMs). The token doctor reads each token without a PIN. Make a root key on a token with{' '}
-        <code>trustdesk token generate --token LABEL</code>, or put an existing root key on two tokens as backups with{' '}
-        <code>trustdesk token import KEYID --token A --token B</code>. Modules are set in Settings.
+        Root keys on PKCS#11 tokens (YubiKey, smart cards, HSMs). The token doctor reads each token without a PIN. Generate a root key on a token, put
+        a root key file on a token and a backup token, or adopt a key another tool made: TrustDesk asks for the token&apos;s PIN when it needs it.
+        Modules are set in Settings.
       </p>
       {q.isPending && (
         <div className="progress" role="status">
@@ -40,8 +41,10 @@ export function HardwareKeysPage() {
             <EmptyState title="No PKCS#11 module found">Install ykcs11 (YubiKey) or OpenSC, or add the module path in Settings.</EmptyState>
           )}
           {q.data.modules.map((m) => (
-            <Module key={m.path} m={m} />
+            <Module key={m.path} m={m} recorded={new Set(q.data.recordedKeys.map((k) => k.keyId))} />
           ))}
+          <RootKeyPlaces report={q.data} />
+          <ImportToDevices report={q.data} />
           {q.data.recordedKeys.length > 0 && (
             <section aria-labelledby="hw-recorded">
               <h2 id="hw-recorded">Token keys this trust directory signs with</h2>

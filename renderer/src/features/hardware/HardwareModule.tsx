@@ -3,6 +3,7 @@ import { formatDate } from '../../format';
 import { KeyId } from '../../components/KeyId';
 import type { HardwareFindingView, HardwareReportView } from '../../../../shared/ipc/hardware-contract';
 import { TableHead } from '../../components/TableHead';
+import { AdoptKey, GenerateOnDevice } from './TokenActions';
 
 const LEVEL_TEXT: Record<HardwareFindingView['level'], string> = { ok: 'OK', info: 'Note', warning: 'Warning', error: 'Problem' };
 
@@ -25,7 +26,7 @@ export function Findings({ findings, label }: { findings: HardwareFindingView[];
   );
 }
 
-export function Module({ m }: { m: HardwareReportView['modules'][number] }) {
+export function Module({ m, recorded = new Set<string>() }: { m: HardwareReportView['modules'][number]; recorded?: Set<string> }) {
   return (
     <section className="hw-module" aria-label={`Module ${m.path}`}>
       <h2>
@@ -44,7 +45,7 @@ export function Module({ m }: { m: HardwareReportView['modules'][number] }) {
           {d.keys.length > 0 && (
             <table className="hw-table">
               <caption>Keys</caption>
-              <TableHead columns={['CKA_ID', 'Label', 'Type', 'Key ID', 'Origin']} />
+              <TableHead columns={['CKA_ID', 'Label', 'Type', 'Key ID', 'Origin', 'TrustDesk']} />
               <tbody>
                 {d.keys.map((k) => (
                   <tr key={k.id}>
@@ -57,6 +58,15 @@ export function Module({ m }: { m: HardwareReportView['modules'][number] }) {
                     </td>
                     <td>{k.keyId ? <KeyId id={k.keyId} /> : <code>—</code>}</td>
                     <td>{k.origin ?? 'unknown until login'}</td>
+                    <td>
+                      {k.keyId && recorded.has(k.keyId) ? (
+                        'recorded'
+                      ) : k.keyType === 'ec' && k.curve === 'prime256v1' ? (
+                        <AdoptKey device={{ module: m.path, label: d.label, serial: d.serial }} ckaId={k.id} />
+                      ) : (
+                        'not usable (notary roots are P-256)'
+                      )}
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -80,6 +90,7 @@ export function Module({ m }: { m: HardwareReportView['modules'][number] }) {
             </table>
           )}
           <Findings findings={d.findings} label={`Checks for token ${d.label}`} />
+          <GenerateOnDevice device={{ module: m.path, label: d.label, serial: d.serial }} />
         </article>
       ))}
     </section>

@@ -4,6 +4,8 @@
  * says exactly what will happen. Passphrases typed here go to main in the request only; a wrong or
  * too short one comes back as an error value and the dialog asks again.
  */
+import { groupFindings } from './group-findings';
+import { KeyId, KeyIds } from '../../components/KeyId';
 import { useState } from 'react';
 import { errorValue } from '../../api';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -55,9 +57,21 @@ export function KeysPage() {
               <p className="muted">No problems: every role this machine administers has its key, and no key is orphaned or stale.</p>
             ) : (
               <ul className="findings" aria-label="Key warnings">
-                {l.findings.map((f, i) => (
+                {groupFindings(l.findings).map((f, i) => (
                   <li key={i} className={`finding-${f.severity}`}>
                     <strong>{f.severity === 'error' ? 'Problem' : f.severity === 'warning' ? 'Warning' : 'Note'}:</strong> {f.message}
+                    {f.keyIds.length > 0 && (
+                      <span className="finding-keys">
+                        {' '}
+                        · key{f.keyIds.length > 1 ? 's' : ''} <KeyIds ids={f.keyIds} />
+                      </span>
+                    )}
+                    {f.repositories.length > 0 && (
+                      <div className="finding-repos">
+                        {f.repositories.length === 1 ? 'Repository' : `${f.repositories.length} repositories`}:{' '}
+                        <span className="mono">{f.repositories.join(', ')}</span>
+                      </div>
+                    )}
                   </li>
                 ))}
               </ul>
@@ -83,12 +97,10 @@ export function KeysPage() {
                 {l.keys.map((k) => (
                   <tr key={k.keyId} data-key-id={k.keyId}>
                     <td className="col-id">
-                      <span className="key-id" title={k.keyId}>
-                        {k.keyId}
-                      </span>
+                      <KeyId id={k.keyId} />
                       {k.otherIds.map((o) => (
-                        <span key={o} className="key-other key-id" title="The certificate ID root.json lists for this key">
-                          certificate ID {o}
+                        <span key={o} className="key-other" title="The certificate ID root.json lists for this key">
+                          certificate ID <KeyId id={o} />
                         </span>
                       ))}
                     </td>

@@ -155,7 +155,7 @@ export function SettingsPage() {
                 setOffline(e.target.checked);
               }}
             />{' '}
-            Offline mode: verify only what the local trust cache holds; contact no server
+            Offline mode (air-gapped): verify only what the local trust cache holds; contact no server (the app can also be started with --air-gapped)
           </label>
         </fieldset>
         {problems.length > 0 && (
