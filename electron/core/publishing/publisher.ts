@@ -166,17 +166,10 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
   const maxAttempts = req.maxAttempts ?? DEFAULT_ATTEMPTS;
   const versionHints: Record<string, number> = {};
   for (let attempt = 1; ; attempt++) {
-    let built = await buildUpdate({
-      gun,
-      now: now(),
-      trust,
-      init: trust ? undefined : init,
-      changes: req.changes,
-      rotations,
-      signers,
-      versionHints,
-      ...renewal,
-    });
+    // the same build again once the version hints are known
+    const build = () =>
+      buildUpdate({ gun, now: now(), trust, init: trust ? undefined : init, changes: req.changes, rotations, signers, versionHints, ...renewal });
+    let built = await build();
     if (built.needsVersionHints && !req.dryRun) {
       // a delegation added again: the server keeps the removed role's file, continue from its version
       const source = await session.notarySource(req.ref);
@@ -185,17 +178,7 @@ async function publishChangesOnce(ctx: PublishContext, req: PublishRequest): Pro
         const v = (JSON.parse(raw.toString('utf8')) as { signed?: { version?: unknown } }).signed?.version;
         versionHints[role] = Number.isSafeInteger(v) ? (v as number) : 0;
       }
-      built = await buildUpdate({
-        gun,
-        now: now(),
-        trust,
-        init: trust ? undefined : init,
-        changes: req.changes,
-        rotations,
-        signers,
-        versionHints,
-        ...renewal,
-      });
+      built = await build();
     }
     if (req.dryRun) {
       if (newKeys.length === 0 && (req.init || rotations.size > 0))

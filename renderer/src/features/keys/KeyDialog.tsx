@@ -159,16 +159,7 @@ export function KeyDialog({
       );
       fields = (
         <>
-          <label htmlFor="key-file">Key file</label>
-          <input
-            id="key-file"
-            type="text"
-            value={file}
-            onChange={(e) => setFile(e.target.value)}
-            placeholder="/path/to/key.pem"
-            spellCheck={false}
-            autoFocus
-          />
+          <KeyFileField file={file} setFile={setFile} placeholder="/path/to/key.pem" />
           <label htmlFor="key-name">Signer name</label>
           <input id="key-name" type="text" value={name} onChange={(e) => setName(e.target.value)} placeholder="signer" spellCheck={false} />
         </>
@@ -192,16 +183,7 @@ export function KeyDialog({
       );
       fields = (
         <>
-          <label htmlFor="key-file">Key file</label>
-          <input
-            id="key-file"
-            type="text"
-            value={file}
-            onChange={(e) => setFile(e.target.value)}
-            placeholder="/path/to/keys.pem"
-            spellCheck={false}
-            autoFocus
-          />
+          <KeyFileField file={file} setFile={setFile} placeholder="/path/to/keys.pem" />
           <label htmlFor="key-role">Role (optional: root, targets, snapshot, targets/NAME)</label>
           <input id="key-role" type="text" value={role} onChange={(e) => setRole(e.target.value)} spellCheck={false} />
           <label htmlFor="key-gun">Repository, for targets and snapshot keys</label>
@@ -332,5 +314,23 @@ export function KeyDialog({
         </div>
       </form>
     </div>
+  );
+}
+
+/** The key file field of the load and import dialogs (a path typed or pasted; the file is only read). */
+function KeyFileField({ file, setFile, placeholder }: { file: string; setFile: (v: string) => void; placeholder: string }) {
+  return (
+    <>
+      <label htmlFor="key-file">Key file</label>
+      <input
+        id="key-file"
+        type="text"
+        value={file}
+        onChange={(e) => setFile(e.target.value)}
+        placeholder={placeholder}
+        spellCheck={false}
+        autoFocus
+      />
+    </>
   );
 }
