@@ -7,8 +7,8 @@
  *  - the Kyverno and policy-controller documents validate against the CRD schemas;
  *  - the containers policy.json + registries.d make a real sigstore-enabled skopeo accept the migrated
  *    tags and refuse an unsigned tag, a digest-mismatched tag and a tag signed with another key (when
- *    that skopeo is present: TRUSTDESK_SKOPEO_SIGSTORE, or ../shared/tools/skopeo-sigstore/skopeo; the
- *    test says when it did not run);
+ *    that skopeo is named by TRUSTDESK_SKOPEO_SIGSTORE; the test reads nothing outside the repository
+ *    otherwise, and says when this check did not run);
  *  - --from-daemon-json turns the engine's root-keys globs and mode into scopes and modes.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
@@ -41,13 +41,8 @@ import type { ParityReport } from '../../electron/core/use-cases/migrate/policy.
 const ROOT = resolve(import.meta.dirname, '../..');
 const BIN = join(ROOT, 'bin/trustdesk.js');
 const FIXTURES = join(ROOT, 'tests/fixtures/successor-policies');
-// The project's shared tools folder beside the checkout (a worktree sits one level deeper).
-const SKOPEO =
-  process.env.TRUSTDESK_SKOPEO_SIGSTORE ??
-  [resolve(ROOT, '..', 'shared/tools/skopeo-sigstore/skopeo'), resolve(ROOT, '../..', 'shared/tools/skopeo-sigstore/skopeo')].find((p) =>
-    existsSync(p),
-  ) ??
-  'skopeo-sigstore (not found)';
+// An optional real verifier, named from outside (the tests never look beside the checkout).
+const SKOPEO = process.env.TRUSTDESK_SKOPEO_SIGSTORE ?? 'skopeo-sigstore (TRUSTDESK_SKOPEO_SIGSTORE not set)';
 
 let lab: Lab;
 let team: ScenarioDescriptor;

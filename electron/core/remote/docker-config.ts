@@ -2,7 +2,7 @@
  * What the docker CLI reads from its config directory for `docker trust`: the config dir and trust
  * dir, registry credentials (`config.json` `auths`, `credsStore`, `credHelpers`), per-host TLS material
  * (`$DOCKER_CONFIG/tls/<host:port>/`) and the trust server URL.
- * See shared/reference/docker-trust-cli.md §1 and registry-api.md §6.
+ * As docker/cli reads them (`cli/config`, `cli/trust/trust.go`).
  */
 
 import { spawn } from 'node:child_process';

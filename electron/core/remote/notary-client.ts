@@ -1,7 +1,8 @@
 /**
  * Reads trust data from a notary-server (`GET /v2/<gun>/_trust/tuf/...`), as the notary client does.
  * A MetadataSource for the updater: it only fetches and maps HTTP failures to typed errors; every
- * trust decision is the TrustedMetadataStore's. See ../shared/reference/notary-server-api.md.
+ * trust decision is the TrustedMetadataStore's. The paths and status codes are notary-server's
+ * (notary `server/server.go` routes).
  */
 import { TrustDeskError } from '../base/errors.js';
 import type { MetadataSource } from '../tuf/repository-updater.js';

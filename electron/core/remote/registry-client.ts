@@ -1,6 +1,6 @@
 /**
  * Read-only registry (OCI distribution / Docker Registry v2) client: tag lists and manifest digests,
- * the registry side of a DCT verdict. See shared/reference/registry-api.md.
+ * the registry side of a DCT verdict (the OCI distribution spec's tags and manifests endpoints).
  *
  * - Every manifest request sends all four manifest media types in `Accept`, so the registry serves what
  *   was pushed (and signed): no schema-1 down-conversion, no silent platform pick from a list.

@@ -1,7 +1,7 @@
 /**
  * `trustdesk inspect`: the same answer as `docker trust inspect`, byte for byte, in JSON and --pretty.
  * Semantics and layout: docker/cli `cmd/docker-trust/trust/inspect.go`, `inspect_pretty.go`,
- * `helpers.go` (see ../shared/reference/docker-trust-cli.md §2).
+ * `helpers.go`; the docker-trust-inspect files of tests/fixtures/samples are the real CLI's output.
  */
 import { goJsonIndent } from '../../tuf/canonical-json.js';
 import { tabulate, naturalCompare } from '../../base/text-table.js';
