@@ -4,9 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
 import { SettingsStore } from './settings-store.js';
-import { updateRepository } from '../core/tuf/repository-updater.js';
-import { ARCHIVE_FORMAT, MemoryTrustCache, archivedRepository, serialiseArchive } from '../core/cache/trust-archive.js';
-import { sampleGun, sampleSource, sampleTrustDir, SAMPLE_CLOCK } from '../../tests/support/samples.js';
+import { sampleArchive, sampleTrustDir, SAMPLE_CLOCK } from '../../tests/support/samples.js';
 
 /** Every file under a dir with its bytes and mtime: what "nothing written" is checked against. */
 function snapshot(dir: string): Record<string, string> {
@@ -92,23 +90,7 @@ describe('pins and offline inspector channels', () => {
   });
 
   it('opens a trust archive: as of the archive time, what expired since; a changed byte is refused', async () => {
-    const gun = sampleGun('team');
-    const trust = await updateRepository({
-      gun,
-      cache: new MemoryTrustCache(),
-      source: sampleSource('team'),
-      now: SAMPLE_CLOCK,
-      fullRootChain: true,
-    });
-    const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-arch-')), 'a.tdarchive');
-    const text = serialiseArchive({
-      format: ARCHIVE_FORMAT,
-      version: 1,
-      archivedAt: SAMPLE_CLOCK.toISOString(),
-      createdBy: 'test',
-      repositories: [archivedRepository(trust, 'https://notary.example', { skipped: true })],
-    });
-    writeFileSync(file, text);
+    const { gun, file, text } = await sampleArchive('team');
     const h = await setup(mkdtempSync(join(tmpdir(), 'trustdesk-other-config-')));
     expect(await h.invoke('offline:open', { source: 'archive', path: file })).toEqual({
       ok: true,

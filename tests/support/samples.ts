@@ -2,12 +2,13 @@
  * Access to the real lab samples in tests/fixtures/samples (byte-exact files made by the real
  * notary-server, notary CLI and docker CLI), for unit tests. Never hand-written JSON.
  */
-import { existsSync, readFileSync, readdirSync, mkdtempSync, mkdirSync, copyFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, mkdtempSync, mkdirSync, copyFileSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve, dirname } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { TrustCache } from '../../electron/core/cache/trust-cache.js';
-import type { MetadataSource } from '../../electron/core/tuf/repository-updater.js';
+import { updateRepository, type MetadataSource } from '../../electron/core/tuf/repository-updater.js';
+import { ARCHIVE_FORMAT, MemoryTrustCache, archivedRepository, serialiseArchive } from '../../electron/core/cache/trust-archive.js';
 import { TrustDeskError } from '../../electron/core/base/errors.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -84,4 +85,26 @@ export function sampleSource(scenario: string, override: Partial<Record<string, 
       return sampleFile(scenario, rel);
     },
   };
+}
+
+/** A version 1 (unsigned) trust archive of a sample, verified and archived at the lab clock; its file and text. */
+export async function sampleArchive(scenario: string): Promise<{ gun: string; file: string; text: string }> {
+  const gun = sampleGun(scenario);
+  const trust = await updateRepository({
+    gun,
+    cache: new MemoryTrustCache(),
+    source: sampleSource(scenario),
+    now: SAMPLE_CLOCK,
+    fullRootChain: true,
+  });
+  const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-arch-')), 'a.tdarchive');
+  const text = serialiseArchive({
+    format: ARCHIVE_FORMAT,
+    version: 1,
+    archivedAt: SAMPLE_CLOCK.toISOString(),
+    createdBy: 'test',
+    repositories: [archivedRepository(trust, 'https://notary.example', { skipped: true })],
+  });
+  writeFileSync(file, text);
+  return { gun, file, text };
 }

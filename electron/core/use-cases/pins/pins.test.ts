@@ -1,14 +1,12 @@
 import { describe, it, expect } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TrustContext } from '../../session/context.js';
 import { listPins, pinCurrentRoot, unpinRepository } from './pins.js';
 import { loadArchiveOverview } from '../archive/archive-overview.js';
 import { writeCertsPin } from '../../tuf/trust-pinning.js';
-import { updateRepository } from '../../tuf/repository-updater.js';
-import { ARCHIVE_FORMAT, MemoryTrustCache, archivedRepository, serialiseArchive } from '../../cache/trust-archive.js';
-import { sampleGun, sampleSource, sampleTrustDir, SAMPLE_CLOCK } from '../../../../tests/support/samples.js';
+import { sampleArchive, sampleTrustDir, SAMPLE_CLOCK } from '../../../../tests/support/samples.js';
 
 function offlineSession(trustDir: string, pinsFile: string): TrustContext {
   return new TrustContext({ trustDir, pinsFile, offline: true, clock: () => SAMPLE_CLOCK, fixedClock: true, env: {} });
@@ -37,25 +35,7 @@ describe('pin use-cases (for the app)', () => {
   });
 
   it('the app overview from an archive: verified as of the archive time, with what expired since', async () => {
-    const gun = sampleGun('team');
-    const trust = await updateRepository({
-      gun,
-      cache: new MemoryTrustCache(),
-      source: sampleSource('team'),
-      now: SAMPLE_CLOCK,
-      fullRootChain: true,
-    });
-    const file = join(mkdtempSync(join(tmpdir(), 'trustdesk-arch-')), 'a.tdarchive');
-    writeFileSync(
-      file,
-      serialiseArchive({
-        format: ARCHIVE_FORMAT,
-        version: 1,
-        archivedAt: SAMPLE_CLOCK.toISOString(),
-        createdBy: 'test',
-        repositories: [archivedRepository(trust, 'https://notary.example', { skipped: true })],
-      }),
-    );
+    const { gun, file } = await sampleArchive('team');
     const later = new Date('2031-01-01T00:00:00Z');
     const o = await loadArchiveOverview(file, gun, { trustDir: mkdtempSync(join(tmpdir(), 'td-')), now: later });
     expect(o.archivedAt).toBe(SAMPLE_CLOCK.toISOString());
