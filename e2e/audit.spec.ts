@@ -7,9 +7,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import { pushImage } from '../lab/index.js';
-import { test, expect } from './support/fixtures.js';
+import { test, expect, seriousAxeViolations } from './support/fixtures.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/trustdesk.js');
 
@@ -59,8 +58,7 @@ test('Audit: a Compose file under a daemon.json; one-click root pin with a previ
   await expect(table.getByRole('row').filter({ hasText: `${gun}:v1` })).toContainText('Pulls');
   await expect(table.getByRole('row').filter({ hasText: `${gun}:latest` })).toContainText('digest-mismatch');
 
-  const axe = await new AxeBuilder({ page }).analyze();
-  expect(axe.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+  expect(await seriousAxeViolations(page)).toEqual([]);
 
   // any edit of the policy is previewed against the audited one: permissive reports instead of refusing
   await page.getByLabel('Mode').selectOption('permissive');

@@ -5,12 +5,11 @@
  * (ECDSA P-256, generated on the token), the certificate (CN = GUN), the missing module with what
  * to do, and the token key recorded in the trust dir. Skips where SoftHSM2 is not installed.
  */
-import { cpSync, existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import { test, expect, labHandlers, bridge } from './support/fixtures.js';
-import { makeSoftHsm, softHsmAvailable } from '../tests/support/softhsm.js';
+import { test, expect, labHandlers, bridge, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
+import { makeSoftHsm } from '../tests/support/softhsm.js';
 import { TokenAccess } from '../electron/core/signing/token/tokens.js';
 import { forkTransport } from '../electron/core/signing/token/client.js';
 
@@ -23,10 +22,7 @@ test('Hardware keys: the token doctor shows the module, the token, a root key ge
   lab,
   origin,
 }) => {
-  test.skip(
-    !softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/signer/worker.js')),
-    'SoftHSM2 or the built PKCS#11 worker is missing',
-  );
+  skipWithoutTokens();
   const hsm = makeSoftHsm();
   try {
     hsm.addToken('release-root', PIN);
@@ -69,9 +65,7 @@ test('Hardware keys: the token doctor shows the module, the token, a root key ge
     await expect(page.getByRole('list', { name: 'Token key records' })).toContainText('exists on one token only');
     await expect(page.locator('body')).not.toContainText(PIN);
 
-    const result = await new AxeBuilder({ page }).analyze();
-    const serious = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-    expect(serious.map((v) => `${v.id}: ${v.help}`)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.screenshot({ path: join(SHOTS, 'hardware-keys.png'), fullPage: true });
   } finally {
     hsm.cleanup();

@@ -10,10 +10,8 @@
 import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
-import { test, expect, labHandlers, bridge } from './support/fixtures.js';
-import { makeSoftHsm, softHsmAvailable } from '../tests/support/softhsm.js';
+import { test, expect, labHandlers, bridge, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
+import { makeSoftHsm } from '../tests/support/softhsm.js';
 import { KeyRing } from '../electron/core/signing/signer.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
@@ -21,23 +19,13 @@ const PIN_A = 'e2e-pin-token-a';
 const PIN_B = 'e2e-pin-token-b';
 const PASS = 'e2e root file passphrase 42';
 
-async function axeSerious(page: Page, include?: string): Promise<string[]> {
-  const builder = new AxeBuilder({ page });
-  if (include) builder.include(include);
-  const result = await builder.analyze();
-  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
-}
-
 test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import into two tokens with copy checks', async ({
   page,
   context,
   lab,
   origin,
 }) => {
-  test.skip(
-    !softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../dist/electron/signer/worker.js')),
-    'SoftHSM2 or the built PKCS#11 worker is missing',
-  );
+  skipWithoutTokens();
   const hsm = makeSoftHsm();
   try {
     hsm.addToken('token-a', PIN_A);
@@ -86,7 +74,7 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
     await expect(dialogA).toBeVisible();
     await expect(dialogA).toContainText('to generate a new root key on the token');
     await expect(dialogA.getByLabel('PIN', { exact: true })).toBeFocused();
-    expect(await axeSerious(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await page.keyboard.type(PIN_A);
     const focused: string[] = [];
     for (let i = 0; i < 5; i++) {
@@ -150,7 +138,7 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
     await expect(page.locator('body')).not.toContainText(PIN_A);
     await expect(page.locator('body')).not.toContainText(PIN_B);
     await expect(page.locator('body')).not.toContainText(PASS);
-    expect(await axeSerious(page)).toEqual([]);
+    expect(await seriousAxeViolations(page)).toEqual([]);
     await imp.scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(SHOTS, 'hardware-keys-actions.png') });
   } finally {

@@ -3,14 +3,16 @@
  * like a user would (trust server and CA for the lab registry, the lab's docker config dir), and pages
  * whose window.trustdesk is the preload's API over a binding to that registry.
  */
-import { test as base, expect, type BrowserContext } from '@playwright/test';
-import { mkdtempSync } from 'node:fs';
+import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
+import { AxeBuilder } from '@axe-core/playwright';
+import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHandlers, type HandlerDeps, type Handlers } from '../../electron/app/handlers.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
 import { readLabInfo, type LabInfo } from './lab-info.js';
 import { serveRenderer } from './static-server.js';
+import { softHsmAvailable } from '../../tests/support/softhsm.js';
 
 const BRIDGE = resolve(import.meta.dirname, '../../dist/e2e/bridge.js');
 
@@ -83,3 +85,19 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
 });
 
 export { expect };
+
+/** axe's serious and critical violations on the page (or inside `include`), as "id: help" lines. */
+export async function seriousAxeViolations(page: Page, include?: string): Promise<string[]> {
+  const builder = new AxeBuilder({ page });
+  if (include) builder.include(include);
+  const result = await builder.analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help}`);
+}
+
+/** Skips a token test where SoftHSM2 or the built PKCS#11 worker is missing (and says which). */
+export function skipWithoutTokens(): void {
+  base.skip(
+    !softHsmAvailable() || !existsSync(resolve(import.meta.dirname, '../../dist/electron/signer/worker.js')),
+    'SoftHSM2 or the built PKCS#11 worker is missing',
+  );
+}
