@@ -16,7 +16,14 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'unit',
-          include: ['electron/**/*.test.ts', 'shared/**/*.test.ts', 'renderer/src/**/*.test.ts', 'tests/lint/**/*.test.ts', 'tests/app/**/*.test.ts'],
+          include: [
+            'electron/**/*.test.ts',
+            'shared/**/*.test.ts',
+            'renderer/src/**/*.test.ts',
+            'tests/lint/**/*.test.ts',
+            'tests/app/**/*.test.ts',
+            'bench/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/*.lab.test.ts'],
         },
       },

@@ -7,6 +7,8 @@ export interface Io {
   stdout: (s: string) => void;
   stderr: (s: string) => void;
   env: NodeJS.ProcessEnv;
+  /** Whether stderr is a terminal (progress lines are drawn only then). */
+  stderrIsTTY?: boolean;
   /** Reads a line from the terminal without echo (passphrases); undefined when there is no TTY. */
   prompt?: (question: string, opts?: { secret?: boolean }) => Promise<string | undefined>;
 }

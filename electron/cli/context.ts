@@ -4,7 +4,9 @@
  * environment, with the terminal as the passphrase and PIN source. The app's twin is
  * electron/app/context.ts.
  */
+import { writeFileSync } from 'node:fs';
 import { TrustContext, type SecretProviders } from '../core/session/context.js';
+import type { HttpTraceEvent, HttpTraceHook } from '../core/remote/http-trace.js';
 import { UsageError, type Io } from './cli-support.js';
 import { passphrasePrompt, pinPrompt } from './prompts.js';
 
@@ -24,6 +26,23 @@ export function terminalSecrets(io: Io): SecretProviders {
   return { ...(passphrase ? { passphrase } : {}), ...(pin ? { pin } : {}) };
 }
 
+/**
+ * `TRUSTDESK_TRACE_HTTP=FILE`: every HTTP exchange of this process (timeline, method, path, status,
+ * size; no header, body or query) written to FILE as JSON lines when the process exits. For the
+ * bench's `--trace`; unset, no hook is installed and nothing is measured.
+ */
+let traceHook: HttpTraceHook | undefined;
+function httpTraceFromEnv(env: NodeJS.ProcessEnv): HttpTraceHook | undefined {
+  const file = env.TRUSTDESK_TRACE_HTTP;
+  if (!file) return undefined;
+  if (!traceHook) {
+    const events: HttpTraceEvent[] = [];
+    traceHook = (e) => events.push(e);
+    process.once('exit', () => writeFileSync(file, events.map((e) => `${JSON.stringify(e)}\n`).join(''), { mode: 0o600 }));
+  }
+  return traceHook;
+}
+
 export function contextFromFlags(
   values: Record<string, unknown>,
   io: Io,
@@ -39,6 +58,7 @@ export function contextFromFlags(
     trustDir: values['trust-dir'] as string | undefined,
     trustPinningFile: values['trust-pinning'] as string | undefined,
     pinsFile: values.pins as string | undefined,
+    httpTrace: httpTraceFromEnv(io.env),
     secrets: extra.secrets ?? terminalSecrets(io),
     ...(extra.ceremonyLog ? { ceremonyLog: extra.ceremonyLog } : {}),
   });

@@ -14,7 +14,6 @@ import { dirname, join } from 'node:path';
 import { TrustDeskError } from '../core/base/errors.js';
 import { COMMANDS } from './commands/index.js';
 import { UsageError, describeError, type Io } from './cli-support.js';
-import { terminalPrompt } from './terminal-prompt.js';
 
 export type { Io };
 
@@ -22,7 +21,9 @@ const defaultIo: Io = {
   stdout: (s) => process.stdout.write(s),
   stderr: (s) => process.stderr.write(s),
   env: process.env,
-  prompt: terminalPrompt,
+  stderrIsTTY: process.stderr.isTTY === true,
+  // readline is loaded only when a question is asked
+  prompt: async (question, opts) => (await import('./terminal-prompt.js')).terminalPrompt(question, opts),
 };
 
 async function usage(): Promise<string> {

@@ -4,18 +4,30 @@ import { inspectRepositories } from '../../core/use-cases/inspect/inspect-reposi
 import { isTrustDeskError } from '../../core/base/errors.js';
 import { parseCommandArgs, parseRefOrUsage, describeError, UsageError, type Command, type Io } from '../cli-support.js';
 import { contextFromFlags } from '../context.js';
+import { progressLine } from '../progress.js';
+import { CONNECTIONS_PER_HOST } from '../../core/base/connection-limits.js';
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { pretty: { type: 'boolean' }, archive: { type: 'string' } });
   if (values.help) {
-    io.stdout(`Usage: trustdesk inspect [--pretty] [--archive FILE] NAME[:TAG] [NAME[:TAG]...]\n`);
+    io.stdout(
+      `Usage: trustdesk inspect [--pretty] [--archive FILE] NAME[:TAG] [NAME[:TAG]...]\n\n` +
+        `Repositories load in parallel over at most ${CONNECTIONS_PER_HOST} connections per host; with 10 or more, a\n` +
+        `progress line is drawn on stderr when stderr is a terminal (never on stdout).\n`,
+    );
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('"trustdesk inspect" requires at least 1 argument');
   const refs = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
   const ctx = contextFromFlags(values, io);
+  const progress = progressLine(io, refs.length, 'inspect:');
   try {
-    const outcomes = await inspectRepositories(ctx, { repositories: refs, ...(values.archive ? { archive: values.archive as string } : {}) });
+    const outcomes = await inspectRepositories(ctx, {
+      repositories: refs,
+      onSettled: progress.tick,
+      ...(values.archive ? { archive: values.archive as string } : {}),
+    });
+    progress.done();
     let code = 0;
     const failure = (input: string, err: unknown) => {
       code = 1;
@@ -43,6 +55,7 @@ async function run(args: string[], io: Io): Promise<number> {
     }
     return code;
   } finally {
+    progress.done();
     ctx.close();
   }
 }

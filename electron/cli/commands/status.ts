@@ -7,10 +7,11 @@
 import type { ErrorValue } from '../../core/base/errors.js';
 import type { RepositoryStatus } from '../../core/tuf/verdicts.js';
 import { formatStatusText } from '../status-text.js';
-import { openArchive } from '../../core/use-cases/archive/archive.js';
 import { repositoryState, type RepositoryState, type StateProblem } from '../../core/use-cases/repository/repository-state.js';
 import { contextFromFlags } from '../context.js';
 import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
+import { progressLine } from '../progress.js';
+import { CONNECTIONS_PER_HOST } from '../../core/base/connection-limits.js';
 
 interface StatusResult {
   input: string;
@@ -36,7 +37,9 @@ async function run(args: string[], io: Io): Promise<number> {
   if (values.expiring !== undefined && !values.help) return (await import('./status-expiring.js')).runExpiring(values, positionals, io);
   if (values.help) {
     io.stdout(
-      `Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n`,
+      `Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n\n` +
+        `Repositories load in parallel over at most ${CONNECTIONS_PER_HOST} connections per host; with 10 or more, a\n` +
+        `progress line is drawn on stderr when stderr is a terminal (never on stdout).\n`,
     );
     return 0;
   }
@@ -45,15 +48,30 @@ async function run(args: string[], io: Io): Promise<number> {
   const refs = positionals.map((p) => ({ input: p, ref: parseRefOrUsage(p) }));
   const ctx = contextFromFlags(values, io);
   let results: StatusResult[];
+  const progress = progressLine(io, archiveFile ? 0 : refs.length, 'status:');
   try {
     results = archiveFile
-      ? (await openArchive(archiveFile, { names: positionals, pinning: await ctx.session.trustPinning() })).repositories.map((r) => ({
+      ? (
+          await (
+            await import('../../core/use-cases/archive/archive.js')
+          ).openArchive(archiveFile, {
+            names: positionals,
+            pinning: await ctx.session.trustPinning(),
+          })
+        ).repositories.map((r) => ({
           input: r.name,
           status: r.status,
           error: r.error,
         }))
-      : await Promise.all(refs.map(async ({ input, ref }) => fromState(input, await repositoryState(ctx, { ref, name: input }))));
+      : await Promise.all(
+          refs.map(async ({ input, ref }) => {
+            const state = fromState(input, await repositoryState(ctx, { ref, name: input }));
+            progress.tick();
+            return state;
+          }),
+        );
   } finally {
+    progress.done();
     ctx.close();
   }
   let code = 0;

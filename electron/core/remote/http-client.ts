@@ -23,10 +23,11 @@ import { createHash } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
 import tls from 'node:tls';
-import { HttpProxyAgent } from 'http-proxy-agent';
-import { HttpsProxyAgent } from 'https-proxy-agent';
+import type { HttpProxyAgent } from 'http-proxy-agent';
+import type { HttpsProxyAgent } from 'https-proxy-agent';
 import { TrustDeskError } from '../base/errors.js';
 import { ProxyRules, redactProxyUrl, type ProxySettings } from './proxy-rules.js';
+import type { HttpTraceEvent, HttpTraceHook } from './http-trace.js';
 
 export interface TlsMaterial {
   /** Extra CA certificates (PEM), added to Node's default root store, never replacing it. */
@@ -75,6 +76,8 @@ export interface HttpClientOptions {
   proxy?: ProxySettings;
   /** Air-gapped mode: every request is refused before any socket is opened. */
   offline?: boolean;
+  /** Receives the timeline of every attempt (http-trace.ts); none: nothing is measured. */
+  trace?: HttpTraceHook;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -139,6 +142,25 @@ export function describeUrl(url: URL | string): string {
   } catch {
     return String(url);
   }
+}
+
+/**
+ * The proxy agents, loaded the first time a request goes through a proxy: most runs use none, and
+ * the two packages (with `debug` and its terminal probing) cost start-up time for every command.
+ */
+interface ProxyAgentClasses {
+  HttpProxyAgent: typeof HttpProxyAgent;
+  HttpsProxyAgent: typeof HttpsProxyAgent;
+}
+let proxyAgentClasses: ProxyAgentClasses | undefined;
+let proxyAgentsLoading: Promise<ProxyAgentClasses> | undefined;
+
+async function loadProxyAgents(): Promise<ProxyAgentClasses> {
+  proxyAgentsLoading ??= Promise.all([import('http-proxy-agent'), import('https-proxy-agent')]).then(([h, s]) => {
+    proxyAgentClasses = { HttpProxyAgent: h.HttpProxyAgent, HttpsProxyAgent: s.HttpsProxyAgent };
+    return proxyAgentClasses;
+  });
+  return proxyAgentsLoading;
 }
 
 /** Maps a Node transport error to a TrustDeskError. */
@@ -297,9 +319,12 @@ export class HttpClient {
   private readonly proxyAbort = new AbortController();
   private closed = false;
   private readonly offline: boolean;
+  private readonly trace: HttpTraceHook | undefined;
+  private readonly tracedSockets = new WeakSet<object>();
 
   constructor(opts: HttpClientOptions = {}) {
     this.offline = opts.offline ?? false;
+    this.trace = opts.trace;
     this.tlsFor = opts.tlsFor ?? (() => ({}));
     this.timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.allowHttp = opts.allowHttp ?? false;
@@ -347,6 +372,7 @@ export class HttpClient {
       const follow = method === 'GET' || method === 'HEAD';
       for (let redirects = 0; ; redirects++) {
         let attempt: Attempt;
+        if (proxyAgentClasses === undefined && this.rules().proxyFor(url) !== undefined) await loadProxyAgents();
         try {
           attempt = await this.attempt(method, url, headers, req.body, req.maxBytes, deadline, follow);
         } catch (err) {
@@ -423,7 +449,7 @@ export class HttpClient {
       const key = `http|${proxy.href}`;
       let agent = this.proxyAgents.get(key);
       if (agent === undefined) {
-        agent = new HttpProxyAgent(bare, pool);
+        agent = new proxyAgentClasses!.HttpProxyAgent(bare, pool);
         this.proxyAgents.set(key, agent);
       }
       return { agent, proxy: bare, proxyLabel: redactProxyUrl(proxy) };
@@ -432,7 +458,7 @@ export class HttpClient {
     const key = `https|${proxy.href}|${materialKey(material)}`;
     let agent = this.proxyAgents.get(key);
     if (agent === undefined) {
-      agent = new HttpsProxyAgent(bare, pool);
+      agent = new proxyAgentClasses!.HttpsProxyAgent(bare, pool);
       this.proxyAgents.set(key, agent);
     }
     // The proxy agents read the server's TLS options from each request (agent options configure the
@@ -504,10 +530,19 @@ export class HttpClient {
       let res: http.IncomingMessage | undefined;
       let gotResponse = false;
 
-      const finish = (fn: () => void): void => {
+      /** The timeline of this attempt, kept only when a trace hook is set. */
+      const traced: HttpTraceEvent | undefined = this.trace
+        ? { method, host: url.host, path: url.pathname, start: performance.now(), end: 0, reused: false, bytes: 0 }
+        : undefined;
+      const finish = (fn: () => void, err?: unknown): void => {
         if (settled) return;
         settled = true;
         deadline.offExpire(onExpire);
+        if (traced) {
+          traced.end = performance.now();
+          if (err !== undefined) traced.error = (err as { code?: string }).code ?? 'ERROR';
+          this.trace!(traced);
+        }
         fn();
       };
       const fail = (err: unknown): void => {
@@ -515,7 +550,7 @@ export class HttpClient {
           res?.destroy();
           req?.destroy();
           reject(err);
-        });
+        }, err);
       };
       let route: Route | undefined;
       /** Through a proxy: whether the tunnel (or the proxy connection, for http) is established. */
@@ -551,6 +586,18 @@ export class HttpClient {
       } catch (err) {
         fail(mapTransportError(err, url.href));
         return;
+      }
+
+      if (traced) {
+        req.once('socket', (socket) => {
+          traced.socket = performance.now();
+          // req.reusedSocket misses a socket handed to a queued request: remember the ones seen.
+          traced.reused = this.tracedSockets.has(socket);
+          if (traced.reused) return;
+          this.tracedSockets.add(socket);
+          socket.once('connect', () => (traced.connect = performance.now()));
+          socket.once('secureConnect', () => (traced.tls = performance.now()));
+        });
       }
 
       if (route.proxy) {
@@ -597,6 +644,10 @@ export class HttpClient {
         res = incoming;
         gotResponse = true;
         const status = incoming.statusCode ?? 0;
+        if (traced) {
+          traced.firstByte = performance.now();
+          traced.status = status;
+        }
         const responseHeaders = incoming.headers as Record<string, string | string[] | undefined>;
         const location = headerValue(responseHeaders, 'location');
         const isRedirect = followRedirects && REDIRECT_STATUSES.has(status) && location !== undefined;
@@ -633,6 +684,7 @@ export class HttpClient {
           chunks.push(chunk);
         });
         incoming.on('end', () => {
+          if (traced) traced.bytes = received;
           finish(() => {
             const response: HttpResponse = {
               status,

@@ -14,7 +14,7 @@ import type { RootEnvelope } from './metadata/root.js';
 import type { TimestampEnvelope } from './metadata/timestamp.js';
 import type { SnapshotEnvelope } from './metadata/snapshot.js';
 import type { TargetsEnvelope } from './metadata/targets.js';
-import type { PinCheckResult, TrustPinning } from './trust-pinning.js';
+import { pinFor, type PinCheckResult, type TrustPinning } from './trust-pinning.js';
 
 /** Where metadata comes from: a notary server (remote/notary-client.ts) or a test double. */
 export interface MetadataSource {
@@ -249,9 +249,19 @@ export class RepositoryUpdater {
         throw new TrustDeskError('REPOSITORY_NOT_SIGNED', `no cached trust data for ${gun}, and offline`);
       }
       try {
-        rootRaw = this.fromVersion1
-          ? await source.fetchRootVersion(gun, 1, { maxBytes: MAX_ROOT_BYTES })
-          : await source.fetchRole(gun, 'root', { maxBytes: MAX_ROOT_BYTES });
+        const rootFetch = this.fromVersion1
+          ? source.fetchRootVersion(gun, 1, { maxBytes: MAX_ROOT_BYTES })
+          : source.fetchRole(gun, 'root', { maxBytes: MAX_ROOT_BYTES });
+        // Nothing cached and no pin that could refuse this root: the other top-level files are
+        // needed whatever the root says, so they are requested now, behind the root on the same
+        // pool, instead of one round trip later. (A pinned repository whose root fails its pin
+        // still fetches nothing but the root.)
+        if (!this.fromVersion1 && (!opts.pinning || pinFor(opts.pinning, gun).kind === 'tofu')) {
+          this.startEarlyFetch('timestamp', MAX_TIMESTAMP_BYTES);
+          this.startEarlyFetch('snapshot');
+          this.startEarlyFetch('targets');
+        }
+        rootRaw = await rootFetch;
       } catch (err) {
         if (isTrustDeskError(err, 'METADATA_NOT_FOUND')) {
           throw new TrustDeskError('REPOSITORY_NOT_SIGNED', `${gun} has no trust data on the server`, { cause: err });
@@ -350,7 +360,10 @@ export class RepositoryUpdater {
     let tsRaw: Buffer | undefined;
     if (source && this.online) {
       try {
-        tsRaw = await source.fetchRole(gun, 'timestamp', { maxBytes: MAX_TIMESTAMP_BYTES });
+        // the early fetch of a first use, once (a retry after a root rotation fetches again)
+        const early = await this.speculative.get('timestamp');
+        this.speculative.delete('timestamp');
+        tsRaw = early ?? (await source.fetchRole(gun, 'timestamp', { maxBytes: MAX_TIMESTAMP_BYTES }));
         this.fetched.set('timestamp', tsRaw);
       } catch (err) {
         if (isTrustDeskError(err) && OFFLINE_CODES.includes(err.code) && this.cached.timestamp) {
@@ -504,14 +517,15 @@ export class RepositoryUpdater {
    * Starts a fetch of `<role>.json` by name before the hash that names the file is known, so one
    * round trip serves the whole chain. Not part of TUF: the copy is used only if it matches the
    * verified length and hash (download); otherwise the file is fetched by checksum as notary does.
-   * Errors are dropped here; the checksum fetch reports its own.
+   * Errors are dropped here; the checksum fetch reports its own. The timestamp (always fetched by
+   * name) is started early only on a first use, behind the root; loadTimestamp takes it once.
    */
-  private startEarlyFetch(role: string): void {
+  private startEarlyFetch(role: string, maxBytes = MAX_SPECULATIVE_BYTES): void {
     const { gun, source } = this;
     if (!source || !this.online || this.speculative.has(role)) return;
     this.speculative.set(
       role,
-      source.fetchRole(gun, role, { maxBytes: MAX_SPECULATIVE_BYTES }).catch(() => undefined),
+      source.fetchRole(gun, role, { maxBytes }).catch(() => undefined),
     );
   }
 

@@ -3,11 +3,9 @@
  * archive's bytes as of the archive time) and turned into docker trust inspect's result, in the order
  * asked. All load in parallel over the context's one connection pool; a failure stays with its name.
  */
-import { readArchive } from '../../cache/trust-archive.js';
 import type { ParsedReference } from '../../base/reference.js';
 import type { RepositoryTrust } from '../../tuf/repository-updater.js';
 import type { TrustContext } from '../../session/context.js';
-import { verifyArchivedRepository } from '../archive/archive.js';
 import { inspectResult, type InspectResult } from './inspect.js';
 
 export interface InspectOutcome {
@@ -18,18 +16,34 @@ export interface InspectOutcome {
 
 export async function inspectRepositories(
   ctx: Pick<TrustContext, 'session'>,
-  input: { repositories: { input: string; ref: ParsedReference }[]; archive?: string },
+  input: {
+    repositories: { input: string; ref: ParsedReference }[];
+    archive?: string;
+    /** Called as each repository is done (verified or failed), for a progress line. */
+    onSettled?: () => void;
+  },
 ): Promise<InspectOutcome[]> {
-  const archive = input.archive ? await readArchive(input.archive) : undefined;
-  const pinning = archive ? await ctx.session.trustPinning() : undefined;
-  const load = async (ref: ParsedReference): Promise<RepositoryTrust> =>
-    archive ? (await verifyArchivedRepository(archive, ref.gun, pinning)).trust : ctx.session.loadTrust(ref);
+  // the archive code is loaded only for --archive
+  const archived = input.archive
+    ? await (async () => {
+        const [{ readArchive }, { verifyArchivedRepository }] = await Promise.all([
+          import('../../cache/trust-archive.js'),
+          import('../archive/archive.js'),
+        ]);
+        const archive = await readArchive(input.archive!);
+        const pinning = await ctx.session.trustPinning();
+        return async (gun: string) => (await verifyArchivedRepository(archive, gun, pinning)).trust;
+      })()
+    : undefined;
+  const load = (ref: ParsedReference): Promise<RepositoryTrust> => (archived ? archived(ref.gun) : ctx.session.loadTrust(ref));
   return Promise.all(
-    input.repositories.map(async ({ input: name, ref }) => {
+    input.repositories.map(async ({ input: name, ref }): Promise<InspectOutcome> => {
       try {
         return { input: name, result: inspectResult(await load(ref), name, ref.tag) };
       } catch (err) {
         return { input: name, error: err };
+      } finally {
+        input.onSettled?.();
       }
     }),
   );
