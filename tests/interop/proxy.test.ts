@@ -292,7 +292,10 @@ describe.skipIf(!NAMESPACES_OK || !TINYPROXY_OK)('proxies on the real lab', () =
       const r = await throughProxy(strict, ['inspect', `${repo}:v1`], { DOCKER_CONFIG: await freshConfig() });
       expect(r.code).toBe(1);
       expect(r.stderr).toContain(`NETWORK_UNREACHABLE: proxy ${strict.url} refused CONNECT to ${notaryHost} (403 Access violation)`);
-      expect(r.connects).toEqual([notaryHost]);
+      // only the trust server was tried (a first use asks for its top-level files together, so
+      // each of those requests may have tried its own tunnel)
+      expect(r.connects.length).toBeGreaterThan(0);
+      expect(new Set(r.connects)).toEqual(new Set([notaryHost]));
       const v = await throughProxy(strict, ['verify', `${repo}:v1`], { DOCKER_CONFIG: await freshConfig() });
       expect(v.code).toBe(4);
       expect(v.stdout + v.stderr).toContain(`proxy ${strict.url} refused CONNECT to ${notaryHost}`);
