@@ -4,11 +4,13 @@
  * electron/cli/context.ts; nothing else constructs a TrustContext.
  */
 import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
+import { TrustDeskError } from '../core/base/errors.js';
 import { TrustContext, type SecretProviders } from '../core/session/context.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
 import type { SettingsStore } from './settings-store.js';
 import type { SecretRequests } from './secret-requests.js';
 import { TOKEN_PIN_ENV, TOKEN_SO_PIN_ENV } from '../core/signing/token/tokens.js';
+import type { DialogOpenRequest, DialogSaveRequest } from '../../shared/ipc/dialog-contract.js';
 
 /** The environment without token PINs: the app asks for a PIN in its dialog, never reads one from the environment. */
 export function withoutTokenPins(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
@@ -66,4 +68,22 @@ export interface AppServices {
   forgetTokens(): void;
   /** The PIN dialog's open questions (answered through `secret:answer`). */
   secrets: SecretRequests;
+  /** The system's open/save/folder dialogs (`dialog:open`, `dialog:save`). */
+  dialogs: FileDialogs;
 }
+
+/**
+ * The port of the system's file dialogs. Main: Electron's `dialog` over the focused app window
+ * (electron/main/file-dialogs.ts); e2e: a stub that answers queued paths (e2e/support/dialogs.ts).
+ * A cancelled dialog answers `[]` (open) or `null` (save); the port never reads or writes the files.
+ */
+export interface FileDialogs {
+  open(request: DialogOpenRequest): Promise<string[]>;
+  save(request: DialogSaveRequest): Promise<string | null>;
+}
+
+/** Where the process has no dialog to show (tests, a headless run): every question fails, saying so. */
+export const NO_FILE_DIALOGS: FileDialogs = {
+  open: () => Promise.reject(new TrustDeskError('INTERNAL', 'no file dialog in this process: type the path into the field')),
+  save: () => Promise.reject(new TrustDeskError('INTERNAL', 'no file dialog in this process: type the path into the field')),
+};

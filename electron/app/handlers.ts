@@ -27,9 +27,18 @@ import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
 import type { ChannelHandlers } from '../../shared/ipc/handlers.js';
-import { contextFromSettings, withoutTokenPins, type AppContext, type AppEnvironment, type AppServices } from './context.js';
+import {
+  contextFromSettings,
+  NO_FILE_DIALOGS,
+  withoutTokenPins,
+  type AppContext,
+  type AppEnvironment,
+  type AppServices,
+  type FileDialogs,
+} from './context.js';
 import { SecretRequests, type SecretRequestSender } from './secret-requests.js';
 import { SECRET_HANDLERS } from './secret-handlers.js';
+import { DIALOG_HANDLERS } from './dialog-handlers.js';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -46,6 +55,8 @@ export interface HandlerDeps {
   pkcs11Transport?: TransportFactory;
   /** Shows the PIN dialog (main: webContents.send to the app window; e2e: the bridge). Without it nobody is asked. */
   sendSecretRequest?: SecretRequestSender;
+  /** The system's file dialogs (main: Electron's dialog; e2e: the stub of e2e/support/dialogs.ts). Without them the channels fail, saying so. */
+  dialogs?: FileDialogs;
 }
 
 export interface Handlers {
@@ -118,6 +129,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const secrets = new SecretRequests(deps.sendSecretRequest);
   const services: AppServices = {
     secrets,
+    dialogs: deps.dialogs ?? NO_FILE_DIALOGS,
     version: deps.version,
     openExternal: deps.openExternal,
     overview,
@@ -139,6 +151,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...MIGRATE_HANDLERS,
     ...RENEW_HANDLERS,
     ...SECRET_HANDLERS,
+    ...DIALOG_HANDLERS,
   };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */
