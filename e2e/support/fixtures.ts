@@ -8,6 +8,8 @@
  * clicking a "Choose …" button: `handlers.dialogs.answer(path)` (or several paths for a multiple open
  * dialog), `handlers.dialogs.answerCancel()`. With nothing queued a save dialog answers a fresh path
  * in the test's temp dir (`handlers.dialogs.dir`) and an open/folder dialog is cancelled.
+ * PDF: the `handlers` fixture prints (the share sheets) with Playwright's Chromium `page.pdf()`
+ * (./pdf-printer.ts); a spec calling `labHandlers` itself passes `{ pdfPrinter: playwrightPdfPrinter(browser) }`.
  */
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -20,6 +22,7 @@ import { readLabInfo, type LabInfo } from './lab-info.js';
 import { serveRenderer } from './static-server.js';
 import { softHsmAvailable } from '../../tests/support/softhsm.js';
 import { DialogStub } from './dialogs.js';
+import { playwrightPdfPrinter } from './pdf-printer.js';
 
 const BRIDGE = resolve(import.meta.dirname, '../../dist/e2e/bridge.js');
 
@@ -78,7 +81,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  handlers: async ({ lab }, use) => use(await labHandlers(lab)),
+  handlers: async ({ lab, browser }, use) => use(await labHandlers(lab, { pdfPrinter: playwrightPdfPrinter(browser) })),
   app: async ({ page, context, handlers, origin }, use) => {
     await bridge(context, handlers, origin);
     const errors: string[] = [];
@@ -95,7 +98,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
-export { expect, DialogStub };
+export { expect, DialogStub, playwrightPdfPrinter };
 
 /** axe's serious and critical violations on the page (or inside `include`), as "id: help" lines. */
 export async function seriousAxeViolations(page: Page, include?: string): Promise<string[]> {

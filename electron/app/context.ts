@@ -7,6 +7,7 @@ import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
 import { TrustDeskError } from '../core/base/errors.js';
 import { TrustContext, type SecretProviders } from '../core/session/context.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
+import type { PdfPrinter } from '../core/base/pdf-printer.js';
 import type { SettingsStore } from './settings-store.js';
 import type { SecretRequests } from './secret-requests.js';
 import { TOKEN_PIN_ENV, TOKEN_SO_PIN_ENV } from '../core/signing/token/tokens.js';
@@ -25,6 +26,8 @@ export interface AppEnvironment {
   fixedClock?: boolean;
   /** How the PKCS#11 worker runs (main: an Electron utilityProcess; default: child_process.fork). */
   pkcs11Transport?: TransportFactory;
+  /** Chromium's print-to-PDF (main: an offscreen window; e2e: Playwright's page.pdf()). */
+  pdfPrinter?: PdfPrinter;
 }
 
 /** A TrustContext from the Settings; secrets come per request (the dialog's answers). */
@@ -39,6 +42,7 @@ export function contextFromSettings(s: Settings, app: AppEnvironment, secrets?: 
     clock: app.now,
     ...(app.fixedClock ? { fixedClock: true } : {}),
     ...(app.pkcs11Transport ? { pkcs11Transport: app.pkcs11Transport } : {}),
+    ...(app.pdfPrinter ? { pdfPrinter: app.pdfPrinter } : {}),
     ...(secrets ? { secrets } : {}),
   });
 }

@@ -23,6 +23,7 @@ import { COSIGN_HANDLERS } from './cosign-handlers.js';
 import { MIGRATE_HANDLERS } from './migrate-handlers.js';
 import { RENEW_HANDLERS } from './renew-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
+import type { PdfPrinter } from '../core/base/pdf-printer.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
@@ -57,6 +58,8 @@ export interface HandlerDeps {
   sendSecretRequest?: SecretRequestSender;
   /** The system's file dialogs (main: Electron's dialog; e2e: the stub of e2e/support/dialogs.ts). Without them the channels fail, saying so. */
   dialogs?: FileDialogs;
+  /** Chromium's print-to-PDF for the share sheets (main: an offscreen window; e2e: Playwright's page.pdf()). */
+  pdfPrinter?: PdfPrinter;
 }
 
 export interface Handlers {
@@ -86,6 +89,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     now,
     ...(deps.now ? { fixedClock: true } : {}),
     ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}),
+    ...(deps.pdfPrinter ? { pdfPrinter: deps.pdfPrinter } : {}),
   };
 
   let tokens: { key: string; at: number; value: Promise<TokenKeys> } | undefined;

@@ -8,6 +8,7 @@ import { lockDownWebContents } from './navigation.js';
 import { createMainWindow } from './window.js';
 import { utilityTransport } from './pkcs11-utility.js';
 import { electronFileDialogs } from './file-dialogs.js';
+import { electronPdfPrinter } from './pdf-printer.js';
 import { SECRET_REQUEST_EVENT, type SecretRequestView } from '../../shared/ipc/secrets-contract.js';
 
 registerAppScheme();
@@ -44,6 +45,7 @@ async function start(): Promise<void> {
     pkcs11Transport: utilityTransport(),
     sendSecretRequest: askInWindow,
     dialogs: electronFileDialogs(appWindow),
+    pdfPrinter: electronPdfPrinter(),
   });
   registerIpc(handlers, (wc) => windows.has(wc.id));
   const open = () => {

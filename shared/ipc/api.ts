@@ -53,6 +53,7 @@ export const API_CHANNELS = [
   'hardware:adopt',
   // key ceremonies (ceremony-contract.ts), by name for the same reason
   'ceremony:backup',
+  'ceremony:shares-pdf',
   'ceremony:drill',
   'ceremony:rotate-request',
   'ceremony:bundle-open',
