@@ -53,6 +53,7 @@ export const API_CHANNELS = [
   'hardware:adopt',
   // key ceremonies (ceremony-contract.ts), by name for the same reason
   'ceremony:backup',
+  'ceremony:shares-pdf',
   'ceremony:drill',
   'ceremony:rotate-request',
   'ceremony:bundle-open',
@@ -72,6 +73,9 @@ export const API_CHANNELS = [
   'renew:apply',
   // the PIN dialog's answer (secrets-contract.ts), by name for the same reason
   'secret:answer',
+  // the system's open/save/folder dialogs (dialog-contract.ts), by name for the same reason
+  'dialog:open',
+  'dialog:save',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

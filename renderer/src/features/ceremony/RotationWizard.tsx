@@ -3,6 +3,7 @@ import { useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PassphraseField } from '../../components/PassphraseField';
 import { KeyId } from '../../components/KeyId';
+import { PathField } from '../../components/PathField';
 import { useAction } from '../../components/useAction';
 import type { Response } from '../../../../shared/ipc/contract';
 import { importSignedBundle, writeRotationRequest } from './queries';
@@ -37,7 +38,14 @@ export function RotationWizard() {
         >
           <Field label="Repository" value={repo} onChange={setRepo} />
           <Field label="New root key ID (backed up, drill passed)" value={newKey} onChange={setNewKey} />
-          <Field label="Write the request bundle to" value={out} onChange={setOut} placeholder="/media/usb/request.json" />
+          <PathField
+            className="cer-field"
+            label="Write the request bundle to"
+            value={out}
+            onChange={setOut}
+            dialog={{ kind: 'save', defaultName: 'request.json', filters: [{ name: 'Signing bundle', extensions: ['json'] }] }}
+            placeholder="/media/usb/request.json"
+          />
           <PassphraseField label="New root key passphrase" value={newPass} onChange={setNewPass} />
           <button type="submit" disabled={req.pending || !repo || !newKey || !out}>
             Check and write the request
@@ -62,7 +70,14 @@ export function RotationWizard() {
             void sim.run(() => importSignedBundle({ file: signed.trim(), publish: false }));
           }}
         >
-          <Field label="Signed bundle" value={signed} onChange={setSigned} placeholder="/media/usb/signed.json" />
+          <PathField
+            className="cer-field"
+            label="Signed bundle"
+            value={signed}
+            onChange={setSigned}
+            dialog={{ kind: 'file', filters: [{ name: 'Signing bundle', extensions: ['json'] }] }}
+            placeholder="/media/usb/signed.json"
+          />
           <button type="submit" disabled={sim.pending || !signed}>
             Verify and simulate
           </button>

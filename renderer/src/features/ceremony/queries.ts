@@ -3,6 +3,8 @@ import { call } from '../../api';
 import type { Request } from '../../../../shared/ipc/contract';
 
 export const exportRootBackup = (r: Request<'ceremony:backup'>) => call('ceremony:backup', r);
+/** The share pages as one PDF to print (Chromium's print-to-PDF). */
+export const saveShareSheetsPdf = (r: Request<'ceremony:shares-pdf'>) => call('ceremony:shares-pdf', r);
 export const runRestoreDrill = (r: Request<'ceremony:drill'>) => call('ceremony:drill', r);
 export const writeRotationRequest = (r: Request<'ceremony:rotate-request'>) => call('ceremony:rotate-request', r);
 /** Verifies a signed bundle and simulates it (publish: false), or also publishes it (publish: true). */
