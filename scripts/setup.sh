@@ -5,9 +5,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# g++/make/python3: node-gyp builds pkcs11js at npm ci; gcc also builds the fake PKCS#11 module of the tests
+# g++/make/python3: node-gyp builds pkcs11js at npm ci; gcc and libp11-kit-dev (pkcs11.h) build the tests' fake PKCS#11 module
 # tinyproxy: the real HTTP proxy of tests/interop/proxy.test.ts
-PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates g++ make python3 tinyproxy)
+PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates g++ gcc make python3 libp11-kit-dev tinyproxy)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
