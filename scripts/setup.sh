@@ -5,10 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# g++/make/python3: node-gyp builds pkcs11js at npm ci; gcc also builds the fake PKCS#11 module of the tests
+# g++/make/python3: node-gyp builds pkcs11js at npm ci; gcc and libp11-kit-dev (pkcs11.h) build the tests' fake PKCS#11 module
 # tinyproxy: the real HTTP proxy of tests/interop/proxy.test.ts
 # poppler-utils: pdftoppm renders the share sheets PDF to PNG pages (e2e/share-sheets.spec.ts decodes their QR codes)
-PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates g++ make python3 tinyproxy poppler-utils)
+PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates g++ gcc make python3 libp11-kit-dev tinyproxy poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
