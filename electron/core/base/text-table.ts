@@ -33,15 +33,31 @@ export function tabulate(rows: string[][], minWidth = 10, padding = 3): string {
 
 const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
 
-/** sortorder.NaturalLess: digit runs compare as numbers, everything else byte by byte (UTF-8). */
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/**
+ * sortorder.NaturalLess: digit runs compare as numbers, everything else byte by byte (UTF-8).
+ * Without surrogates, comparing UTF-16 code units gives the same order as comparing UTF-8 bytes
+ * (both follow code points), so the strings are compared in place; otherwise as UTF-8 bytes.
+ */
 export function naturalCompare(a: string, b: string): number {
-  const x = Buffer.from(a, 'utf8');
-  const y = Buffer.from(b, 'utf8');
+  if (SURROGATE.test(a) || SURROGATE.test(b)) return naturalCompareUnits(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+  return naturalCompareUnits(a, b);
+}
+
+/** A string's UTF-16 code units or a buffer's bytes, read the same way. */
+interface Units {
+  readonly length: number;
+  [i: number]: unknown;
+}
+
+function naturalCompareUnits(x: Units, y: Units): number {
+  const at = typeof x === 'string' ? (s: Units, i: number) => (s as string).charCodeAt(i) : (s: Units, i: number) => (s as Uint8Array)[i]!;
   let i = 0;
   let j = 0;
   while (i < x.length && j < y.length) {
-    const cx = x[i]!;
-    const cy = y[j]!;
+    const cx = at(x, i);
+    const cy = at(y, j);
     const dx = isDigit(cx);
     const dy = isDigit(cy);
     if (dx !== dy) return dx ? -1 : 1; // digits sort before other bytes
@@ -51,18 +67,25 @@ export function naturalCompare(a: string, b: string): number {
       j++;
       continue;
     }
-    while (i < x.length && x[i] === 0x30) i++;
-    while (j < y.length && y[j] === 0x30) j++;
+    while (i < x.length && at(x, i) === 0x30) i++;
+    while (j < y.length && at(y, j) === 0x30) j++;
     const si = i;
     const sj = j;
-    while (i < x.length && isDigit(x[i]!)) i++;
-    while (j < y.length && isDigit(y[j]!)) j++;
+    while (i < x.length && isDigit(at(x, i))) i++;
+    while (j < y.length && isDigit(at(y, j))) j++;
     const lenX = i - si;
     const lenY = j - sj;
     if (lenX !== lenY) return lenX - lenY;
-    const cmp = Buffer.compare(x.subarray(si, i), y.subarray(sj, j));
-    if (cmp !== 0) return cmp;
+    for (let k = 0; k < lenX; k++) {
+      const d = at(x, si + k) - at(y, sj + k);
+      if (d !== 0) return d;
+    }
     if (si !== sj) return si - sj; // fewer leading zeros first
   }
   return x.length - y.length; // identical so far: the shorter string first
+}
+
+/** The byte-wise definition, for tests: every string as UTF-8. */
+export function naturalCompareUtf8(a: string, b: string): number {
+  return naturalCompareUnits(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }

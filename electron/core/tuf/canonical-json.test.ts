@@ -51,3 +51,23 @@ describe('canonical JSON', () => {
     expect(verifySignature(key, 'ecdsa', Buffer.from(canonicalString(forged.signed)), env.signatures[0]!.sig)).toBe(true);
   });
 });
+
+describe('canonical JSON key order, fast path', () => {
+  it('matches sorting every key by UTF-8 bytes, with and without characters above U+FFFF', () => {
+    const pool = ['a', 'b', 'A', '_', 'é', '！', '\uE000', '\uFFFF', '😀', '𝔸', 'a"b', 'a\\b', '10', '9'];
+    let seed = 7;
+    const rnd = () => (seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32;
+    for (let n = 0; n < 500; n++) {
+      const keys = Array.from(
+        { length: 1 + Math.floor(rnd() * 6) },
+        () => pool[Math.floor(rnd() * pool.length)]! + pool[Math.floor(rnd() * pool.length)]!,
+      );
+      const obj = Object.fromEntries(keys.map((k, i) => [k, i]));
+      const expected = `{${Object.keys(obj)
+        .sort(compareUtf8)
+        .map((k) => `"${k.replace(/[\\"]/g, (c) => `\\${c}`)}":${obj[k]}`)
+        .join(',')}}`;
+      expect(canonicalString(obj)).toBe(expected);
+    }
+  });
+});

@@ -19,52 +19,57 @@ export function compareUtf8(a: string, b: string): number {
   return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
 }
 
-function encodeString(s: string): string {
-  return `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+const SURROGATE = /[\uD800-\uDFFF]/;
+const NEEDS_ESCAPE = /[\\"]/;
+
+/**
+ * Keys in UTF-8 byte order. Without surrogates (characters above U+FFFF), UTF-16 code-unit order is
+ * UTF-8 byte order, so the default sort is exact and avoids encoding every key for every comparison.
+ */
+function sortKeys(keys: string[]): string[] {
+  for (const k of keys) if (SURROGATE.test(k)) return keys.sort(compareUtf8);
+  return keys.sort();
 }
 
-function encode(value: unknown, out: string[], depth: number): void {
+function encodeString(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? `"${s.replace(/[\\"]/g, (c) => `\\${c}`)}"` : `"${s}"`;
+}
+
+function encode(value: unknown, depth: number): string {
   if (depth > 200) throw new TrustDeskError('METADATA_MALFORMED', 'JSON nesting is too deep to canonicalise');
-  if (value === null) {
-    out.push('null');
-  } else if (typeof value === 'boolean') {
-    out.push(value ? 'true' : 'false');
-  } else if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value)) {
-      throw new TrustDeskError('METADATA_MALFORMED', `canonical JSON allows only integers, found ${value}`);
+  if (value === null) return 'null';
+  switch (typeof value) {
+    case 'string':
+      return encodeString(value);
+    case 'number':
+      if (!Number.isSafeInteger(value)) {
+        throw new TrustDeskError('METADATA_MALFORMED', `canonical JSON allows only integers, found ${value}`);
+      }
+      return String(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i > 0 ? ',' : '') + encode(value[i], depth + 1);
+        return `${out}]`;
+      }
+      const obj = value as Record<string, unknown>;
+      const keys: string[] = [];
+      for (const k in obj) if (Object.prototype.hasOwnProperty.call(obj, k) && obj[k] !== undefined) keys.push(k);
+      sortKeys(keys);
+      let out = '{';
+      for (let i = 0; i < keys.length; i++) out += `${i > 0 ? ',' : ''}${encodeString(keys[i]!)}:${encode(obj[keys[i]!], depth + 1)}`;
+      return `${out}}`;
     }
-    out.push(String(value));
-  } else if (typeof value === 'string') {
-    out.push(encodeString(value));
-  } else if (Array.isArray(value)) {
-    out.push('[');
-    value.forEach((item, i) => {
-      if (i > 0) out.push(',');
-      encode(item, out, depth + 1);
-    });
-    out.push(']');
-  } else if (typeof value === 'object') {
-    const obj = value as Record<string, unknown>;
-    const keys = Object.keys(obj)
-      .filter((k) => obj[k] !== undefined)
-      .sort(compareUtf8);
-    out.push('{');
-    keys.forEach((k, i) => {
-      if (i > 0) out.push(',');
-      out.push(encodeString(k), ':');
-      encode(obj[k], out, depth + 1);
-    });
-    out.push('}');
-  } else {
-    throw new TrustDeskError('METADATA_MALFORMED', `cannot canonicalise a value of type ${typeof value}`);
+    default:
+      throw new TrustDeskError('METADATA_MALFORMED', `cannot canonicalise a value of type ${typeof value}`);
   }
 }
 
 /** The canonical form of a JSON value, as a string. */
 export function canonicalString(value: unknown): string {
-  const out: string[] = [];
-  encode(value, out, 0);
-  return out.join('');
+  return encode(value, 0);
 }
 
 /** The canonical form of a JSON value, as the UTF-8 bytes that are signed or hashed. */

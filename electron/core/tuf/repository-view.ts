@@ -62,7 +62,15 @@ export interface ReleasedTarget {
  * that hold the same tag with the same hash. A tag with two different released hashes gives two rows.
  */
 export function releasedTargets(trust: RepositoryTrust, only?: string): ReleasedTarget[] {
-  const all = roleTargets(trust).filter((t) => only === undefined || t.name === only);
+  return releasedOf(targetsNamed(trust, only));
+}
+
+function targetsNamed(trust: RepositoryTrust, only: string | undefined): RoleTarget[] {
+  const all = roleTargets(trust);
+  return only === undefined ? all : all.filter((t) => t.name === only);
+}
+
+function releasedOf(all: readonly RoleTarget[]): ReleasedTarget[] {
   const rows = new Map<string, ReleasedTarget>();
   for (const t of all) {
     if (!isReleasedRole(t.role)) continue;
@@ -86,12 +94,12 @@ export function releasedTargets(trust: RepositoryTrust, only?: string): Released
  * `releasedTargets` (`docker trust inspect` lists both).
  */
 export function pulledTargets(trust: RepositoryTrust, only?: string): ReleasedTarget[] {
-  const all = roleTargets(trust).filter((t) => only === undefined || t.name === only);
+  const all = targetsNamed(trust, only);
   const chosen = new Map<string, string>();
   for (const role of [RELEASES_ROLE, 'targets']) {
     for (const t of all) if (t.role === role && !chosen.has(t.name)) chosen.set(t.name, t.sha256);
   }
-  return releasedTargets(trust, only).filter((r) => chosen.get(r.name) === r.sha256);
+  return releasedOf(all).filter((r) => chosen.get(r.name) === r.sha256);
 }
 
 export interface SignerRole {

@@ -39,12 +39,18 @@ export function parseTargets(role: string, raw: Buffer): TargetsEnvelope {
   const env = parseEnvelope<TargetsSigned>(role, raw, 'Targets');
   const s = env.signed;
   if (!isObject(s.targets)) throw malformed(role, '"targets" is not an object');
-  for (const [name, t] of Object.entries(s.targets)) {
+  // plain loops: a delegation may list tens of thousands of targets
+  const targets = s.targets;
+  for (const name in targets) {
+    if (!Object.prototype.hasOwnProperty.call(targets, name)) continue;
+    const t = targets[name];
     if (!isObject(t) || typeof t.length !== 'number' || !Number.isSafeInteger(t.length) || t.length < 0 || !isObject(t.hashes)) {
       throw malformed(role, `target "${name}" has no valid length and hashes`);
     }
-    if (!Object.values(t.hashes).every((h) => typeof h === 'string')) {
-      throw malformed(role, `target "${name}" has a non-string hash`);
+    const hashes = t.hashes as Record<string, unknown>;
+    for (const h in hashes) {
+      if (Object.prototype.hasOwnProperty.call(hashes, h) && typeof hashes[h] !== 'string')
+        throw malformed(role, `target "${name}" has a non-string hash`);
     }
   }
   if (s.delegations !== undefined) {
