@@ -41,12 +41,51 @@ async function noSeriousA11yViolations(page: Page, what: string) {
   ).toEqual([]);
 }
 
+/**
+ * The Keys view fits 1280 pixels: no horizontal scroll in the document or in <main> (where the app
+ * scrolls), no table wider than its section, and every key ID (short, in <KeyId>) on one line.
+ */
+async function expectKeysFitTheWindow(page: Page) {
+  const layout = await page.evaluate(() => {
+    const main = document.querySelector('main')!;
+    const tables = [...document.querySelectorAll<HTMLTableElement>('table.inventory')].map((t) => ({
+      name: t.getAttribute('aria-label'),
+      width: t.getBoundingClientRect().width,
+      room: t.parentElement!.clientWidth,
+    }));
+    const ids = [...document.querySelectorAll<HTMLElement>('table.inventory .key-id-short code')].map((c) => {
+      const lineHeight = parseFloat(getComputedStyle(c).lineHeight) || parseFloat(getComputedStyle(c).fontSize) * 1.25;
+      return { text: c.textContent, height: c.getBoundingClientRect().height, lineHeight, lines: c.getClientRects().length };
+    });
+    return {
+      docScrollWidth: document.documentElement.scrollWidth,
+      mainScrollWidth: main.scrollWidth,
+      mainClientWidth: main.clientWidth,
+      tables,
+      ids,
+    };
+  });
+  expect(layout.docScrollWidth, 'no horizontal scroll of the window').toBeLessThanOrEqual(1280);
+  expect(layout.mainScrollWidth, 'no horizontal scroll inside <main>').toBeLessThanOrEqual(layout.mainClientWidth);
+  expect(layout.tables.map((t) => t.name)).toEqual(['Keys on this machine', 'Removed keys']);
+  for (const t of layout.tables) expect(t.width, `${t.name} fits its section`).toBeLessThanOrEqual(t.room + 0.5);
+  expect(layout.ids.length).toBeGreaterThan(2);
+  for (const id of layout.ids) {
+    expect(id.text, 'short form').toMatch(/^[0-9a-f]{12}…$/);
+    expect(id.lines, `${id.text} is one line box`).toBe(1);
+    expect(id.height, `${id.text} is one line high`).toBeLessThan(id.lineHeight * 1.5);
+  }
+}
+
 test('Keys: the inventory with used-by, generate (strength meter), a wrong passphrase asked again, remove → removed → restore', async ({
   page,
+  context,
+  origin,
   app,
   lab,
   configDir,
 }) => {
+  test.setTimeout(120_000); // axe runs four times on a long page; the shared machine is slow
   await app.open('#/keys');
   const table = page.getByRole('table', { name: 'Keys on this machine' });
   await expect(table).toBeVisible();
@@ -101,13 +140,26 @@ test('Keys: the inventory with used-by, generate (strength meter), a wrong passp
   await expect(page.getByRole('status').filter({ hasText: 'moved to' })).toBeVisible();
   await expect(table.getByRole('row').filter({ hasText: 'e2e-alice' })).toHaveCount(0);
   const removed = page.getByRole('table', { name: 'Removed keys' });
-  await expect(removed.getByRole('row').filter({ hasText: keyId })).toContainText('e2e-alice');
-  // the app scrolls inside <main>: a tall window shows the warnings, the table and the removed keys at once
-  await page.setViewportSize({ width: 1280, height: 2000 });
-  await page.locator('main').evaluate((m) => m.scrollTo(0, 0));
-  await page.screenshot({ path: `${SHOTS}/keys.png`, fullPage: true });
-  await page.setViewportSize({ width: 1280, height: 820 });
+  const removedRow = removed.locator(`tr[data-key-id="${keyId}"]`);
+  await expect(removedRow).toContainText('e2e-alice');
+  await expect(removedRow.getByRole('cell').nth(3)).toHaveText(/^removed-keys\/[^/]+\/$/);
+  await expect(removedRow.getByRole('cell').nth(3)).toHaveAttribute('title', new RegExp(`${configDir}/trust/removed-keys/.*/${keyId}\\.key$`));
+
+  // at 1280×800: short IDs on one line each, the full ID on hover (title) and focus, a copy button; no horizontal scroll
+  await page.setViewportSize({ width: 1280, height: 800 });
+  await expectKeysFitTheWindow(page);
+  const idInRemoved = removedRow.locator('.key-id-short code');
+  await expect(idInRemoved).toHaveText(`${short}…`);
+  await expect(idInRemoved).toHaveAttribute('title', keyId);
+  await idInRemoved.focus();
+  await expect(idInRemoved).toHaveText(keyId);
+  await idInRemoved.blur();
+  await expect(idInRemoved).toHaveText(`${short}…`);
+  // the end of the inventory and the removed keys, as a user at 1280×800 sees them
+  await page.locator('main').evaluate((m) => m.scrollTo(0, m.scrollHeight));
+  await page.screenshot({ path: `${SHOTS}/keys.png` });
   await noSeriousA11yViolations(page, 'keys');
+  await page.setViewportSize({ width: 1280, height: 820 });
 
   await page.getByRole('button', { name: `Restore key ${short}` }).click();
   const restore = page.getByRole('dialog', { name: `Restore key ${short}` });
@@ -116,6 +168,13 @@ test('Keys: the inventory with used-by, generate (strength meter), a wrong passp
   await expect(page.getByRole('status').filter({ hasText: 'restored' })).toBeVisible();
   await expect(table.getByRole('row').filter({ hasText: 'e2e-alice' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Removed keys' })).toHaveCount(0);
+
+  // the copy button puts the full ID on the clipboard
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin });
+  const copy = table.locator(`tr[data-key-id="${keyId}"]`).getByRole('button', { name: 'Copy key ID' }).first();
+  await copy.click();
+  await expect(copy).toHaveAttribute('title', 'Copied');
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(keyId);
 });
 
 test('Pins: pin the current root of a lab repository (exact IDs in the confirmation) → badge pinned; listed in Settings', async ({

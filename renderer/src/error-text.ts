@@ -157,7 +157,10 @@ export const ERROR_TEXT: Record<ErrorCode, ErrorText> = {
     title: 'The token PIN is needed',
     next: 'Run the step again and enter the token PIN in the dialog; nothing was signed or changed.',
   },
-  TOKEN_REMOVED: { title: 'The hardware token was removed', next: 'Plug it in again and repeat the operation: nothing was published.' },
+  TOKEN_REMOVED: {
+    title: 'The hardware token was removed',
+    next: 'Plug it in again and repeat the operation: what was interrupted was undone, and nothing was published.',
+  },
   TOKEN_WORKER_FAILED: {
     title: 'The token module stopped working',
     next: 'The vendor\u2019s PKCS#11 module crashed or hung; nothing was signed. Try again, or update the module and run the token doctor.',

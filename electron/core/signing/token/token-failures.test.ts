@@ -117,3 +117,31 @@ describe.skipIf(!ready)('the fake PKCS#11 module in front of SoftHSM2, through t
     expect(report.tokens.filter((t) => t.flags.initialized).map((t) => t.label)).toEqual(['shim-b']);
   });
 });
+
+describe.skipIf(!ready)('importing into two tokens when the second is pulled out while its copy is written', () => {
+  it('undoes the first copy, records nothing and says TOKEN_REMOVED', async () => {
+    const hsm = makeSoftHsm(['imp-a', 'imp-b'], { shim: true });
+    const trustDir = mkdtempSync(join(tmpdir(), 'td-shim-imp-'));
+    const access = new TokenAccess({
+      trustDir,
+      env: { TRUSTDESK_TOKEN_PIN: USER_PIN },
+      transport: forkTransport(defaultWorkerPath(), { ...process.env, ...hsm.env }),
+    });
+    try {
+      const { generateKeyPairSync } = await import('node:crypto');
+      const { privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+      hsm.shim('remove-at-CreateObject', 'imp-b');
+      const at = (label: string): TokenLocation => ({ module: hsm.module, token: { label } });
+      const err = await access.importKey(privateKey, [at('imp-a'), at('imp-b')]).catch((e: unknown) => e);
+      expect(err).toMatchObject({ code: 'TOKEN_REMOVED', message: expect.stringContaining('the import was undone') });
+      expect((err as Error).message).toContain('imp-a');
+      expect(await access.store.list()).toEqual([]);
+      expect(await access.client.objects(hsm.module, { label: 'imp-a' }, USER_PIN)).toEqual([]);
+      hsm.shim('normal');
+      expect(await access.client.objects(hsm.module, { label: 'imp-b' }, USER_PIN)).toEqual([]);
+    } finally {
+      access.close();
+      hsm.cleanup();
+    }
+  });
+});

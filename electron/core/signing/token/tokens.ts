@@ -294,6 +294,7 @@ export class TokenAccess {
   /**
    * Puts a software ECDSA P-256 key on each token (same CKA_ID everywhere), as backups of one
    * another. A token that fails gets nothing (its half-made objects are removed); the error names it.
+   * A token removed while its copy is written undoes the whole import (TOKEN_REMOVED): no record changes.
    */
   async importKey(
     privateKey: KeyObject,
@@ -345,7 +346,23 @@ export class TokenAccess {
           padded.fill(0);
           done.push(l);
         } catch (err) {
-          failed.push({ location: l, error: err instanceof TrustDeskError ? err : new TrustDeskError('TOKEN_ERROR', (err as Error).message) });
+          const error = err instanceof TrustDeskError ? err : new TrustDeskError('TOKEN_ERROR', (err as Error).message);
+          if (error.code === 'TOKEN_REMOVED' || error.code === 'TOKEN_WORKER_FAILED') {
+            // pulled out (or the module died) while its copy was being written: undo this import everywhere,
+            // so no token keeps a copy nobody checked and the records stay as they were
+            const undone = await this.undoImport(
+              done.filter((d) => !existing?.locations.some((x) => sameLocation(x, d))),
+              ckaId,
+              opts.as,
+            );
+            throw new TokenError(
+              error.code,
+              `${locationText(l)} was removed while the ${role} key ${keyId.slice(0, 7)} was being stored on it (${error.message}): the import was undone${
+                undone.length ? ` (the copy on ${undone.map(locationText).join(', ')} was deleted again)` : ''
+              } and nothing was recorded; the key file is unchanged. Plug the token in again and repeat the import`,
+            );
+          }
+          failed.push({ location: l, error });
         }
       }
     } finally {
@@ -359,6 +376,26 @@ export class TokenAccess {
     if (locationsAll.length > 0) await this.store.save(record);
     this.signers.delete(keyId);
     return { record, failed };
+  }
+
+  /** Deletes the objects an interrupted import made (same CKA_ID) on each of `locations`; returns where it could. */
+  private async undoImport(locations: TokenLocation[], ckaId: string, as?: LoginAs): Promise<TokenLocation[]> {
+    const undone: TokenLocation[] = [];
+    for (const l of locations) {
+      const who = as ?? TokenAccess.writerFor(l.module);
+      try {
+        await this.withPin(
+          l,
+          'delete the interrupted copy of the key',
+          (pin) => this.client.request({ op: 'delete-key', module: l.module, token: l.token, pin, ckaId, as: who }),
+          who,
+        );
+        undone.push(l);
+      } catch {
+        /* that token went too: its copy is not recorded, so it is never used */
+      }
+    }
+    return undone;
   }
 
   /**

@@ -19,6 +19,8 @@ import { TableHead } from '../../components/TableHead';
 
 /** A location inside the trust dir as `private/…` (the full path is in the title and the intro). */
 const relativeTo = (trustDir: string, p: string) => (p.startsWith(`${trustDir}/`) ? `${p.slice(trustDir.length + 1)}/` : p);
+/** The folder of a file path (the removed key's file name is its key ID, shown in its own column). */
+const dirOf = (p: string) => p.slice(0, Math.max(0, p.lastIndexOf('/'))) || p;
 
 export function KeysPage() {
   const list = useKeyList();
@@ -155,10 +157,14 @@ export function KeysPage() {
                 <tbody>
                   {l.removed.map((r) => (
                     <tr key={r.path} data-key-id={r.keyId}>
-                      <td className="key-id col-id">{r.keyId}</td>
+                      <td className="col-id">
+                        <KeyId id={r.keyId} />
+                      </td>
                       <td>{r.role ?? <span className="muted">unknown</span>}</td>
-                      <td>{formatDate(r.removedAt)}</td>
-                      <td className="mono">{r.path}</td>
+                      <td className="nowrap">{formatDate(r.removedAt)}</td>
+                      <td className="mono nowrap" title={r.path}>
+                        {relativeTo(l.trustDir, dirOf(r.path))}
+                      </td>
                       <td className="actions">
                         <button type="button" aria-label={`Restore key ${shortKeyId(r.keyId)}`} onClick={() => open({ kind: 'restore', removed: r })}>
                           Restore…
