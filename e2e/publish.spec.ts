@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import { AxeBuilder } from '@axe-core/playwright';
 import { pushImage } from '../lab/index.js';
 import { test, expect } from './support/fixtures.js';
+import { unpackOverview } from '../shared/tag-table.js';
+import type { RepositoryOverviewWire } from '../shared/view-model.js';
 
 const BIN = resolve(import.meta.dirname, '../bin/trustdesk.js');
 
@@ -57,12 +59,9 @@ test('Publish: sign a tag with its exact digest, preview the diff, publish; onbo
   await page.getByRole('button', { name: 'Publish', exact: true }).click();
   await expect(page.getByRole('status').filter({ hasText: 'Published' })).toBeVisible();
 
-  const r = (await handlers.invoke('repository:overview', { name: gun, refresh: true })) as {
-    ok: boolean;
-    value: { tags: { tag: string; verdict: string; signedDigest?: string }[] };
-  };
+  const r = (await handlers.invoke('repository:overview', { name: gun, refresh: true })) as { ok: boolean; value: RepositoryOverviewWire };
   expect(r.ok).toBe(true);
-  expect(r.value.tags.find((t) => t.tag === 'v1')).toMatchObject({ verdict: 'signed', signedDigest: pushed.digest });
+  expect(unpackOverview(r.value).tags.find((t) => t.tag === 'v1')).toMatchObject({ verdict: 'signed', signedDigest: pushed.digest });
 
   // wizard, step 1: the key is made with the passphrase typed here; only public material is shown
   await page.getByLabel('Delegate name').fill(`e2e${Date.now() % 100000}`);

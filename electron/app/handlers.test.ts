@@ -11,6 +11,8 @@ import { isAllowedExternalUrl } from './external-links.js';
 import { repositoryOverview } from '../core/use-cases/repository/repository-overview.js';
 import { updateRepository } from '../core/tuf/repository-updater.js';
 import { sampleTrustDir, SAMPLE_CLOCK } from '../../tests/support/samples.js';
+import { unpackOverview } from '../../shared/tag-table.js';
+import type { RepositoryOverviewWire } from '../../shared/view-model.js';
 
 function setup(opts: Partial<Parameters<typeof createHandlers>[0]> = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'trustdesk-app-'));
@@ -143,14 +145,21 @@ describe('IPC contract', () => {
     expect(text).toContain(o.adminRoles[0]!.keys[0]!.id);
   });
 
-  it('a 10,000-tag overview crosses the registry (both zod parses) quickly', async () => {
+  it('a 10,000-tag overview crosses the registry (both zod parses) quickly, its tags as one compact table', async () => {
     const { syntheticOverview } = await import('../../e2e/support/synthetic-overview.js');
     const big = syntheticOverview('bench.example.com/big/repo', 10_000);
     const { handlers } = setup({ loadOverview: async () => big });
     const t0 = performance.now();
     const r = await handlers.invoke('repository:overview', { name: 'bench.example.com/big/repo' });
     const ms = performance.now() - t0;
-    expect(r.ok && (r.value as { tags: unknown[] }).tags).toHaveLength(10_000);
+    expect(r.ok).toBe(true);
+    const wire = (r as { value: RepositoryOverviewWire }).value;
+    expect(wire).not.toHaveProperty('tags');
+    expect(wire.tagTable.tag).toHaveLength(10_000);
+    const tags = unpackOverview(wire).tags;
+    expect(tags.map((t) => [t.tag, t.verdict, t.registryDigest, t.signedDigest, t.size, t.signers])).toEqual(
+      big.tags.map((t) => [t.tag, t.verdict, t.registryDigest, t.signedDigest, t.size, t.signers]),
+    );
     expect(ms).toBeLessThan(2000);
   });
 

@@ -6,7 +6,8 @@
 import { join } from 'node:path';
 import { z } from 'zod';
 import { CONTRACT, isChannel, type Channel, type Result } from '../../shared/ipc/contract.js';
-import type { RepositoryOverview, Settings } from '../../shared/view-model.js';
+import type { RepositoryOverview, RepositoryOverviewWire, Settings } from '../../shared/view-model.js';
+import { packOverview } from '../../shared/tag-table.js';
 import { toErrorValue, TrustDeskError } from '../core/base/errors.js';
 import { parseReference } from '../core/base/reference.js';
 import { dockerConfigDir } from '../core/remote/docker-config.js';
@@ -230,9 +231,17 @@ const APP_HANDLERS: ChannelHandlers<
   'repositories:add': (ctx, { name }) => addRecentRepository(ctx.store, name),
   'repositories:remove': async (ctx, { name }) => ({ recent: (await ctx.store.removeRecent(name)).recent }),
   'repository:summary': async (ctx, { name }) => overviewSummary(await ctx.services.overview(name)),
-  'repository:overview': (ctx, { name, refresh }) => ctx.services.overview(name, refresh),
+  'repository:overview': async (ctx, { name, refresh }) => wireOverview(await ctx.services.overview(name, refresh)),
   'external:open': (ctx, { url }) => openAllowedLink(ctx.services, url),
 };
+
+/** An overview in the compact form the channel sends, packed once per loaded overview (summary and view share it). */
+const wired = new WeakMap<RepositoryOverview, RepositoryOverviewWire>();
+function wireOverview(o: RepositoryOverview): RepositoryOverviewWire {
+  let w = wired.get(o);
+  if (!w) wired.set(o, (w = packOverview(o)));
+  return w;
+}
 
 async function addRecentRepository(store: SettingsStore, name: string): Promise<{ name: string; recent: string[] }> {
   const ref = parseReference(name.trim());

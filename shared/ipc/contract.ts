@@ -4,7 +4,7 @@
  * handler registry from it, and both parse with these schemas.
  */
 import { z } from 'zod';
-import { errorValueSchema, overviewSchema, settingsSchema, summarySchema, type ErrorValueView } from '../view-model.js';
+import { errorValueSchema, overviewWireSchema, settingsSchema, summarySchema, type ErrorValueView } from '../view-model.js';
 import { PUBLISHING_CONTRACT } from './publishing-contract.js';
 import { AUDIT_CONTRACT } from './audit-contract.js';
 import { KEYS_CONTRACT } from './keys-contract.js';
@@ -50,7 +50,8 @@ export const CONTRACT = {
   },
   'repository:overview': {
     request: repositoryName.extend({ refresh: z.boolean().optional() }).strict(),
-    response: overviewSchema,
+    // the tags as one compact table (shared/tag-table.ts): 10,000 tags are checked and cloned in milliseconds
+    response: overviewWireSchema,
   },
   'external:open': {
     request: z.object({ url: z.string().max(2000) }).strict(),

@@ -29,6 +29,8 @@ import {
   type SplitScenario,
 } from '../../lab/index.js';
 import { createHandlers } from '../../electron/app/handlers.js';
+import { unpackOverview } from '../../shared/tag-table.js';
+import type { RepositoryOverviewWire } from '../../shared/view-model.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -72,9 +74,10 @@ async function appOverview(name: string, cfg: string, opts: { env?: Record<strin
     openExternal: async () => undefined,
     env: { DOCKER_CONTENT_TRUST_SERVER: lab.notaryUrl, ...opts.env },
   });
-  return (await handlers.invoke('repository:overview', { name })) as
-    | { ok: true; value: { tags: TagRow[]; hasTrustData: boolean; source: string; registryError?: { code: string } } }
-    | { ok: false; error: { code: string } };
+  const r = (await handlers.invoke('repository:overview', { name })) as
+    { ok: true; value: RepositoryOverviewWire } | { ok: false; error: { code: string } };
+  // the channel sends the tags as one compact table; the renderer turns it back into rows the same way
+  return r.ok ? { ok: true as const, value: unpackOverview(r.value) } : r;
 }
 
 type Verdicts = Record<string, { verdict: string; signedDigest?: string }>;

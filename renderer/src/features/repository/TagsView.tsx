@@ -1,18 +1,24 @@
-import { useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { memo, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../../shared/tag-query';
-import type { RepositoryOverview, VerdictView } from '../../../../shared/view-model';
+import type { RepositoryOverview, TagRow, VerdictView } from '../../../../shared/view-model';
+import type { CosignTagsView } from '../../../../shared/ipc/cosign-contract';
 import { VerdictBadge, VERDICT_LABEL } from '../../components/VerdictBadge';
 import { EmptyState } from '../../components/EmptyState';
 import { formatSize, shortDigest } from '../../format';
 import { TagDetail } from './TagDetail';
 import { CosignKeyControl, SignaturesBadge, cosignStatus, useCosignKeyFile } from './CosignSignatures';
 import { useCosignTags } from './queries';
+import { PERF_MARK } from '../../../../shared/perf-marks';
+import { usePaintMark } from '../../perf';
 import './cosign.css';
 
 // the verdicts in display order (no zod in the renderer bundle: only types come from shared/view-model)
 const VERDICT_VALUES = Object.keys(VERDICT_LABEL) as VerdictView[];
+/** A row's height in pixels: the same as `.tag-row` in styles.css (fixed, so the virtualiser never measures). */
 const ROW_HEIGHT = 40;
+/** Rows rendered beyond the visible ones on each side. */
+const OVERSCAN = 4;
 const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = [
   { key: 'tag', label: 'Tag', className: 'col-tag' },
   { key: 'verdict', label: 'Verdict', className: 'col-verdict' },
@@ -41,7 +47,13 @@ export function TagsView({
   const [cosignKey, setCosignKey] = useCosignKeyFile();
   const cosign = useCosignTags(overview.gun, cosignKey, !readOnly);
   const cosignByTag = useMemo(() => new Map((cosign.data?.tags ?? []).map((t) => [t.tag, t])), [cosign.data]);
-  const virtualizer = useVirtualizer({ count: rows.length, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 12 });
+  const virtualizer = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: OVERSCAN,
+  });
+  usePaintMark(PERF_MARK.tagsFirstRows, virtualizer.getVirtualItems().length > 0);
 
   const selectedRow = selected === undefined ? undefined : overview.tags.find((t) => t.tag === selected);
   const toggleVerdict = (v: VerdictView) =>
@@ -107,62 +119,17 @@ export function TagsView({
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
             {virtualizer.getVirtualItems().map((item) => {
               const r = rows[item.index]!;
-              const mismatch = r.verdict === 'digest-mismatch';
               return (
-                <div
+                <TagRowView
                   key={`${r.tag}\0${r.signedDigest ?? ''}`}
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  className="tr"
-                  data-tag={r.tag}
-                  style={{ position: 'absolute', top: 0, left: 0, right: 0, height: ROW_HEIGHT, transform: `translateY(${item.start}px)` }}
-                >
-                  <div role="cell" className="td col-tag mono">
-                    <button
-                      type="button"
-                      className="link mono"
-                      aria-label={`Details of ${r.tag}`}
-                      aria-pressed={selected === r.tag}
-                      onClick={() => setSelected(r.tag)}
-                    >
-                      {r.tag}
-                    </button>
-                  </div>
-                  <div role="cell" className="td col-verdict">
-                    <VerdictBadge verdict={r.verdict} />
-                  </div>
-                  <div
-                    role="cell"
-                    className="td col-digest mono"
-                    title={[r.registryDigest && `registry: ${r.registryDigest}`, r.signedDigest && `signed: ${r.signedDigest}`]
-                      .filter(Boolean)
-                      .join('\n')}
-                  >
-                    {mismatch ? (
-                      <>
-                        <span>reg {shortDigest(r.registryDigest)}</span> <span>≠ signed {shortDigest(r.signedDigest)}</span>
-                      </>
-                    ) : r.registryError ? (
-                      <span className="warn">registry: {r.registryError.code}</span>
-                    ) : (
-                      shortDigest(r.registryDigest ?? r.signedDigest)
-                    )}
-                  </div>
-                  <div role="cell" className="td col-size">
-                    {formatSize(r.size)}
-                  </div>
-                  <div role="cell" className="td col-signers">
-                    {r.signers.length ? r.signers.join(', ') : '—'}
-                  </div>
-                  <div role="cell" className="td col-sigs">
-                    <SignaturesBadge
-                      tag={r.tag}
-                      dct={r.verdict === 'signed'}
-                      cosign={cosignByTag.get(r.tag)}
-                      {...(cosign.data ? { keyId: cosign.data.keyId } : {})}
-                    />
-                  </div>
-                </div>
+                  row={r}
+                  index={item.index}
+                  start={item.start}
+                  selected={selected === r.tag}
+                  onSelect={setSelected}
+                  cosign={cosignByTag.get(r.tag)}
+                  keyId={cosign.data?.keyId}
+                />
               );
             })}
           </div>
@@ -172,3 +139,63 @@ export function TagsView({
     </div>
   );
 }
+
+/**
+ * One row of the tags table. Memoised: scrolling, filtering or selecting re-renders only the rows whose
+ * props changed (a row's `row` object stays the same for as long as the overview does).
+ */
+const TagRowView = memo(function TagRowView({
+  row: r,
+  index,
+  start,
+  selected,
+  onSelect,
+  cosign,
+  keyId,
+}: {
+  row: TagRow;
+  index: number;
+  start: number;
+  selected: boolean;
+  onSelect: (tag: string) => void;
+  cosign: CosignTagsView['tags'][number] | undefined;
+  keyId: string | undefined;
+}) {
+  const mismatch = r.verdict === 'digest-mismatch';
+  return (
+    <div role="row" aria-rowindex={index + 2} className="tr tag-row" data-tag={r.tag} style={{ transform: `translateY(${start}px)` }}>
+      <div role="cell" className="td col-tag mono">
+        <button type="button" className="link mono" aria-label={`Details of ${r.tag}`} aria-pressed={selected} onClick={() => onSelect(r.tag)}>
+          {r.tag}
+        </button>
+      </div>
+      <div role="cell" className="td col-verdict">
+        <VerdictBadge verdict={r.verdict} />
+      </div>
+      <div
+        role="cell"
+        className="td col-digest mono"
+        title={[r.registryDigest && `registry: ${r.registryDigest}`, r.signedDigest && `signed: ${r.signedDigest}`].filter(Boolean).join('\n')}
+      >
+        {mismatch ? (
+          <>
+            <span>reg {shortDigest(r.registryDigest)}</span> <span>≠ signed {shortDigest(r.signedDigest)}</span>
+          </>
+        ) : r.registryError ? (
+          <span className="warn">registry: {r.registryError.code}</span>
+        ) : (
+          shortDigest(r.registryDigest ?? r.signedDigest)
+        )}
+      </div>
+      <div role="cell" className="td col-size">
+        {formatSize(r.size)}
+      </div>
+      <div role="cell" className="td col-signers">
+        {r.signers.length ? r.signers.join(', ') : '—'}
+      </div>
+      <div role="cell" className="td col-sigs">
+        <SignaturesBadge tag={r.tag} dct={r.verdict === 'signed'} cosign={cosign} {...(keyId ? { keyId } : {})} />
+      </div>
+    </div>
+  );
+});

@@ -3,13 +3,24 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { call } from '../../api';
 import { keys } from '../../queries';
 import type { Request } from '../../../../shared/ipc/contract';
+import { PERF_MARK } from '../../../../shared/perf-marks';
+import { unpackOverview } from '../../../../shared/tag-table';
+import { mark } from '../../perf';
 
-export const useOverview = (name: string) => useQuery({ queryKey: keys.overview(name), queryFn: () => call('repository:overview', { name }) });
+/** The overview with its rows (the channel sends the tags as a compact table: shared/tag-table.ts). */
+async function loadOverview(name: string, refresh?: boolean) {
+  mark(PERF_MARK.overviewRequest);
+  const wire = await call('repository:overview', refresh ? { name, refresh } : { name });
+  mark(PERF_MARK.overviewResponse);
+  return unpackOverview(wire);
+}
+
+export const useOverview = (name: string) => useQuery({ queryKey: keys.overview(name), queryFn: () => loadOverview(name) });
 
 export function useRefreshOverview(name: string) {
   const qc = useQueryClient();
   return useMutation({
-    mutationFn: () => call('repository:overview', { name, refresh: true }),
+    mutationFn: () => loadOverview(name, true),
     onSuccess: (value) => {
       qc.setQueryData(keys.overview(name), value);
       void qc.invalidateQueries({ queryKey: keys.summary(name) });
