@@ -2,6 +2,10 @@
 import { call } from '../../api';
 import type { Request } from '../../../../shared/ipc/contract';
 
+/** A new encrypted root key file in the trust dir (`trustdesk root generate`). */
+export const generateRootKeyFile = (r: Request<'ceremony:generate'>) => call('ceremony:generate', r);
+/** A new root key made on a hardware token, signed in by the old root key here and published at once (`key rotate REPO root --to-token`). */
+export const rotateRootOntoDevice = (r: Request<'publish:rotate-root'>) => call('publish:rotate-root', r);
 export const exportRootBackup = (r: Request<'ceremony:backup'>) => call('ceremony:backup', r);
 export const runRestoreDrill = (r: Request<'ceremony:drill'>) => call('ceremony:drill', r);
 export const writeRotationRequest = (r: Request<'ceremony:rotate-request'>) => call('ceremony:rotate-request', r);
