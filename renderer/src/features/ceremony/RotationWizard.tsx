@@ -163,7 +163,7 @@ function ByBundle() {
           <PassphraseField label="New root key passphrase" value={newPass} onChange={setNewPass} />
           <label className="cer-inline">
             <input type="checkbox" checked={noBackup} onChange={(e) => setNoBackup(e.target.checked)} /> The new key has no drill-passed backup yet:
-            write the request anyway (said in the pre-flight and the log)
+            write the request anyway (the checks and the ceremony log say so)
           </label>
           <button type="submit" disabled={req.pending || !repo || !newKey || !out}>
             Check and write the request
@@ -176,7 +176,8 @@ function ByBundle() {
             <h4>The new root.json (diff)</h4>
             <pre className="cer-summary">{req.result.summary.join('\n')}</pre>
             <p>
-              Request <code>{req.result.bundleId.slice(0, 12)}</code> written to <code>{req.result.outFile}</code>: take it to the offline machine.
+              Request <code>{req.result.bundleId.slice(0, 12)}</code> written to <code>{req.result.outFile}</code>: take it to the offline machine and
+              compare the hash of root.json there: sha256 <code className="cer-hash">{req.result.sha256}</code>
             </p>
           </div>
         )}
