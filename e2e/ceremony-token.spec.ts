@@ -6,7 +6,8 @@
  *   → sign a tag → the root backed up into token B and as 3-of-5 shares → drill from 3 shares → the key
  *   file removed (the tokens and shares are the backups) → rotation request online → air-gapped mode:
  *   the bundle signed by the token, no socket opened → online again: simulated, published
- *   → docker trust inspect and notary list, with the OLD root cached, verify the repository.
+ *   → docker trust inspect and notary list, with the OLD root cached, verify the repository; then the
+ *   rotation wizard's other way: the root rotated onto a new key made on token C, verified the same way.
  * One screenshot per step: docs/screenshots/ceremony-token-<nn>-<step>.png.
  */
 import net from 'node:net';
@@ -21,7 +22,11 @@ import { makeSoftHsm } from '../tests/support/softhsm.js';
 import { test, expect, bridge, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
-const PINS: Record<string, string> = { 'token-a': 'ceremony-pin-token-a-2718', 'token-b': 'ceremony-pin-token-b-3141' };
+const PINS: Record<string, string> = {
+  'token-a': 'ceremony-pin-token-a-2718',
+  'token-b': 'ceremony-pin-token-b-3141',
+  'token-c': 'ceremony-pin-token-c-1414',
+};
 const PASS = 'ceremony root copy passphrase 1618';
 const NEW_PASS = 'ceremony new root passphrase 5772';
 const shot = (page: Page, nn: string, step: string) => page.screenshot({ path: join(SHOTS, `ceremony-token-${nn}-${step}.png`), fullPage: true });
@@ -76,6 +81,7 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
   try {
     hsm.addToken('token-a', PINS['token-a']);
     hsm.addToken('token-b', PINS['token-b']);
+    hsm.addToken('token-c', PINS['token-c']);
     const hosts = [new URL(lab.notaryUrl).host, lab.registryHost];
     const configDir = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-cer-tok-')), 'docker');
     await writeDockerConfig(configDir, lab.caFile, hosts);
@@ -110,6 +116,7 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     const generated = tokenA.getByRole('status').filter({ hasText: 'Root key' });
     asked.push(...(await answerPins(page, generated)));
     await expect(generated).toContainText('is kept for the backups');
+    await generated.scrollIntoViewIfNeeded();
     const keyId = /private\/([0-9a-f]{64})\.key/.exec((await generated.textContent()) ?? '')![1]!;
     const places = page.getByRole('table', { name: 'Where each root key lives' });
     const keyRow = places.getByRole('row').filter({ hasText: keyId.slice(0, 12) });
@@ -146,6 +153,7 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await expect(page.getByLabel('Exact metadata change')).toContainText(v1.digest);
     await page.getByRole('button', { name: 'Publish', exact: true }).click();
     await expect(page.getByRole('status').filter({ hasText: 'Published' })).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByRole('row').filter({ hasText: 'v1' }).getByRole('cell').nth(2)).toHaveText(/^signed/);
     await shot(page, '03', 'tag-signed');
 
     // the real CLIs cache this (old) root now: a docker config and a notary trust dir of their own
@@ -261,6 +269,8 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       const signed = sign.getByText('Signed by');
       asked.push(...(await answerPins(page, signed)));
       await expect(sign).toContainText('Take it back to the online machine');
+      await sign.scrollIntoViewIfNeeded();
+      await shot(page, '10', 'air-gapped-signed');
       // the online half is refused here, before any connection
       await page.getByRole('tab', { name: 'Root rotation' }).click();
       const simOff = page.getByRole('region', { name: 'Step 2: Simulate the signed root as a fresh client and as old clients' });
@@ -272,7 +282,6 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       sockets.stop();
     }
     expect(sockets.seen, 'no socket opened in air-gapped mode').toEqual([]);
-    await shot(page, '10', 'air-gapped-signed');
 
     // 10. online again: verified, simulated as fresh and old clients, published and re-verified
     await page.goto(`${origin}/#/settings`);
@@ -298,8 +307,37 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     expect(listed).toContain('v1');
     expect(listed).toContain(v1.digest.slice(7));
 
+    // 12. the wizard's other way: the root rotated onto a new key made on token C, the old root (the key file) signing here
+    await page.goto(`${origin}/#/ceremony`);
+    await page.getByRole('tab', { name: 'Root rotation' }).click();
+    await page.getByRole('radio', { name: /A new root key on a hardware token/ }).check();
+    const onto = page.getByRole('region', { name: 'Step 1: Rotate onto a new root key made on a hardware token' });
+    await onto.getByLabel('Repository').fill(gun);
+    const deviceSelect = onto.getByLabel('New root key on the token');
+    await expect(deviceSelect).toContainText('token-c');
+    await deviceSelect.selectOption((await deviceSelect.locator('option', { hasText: 'token-c' }).getAttribute('value'))!);
+    await onto.getByLabel('Old root key passphrase (if it is a key file)').fill(NEW_PASS);
+    expect(await seriousAxeViolations(page)).toEqual([]);
+    await onto.getByRole('button', { name: 'Rotate the root onto the token' }).click();
+    const rotated = onto.getByRole('status').filter({ hasText: 'Published' });
+    expect(await answerPins(page, rotated)).toEqual(['token-c']);
+    await expect(rotated).toContainText(`the root of ${gun} is now on token-c`);
+    await expect(rotated).toContainText('New root key');
+    await shot(page, '12', 'rotated-onto-token-c');
+    const third = await inspect();
+    expect(third.SignedTags.map((t) => t.SignedTag)).toEqual(['v1']);
+    const thirdRoot = third.AdministrativeKeys.find((k) => k.Name === 'Root')!.Keys[0]!.ID;
+    expect([oldRootId, after.AdministrativeKeys.find((k) => k.Name === 'Root')!.Keys[0]!.ID]).not.toContain(thirdRoot);
+    expect((await notary(cliTarget, ['list', gun])).stdout).toContain('v1');
+    const doctor = (await handlers.invoke('hardware:doctor', {})) as {
+      value: { rootKeys: { keyId: string; devices: string[]; certificates: { gun: string; certId: string }[] }[] };
+    };
+    const onC = doctor.value.rootKeys.find((k) => k.devices.some((d) => d.startsWith('token-c')))!;
+    expect(onC.certificates.find((c) => c.gun === gun)?.certId).toBe(thirdRoot);
+
     // the PINs came from the dialog: token A for the generation, the new repository and the air-gapped signature, token B for its copy
     expect(new Set(asked)).toEqual(new Set(['token-a', 'token-b']));
+    expect(asked.filter((l) => l === 'token-a').length, 'token A: generation, new repository, air-gapped signature').toBeGreaterThanOrEqual(3);
     for (const secret of [...Object.values(PINS), PASS, NEW_PASS]) await expect(page.locator('body')).not.toContainText(secret);
     expect(errors).toEqual([]);
   } finally {

@@ -61,8 +61,9 @@ function OntoDevice() {
         </select>
         <PassphraseField label="Old root key passphrase (if it is a key file)" value={pass} onChange={setPass} />
         <p className="cer-note">
-          A new root key is made on the token, the new root is signed by the old root key of this machine and by the token, then published (clients
-          that trust the old root accept it). Each token asks for its PIN in the PIN dialog.
+          The root key recorded on the token becomes the new root (a new key is made there if it holds none); the new root is signed by the old root
+          key of this machine and by the token, then published, so clients that trust the old root accept it. Each token asks for its PIN in the PIN
+          dialog.
         </p>
         <button type="submit" disabled={act.pending || !repo.trim() || !chosen}>
           {act.pending ? 'Rotating…' : 'Rotate the root onto the token'}
