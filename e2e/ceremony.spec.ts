@@ -102,7 +102,7 @@ test('Ceremonies: backup + drill, rotation request, offline signing, publish, lo
   const sign = page.getByRole('region', { name: 'Step 2: Sign with the root key file or token' });
   await sign.getByLabel('Write the signed bundle to').fill(join(usb, 'signed.json'));
   await sign.getByLabel('Root key passphrase (key file)').fill(PASS);
-  await sign.getByRole('button', { name: 'Sign' }).click();
+  await sign.getByRole('button', { name: 'Sign', exact: true }).click();
   await expect(sign).toContainText('Signed by');
   await page.screenshot({ path: join(SHOTS, 'ceremony-signing-signed.png'), fullPage: true });
 

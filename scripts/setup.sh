@@ -7,7 +7,8 @@ cd "$(dirname "$0")/.."
 
 # g++/make/python3: node-gyp builds pkcs11js at npm ci; gcc also builds the fake PKCS#11 module of the tests
 # tinyproxy: the real HTTP proxy of tests/interop/proxy.test.ts
-PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates g++ make python3 tinyproxy)
+# poppler-utils: pdftoppm renders the share sheets PDF to PNG pages (e2e/share-sheets.spec.ts decodes their QR codes)
+PACKAGES=(notary docker-registry softhsm2 opensc chromium xvfb openssl ca-certificates g++ make python3 tinyproxy poppler-utils)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

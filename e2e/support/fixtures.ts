@@ -2,6 +2,14 @@
  * Test fixtures: a renderer server, the real handler registry (electron/app/handlers.ts) configured
  * like a user would (trust server and CA for the lab registry, the lab's docker config dir), and pages
  * whose window.trustdesk is the preload's API over a binding to that registry.
+ *
+ * File dialogs: `labHandlers` (and so the `handlers` fixture) answers `dialog:open`/`dialog:save`
+ * with a DialogStub (./dialogs.ts), reachable as `handlers.dialogs`. Queue what the user picks before
+ * clicking a "Choose …" button: `handlers.dialogs.answer(path)` (or several paths for a multiple open
+ * dialog), `handlers.dialogs.answerCancel()`. With nothing queued a save dialog answers a fresh path
+ * in the test's temp dir (`handlers.dialogs.dir`) and an open/folder dialog is cancelled.
+ * PDF: the `handlers` fixture prints (the share sheets) with Playwright's Chromium `page.pdf()`
+ * (./pdf-printer.ts); a spec calling `labHandlers` itself passes `{ pdfPrinter: playwrightPdfPrinter(browser) }`.
  */
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
@@ -13,10 +21,15 @@ import { SettingsStore } from '../../electron/app/settings-store.js';
 import { readLabInfo, type LabInfo } from './lab-info.js';
 import { serveRenderer } from './static-server.js';
 import { softHsmAvailable } from '../../tests/support/softhsm.js';
+import { DialogStub } from './dialogs.js';
+import { playwrightPdfPrinter } from './pdf-printer.js';
 
 const BRIDGE = resolve(import.meta.dirname, '../../dist/e2e/bridge.js');
 
-export async function labHandlers(lab: LabInfo, extra: Partial<HandlerDeps> = {}): Promise<Handlers> {
+/** The registry with the test's dialog stub (`dialogs`; see the comment at the top). */
+export type LabHandlers = Handlers & { dialogs: DialogStub };
+
+export async function labHandlers(lab: LabInfo, extra: Partial<HandlerDeps> = {}): Promise<LabHandlers> {
   const settings = new SettingsStore(mkdtempSync(join(tmpdir(), 'trustdesk-userdata-')));
   await settings.update({
     dockerConfigDir: lab.dockerConfigDir,
@@ -25,7 +38,8 @@ export async function labHandlers(lab: LabInfo, extra: Partial<HandlerDeps> = {}
   });
   const env = { ...process.env };
   delete env.DOCKER_CONTENT_TRUST_SERVER;
-  return createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env, ...extra });
+  const dialogs = extra.dialogs instanceof DialogStub ? extra.dialogs : new DialogStub();
+  return { ...createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env, ...extra, dialogs }), dialogs };
 }
 
 /** Bridges window.trustdesk in every page of the context to `handlers`, from the app's own origin only. */
@@ -55,7 +69,7 @@ export async function bridge(
 }
 
 type WorkerFixtures = { lab: LabInfo; origin: string };
-type TestFixtures = { handlers: Handlers; app: { open(hash?: string): Promise<void> } };
+type TestFixtures = { handlers: LabHandlers; app: { open(hash?: string): Promise<void> } };
 
 export const test = base.extend<TestFixtures, WorkerFixtures>({
   lab: [async ({}, use) => use(readLabInfo()), { scope: 'worker' }],
@@ -67,7 +81,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
     },
     { scope: 'worker' },
   ],
-  handlers: async ({ lab }, use) => use(await labHandlers(lab)),
+  handlers: async ({ lab, browser }, use) => use(await labHandlers(lab, { pdfPrinter: playwrightPdfPrinter(browser) })),
   app: async ({ page, context, handlers, origin }, use) => {
     await bridge(context, handlers, origin);
     const errors: string[] = [];
@@ -84,7 +98,7 @@ export const test = base.extend<TestFixtures, WorkerFixtures>({
   },
 });
 
-export { expect };
+export { expect, DialogStub, playwrightPdfPrinter };
 
 /** axe's serious and critical violations on the page (or inside `include`), as "id: help" lines. */
 export async function seriousAxeViolations(page: Page, include?: string): Promise<string[]> {

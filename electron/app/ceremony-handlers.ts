@@ -14,6 +14,7 @@ import { oneShotProvider } from '../core/keystore/passphrase-sources.js';
 import type { TrustContext } from '../core/session/context.js';
 import { generateRootKey } from '../core/use-cases/ceremony/root-generate.js';
 import { backupRootKey } from '../core/use-cases/ceremony/root-backup.js';
+import { saveShareSheetsPdf } from '../core/use-cases/ceremony/share-sheets-pdf.js';
 import { runRestoreDrill } from '../core/use-cases/ceremony/restore-drill.js';
 import { requestRootRotation } from '../core/use-cases/ceremony/root-rotate.js';
 import { showBundle } from '../core/use-cases/ceremony/bundle-show.js';
@@ -48,6 +49,7 @@ function invalidated<T extends { published: boolean; gun: string }>(ctx: AppCont
 export const CEREMONY_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof CEREMONY_CONTRACT>> = {
   'ceremony:generate': (ctx, { passphrases }) => generateRootKey(answered(ctx, passphrases)),
   'ceremony:backup': (ctx, r) => backupRootKey(ctx.trust, r),
+  'ceremony:shares-pdf': (ctx, r) => saveShareSheetsPdf(ctx.trust, r),
   'ceremony:drill': (ctx, { passphrases, ...r }) => runRestoreDrill(answered(ctx, passphrases), r),
   'ceremony:rotate-request': (ctx, { passphrases, ...r }) => requestRootRotation(online(answered(ctx, passphrases), 'preparing a root rotation'), r),
   'ceremony:bundle-open': (ctx, r) => showBundle(ctx.trust, r),

@@ -23,13 +23,23 @@ import { COSIGN_HANDLERS } from './cosign-handlers.js';
 import { MIGRATE_HANDLERS } from './migrate-handlers.js';
 import { RENEW_HANDLERS } from './renew-handlers.js';
 import type { TransportFactory } from '../core/signing/token/client.js';
+import type { PdfPrinter } from '../core/base/pdf-printer.js';
 import { limitConcurrency } from './concurrency.js';
 import { tokenKeyIds, type TokenKeys } from '../core/signing/token/hardware-tokens.js';
 import type { SettingsStore } from './settings-store.js';
 import type { ChannelHandlers } from '../../shared/ipc/handlers.js';
-import { contextFromSettings, withoutTokenPins, type AppContext, type AppEnvironment, type AppServices } from './context.js';
+import {
+  contextFromSettings,
+  NO_FILE_DIALOGS,
+  withoutTokenPins,
+  type AppContext,
+  type AppEnvironment,
+  type AppServices,
+  type FileDialogs,
+} from './context.js';
 import { SecretRequests, type SecretRequestSender } from './secret-requests.js';
 import { SECRET_HANDLERS } from './secret-handlers.js';
+import { DIALOG_HANDLERS } from './dialog-handlers.js';
 
 export interface HandlerDeps {
   settings: SettingsStore;
@@ -46,6 +56,10 @@ export interface HandlerDeps {
   pkcs11Transport?: TransportFactory;
   /** Shows the PIN dialog (main: webContents.send to the app window; e2e: the bridge). Without it nobody is asked. */
   sendSecretRequest?: SecretRequestSender;
+  /** The system's file dialogs (main: Electron's dialog; e2e: the stub of e2e/support/dialogs.ts). Without them the channels fail, saying so. */
+  dialogs?: FileDialogs;
+  /** Chromium's print-to-PDF for the share sheets (main: an offscreen window; e2e: Playwright's page.pdf()). */
+  pdfPrinter?: PdfPrinter;
 }
 
 export interface Handlers {
@@ -75,6 +89,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     now,
     ...(deps.now ? { fixedClock: true } : {}),
     ...(deps.pkcs11Transport ? { pkcs11Transport: deps.pkcs11Transport } : {}),
+    ...(deps.pdfPrinter ? { pdfPrinter: deps.pdfPrinter } : {}),
   };
 
   let tokens: { key: string; at: number; value: Promise<TokenKeys> } | undefined;
@@ -118,6 +133,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
   const secrets = new SecretRequests(deps.sendSecretRequest);
   const services: AppServices = {
     secrets,
+    dialogs: deps.dialogs ?? NO_FILE_DIALOGS,
     version: deps.version,
     openExternal: deps.openExternal,
     overview,
@@ -139,6 +155,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     ...MIGRATE_HANDLERS,
     ...RENEW_HANDLERS,
     ...SECRET_HANDLERS,
+    ...DIALOG_HANDLERS,
   };
 
   /** One context per request, from the Settings of that moment; closed (pool, token worker, PINs) when answered. */

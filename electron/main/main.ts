@@ -7,6 +7,8 @@ import { registerIpc } from './ipc.js';
 import { lockDownWebContents } from './navigation.js';
 import { createMainWindow } from './window.js';
 import { utilityTransport } from './pkcs11-utility.js';
+import { electronFileDialogs } from './file-dialogs.js';
+import { electronPdfPrinter } from './pdf-printer.js';
 import { SECRET_REQUEST_EVENT, type SecretRequestView } from '../../shared/ipc/secrets-contract.js';
 
 registerAppScheme();
@@ -14,10 +16,15 @@ app.enableSandbox();
 
 const windows = new Set<number>();
 
-/** Opens the PIN dialog in the app window (the focused one, else the first); false when there is none. */
-function askInWindow(request: SecretRequestView): boolean {
+/** The app window the user works in: the focused one, else the first. */
+function appWindow(): BrowserWindow | undefined {
   const appWindows = BrowserWindow.getAllWindows().filter((w) => windows.has(w.webContents.id) && !w.isDestroyed());
-  const win = appWindows.find((w) => w.isFocused()) ?? appWindows[0];
+  return appWindows.find((w) => w.isFocused()) ?? appWindows[0];
+}
+
+/** Opens the PIN dialog in the app window; false when there is none. */
+function askInWindow(request: SecretRequestView): boolean {
+  const win = appWindow();
   if (!win) return false;
   win.webContents.send(SECRET_REQUEST_EVENT, request);
   return true;
@@ -37,6 +44,8 @@ async function start(): Promise<void> {
     openExternal: (url) => shell.openExternal(url),
     pkcs11Transport: utilityTransport(),
     sendSecretRequest: askInWindow,
+    dialogs: electronFileDialogs(appWindow),
+    pdfPrinter: electronPdfPrinter(),
   });
   registerIpc(handlers, (wc) => windows.has(wc.id));
   const open = () => {

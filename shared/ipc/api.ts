@@ -54,6 +54,7 @@ export const API_CHANNELS = [
   // key ceremonies (ceremony-contract.ts), by name for the same reason
   'ceremony:generate',
   'ceremony:backup',
+  'ceremony:shares-pdf',
   'ceremony:drill',
   'ceremony:rotate-request',
   'ceremony:bundle-open',
@@ -73,6 +74,9 @@ export const API_CHANNELS = [
   'renew:apply',
   // the PIN dialog's answer (secrets-contract.ts), by name for the same reason
   'secret:answer',
+  // the system's open/save/folder dialogs (dialog-contract.ts), by name for the same reason
+  'dialog:open',
+  'dialog:save',
 ] as const satisfies readonly Channel[];
 
 export type TrustdeskApi = {

@@ -41,6 +41,21 @@ export const CEREMONY_CONTRACT = {
         .optional(),
     }),
   },
+  /** The backup's share pages as one PDF (Chromium's print-to-PDF), written 0600; optionally deletes the HTML pages after. */
+  'ceremony:shares-pdf': {
+    request: z.object({ pages: z.array(filePath).min(1).max(255), outFile: filePath, removePages: z.boolean().optional() }).strict(),
+    response: z.object({
+      outFile: z.string(),
+      sha256: z.string(),
+      bytes: z.number(),
+      sheets: z.number(),
+      keyId: z.string(),
+      setId: z.string(),
+      threshold: z.number(),
+      total: z.number(),
+      removed: z.array(z.string()),
+    }),
+  },
   'ceremony:drill': {
     request: z
       .object({

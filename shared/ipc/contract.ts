@@ -15,6 +15,7 @@ import { COSIGN_CONTRACT } from './cosign-contract.js';
 import { MIGRATE_CONTRACT } from './migrate-contract.js';
 import { RENEW_CONTRACT } from './renew-contract.js';
 import { SECRETS_CONTRACT } from './secrets-contract.js';
+import { DIALOG_CONTRACT } from './dialog-contract.js';
 
 const repositoryName = z.object({ name: z.string().min(1).max(300) });
 
@@ -65,6 +66,7 @@ export const CONTRACT = {
   ...MIGRATE_CONTRACT,
   ...RENEW_CONTRACT,
   ...SECRETS_CONTRACT,
+  ...DIALOG_CONTRACT,
 } as const;
 
 export type Channel = keyof typeof CONTRACT;

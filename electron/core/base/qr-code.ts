@@ -21,13 +21,13 @@ function matrix(text: string, level: 'L' | 'M'): { size: number; dark: (r: numbe
 }
 
 /** An SVG QR code (4-module quiet zone, black on white). */
-export function qrSvg(text: string): string {
+export function qrSvg(text: string, label = 'QR code of the public key'): string {
   const { size, dark } = matrix(text, 'M');
   const q = 4;
   const path: string[] = [];
   for (let r = 0; r < size; r++) for (let c = 0; c < size; c++) if (dark(r, c)) path.push(`M${c + q} ${r + q}h1v1h-1z`);
   const n = size + 2 * q;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n} ${n}" shape-rendering="crispEdges" role="img" aria-label="QR code of the public key"><rect width="${n}" height="${n}" fill="#fff"/><path fill="#000" d="${path.join('')}"/></svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${n} ${n}" shape-rendering="crispEdges" role="img" aria-label="${label.replace(/[&<>"]/g, '')}"><rect width="${n}" height="${n}" fill="#fff"/><path fill="#000" d="${path.join('')}"/></svg>`;
 }
 
 /** A QR code for a terminal: two rows per line with half blocks, light on dark reversed for scanning. */

@@ -151,19 +151,38 @@ function escapeHtml(s: string): string {
   return s.replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]!);
 }
 
-/** One printable page per share: the QR code, the text to type in if the code cannot be read. */
-export function sharePage(text: string, index: number, threshold: number, total: number, keyId: string): string {
+/** The CSS of a share page, on screen and printed (one A4 sheet per share). */
+export const SHARE_SHEET_CSS =
+  'body{font-family:sans-serif;margin:2cm}pre{font-size:11pt;line-height:1.5}svg{width:9cm;height:9cm}@media print{.noprint{display:none}}' +
+  '@page{size:A4;margin:15mm}@media print{body{margin:0}}.sheet{break-after:page}.sheet:last-child{break-after:auto}';
+
+/** One share's sheet: the QR code, the text to type in if the code cannot be read. */
+export function shareSheet(text: string, index: number, threshold: number, total: number, keyId: string): string {
   const chunks = text.match(/.{1,48}/g) ?? [];
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Root key share ${index} of ${total}</title>
-<style>body{font-family:sans-serif;margin:2cm}pre{font-size:11pt;line-height:1.5}svg{width:9cm;height:9cm}@media print{.noprint{display:none}}</style></head>
-<body><h1>TrustDesk root key share ${index} of ${total}</h1>
+  return `<section class="sheet"><h1>TrustDesk root key share ${index} of ${total}</h1>
 <p>Root key <code>${escapeHtml(keyId)}</code>. Any <strong>${threshold}</strong> of the ${total} shares, together with the root passphrase, rebuild the key (<code>trustdesk root restore-drill --share FILE…</code>). This share alone reveals nothing; the shares hold the <em>encrypted</em> key only.</p>
-${qrSvg(text)}
+${qrSvg(text, `QR code of root key share ${index} of ${total}`)}
 <pre>${chunks.map(escapeHtml).join('\n')}</pre>
 <p>Keep this page in a sealed envelope, apart from the passphrase. Holder: ____________________ Date: ____________</p>
-<p class="noprint">Print this page, check that the QR code scans, then delete this file.</p>
+</section>`;
+}
+
+/** One printable page per share: the QR code, the text to type in if the code cannot be read. */
+export function sharePage(text: string, index: number, threshold: number, total: number, keyId: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Root key share ${index} of ${total}</title>
+<style>${SHARE_SHEET_CSS}</style></head>
+<body>${shareSheet(text, index, threshold, total, keyId)}
+<p class="noprint">Print this page (or save all pages as one PDF in TrustDesk's backup wizard), check that the QR code scans, then delete this file.</p>
 </body></html>
 `;
+}
+
+/** The share in a share page (the text under its QR code) or a share file; SHARES_INVALID when there is none. */
+export function shareOfPage(content: string): ShareInfo & { text: string } {
+  const trimmed = content.trim();
+  const pre = /<pre>([\s\S]*?)<\/pre>/.exec(content);
+  const text = trimmed.startsWith(`${SHARE_PREFIX}:`) ? trimmed : (pre?.[1] ?? '').replace(/\s+/g, '');
+  return { ...decodeShare(text), text };
 }
 
 /** Rebuilds the encrypted key from shares; refuses fewer than m, mixed sets and wrong shares. */

@@ -17,6 +17,7 @@ import { KeyRing } from '../signing/signer.js';
 import { FilesAndTokens, type KeyFinder } from '../signing/key-finder.js';
 import { TokenAccess, type PinProvider } from '../signing/token/tokens.js';
 import type { TransportFactory } from '../signing/token/client.js';
+import type { PdfPrinter } from '../base/pdf-printer.js';
 import { TrustSession, type SessionOptions } from './trust-session.js';
 
 /** Where secrets come from: asked only when a key is used; the answer is dropped after use. */
@@ -47,6 +48,8 @@ export interface ContextOptions extends Omit<SessionOptions, 'now'> {
   pkcs11Transport?: TransportFactory;
   /** The ceremony log this context appends to (root ceremonies), if any. */
   ceremonyLog?: string;
+  /** Chromium's print-to-PDF (the app; the CLI has none): the share sheets PDF. */
+  pdfPrinter?: PdfPrinter;
 }
 
 export class TrustContext {
@@ -61,7 +64,7 @@ export class TrustContext {
     this.env = options.env ?? process.env;
     this.secrets = options.secrets ?? {};
     this.ceremonyLog = options.ceremonyLog;
-    const { clock, fixedClock, secrets: _secrets, pkcs11Transport: _transport, ceremonyLog: _log, ...session } = options;
+    const { clock, fixedClock, secrets: _secrets, pkcs11Transport: _transport, ceremonyLog: _log, pdfPrinter: _printer, ...session } = options;
     this.session = new TrustSession({ ...session, env: this.env, ...(clock && fixedClock ? { now: clock } : {}) });
   }
 
@@ -77,6 +80,11 @@ export class TrustContext {
 
   get offline(): boolean {
     return this.session.offline;
+  }
+
+  /** Chromium's print-to-PDF, where the surroundings have one (the app). */
+  get pdfPrinter(): PdfPrinter | undefined {
+    return this.options.pdfPrinter;
   }
 
   now(): Date {

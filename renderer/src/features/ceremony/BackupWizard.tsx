@@ -3,6 +3,7 @@ import { useState, type FormEvent } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PassphraseField } from '../../components/PassphraseField';
 import { KeyId } from '../../components/KeyId';
+import { PathField } from '../../components/PathField';
 import { useAction } from '../../components/useAction';
 import type { Response } from '../../../../shared/ipc/contract';
 import { exportRootBackup, runRestoreDrill } from './queries';
@@ -47,7 +48,14 @@ export function BackupWizard() {
       <Step n={1} title="Export the root key, encrypted, to a removable medium" done={!!exp.result}>
         <form onSubmit={doExport}>
           <Field label="Root key ID" value={keyId} onChange={setKeyId} placeholder="first 12 characters are enough" />
-          <Field label="Directory on the removable medium" value={outDir} onChange={setOutDir} placeholder="/media/usb/trustdesk-backup" />
+          <PathField
+            className="cer-field"
+            label="Directory on the removable medium"
+            value={outDir}
+            onChange={setOutDir}
+            dialog={{ kind: 'folder' }}
+            placeholder="/media/usb/trustdesk-backup"
+          />
           <label className="cer-inline">
             <input type="checkbox" checked={split} onChange={(e) => setSplit(e.target.checked)} /> Also split into paper shares
           </label>
@@ -89,10 +97,15 @@ export function BackupWizard() {
             <input type="radio" checked={fromShares} onChange={() => setFromShares(true)} /> from m shares
           </label>
           {fromShares && (
-            <label className="cer-field">
-              Share files (one per line)
-              <textarea rows={3} value={shareFiles} onChange={(e) => setShareFiles(e.target.value)} />
-            </label>
+            <PathField
+              className="cer-field"
+              label="Share files (one per line)"
+              title="Choose the share files"
+              value={shareFiles}
+              onChange={setShareFiles}
+              dialog={{ kind: 'file', filters: [{ name: 'Root key shares', extensions: ['txt'] }] }}
+              multiple
+            />
           )}
           <Field label="Repositories that use this root key" value={repos} onChange={setRepos} placeholder="registry.example.com/team/app …" />
           <PassphraseField label="Root key passphrase" value={pass} onChange={setPass} />

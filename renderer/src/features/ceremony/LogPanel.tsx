@@ -4,7 +4,7 @@ import { ErrorPanel } from '../../components/ErrorPanel';
 import { useAction } from '../../components/useAction';
 import type { Response } from '../../../../shared/ipc/contract';
 import { verifyCeremonyLog } from './queries';
-import { Field } from './parts';
+import { PathField } from '../../components/PathField';
 
 export function LogPanel() {
   const [file, setFile] = useState('');
@@ -17,7 +17,13 @@ export function LogPanel() {
           void v.run(() => verifyCeremonyLog(file.trim() ? { file: file.trim() } : {}));
         }}
       >
-        <Field label="Ceremony log (empty: this machine's)" value={file} onChange={setFile} />
+        <PathField
+          className="cer-field"
+          label="Ceremony log (empty: this machine's)"
+          value={file}
+          onChange={setFile}
+          dialog={{ kind: 'file', filters: [{ name: 'Ceremony log', extensions: ['log'] }] }}
+        />
         <button type="submit" disabled={v.pending}>
           Verify the hash chain
         </button>

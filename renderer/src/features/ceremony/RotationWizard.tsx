@@ -9,6 +9,7 @@ import { useId, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PassphraseField } from '../../components/PassphraseField';
 import { KeyId } from '../../components/KeyId';
+import { PathField } from '../../components/PathField';
 import { useAction } from '../../components/useAction';
 import type { Response } from '../../../../shared/ipc/contract';
 import { useTokenDoctor } from '../hardware/queries';
@@ -160,7 +161,14 @@ function ByBundle() {
           <Field label="Repository" value={repo} onChange={setRepo} />
           <Field label="New root key ID (backed up, drill passed)" value={newKey} onChange={setNewKey} />
           <GenerateKeyFile onKey={setNewKey} />
-          <Field label="Write the request bundle to" value={out} onChange={setOut} placeholder="/media/usb/request.json" />
+          <PathField
+            className="cer-field"
+            label="Write the request bundle to"
+            value={out}
+            onChange={setOut}
+            dialog={{ kind: 'save', defaultName: 'request.json', filters: [{ name: 'Signing bundle', extensions: ['json'] }] }}
+            placeholder="/media/usb/request.json"
+          />
           <PassphraseField label="New root key passphrase" value={newPass} onChange={setNewPass} />
           <label className="cer-inline">
             <input type="checkbox" checked={noBackup} onChange={(e) => setNoBackup(e.target.checked)} /> The new key has no drill-passed backup yet:
@@ -190,7 +198,14 @@ function ByBundle() {
             void sim.run(() => importSignedBundle({ file: signed.trim(), publish: false }));
           }}
         >
-          <Field label="Signed bundle" value={signed} onChange={setSigned} placeholder="/media/usb/signed.json" />
+          <PathField
+            className="cer-field"
+            label="Signed bundle"
+            value={signed}
+            onChange={setSigned}
+            dialog={{ kind: 'file', filters: [{ name: 'Signing bundle', extensions: ['json'] }] }}
+            placeholder="/media/usb/signed.json"
+          />
           <button type="submit" disabled={sim.pending || !signed}>
             Verify and simulate
           </button>

@@ -6,10 +6,11 @@ import { useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PassphraseField } from '../../components/PassphraseField';
 import { KeyId } from '../../components/KeyId';
+import { PathField } from '../../components/PathField';
 import { useAction } from '../../components/useAction';
 import type { Response } from '../../../../shared/ipc/contract';
 import { openSigningRequest, signBundle } from './queries';
-import { Step, Field, Checks } from './parts';
+import { Step, Checks } from './parts';
 
 export function SigningWizard() {
   const [file, setFile] = useState('');
@@ -28,7 +29,14 @@ export function SigningWizard() {
             void open.run(() => openSigningRequest({ file: file.trim() }));
           }}
         >
-          <Field label="Request bundle" value={file} onChange={setFile} placeholder="/media/usb/request.json" />
+          <PathField
+            className="cer-field"
+            label="Request bundle"
+            value={file}
+            onChange={setFile}
+            dialog={{ kind: 'file', filters: [{ name: 'Signing bundle', extensions: ['json'] }] }}
+            placeholder="/media/usb/request.json"
+          />
           <button type="submit" disabled={open.pending || !file}>
             Open and check
           </button>
@@ -62,7 +70,14 @@ export function SigningWizard() {
             void sign.run(() => signBundle({ file: file.trim(), outFile: out.trim(), ...(p ? { passphrases: { unlock: p } } : {}) }));
           }}
         >
-          <Field label="Write the signed bundle to" value={out} onChange={setOut} placeholder="/media/usb/signed.json" />
+          <PathField
+            className="cer-field"
+            label="Write the signed bundle to"
+            value={out}
+            onChange={setOut}
+            dialog={{ kind: 'save', defaultName: 'signed.json', filters: [{ name: 'Signing bundle', extensions: ['json'] }] }}
+            placeholder="/media/usb/signed.json"
+          />
           <PassphraseField label="Root key passphrase (key file)" value={pass} onChange={setPass} />
           <p className="cer-note">
             A root key on a hardware token signs here too: TrustDesk asks for the token&apos;s PIN in its own dialog when the token signs (the PIN is

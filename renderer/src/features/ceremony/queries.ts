@@ -7,6 +7,8 @@ export const generateRootKeyFile = (r: Request<'ceremony:generate'>) => call('ce
 /** A new root key made on a hardware token, signed in by the old root key here and published at once (`key rotate REPO root --to-token`). */
 export const rotateRootOntoDevice = (r: Request<'publish:rotate-root'>) => call('publish:rotate-root', r);
 export const exportRootBackup = (r: Request<'ceremony:backup'>) => call('ceremony:backup', r);
+/** The share pages as one PDF to print (Chromium's print-to-PDF). */
+export const saveShareSheetsPdf = (r: Request<'ceremony:shares-pdf'>) => call('ceremony:shares-pdf', r);
 export const runRestoreDrill = (r: Request<'ceremony:drill'>) => call('ceremony:drill', r);
 export const writeRotationRequest = (r: Request<'ceremony:rotate-request'>) => call('ceremony:rotate-request', r);
 /** Verifies a signed bundle and simulates it (publish: false), or also publishes it (publish: true). */
