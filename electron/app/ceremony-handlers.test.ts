@@ -5,7 +5,6 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
-import { oneShotPin } from './ceremony-handlers.js';
 import { SettingsStore } from './settings-store.js';
 import { rotationRequestOn } from '../../tests/support/rotation-request.js';
 
@@ -83,10 +82,22 @@ describe('Ceremony view channels', () => {
     expect(await handlers.invoke('ceremony:bundle-open', { file: reqFile })).toMatchObject({ ok: false, error: { code: 'BUNDLE_INVALID' } });
   });
 
-  it("the PIN typed into the signing step is answered once by the context's PIN provider, never again", async () => {
-    const pin = oneShotPin('123456');
-    const req = { token: 'offline-root', summary: 'sign root.json', attempt: 1, as: 'user' as const };
-    expect(await pin(req)).toBe('123456');
-    expect(await pin(req)).toBeUndefined();
+  it('the signing step takes no PIN (a token asks in the PIN dialog); a root key file is generated with the passphrase typed in the step', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'trustdesk-app-cer-gen-'));
+    const settings = new SettingsStore(dir);
+    await settings.update({ offline: true });
+    const handlers = createHandlers({ settings, version: 't', openExternal: async () => undefined, env: { DOCKER_CONFIG: join(dir, 'docker') } });
+    const withPin = await handlers.invoke('ceremony:bundle-sign', { file: join(dir, 'r.json'), outFile: join(dir, 's.json'), pin: '123456' });
+    expect(withPin).toMatchObject({ ok: false, error: { code: 'INVALID_ARGUMENT' } });
+    expect(JSON.stringify(withPin)).not.toContain('123456');
+
+    const gen = (await handlers.invoke('ceremony:generate', { passphrases: { new: PASS } })) as Ok<{ keyId: string }>;
+    expect(gen.value.keyId).toMatch(/^[0-9a-f]{64}$/);
+    expect(JSON.stringify(gen)).not.toContain(PASS);
+    const key = readFileSync(join(dir, 'docker', 'trust', 'private', `${gen.value.keyId}.key`), 'utf8');
+    expect(key).toContain('ENCRYPTED PRIVATE KEY');
+    expect(key).toContain('role: root');
+    const log = (await handlers.invoke('ceremony:log-verify', {})) as Ok<{ ok: boolean; entries: number }>;
+    expect(log.value).toMatchObject({ ok: true, entries: 1 });
   });
 });

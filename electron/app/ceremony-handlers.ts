@@ -4,14 +4,15 @@
  * `ceremony:bundle-open` and `ceremony:bundle-sign` read and write local files and sign with local
  * keys or tokens only: no network, so they work with networking off. In offline mode (Settings) the
  * channels that need the trust server are refused before any connection is tried. The passphrases
- * and PIN typed into a step reach the use case through the context's secret providers, once.
+ * typed into a step reach the use case through the context's passphrase provider, once; a token's
+ * PIN is asked in the PIN dialog by the app context's PIN provider (never a field of a step).
  */
 import type { CEREMONY_CONTRACT } from '../../shared/ipc/ceremony-contract.js';
 import type { ChannelHandlers, ChannelsOf } from '../../shared/ipc/handlers.js';
 import { TrustDeskError } from '../core/base/errors.js';
 import { oneShotProvider } from '../core/keystore/passphrase-sources.js';
-import type { SecretProviders, TrustContext } from '../core/session/context.js';
-import type { PinProvider } from '../core/signing/token/tokens.js';
+import type { TrustContext } from '../core/session/context.js';
+import { generateRootKey } from '../core/use-cases/ceremony/root-generate.js';
 import { backupRootKey } from '../core/use-cases/ceremony/root-backup.js';
 import { saveShareSheetsPdf } from '../core/use-cases/ceremony/share-sheets-pdf.js';
 import { runRestoreDrill } from '../core/use-cases/ceremony/restore-drill.js';
@@ -24,24 +25,9 @@ import type { AppContext } from './context.js';
 
 type Passphrases = { unlock?: string; new?: string } | undefined;
 
-/** A PIN provider that answers the request's PIN once (a wrong PIN is not retried), then nothing. */
-export function oneShotPin(pin: string): PinProvider {
-  let left: string | undefined = pin;
-  return async () => {
-    const p = left;
-    left = undefined;
-    return p;
-  };
-}
-
-/** The request's passphrases (and PIN) as this request's secret providers. */
-function secretsOf(passphrases: Passphrases, pin?: string): SecretProviders {
-  return { ...(passphrases ? { passphrase: oneShotProvider(passphrases) } : {}), ...(pin ? { pin: oneShotPin(pin) } : {}) };
-}
-
-/** The context with the dialog's answers, if the request carried any. */
-function answered(ctx: AppContext, passphrases: Passphrases, pin?: string): TrustContext {
-  return passphrases || pin ? ctx.trustWith(secretsOf(passphrases, pin)) : ctx.trust;
+/** The context with the step's passphrases, if the request carried any; a token's PIN comes from the PIN dialog (the app context's provider). */
+function answered(ctx: AppContext, passphrases: Passphrases): TrustContext {
+  return passphrases ? ctx.trustWith({ passphrase: oneShotProvider(passphrases) }) : ctx.trust;
 }
 
 /** Refuses a step that needs the trust server in offline mode, before any connection. */
@@ -61,12 +47,13 @@ function invalidated<T extends { published: boolean; gun: string }>(ctx: AppCont
 }
 
 export const CEREMONY_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof CEREMONY_CONTRACT>> = {
+  'ceremony:generate': (ctx, { passphrases }) => generateRootKey(answered(ctx, passphrases)),
   'ceremony:backup': (ctx, r) => backupRootKey(ctx.trust, r),
   'ceremony:shares-pdf': (ctx, r) => saveShareSheetsPdf(ctx.trust, r),
   'ceremony:drill': (ctx, { passphrases, ...r }) => runRestoreDrill(answered(ctx, passphrases), r),
   'ceremony:rotate-request': (ctx, { passphrases, ...r }) => requestRootRotation(online(answered(ctx, passphrases), 'preparing a root rotation'), r),
   'ceremony:bundle-open': (ctx, r) => showBundle(ctx.trust, r),
-  'ceremony:bundle-sign': (ctx, { passphrases, pin, ...r }) => signBundleFile(answered(ctx, passphrases, pin), r),
+  'ceremony:bundle-sign': (ctx, { passphrases, ...r }) => signBundleFile(answered(ctx, passphrases), r),
   'ceremony:bundle-import': async (ctx, r) => invalidated(ctx, await importBundle(online(ctx.trust, 'importing a signed bundle'), r)),
   'ceremony:log-verify': (ctx, r) => verifyCeremonyLog(ctx.trust, r),
 };

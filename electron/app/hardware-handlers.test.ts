@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createHandlers } from './handlers.js';
@@ -54,6 +54,54 @@ describe.skipIf(!ready)('Hardware keys channel', () => {
         ok: true,
         value: { modules: [{ loads: false, findings: [{ level: 'error', title: 'The module does not load' }] }] },
       });
+    } finally {
+      hsm.cleanup();
+    }
+  });
+
+  it('hardware:generate with a backup copy: an encrypted root key file (0600) put on the token, PIN from the dialog; a wrong PIN leaves no key file', async () => {
+    const hsm = makeSoftHsm();
+    hsm.addToken('copy-root', PIN);
+    const PASS = 'passphrase of the encrypted copy 7';
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'trustdesk-app-hw-copy-'));
+      const env = { ...process.env, ...hsm.env, DOCKER_CONFIG: join(dir, 'docker'), TRUSTDESK_TOKEN_PIN: 'wrong-pin-from-the-environment' };
+      const settings = new SettingsStore(dir);
+      await settings.update({ pkcs11Modules: [hsm.module] });
+      let answer = 'not-the-pin';
+      const handlers = createHandlers({
+        settings,
+        version: 't',
+        openExternal: async () => undefined,
+        env,
+        sendSecretRequest: (r) => {
+          setImmediate(() => void handlers.invoke('secret:answer', { id: r.id, pin: answer }));
+          return true;
+        },
+      });
+      const priv = join(dir, 'docker', 'trust', 'private');
+      const files = () => (existsSync(priv) ? readdirSync(priv).filter((f) => f.endsWith('.key')) : []);
+      const req = { device: { label: 'copy-root' }, backupCopy: true, passphrases: { new: PASS } };
+
+      const wrong = await handlers.invoke('hardware:generate', req);
+      expect(wrong).toMatchObject({ ok: false, error: { code: 'TOKEN_PIN_WRONG' } });
+      expect(files(), 'no key file left behind when the token refused').toEqual([]);
+
+      answer = PIN;
+      const r = (await handlers.invoke('hardware:generate', req)) as {
+        ok: boolean;
+        value: { key: { keyId: string; origin: string; devices: string[] }; keyFile: string };
+      };
+      expect(r.ok, JSON.stringify(r)).toBe(true);
+      expect(r.value.key.origin).toBe('imported');
+      expect(r.value.key.devices).toEqual([expect.stringMatching(/^copy-root/)]);
+      expect(files()).toEqual([`${r.value.key.keyId}.key`]);
+      expect(r.value.keyFile).toBe(join(priv, `${r.value.key.keyId}.key`));
+      expect(statSync(r.value.keyFile).mode & 0o777).toBe(0o600);
+      expect(JSON.stringify(r)).not.toContain(PIN);
+      expect(JSON.stringify(r)).not.toContain(PASS);
+      const doctor = (await handlers.invoke('hardware:doctor', {})) as { value: { rootKeys: { keyId: string; file: boolean; devices: string[] }[] } };
+      expect(doctor.value.rootKeys).toEqual([expect.objectContaining({ keyId: r.value.key.keyId, file: true })]);
     } finally {
       hsm.cleanup();
     }

@@ -10,6 +10,7 @@ import type { ChannelHandlers, ChannelsOf } from '../../shared/ipc/handlers.js';
 import {
   adoptTokenKey,
   checkTokenCopies,
+  generateBackedUpOnToken,
   generateOnToken,
   hardwareReport,
   importRootToTokens,
@@ -33,8 +34,15 @@ const checksView = (c: Awaited<ReturnType<typeof checkTokenCopies>>) => c.map(({
 
 export const HARDWARE_HANDLERS: ChannelHandlers<AppContext, ChannelsOf<typeof HARDWARE_CONTRACT>> = {
   'hardware:doctor': (ctx, { modules }) => hardwareReport(ctx.trust, { modules: modules ?? ctx.settings.pkcs11Modules }),
-  'hardware:generate': async (ctx, { device, gun }) => {
-    const r = await generateOnToken(ctx.trust, { token: target(ctx, device), ...(gun ? { gun } : {}) });
+  'hardware:generate': async (ctx, { device, gun, backupCopy, passphrases }) => {
+    const input = { token: target(ctx, device), ...(gun ? { gun } : {}) };
+    if (backupCopy) {
+      // the file's new passphrase also opens it for the import onto the device
+      const trust = passphrases ? ctx.trustWith({ passphrase: oneShotProvider({ new: passphrases.new, unlock: passphrases.new }) }) : ctx.trust;
+      const r = await generateBackedUpOnToken(trust, input);
+      return { key: keyView(r.key), keyFile: r.keyFile, ...(r.certificateFor ? { certificateFor: r.certificateFor } : {}) };
+    }
+    const r = await generateOnToken(ctx.trust, input);
     return { key: keyView(r.key), ...(r.certificateFor ? { certificateFor: r.certificateFor } : {}) };
   },
   'hardware:import': async (ctx, { keyId, devices, passphrases }) => {

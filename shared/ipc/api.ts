@@ -52,6 +52,7 @@ export const API_CHANNELS = [
   'hardware:import',
   'hardware:adopt',
   // key ceremonies (ceremony-contract.ts), by name for the same reason
+  'ceremony:generate',
   'ceremony:backup',
   'ceremony:shares-pdf',
   'ceremony:drill',

@@ -2,7 +2,7 @@
  * IPC channels of the Ceremony view (issue 8): root backup wizard (export, shares, restore drill),
  * root rotation wizard (pre-flight + request bundle, import + simulate + publish) and air-gapped
  * signing (open and sign a bundle: these two never touch the network). Spread into CONTRACT.
- * Requests may carry the passphrase or PIN typed into the app's dialog; responses carry paths, key
+ * Requests may carry the passphrases typed into a step (a token's PIN is asked in the PIN dialog); responses carry paths, key
  * IDs, hashes and words only.
  */
 import { z } from 'zod';
@@ -16,6 +16,11 @@ const check = z.object({ check: z.string(), ok: z.boolean(), detail: z.string() 
 const simulation = z.object({ client: z.string(), ok: z.boolean(), detail: z.string() });
 
 export const CEREMONY_CONTRACT = {
+  /** `trustdesk root generate`: a new encrypted root key file (ECDSA P-256) in the trust dir, logged; its passphrase is `passphrases.new`. */
+  'ceremony:generate': {
+    request: z.object({ passphrases: z.object({ new: z.string().min(1).max(1024) }).strict() }).strict(),
+    response: z.object({ keyId: z.string() }),
+  },
   'ceremony:backup': {
     request: z
       .object({
@@ -99,7 +104,8 @@ export const CEREMONY_CONTRACT = {
     }),
   },
   'ceremony:bundle-sign': {
-    request: z.object({ file: filePath, outFile: filePath, passphrases, pin: z.string().max(256).optional() }).strict(),
+    /** No PIN field: a token's PIN is asked by the main process in the PIN dialog when the token signs. */
+    request: z.object({ file: filePath, outFile: filePath, passphrases }).strict(),
     response: z.object({ signedBy: z.array(z.string()), outFile: z.string() }),
   },
   'ceremony:bundle-import': {

@@ -94,10 +94,24 @@ export type DeviceKeyView = z.infer<typeof deviceKeySchema>;
 const copyCheckSchema = z.object({ device: z.string(), signs: z.boolean(), error: errorValueSchema.optional() });
 
 export const HARDWARE_CONTRACT = {
-  /** A new ECDSA P-256 root key made on the device (with `gun`: its root certificate stored there too). The PIN is asked in the PIN dialog. */
+  /**
+   * A new ECDSA P-256 root key made on the device (with `gun`: its root certificate stored there too). The PIN is asked in the PIN dialog.
+   * With `backupCopy`: made on this machine as an encrypted key file (its passphrase: `passphrases.new`), then put on the device; the
+   * file is kept for the backups (a second device, m-of-n shares).
+   */
   'hardware:generate': {
-    request: z.object({ device: deviceTarget, gun: z.string().min(1).max(300).optional() }).strict(),
-    response: z.object({ key: deviceKeySchema, certificateFor: z.string().optional() }),
+    request: z
+      .object({
+        device: deviceTarget,
+        gun: z.string().min(1).max(300).optional(),
+        backupCopy: z.boolean().optional(),
+        passphrases: z
+          .object({ new: z.string().min(1).max(1024) })
+          .strict()
+          .optional(),
+      })
+      .strict(),
+    response: z.object({ key: deviceKeySchema, certificateFor: z.string().optional(), keyFile: z.string().optional() }),
   },
   /** A root key file of the trust dir put on one or more devices (backups of one another), each copy then checked to sign and verify. */
   'hardware:import': {

@@ -5,7 +5,15 @@
 import type { DoctorReport, Finding } from '../../core/signing/token/doctor.js';
 import { TOKEN_PIN_ENV } from '../../core/signing/token/tokens.js';
 import type { TrustContext } from '../../core/session/context.js';
-import { adoptTokenKey, generateOnToken, importRootToTokens, listTokens, tokenDoctor, type TokenTarget } from '../../core/use-cases/tokens/tokens.js';
+import {
+  adoptTokenKey,
+  generateBackedUpOnToken,
+  generateOnToken,
+  importRootToTokens,
+  listTokens,
+  tokenDoctor,
+  type TokenTarget,
+} from '../../core/use-cases/tokens/tokens.js';
 import { parseCommandArgs, UsageError, type Command, type Io } from '../cli-support.js';
 import { contextFromFlags } from '../context.js';
 import { TOKEN_OPTIONS } from './token-support.js';
@@ -16,6 +24,9 @@ const USAGE = `Usage: trustdesk token COMMAND
   doctor [--module PATH]... [--login] [--json]     checks a security officer needs (module, tokens, keys, certificates, PIN, YubiKey PIV)
   generate --token LABEL [--module PATH] [--gun GUN] [--id HEX] [--login-as user|so] [--json]
                                                    new ECDSA P-256 root key made on the token (no copy anywhere)
+  generate --token LABEL --backed-up [--module PATH] [--gun GUN] [--json]
+                                                   the same key made here as an encrypted root key file, then put on the token;
+                                                   the file is kept for the backups (token import to a second token, root backup --shares)
   adopt --token LABEL --id HEX [--module PATH] [--json]
                                                    records a P-256 key already on the token (made with ykman, pkcs11-tool) as a root key
   import KEYID --token LABEL [--token LABEL2]... [--module PATH] [--login-as user|so] [--json]
@@ -147,12 +158,23 @@ const SUBCOMMANDS: Record<string, (args: string[], io: Io) => Promise<number>> =
       id: { type: 'string' },
       label: { type: 'string' },
       'login-as': { type: 'string' },
+      'backed-up': { type: 'boolean' },
     });
     const labels = (values.token as string[] | undefined) ?? [];
     if (positionals.length || labels.length !== 1) throw new UsageError('"trustdesk token generate" needs exactly one --token LABEL');
+    if (values['backed-up'] && (values.id || values.label)) throw new UsageError('--backed-up takes no --id or --label (the import chooses them)');
     if (values.id && !/^([0-9a-f]{2})+$/i.test(values.id as string)) throw new UsageError('--id takes the CKA_ID in hex (YubiKey: 02 = slot 9c)');
     return withTokens(values, io, async (ctx) => {
       const token = target(labels[0]!, modulesOf(values)[0], values.serial as string | undefined);
+      if (values['backed-up']) {
+        const b = await generateBackedUpOnToken(ctx, { token, ...(values.gun ? { gun: values.gun as string } : {}), ...loginAs(values) });
+        if (values.json) io.stdout(`${JSON.stringify(b, null, 2)}\n`);
+        else
+          io.stdout(
+            `Generated root key with ID ${b.key.keyId} and put it on token "${labels[0]}"; its encrypted copy ${b.keyFile} is kept for the backups (trustdesk token import ${b.key.keyId.slice(0, 12)} --token BACKUP; trustdesk root backup ${b.key.keyId.slice(0, 12)} --out DIR --shares 3-of-5).\n${b.certificateFor ? `Stored the root certificate for ${b.certificateFor} on the token.\n` : ''}`,
+          );
+        return 0;
+      }
       const r = await generateOnToken(ctx, {
         token,
         ...(values.gun ? { gun: values.gun as string } : {}),

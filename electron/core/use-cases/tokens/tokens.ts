@@ -14,6 +14,8 @@ import { locateToken, type TokenTarget } from '../../signing/token/locate.js';
 import type { LoginAs, ModuleReport } from '../../../signer/protocol.js';
 import { locationText, Pkcs11Signer, type TokenKeyRecord, type TokenLocation } from '../../signing/token/tokens.js';
 import type { HardwareReportView } from '../../../../shared/ipc/hardware-contract.js';
+import { generateRootKey } from '../ceremony/root-generate.js';
+import { KeyFileStore } from '../../keystore/key-file-store.js';
 
 export type { TokenTarget };
 
@@ -187,6 +189,35 @@ export async function generateOnToken(
   });
   if (input.gun) await access.rootCertificate(key, input.gun, ctx.now());
   return { key, ...(input.gun ? { certificateFor: input.gun } : {}) };
+}
+
+/**
+ * A root key that can still be backed up (`token generate --backed-up`, the Hardware keys view's "keep
+ * an encrypted copy"): made on this machine as an encrypted root key file of the trust dir (the
+ * ceremony's `root generate`, logged), then put on the token, the copy checked by the import. The
+ * file stays for the backups (a second token, m-of-n shares) until the user removes it; a key made
+ * on the token itself cannot leave it. If no token took the key, the new file is removed again.
+ */
+export async function generateBackedUpOnToken(
+  ctx: TrustContext,
+  input: { token: TokenTarget & { settings?: string[] }; gun?: string; as?: LoginAs },
+): Promise<GenerateResult & { keyFile: string }> {
+  await resolveTokenLocation(ctx, input.token); // no token, no new key file
+  const { keyId } = await generateRootKey(ctx);
+  let r: ImportResult;
+  try {
+    r = await importRootToTokens(ctx, { keyIdPrefix: keyId, tokens: [input.token], ...(input.as ? { as: input.as } : {}) });
+  } catch (err) {
+    const store = new KeyFileStore(ctx.trustDir);
+    await store
+      .find(keyId)
+      .then((e) => store.remove(e, ctx.now()))
+      .then(() => store.purge(keyId))
+      .catch(() => undefined);
+    throw err;
+  }
+  if (input.gun) await ctx.tokens.rootCertificate(r.key, input.gun, ctx.now());
+  return { key: r.key, keyFile: r.keyFile, ...(input.gun ? { certificateFor: input.gun } : {}) };
 }
 
 /** Records a P-256 key already on the token (made with ykman, pkcs11-tool) as a root key. */

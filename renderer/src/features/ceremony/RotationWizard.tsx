@@ -1,25 +1,146 @@
-/** Root rotation: pre-flight and the request bundle; the signed bundle simulated, published and re-verified. */
-import { useState } from 'react';
+/**
+ * Root rotation, two ways:
+ *  - to a new root key file, the old root key signing on the offline machine: pre-flight and the
+ *    request bundle; the signed bundle simulated, published and re-verified (`root rotate`, `bundle import`);
+ *  - to a new root key made on a hardware token, the old root key (file or token) signing here and
+ *    now (`key rotate REPO root --to-token`). Each token's PIN is asked in the PIN dialog.
+ */
+import { useId, useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PassphraseField } from '../../components/PassphraseField';
 import { KeyId } from '../../components/KeyId';
 import { PathField } from '../../components/PathField';
 import { useAction } from '../../components/useAction';
 import type { Response } from '../../../../shared/ipc/contract';
-import { importSignedBundle, writeRotationRequest } from './queries';
+import { useTokenDoctor } from '../hardware/queries';
+import { NewKeys } from '../publish/NewKeys';
+import { generateRootKeyFile, importSignedBundle, rotateRootOntoDevice, writeRotationRequest } from './queries';
 import { Step, Field, Checks } from './parts';
 
+type Device = { module: string; label: string; serial: string };
+const deviceKey = (d: Device) => `${d.module}|${d.label}|${d.serial}`;
+
+/** The new root on a hardware token: pick the token from the Hardware keys list; published at once. */
+function OntoDevice() {
+  const id = useId();
+  const doctor = useTokenDoctor();
+  const devices: Device[] = (doctor.data?.modules ?? []).flatMap((m) => m.devices.map((d) => ({ module: m.path, label: d.label, serial: d.serial })));
+  const [repo, setRepo] = useState('');
+  const [device, setDevice] = useState('');
+  const [pass, setPass] = useState('');
+  const act = useAction<Response<'publish:rotate-root'>>();
+  const chosen = devices.find((d) => deviceKey(d) === device) ?? devices[0];
+  return (
+    <Step n={1} title="Rotate onto a new root key made on a hardware token" done={!!act.result?.published}>
+      <form
+        onSubmit={(e) => {
+          e.preventDefault();
+          if (!chosen) return;
+          const p = pass;
+          setPass('');
+          void act.run(() =>
+            rotateRootOntoDevice({
+              name: repo.trim(),
+              toDevice: { label: chosen.label, module: chosen.module, ...(chosen.serial ? { serial: chosen.serial } : {}) },
+              ...(p ? { passphrases: { unlock: p } } : {}),
+            }),
+          );
+        }}
+      >
+        <Field label="Repository" value={repo} onChange={setRepo} />
+        <label className="cer-field" htmlFor={`${id}-device`}>
+          New root key on the token
+        </label>
+        <select id={`${id}-device`} value={chosen ? deviceKey(chosen) : ''} onChange={(e) => setDevice(e.target.value)}>
+          {devices.length === 0 && <option value="">{doctor.isPending ? 'Looking for tokens…' : 'No token found (see Hardware keys)'}</option>}
+          {devices.map((d) => (
+            <option key={deviceKey(d)} value={deviceKey(d)}>
+              {d.label}
+              {d.serial ? ` · serial ${d.serial}` : ''}
+            </option>
+          ))}
+        </select>
+        <PassphraseField label="Old root key passphrase (if it is a key file)" value={pass} onChange={setPass} />
+        <p className="cer-note">
+          The root key recorded on the token becomes the new root (a new key is made there if it holds none); the new root is signed by the old root
+          key of this machine and by the token, then published, so clients that trust the old root accept it. Each token asks for its PIN in the PIN
+          dialog.
+        </p>
+        <button type="submit" disabled={act.pending || !repo.trim() || !chosen}>
+          {act.pending ? 'Rotating…' : 'Rotate the root onto the token'}
+        </button>
+      </form>
+      {act.error && <ErrorPanel error={act.error} />}
+      {act.result && (
+        <p className={act.result.published ? 'cer-good' : 'cer-warn'} role="status">
+          {act.result.published ? `Published: the root of ${act.result.gun} is now on ${chosen?.label ?? 'the token'}.` : 'Nothing was published.'}
+          <NewKeys keys={act.result.newKeys} />
+        </p>
+      )}
+    </Step>
+  );
+}
+
+/** A new root key file for the rotation, made here with the passphrase typed in the step. */
+function GenerateKeyFile({ onKey }: { onKey: (keyId: string) => void }) {
+  const [pass, setPass] = useState('');
+  const gen = useAction<Response<'ceremony:generate'>>();
+  return (
+    <div className="cer-sub" role="group" aria-label="New root key file">
+      <PassphraseField label="Passphrase for a new root key file" value={pass} onChange={setPass} meter />
+      <button
+        type="button"
+        disabled={gen.pending || !pass}
+        onClick={() => {
+          const p = pass;
+          setPass('');
+          void gen.run(() => generateRootKeyFile({ passphrases: { new: p } })).then((r) => r && onKey(r.keyId));
+        }}
+      >
+        {gen.pending ? 'Generating…' : 'Generate a new root key file'}
+      </button>
+      {gen.error && <ErrorPanel error={gen.error} />}
+      {gen.result && (
+        <p role="status">
+          New root key <KeyId id={gen.result.keyId} /> (encrypted, in this trust dir). Back it up and run the drill before the rotation.
+        </p>
+      )}
+    </div>
+  );
+}
+
 export function RotationWizard() {
+  const [toDevice, setToDevice] = useState(false);
+  return (
+    <div className="cer-wizard">
+      <fieldset className="cer-choice">
+        <legend>The new root key</legend>
+        <label className="cer-inline">
+          <input type="radio" name="rotation-kind" checked={!toDevice} onChange={() => setToDevice(false)} /> A root key file; the old root key signs
+          on the offline machine (signing request)
+        </label>
+        <label className="cer-inline">
+          <input type="radio" name="rotation-kind" checked={toDevice} onChange={() => setToDevice(true)} /> A new root key on a hardware token; the
+          old root key signs on this machine now
+        </label>
+      </fieldset>
+      {toDevice ? <OntoDevice /> : <ByBundle />}
+    </div>
+  );
+}
+
+function ByBundle() {
   const [repo, setRepo] = useState('');
   const [newKey, setNewKey] = useState('');
   const [out, setOut] = useState('');
   const [signed, setSigned] = useState('');
   const [newPass, setNewPass] = useState('');
+  const [noBackup, setNoBackup] = useState(false);
   const req = useAction<Response<'ceremony:rotate-request'>>();
   const sim = useAction<Response<'ceremony:bundle-import'>>();
   const pub = useAction<Response<'ceremony:bundle-import'>>();
   return (
-    <div className="cer-wizard">
+    <>
       <Step n={1} title="Pre-flight and the signing request" done={!!req.result}>
         <form
           onSubmit={(e) => {
@@ -31,6 +152,7 @@ export function RotationWizard() {
                 repository: repo.trim(),
                 newKeyId: newKey.trim(),
                 outFile: out.trim(),
+                ...(noBackup ? { allowNoBackup: true } : {}),
                 ...(p ? { passphrases: { unlock: p } } : {}),
               }),
             );
@@ -38,6 +160,7 @@ export function RotationWizard() {
         >
           <Field label="Repository" value={repo} onChange={setRepo} />
           <Field label="New root key ID (backed up, drill passed)" value={newKey} onChange={setNewKey} />
+          <GenerateKeyFile onKey={setNewKey} />
           <PathField
             className="cer-field"
             label="Write the request bundle to"
@@ -47,6 +170,10 @@ export function RotationWizard() {
             placeholder="/media/usb/request.json"
           />
           <PassphraseField label="New root key passphrase" value={newPass} onChange={setNewPass} />
+          <label className="cer-inline">
+            <input type="checkbox" checked={noBackup} onChange={(e) => setNoBackup(e.target.checked)} /> The new key has no drill-passed backup yet:
+            write the request anyway (the checks and the ceremony log say so)
+          </label>
           <button type="submit" disabled={req.pending || !repo || !newKey || !out}>
             Check and write the request
           </button>
@@ -58,7 +185,8 @@ export function RotationWizard() {
             <h4>The new root.json (diff)</h4>
             <pre className="cer-summary">{req.result.summary.join('\n')}</pre>
             <p>
-              Request <code>{req.result.bundleId.slice(0, 12)}</code> written to <code>{req.result.outFile}</code>: take it to the offline machine.
+              Request <code>{req.result.bundleId.slice(0, 12)}</code> written to <code>{req.result.outFile}</code>: take it to the offline machine and
+              compare the hash of root.json there: sha256 <code className="cer-hash">{req.result.sha256}</code>
             </p>
           </div>
         )}
@@ -105,6 +233,6 @@ export function RotationWizard() {
         Old root key lost or stolen? <code>trustdesk root rotate REPO --compromised --new-key ID</code> says plainly what every client will see
         (clients that cached the old root refuse the new one) and simulates it; see docs/ceremony.md.
       </p>
-    </div>
+    </>
   );
 }

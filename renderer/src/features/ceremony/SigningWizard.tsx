@@ -1,4 +1,7 @@
-/** Air-gapped signing (works in offline mode): open a request bundle, see exactly what is signed, sign. */
+/**
+ * Air-gapped signing (works in offline mode): open a request bundle, see exactly what is signed, sign
+ * with the root key files (passphrase typed here) or tokens (PIN asked in the PIN dialog) of this machine.
+ */
 import { useState } from 'react';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { PassphraseField } from '../../components/PassphraseField';
@@ -13,7 +16,6 @@ export function SigningWizard() {
   const [file, setFile] = useState('');
   const [out, setOut] = useState('');
   const [pass, setPass] = useState('');
-  const [devicePin, setDevicePin] = useState('');
   const [confirmed, setConfirmed] = useState(false);
   const open = useAction<Response<'ceremony:bundle-open'>>();
   const sign = useAction<Response<'ceremony:bundle-sign'>>();
@@ -64,12 +66,8 @@ export function SigningWizard() {
           onSubmit={(e) => {
             e.preventDefault();
             const p = pass;
-            const d = devicePin;
             setPass('');
-            setDevicePin('');
-            void sign.run(() =>
-              signBundle({ file: file.trim(), outFile: out.trim(), ...(p ? { passphrases: { unlock: p } } : {}), ...(d ? { pin: d } : {}) }),
-            );
+            void sign.run(() => signBundle({ file: file.trim(), outFile: out.trim(), ...(p ? { passphrases: { unlock: p } } : {}) }));
           }}
         >
           <PathField
@@ -81,10 +79,10 @@ export function SigningWizard() {
             placeholder="/media/usb/signed.json"
           />
           <PassphraseField label="Root key passphrase (key file)" value={pass} onChange={setPass} />
-          <label className="cer-field">
-            Token PIN (hardware key)
-            <input type="password" value={devicePin} onChange={(e) => setDevicePin(e.target.value)} autoComplete="off" />
-          </label>
+          <p className="cer-note">
+            A root key on a hardware token signs here too: TrustDesk asks for the token&apos;s PIN in its own dialog when the token signs (the PIN is
+            never typed into this form).
+          </p>
           <button type="submit" disabled={sign.pending || !confirmed || !out}>
             Sign
           </button>

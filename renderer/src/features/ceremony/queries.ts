@@ -2,6 +2,10 @@
 import { call } from '../../api';
 import type { Request } from '../../../../shared/ipc/contract';
 
+/** A new encrypted root key file in the trust dir (`trustdesk root generate`). */
+export const generateRootKeyFile = (r: Request<'ceremony:generate'>) => call('ceremony:generate', r);
+/** A new root key made on a hardware token, signed in by the old root key here and published at once (`key rotate REPO root --to-token`). */
+export const rotateRootOntoDevice = (r: Request<'publish:rotate-root'>) => call('publish:rotate-root', r);
 export const exportRootBackup = (r: Request<'ceremony:backup'>) => call('ceremony:backup', r);
 /** The share pages as one PDF to print (Chromium's print-to-PDF). */
 export const saveShareSheetsPdf = (r: Request<'ceremony:shares-pdf'>) => call('ceremony:shares-pdf', r);

@@ -1,5 +1,6 @@
 /**
- * What the Hardware keys view does with tokens (issue 15): generate a P-256 root key on a token, put a
+ * What the Hardware keys view does with tokens (issue 15): generate a P-256 root key on a token (or,
+ * to back it up, here as an encrypted key file then put on the token), put a
  * root key file on a token and a backup token (each copy then checked to sign and verify), adopt a
  * key another tool made. The PIN of each token is asked by the PIN dialog when the operation needs it.
  */
@@ -25,7 +26,9 @@ function KeyDone({ keyView, children }: { keyView: DeviceKeyView; children?: Rea
 export function GenerateOnDevice({ device }: { device: Device }) {
   const id = useId();
   const [gun, setGun] = useState('');
-  const act = useAction<{ key: DeviceKeyView; certificateFor?: string }>();
+  const [keepCopy, setKeepCopy] = useState(false);
+  const [passphrase, setPassphrase] = useState('');
+  const act = useAction<{ key: DeviceKeyView; certificateFor?: string; keyFile?: string }>();
   const { generate } = useTokenActions();
   return (
     <form
@@ -33,10 +36,13 @@ export function GenerateOnDevice({ device }: { device: Device }) {
       aria-label={`Generate a root key on ${device.label}`}
       onSubmit={(e) => {
         e.preventDefault();
+        const p = passphrase;
+        setPassphrase('');
         void act.run(() =>
           generate({
             device: { label: device.label, module: device.module, ...(device.serial ? { serial: device.serial } : {}) },
             ...(gun.trim() ? { gun: gun.trim() } : {}),
+            ...(keepCopy ? { backupCopy: true, passphrases: { new: p } } : {}),
           }),
         );
       }}
@@ -50,14 +56,20 @@ export function GenerateOnDevice({ device }: { device: Device }) {
         placeholder="registry.example.com/team/app"
         spellCheck={false}
       />
-      <button type="submit" disabled={act.pending}>
+      <label className="hw-check">
+        <input type="checkbox" checked={keepCopy} onChange={(e) => setKeepCopy(e.target.checked)} /> Keep an encrypted copy to back it up (a second
+        token, paper shares)
+      </label>
+      {keepCopy && <PassphraseField label="Passphrase of the encrypted copy" value={passphrase} onChange={setPassphrase} meter />}
+      <button type="submit" disabled={act.pending || (keepCopy && !passphrase)}>
         {act.pending ? 'Generating…' : 'Generate a root key on this token'}
       </button>
       {act.error && <ErrorPanel error={act.error} />}
       {act.result && (
         <KeyDone keyView={act.result.key}>
-          {act.result.certificateFor
-            ? `Its root certificate for ${act.result.certificateFor} is stored on the token.`
+          {act.result.certificateFor ? `Its root certificate for ${act.result.certificateFor} is stored on the token. ` : ''}
+          {act.result.keyFile
+            ? `Its encrypted copy ${act.result.keyFile} is kept for the backups: put it on a second token below, split it into shares (Key ceremonies → Root backup), then remove it.`
             : 'It was made on the token and has never existed anywhere else.'}
         </KeyDone>
       )}

@@ -1,4 +1,4 @@
-/** Rotating the non-root keys of a repository (staged; root keys are rotated with the CLI). */
+/** Rotating the non-root keys of a repository (staged; the root key is rotated in the Ceremony view's rotation wizard). */
 import { stageChanges } from './pending-changes';
 
 export function Rotation({ name }: { name: string }) {
@@ -8,7 +8,9 @@ export function Rotation({ name }: { name: string }) {
     <section aria-labelledby="rotate-title" className="publish-section">
       <h2 id="rotate-title">Rotate keys</h2>
       <p className="muted">
-        A new key replaces the old one in root (root version goes up). Root keys are rotated with the CLI: trustdesk key rotate REPO root.
+        A new key replaces the old one in root (root version goes up). The root key is rotated in{' '}
+        <a href="#/ceremony">Key ceremonies → Root rotation</a>: to a new root key file signed on the offline machine, or to a new root key on a
+        hardware token.
       </p>
       <div className="actions">
         <button type="button" onClick={() => stage('targets', false, 'Rotate the targets (repository) key')}>
