@@ -39,6 +39,7 @@ export function electronPdfPrinter(): PdfPrinter {
           spellcheck: false,
           devTools: false,
           navigateOnDragDrop: false,
+          disableBlinkFeatures: 'Auxclick',
         },
       });
       allowed.add(url);

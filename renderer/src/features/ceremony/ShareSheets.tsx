@@ -63,6 +63,11 @@ export function ShareSheets({ keyId, pages }: { keyId: string; pages: string[] }
           Save share sheets as PDF…
         </button>
       </form>
+      {pdf.pending && (
+        <p className="cer-note" role="status">
+          Printing the share sheets…
+        </p>
+      )}
       {dialogError && <ErrorPanel error={dialogError} />}
       {pdf.error && <ErrorPanel error={pdf.error} />}
       {pdf.result && (
