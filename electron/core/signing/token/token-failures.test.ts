@@ -6,7 +6,7 @@
  * the built worker is missing.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { defaultWorkerPath, forkTransport } from './client.js';
@@ -139,6 +139,34 @@ describe.skipIf(!ready)('importing into two tokens when the second is pulled out
       expect(await access.client.objects(hsm.module, { label: 'imp-a' }, USER_PIN)).toEqual([]);
       hsm.shim('normal');
       expect(await access.client.objects(hsm.module, { label: 'imp-b' }, USER_PIN)).toEqual([]);
+    } finally {
+      access.close();
+      hsm.cleanup();
+    }
+  });
+});
+
+describe.skipIf(!ready)('a root certificate when the token is pulled out right after signing it', () => {
+  it('stores and records nothing and says TOKEN_REMOVED', async () => {
+    const hsm = makeSoftHsm(['cert-a'], { shim: true });
+    const trustDir = mkdtempSync(join(tmpdir(), 'td-shim-cert-'));
+    const access = new TokenAccess({
+      trustDir,
+      env: { TRUSTDESK_TOKEN_PIN: USER_PIN },
+      transport: forkTransport(defaultWorkerPath(), { ...process.env, ...hsm.env }),
+    });
+    try {
+      const r = await access.generate({ module: hsm.module, token: { label: 'cert-a' } });
+      const recorded = readFileSync(join(trustDir, 'tokens', `${r.keyId}.json`), 'utf8');
+      hsm.shim('remove-after-1', 'cert-a');
+      await expect(access.rootCertificate(r, 'registry.example/team/app', new Date())).rejects.toMatchObject({
+        code: 'TOKEN_REMOVED',
+        message: expect.stringContaining('nothing was stored or recorded'),
+      });
+      expect(readFileSync(join(trustDir, 'tokens', `${r.keyId}.json`), 'utf8')).toBe(recorded);
+      hsm.shim('normal');
+      const objects = await access.client.objects(hsm.module, { label: 'cert-a' }, USER_PIN);
+      expect(objects.map((o) => o.kind).sort()).toEqual(['private-key', 'public-key']);
     } finally {
       access.close();
       hsm.cleanup();

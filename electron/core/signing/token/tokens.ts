@@ -464,6 +464,7 @@ export class TokenAccess {
     );
     if (store) {
       const { subject, issuer, serial } = certificateParts(cert.der);
+      let stored = 0;
       for (const l of r.locations) {
         try {
           await this.withPin(
@@ -486,9 +487,17 @@ export class TokenAccess {
             TokenAccess.writerFor(l.module),
             r.keyId,
           );
+          stored++;
         } catch (err) {
           if (!isTrustDeskError(err, 'TOKEN_NOT_FOUND')) throw err; // a backup token not plugged in gets it later
         }
+      }
+      if (stored === 0) {
+        // a token signed the certificate a moment ago and none is there now: it was pulled out
+        throw new TokenError(
+          'TOKEN_REMOVED',
+          `the token holding the root key ${r.keyId.slice(0, 7)} (${r.locations.map(locationText).join(', ')}) was removed after signing the root certificate of ${gun}: nothing was stored or recorded; plug it in again and repeat`,
+        );
       }
       const certificates = [...(r.certificates ?? []).filter((c) => c.gun !== gun), { gun, notAfter: cert.notAfter.toISOString() }];
       r.certificates = certificates;
