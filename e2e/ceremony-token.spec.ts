@@ -19,7 +19,7 @@ import { dockerTrust, notary, pushImage, writeDockerConfig } from '../lab/index.
 import { createHandlers } from '../electron/app/handlers.js';
 import { SettingsStore } from '../electron/app/settings-store.js';
 import { makeSoftHsm } from '../tests/support/softhsm.js';
-import { test, expect, bridge, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
+import { test, expect, bridge, seriousAxeViolations, skipWithoutTokens, DialogStub } from './support/fixtures.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const PINS: Record<string, string> = {
@@ -100,7 +100,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       caFiles: { [lab.registryHost]: lab.caFile },
       pkcs11Modules: [hsm.module],
     });
-    const handlers = createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env });
+    // the system's file dialogs: the e2e stub answers each "Choose …" with the path queued here
+    const dialogs = new DialogStub(usb);
+    const handlers = createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env, dialogs });
     await bridge(context, handlers, origin);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -194,7 +196,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await page.goto(`${origin}/#/ceremony`);
     const backup = page.getByRole('region', { name: 'Step 1: Export the root key, encrypted, to a removable medium' });
     await backup.getByLabel('Root key ID').fill(keyId.slice(0, 12));
-    await backup.getByLabel('Directory on the removable medium').fill(usb);
+    dialogs.answer(usb);
+    await backup.getByRole('button', { name: 'Choose Directory on the removable medium' }).click();
+    await expect(backup.getByLabel('Directory on the removable medium')).toHaveValue(usb);
     await backup.getByRole('button', { name: 'Export backup' }).click();
     await expect(backup).toContainText('5 share pages to print (any 3 rebuild the key)');
     expect(readdirSync(usb).filter((f) => /^share-\d-of-5\.txt$/.test(f))).toHaveLength(5);
@@ -203,7 +207,10 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
 
     // 6. the drill from 3 shares: the rebuilt key is the repository's root key
     const drill = page.getByRole('region', { name: 'Step 2: Restore drill: rebuild the key in memory and check it' });
-    await drill.getByLabel('Share files (one per line)').fill([1, 3, 5].map((i) => join(usb, `share-${i}-of-5.txt`)).join('\n'));
+    const three = [1, 3, 5].map((i) => join(usb, `share-${i}-of-5.txt`));
+    dialogs.answer(...three);
+    await drill.getByRole('button', { name: 'Choose Share files (one per line)' }).click();
+    await expect(drill.getByLabel('Share files (one per line)')).toHaveValue(three.join('\n'));
     await drill.getByLabel('Repositories that use this root key').fill(gun);
     await drill.getByLabel('Root key passphrase').fill(PASS);
     await drill.getByRole('button', { name: 'Run the drill' }).click();
@@ -232,7 +239,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await expect(pre.getByRole('status')).toContainText('New root key');
     const newKey = await pre.getByLabel('New root key ID (backed up, drill passed)').inputValue();
     expect(newKey).toMatch(/^[0-9a-f]{64}$/);
-    await pre.getByLabel('Write the request bundle to').fill(join(usb, 'request.json'));
+    dialogs.answer(join(usb, 'request.json'));
+    await pre.getByRole('button', { name: 'Choose Write the request bundle to' }).click();
+    await expect(pre.getByLabel('Write the request bundle to')).toHaveValue(join(usb, 'request.json'));
     await pre.getByLabel('New root key passphrase').fill(NEW_PASS);
     await pre.getByRole('checkbox', { name: /no drill-passed backup yet/ }).check();
     await pre.getByRole('button', { name: 'Check and write the request' }).click();
@@ -251,7 +260,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       await page.goto(`${origin}/#/ceremony`);
       await page.getByRole('tab', { name: 'Air-gapped signing' }).click();
       const open = page.getByRole('region', { name: 'Step 1: Open the signing request (networking may stay off)' });
-      await open.getByLabel('Request bundle').fill(join(usb, 'request.json'));
+      dialogs.answer(join(usb, 'request.json'));
+      await open.getByRole('button', { name: 'Choose Request bundle' }).click();
+      await expect(open.getByLabel('Request bundle')).toHaveValue(join(usb, 'request.json'));
       await open.getByRole('button', { name: 'Open and check' }).click();
       const what = open.getByLabel('What will be signed');
       await expect(what).toContainText(`Root rotation of ${gun}`);
@@ -259,8 +270,10 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       await open.getByLabel('I compared the hash with the one shown on the online machine').check();
       const sign = page.getByRole('region', { name: 'Step 2: Sign with the root key file or token' });
       await expect(sign.getByLabel(/PIN/)).toHaveCount(0);
-      await sign.getByLabel('Write the signed bundle to').fill(join(usb, 'signed.json'));
-      await sign.getByRole('button', { name: 'Sign' }).click();
+      dialogs.answer(join(usb, 'signed.json'));
+      await sign.getByRole('button', { name: 'Choose Write the signed bundle to' }).click();
+      await expect(sign.getByLabel('Write the signed bundle to')).toHaveValue(join(usb, 'signed.json'));
+      await sign.getByRole('button', { name: 'Sign', exact: true }).click();
       const pinDialog = page.getByRole('dialog', { name: /^PIN for token/ });
       await expect(pinDialog).toBeVisible();
       await expect(pinDialog).toContainText(keyId.slice(0, 7));
@@ -291,7 +304,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await page.goto(`${origin}/#/ceremony`);
     await page.getByRole('tab', { name: 'Root rotation' }).click();
     const sim = page.getByRole('region', { name: 'Step 2: Simulate the signed root as a fresh client and as old clients' });
-    await sim.getByLabel('Signed bundle').fill(join(usb, 'signed.json'));
+    dialogs.answer(join(usb, 'signed.json'));
+    await sim.getByRole('button', { name: 'Choose Signed bundle' }).click();
+    await expect(sim.getByLabel('Signed bundle')).toHaveValue(join(usb, 'signed.json'));
     await sim.getByRole('button', { name: 'Verify and simulate' }).click();
     await expect(sim).toContainText('client that cached root version 1');
     const publish = page.getByRole('region', { name: 'Step 3: Publish, re-verify, write the rollback plan' });
@@ -339,6 +354,7 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     expect(new Set(asked)).toEqual(new Set(['token-a', 'token-b']));
     expect(asked.filter((l) => l === 'token-a').length, 'token A: generation, new repository, air-gapped signature').toBeGreaterThanOrEqual(3);
     for (const secret of [...Object.values(PINS), PASS, NEW_PASS]) await expect(page.locator('body')).not.toContainText(secret);
+    expect(dialogs.pending, 'every path was chosen through a dialog').toBe(0);
     expect(errors).toEqual([]);
   } finally {
     hsm.cleanup();

@@ -26,6 +26,8 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
   origin,
 }) => {
   skipWithoutTokens();
+  // token work in a forked PKCS#11 worker: ~45 s on a loaded 2-core machine, past the default 60 s when busier
+  test.setTimeout(150_000);
   const hsm = makeSoftHsm();
   try {
     hsm.addToken('token-a', PIN_A);
