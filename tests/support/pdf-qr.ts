@@ -6,8 +6,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import jsQR from 'jsqr';
+import jsqrModule from 'jsqr';
 import { PNG } from 'pngjs';
+
+type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+// jsqr is CommonJS with `exports.default`: Node's ESM loader gives the exports object, bundlers the function
+const jsQR: Decode = (() => {
+  const m = jsqrModule as unknown as Decode | { default: Decode };
+  return typeof m === 'function' ? m : m.default;
+})();
 
 export interface PdfPage {
   /** 1-based page number. */

@@ -2,7 +2,8 @@
  * A file or folder path: the path in a text field (editable: type or paste one) and a "Choose…"
  * button that asks the system's open, save or folder dialog through `dialog:open` / `dialog:save`.
  * The button's accessible name is "Choose <label>". A cancelled dialog leaves the field as it was.
- * With `multiple`, the field is a text area with one path per line.
+ * With `multiple`, the field is a text area with one path per line. With `folderToo`, a second button
+ * ("Folder…", named "Choose <label>: Folder") asks for a folder where either a file or a folder fits.
  */
 import { useId, useState } from 'react';
 import { call, errorValue } from '../api';
@@ -28,6 +29,8 @@ export function PathField({
   id: givenId,
   className = 'path-field',
   disabled = false,
+  folderToo = false,
+  autoFocus = false,
 }: {
   label: string;
   value: string;
@@ -41,30 +44,33 @@ export function PathField({
   /** The wrapper's class (a view's own field class, e.g. `cer-field`); `path-field` is always added. */
   className?: string;
   disabled?: boolean;
+  /** Also offer a folder dialog (a path that may be a file or a folder, e.g. a trust dir or an archive). */
+  folderToo?: boolean;
+  autoFocus?: boolean;
 }) {
   const autoId = useId();
   const id = givenId ?? autoId;
   const [asking, setAsking] = useState(false);
   const [problem, setProblem] = useState<string>();
 
-  const choose = async () => {
+  const choose = async (asked: PathDialog = dialog) => {
     setAsking(true);
     setProblem(undefined);
     try {
       const t = title ?? label;
-      if (dialog.kind === 'save') {
+      if (asked.kind === 'save') {
         const r = await call('dialog:save', {
           title: t,
-          ...(dialog.defaultName ? { defaultName: dialog.defaultName } : {}),
-          ...(dialog.filters ? { filters: dialog.filters } : {}),
+          ...(asked.defaultName ? { defaultName: asked.defaultName } : {}),
+          ...(asked.filters ? { filters: asked.filters } : {}),
         });
         if (r.path) onChange(r.path);
       } else {
         const r = await call('dialog:open', {
           title: t,
-          kind: dialog.kind,
-          ...(multiple ? { multiple: true } : {}),
-          ...(dialog.kind === 'file' && dialog.filters ? { filters: dialog.filters } : {}),
+          kind: asked.kind,
+          ...(multiple && asked.kind === 'file' ? { multiple: true } : {}),
+          ...(asked.kind === 'file' && asked.filters ? { filters: asked.filters } : {}),
         });
         if (r.paths.length > 0) onChange(multiple ? r.paths.join('\n') : r.paths[0]!);
       }
@@ -80,6 +86,7 @@ export function PathField({
     value,
     placeholder,
     disabled,
+    autoFocus,
     spellCheck: false,
     autoComplete: 'off',
     className: 'path-input',
@@ -94,6 +101,12 @@ export function PathField({
           Choose<span className="visually-hidden"> {label}</span>
           <span aria-hidden="true">…</span>
         </button>
+        {folderToo && (
+          <button type="button" className="path-choose" onClick={() => void choose({ kind: 'folder' })} disabled={disabled || asking}>
+            <span className="visually-hidden">Choose {label}: </span>Folder
+            <span aria-hidden="true">…</span>
+          </button>
+        )}
       </div>
       {problem && (
         <span className="path-problem" role="alert">

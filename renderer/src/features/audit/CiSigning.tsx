@@ -1,4 +1,5 @@
 /** The CI signing set-up: a delegation key for a CI system, added as a signer, with ready CI snippets. */
+import { PathField } from '../../components/PathField';
 import { useState, type FormEvent } from 'react';
 import { errorValue } from '../../api';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -48,9 +49,7 @@ export function CiSigning() {
         <label>
           Paths the CI may sign (optional) <input value={paths} onChange={(e) => setPaths(e.target.value)} />
         </label>
-        <label>
-          Write the bundle to (directory) <input value={outDir} onChange={(e) => setOutDir(e.target.value)} />
-        </label>
+        <PathField label="Write the bundle to (directory)" value={outDir} onChange={setOutDir} dialog={{ kind: 'folder' }} />
         <label>
           Passphrase of your repository key (if the environment does not provide it){' '}
           <input type="password" value={unlock} onChange={(e) => setUnlock(e.target.value)} />

@@ -7,6 +7,7 @@ import { PathField } from '../../components/PathField';
 import { useAction } from '../../components/useAction';
 import type { Response } from '../../../../shared/ipc/contract';
 import { exportRootBackup, runRestoreDrill } from './queries';
+import { ShareSheets } from './ShareSheets';
 import { Step, Field, Checks } from './parts';
 
 export function BackupWizard() {
@@ -84,6 +85,7 @@ export function BackupWizard() {
                 {exp.result.shares.pages.map((p) => p.split('/').pop()).join(', ')}
               </p>
             )}
+            {exp.result.shares && <ShareSheets keyId={exp.result.keyId} pages={exp.result.shares.pages} />}
             <p className="cer-warn">Not backed up yet: run the restore drill.</p>
           </div>
         )}

@@ -3,6 +3,7 @@
  * loses the ability to sign), asks for the passphrases it needs, and on a wrong or too short
  * passphrase asks again (clearing what was wrong).
  */
+import { PathField } from '../../components/PathField';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { errorValue } from '../../api';
 import { PassphraseField, passphraseStrength } from '../../components/PassphraseField';
@@ -142,8 +143,14 @@ export function KeyDialog({
         <>
           <label htmlFor="key-name">Key name</label>
           <input id="key-name" type="text" value={name} onChange={(e) => setName(e.target.value)} placeholder="alice" spellCheck={false} autoFocus />
-          <label htmlFor="key-dir">Folder for the public key (optional)</label>
-          <input id="key-dir" type="text" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={pubDir} spellCheck={false} />
+          <PathField
+            id="key-dir"
+            label="Folder for the public key (optional)"
+            value={dir}
+            onChange={setDir}
+            dialog={{ kind: 'folder' }}
+            placeholder={pubDir}
+          />
         </>
       );
       break;
@@ -208,14 +215,13 @@ export function KeyDialog({
       );
       fields = (
         <>
-          <label htmlFor="key-out">Write to (a new file)</label>
-          <input
+          <PathField
             id="key-out"
-            type="text"
+            label="Write to (a new file)"
             value={file}
-            onChange={(e) => setFile(e.target.value)}
+            onChange={setFile}
+            dialog={{ kind: 'save', defaultName: `${shortKeyId(action.key.keyId)}${publicOnly ? '.pub' : '.key'}` }}
             placeholder={`/path/to/${shortKeyId(action.key.keyId)}.key`}
-            spellCheck={false}
             autoFocus
           />
           <label>
@@ -320,17 +326,14 @@ export function KeyDialog({
 /** The key file field of the load and import dialogs (a path typed or pasted; the file is only read). */
 function KeyFileField({ file, setFile, placeholder }: { file: string; setFile: (v: string) => void; placeholder: string }) {
   return (
-    <>
-      <label htmlFor="key-file">Key file</label>
-      <input
-        id="key-file"
-        type="text"
-        value={file}
-        onChange={(e) => setFile(e.target.value)}
-        placeholder={placeholder}
-        spellCheck={false}
-        autoFocus
-      />
-    </>
+    <PathField
+      id="key-file"
+      label="Key file"
+      value={file}
+      onChange={setFile}
+      dialog={{ kind: 'file', filters: [{ name: 'Keys (PEM)', extensions: ['pem', 'key'] }] }}
+      placeholder={placeholder}
+      autoFocus
+    />
   );
 }

@@ -3,6 +3,7 @@
  * key → plan (the dry run, with the parity table) → sign (progress bar; cancel stops between tags) →
  * report → the generated policies, each with copy and save, and the parity table again.
  */
+import { PathField } from '../../components/PathField';
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { errorValue } from '../../api';
 import { ErrorPanel } from '../../components/ErrorPanel';
@@ -171,9 +172,12 @@ export function MigratePage() {
               (e.g. a delegation key: its signatures then map to that signer)
             </label>
             {keyKind === 'file' ? (
-              <label>
-                Key file <input value={keyPath} onChange={(e) => setKeyPath(e.target.value)} />
-              </label>
+              <PathField
+                label="Key file"
+                value={keyPath}
+                onChange={setKeyPath}
+                dialog={{ kind: 'file', filters: [{ name: 'cosign key', extensions: ['key', 'pem'] }] }}
+              />
             ) : (
               <label>
                 Key ID <input value={keyId} onChange={(e) => setKeyId(e.target.value)} className="mono" />
@@ -274,9 +278,7 @@ export function MigratePage() {
         <section className="card" aria-label="Generated policies">
           <h2>Policies</h2>
           <div className="save-row">
-            <label>
-              Save to folder <input value={saveDir} onChange={(e) => setSaveDir(e.target.value)} />
-            </label>
+            <PathField label="Save to folder" value={saveDir} onChange={setSaveDir} dialog={{ kind: 'folder' }} />
             <button type="button" onClick={() => void doSave()} disabled={busy || !saveDir.trim()}>
               Save all
             </button>

@@ -4,6 +4,7 @@
  */
 import { useState } from 'react';
 import { errorValue } from '../../api';
+import { PathField } from '../../components/PathField';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { errorText } from '../../error-text';
 import { formatTime } from '../../format';
@@ -26,14 +27,15 @@ export function OfflineInspector() {
         time it was saved.
       </p>
       <div className="offline-form">
-        <label htmlFor="offline-path">Path to a trust directory or archive</label>
-        <input
+        <PathField
           id="offline-path"
+          className="offline-path"
+          label="Path to a trust directory or archive"
           value={path}
-          onChange={(e) => setPath(e.target.value)}
+          onChange={setPath}
+          dialog={{ kind: 'file', filters: [{ name: 'Trust archive', extensions: ['tdarchive'] }] }}
+          folderToo
           placeholder="/path/to/trust or /path/to/app.tdarchive"
-          spellCheck={false}
-          autoComplete="off"
         />
         <button type="button" onClick={() => go('trust-dir')} disabled={open.isPending}>
           Open trust directory…

@@ -2,6 +2,7 @@
  * The cosign side of the tags table: a public key file to check with (remembered on this machine),
  * its status line, and the per-tag badge DCT / cosign / both / neither (with which key).
  */
+import { PathField } from '../../components/PathField';
 import { useState } from 'react';
 import { errorValue } from '../../api';
 import { shortKeyId } from '../../format';
@@ -41,8 +42,15 @@ export function CosignKeyControl({ value, onChange, status }: { value: string; o
         onChange(draft.trim());
       }}
     >
-      <label htmlFor="cosign-key-file">cosign public key</label>
-      <input id="cosign-key-file" type="text" placeholder="/path/to/cosign.pub" value={draft} onChange={(e) => setDraft(e.target.value)} />
+      <PathField
+        id="cosign-key-file"
+        className="cosign-key-path"
+        label="cosign public key"
+        value={draft}
+        onChange={setDraft}
+        dialog={{ kind: 'file', filters: [{ name: 'cosign public key', extensions: ['pub', 'pem'] }] }}
+        placeholder="/path/to/cosign.pub"
+      />
       <button type="submit">Check</button>
       <span className="muted" role="status" aria-live="polite">
         {status}

@@ -1,4 +1,5 @@
 import { useEffect, useState, type FormEvent } from 'react';
+import { PathField } from '../../components/PathField';
 import { errorValue } from '../../api';
 import { useAppInfo } from '../../queries';
 import { useSettings, useUpdateSettings } from './queries';
@@ -86,10 +87,15 @@ export function SettingsPage() {
                   aria-invalid={r.server.trim() !== '' && !r.server.trim().startsWith('https://')}
                 />
               </label>
-              <label>
-                CA file (PEM)
-                <input value={r.ca} onChange={(e) => setRow(i, { ca: e.target.value })} placeholder="/path/to/ca.pem" />
-              </label>
+              <PathField
+                className="settings-path"
+                label="CA file (PEM)"
+                title={`CA file (PEM) of ${r.registry || 'this registry'}`}
+                value={r.ca}
+                onChange={(ca) => setRow(i, { ca })}
+                dialog={{ kind: 'file', filters: [{ name: 'PEM certificates', extensions: ['pem', 'crt', 'cer'] }] }}
+                placeholder="/path/to/ca.pem"
+              />
               <button
                 type="button"
                 className="quiet"
@@ -106,19 +112,18 @@ export function SettingsPage() {
         </fieldset>
         <fieldset>
           <legend>Trust directory</legend>
-          <label>
-            <span>
-              Docker config directory (its <code>trust/</code> folder is the trust directory)
-            </span>
-            <input
-              value={configDir}
-              onChange={(e) => {
-                setSaved(false);
-                setConfigDir(e.target.value);
-              }}
-              placeholder="default: $DOCKER_CONFIG or ~/.docker"
-            />
-          </label>
+          <PathField
+            className="settings-path"
+            label="Docker config directory (its trust/ folder is the trust directory)"
+            title="Docker config directory"
+            value={configDir}
+            onChange={(v) => {
+              setSaved(false);
+              setConfigDir(v);
+            }}
+            dialog={{ kind: 'folder' }}
+            placeholder="default: $DOCKER_CONFIG or ~/.docker"
+          />
           {info.data && (
             <p className="muted small">
               Trust directory in use: <span className="mono">{info.data.trustDir}</span>
@@ -127,19 +132,19 @@ export function SettingsPage() {
         </fieldset>
         <fieldset>
           <legend>Hardware tokens</legend>
-          <label>
-            <span>PKCS#11 modules, one per line (e.g. a YubiKey’s libykcs11.so, OpenSC’s opensc-pkcs11.so)</span>
-            <textarea
-              rows={2}
-              value={modules}
-              onChange={(e) => {
-                setSaved(false);
-                setModules(e.target.value);
-              }}
-              placeholder="/usr/lib/x86_64-linux-gnu/libykcs11.so"
-              spellCheck={false}
-            />
-          </label>
+          <PathField
+            className="settings-path"
+            label="PKCS#11 modules, one per line (e.g. a YubiKey’s libykcs11.so, OpenSC’s opensc-pkcs11.so)"
+            title="PKCS#11 modules"
+            value={modules}
+            onChange={(v) => {
+              setSaved(false);
+              setModules(v);
+            }}
+            dialog={{ kind: 'file', filters: [{ name: 'PKCS#11 modules', extensions: ['so', 'dylib', 'dll'] }] }}
+            multiple
+            placeholder="/usr/lib/x86_64-linux-gnu/libykcs11.so"
+          />
           <p className="muted small">
             TrustDesk reads only the public keys and certificates on these tokens (no PIN) to tell which keys a token holds.
           </p>
