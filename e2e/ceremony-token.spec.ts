@@ -3,7 +3,7 @@
  * handlers over the e2e bridge, the real lab, two SoftHSM2 tokens; no trustdesk CLI, and the
  * environment's TRUSTDESK_TOKEN_PIN is WRONG on purpose (the app asks in its PIN dialog, never reads it).
  *   generate a root for token A (with an encrypted copy for the backups) → new repository with that root
- *   → sign a tag → the root backed up into token B and as 3-of-5 shares → drill from 3 shares → the key
+ *   → sign a tag → the root backed up into token B and as 3-of-5 shares (their sheets as a PDF) → drill from 3 shares → the key
  *   file removed (the tokens and shares are the backups) → rotation request online → air-gapped mode:
  *   the bundle signed by the token, no socket opened → online again: simulated, published
  *   → docker trust inspect and notary list, with the OLD root cached, verify the repository; then the
@@ -11,7 +11,8 @@
  * One screenshot per step: docs/screenshots/ceremony-token-<nn>-<step>.png.
  */
 import net from 'node:net';
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -19,7 +20,7 @@ import { dockerTrust, notary, pushImage, writeDockerConfig } from '../lab/index.
 import { createHandlers } from '../electron/app/handlers.js';
 import { SettingsStore } from '../electron/app/settings-store.js';
 import { makeSoftHsm } from '../tests/support/softhsm.js';
-import { test, expect, bridge, seriousAxeViolations, skipWithoutTokens, DialogStub } from './support/fixtures.js';
+import { test, expect, bridge, seriousAxeViolations, skipWithoutTokens, DialogStub, playwrightPdfPrinter } from './support/fixtures.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const PINS: Record<string, string> = {
@@ -72,6 +73,7 @@ interface Inspected {
 test('Root ceremony on tokens, in the app only: token root, tag, backups, drill, air-gapped rotation; docker and notary verify', async ({
   page,
   context,
+  browser,
   lab,
   origin,
 }) => {
@@ -102,7 +104,14 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     });
     // the system's file dialogs: the e2e stub answers each "Choose …" with the path queued here
     const dialogs = new DialogStub(usb);
-    const handlers = createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env, dialogs });
+    const handlers = createHandlers({
+      settings,
+      version: 'e2e',
+      openExternal: async () => undefined,
+      env,
+      dialogs,
+      pdfPrinter: playwrightPdfPrinter(browser),
+    });
     await bridge(context, handlers, origin);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -202,6 +211,15 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await backup.getByRole('button', { name: 'Export backup' }).click();
     await expect(backup).toContainText('5 share pages to print (any 3 rebuild the key)');
     expect(readdirSync(usb).filter((f) => /^share-\d-of-5\.txt$/.test(f))).toHaveLength(5);
+    // the printable sheets as one PDF (Chromium's print-to-PDF), saved where the dialog says
+    const sheets = backup.getByRole('region', { name: 'Share sheets' });
+    const pdf = join(usb, 'share-sheets.pdf');
+    dialogs.answer(pdf);
+    await sheets.getByRole('button', { name: 'Save share sheets as PDF…' }).click();
+    await expect(sheets.getByLabel('Share sheets written')).toContainText(`5 share sheets written to ${pdf}`, { timeout: 90_000 });
+    expect(statSync(pdf).mode & 0o777).toBe(0o600);
+    expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/^Pages:\s+5$/m);
+    await sheets.scrollIntoViewIfNeeded();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await shot(page, '05', 'backup-shares-3-of-5');
 
