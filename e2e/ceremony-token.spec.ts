@@ -3,7 +3,7 @@
  * handlers over the e2e bridge, the real lab, two SoftHSM2 tokens; no trustdesk CLI, and the
  * environment's TRUSTDESK_TOKEN_PIN is WRONG on purpose (the app asks in its PIN dialog, never reads it).
  *   generate a root for token A (with an encrypted copy for the backups) → new repository with that root
- *   → sign a tag → the root backed up into token B and as 3-of-5 shares → drill from 3 shares → the key
+ *   → sign a tag → the root backed up into token B and as 3-of-5 shares (their sheets as a PDF) → drill from 3 shares → the key
  *   file removed (the tokens and shares are the backups) → rotation request online → air-gapped mode:
  *   the bundle signed by the token, no socket opened → online again: simulated, published
  *   → docker trust inspect and notary list, with the OLD root cached, verify the repository; then the
@@ -11,7 +11,8 @@
  * One screenshot per step: docs/screenshots/ceremony-token-<nn>-<step>.png.
  */
 import net from 'node:net';
-import { mkdtempSync, readdirSync, existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readdirSync, existsSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
@@ -19,7 +20,7 @@ import { dockerTrust, notary, pushImage, writeDockerConfig } from '../lab/index.
 import { createHandlers } from '../electron/app/handlers.js';
 import { SettingsStore } from '../electron/app/settings-store.js';
 import { makeSoftHsm } from '../tests/support/softhsm.js';
-import { test, expect, bridge, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
+import { test, expect, bridge, seriousAxeViolations, skipWithoutTokens, DialogStub, playwrightPdfPrinter } from './support/fixtures.js';
 
 const SHOTS = resolve(import.meta.dirname, '../docs/screenshots');
 const PINS: Record<string, string> = {
@@ -72,6 +73,7 @@ interface Inspected {
 test('Root ceremony on tokens, in the app only: token root, tag, backups, drill, air-gapped rotation; docker and notary verify', async ({
   page,
   context,
+  browser,
   lab,
   origin,
 }) => {
@@ -100,7 +102,16 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       caFiles: { [lab.registryHost]: lab.caFile },
       pkcs11Modules: [hsm.module],
     });
-    const handlers = createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env });
+    // the system's file dialogs: the e2e stub answers each "Choose …" with the path queued here
+    const dialogs = new DialogStub(usb);
+    const handlers = createHandlers({
+      settings,
+      version: 'e2e',
+      openExternal: async () => undefined,
+      env,
+      dialogs,
+      pdfPrinter: playwrightPdfPrinter(browser),
+    });
     await bridge(context, handlers, origin);
     const errors: string[] = [];
     page.on('pageerror', (e) => errors.push(e.message));
@@ -194,16 +205,30 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await page.goto(`${origin}/#/ceremony`);
     const backup = page.getByRole('region', { name: 'Step 1: Export the root key, encrypted, to a removable medium' });
     await backup.getByLabel('Root key ID').fill(keyId.slice(0, 12));
-    await backup.getByLabel('Directory on the removable medium').fill(usb);
+    dialogs.answer(usb);
+    await backup.getByRole('button', { name: 'Choose Directory on the removable medium' }).click();
+    await expect(backup.getByLabel('Directory on the removable medium')).toHaveValue(usb);
     await backup.getByRole('button', { name: 'Export backup' }).click();
     await expect(backup).toContainText('5 share pages to print (any 3 rebuild the key)');
     expect(readdirSync(usb).filter((f) => /^share-\d-of-5\.txt$/.test(f))).toHaveLength(5);
+    // the printable sheets as one PDF (Chromium's print-to-PDF), saved where the dialog says
+    const sheets = backup.getByRole('region', { name: 'Share sheets' });
+    const pdf = join(usb, 'share-sheets.pdf');
+    dialogs.answer(pdf);
+    await sheets.getByRole('button', { name: 'Save share sheets as PDF…' }).click();
+    await expect(sheets.getByLabel('Share sheets written')).toContainText(`5 share sheets written to ${pdf}`, { timeout: 90_000 });
+    expect(statSync(pdf).mode & 0o777).toBe(0o600);
+    expect(execFileSync('pdfinfo', [pdf], { encoding: 'utf8' })).toMatch(/^Pages:\s+5$/m);
+    await sheets.scrollIntoViewIfNeeded();
     expect(await seriousAxeViolations(page)).toEqual([]);
     await shot(page, '05', 'backup-shares-3-of-5');
 
     // 6. the drill from 3 shares: the rebuilt key is the repository's root key
     const drill = page.getByRole('region', { name: 'Step 2: Restore drill: rebuild the key in memory and check it' });
-    await drill.getByLabel('Share files (one per line)').fill([1, 3, 5].map((i) => join(usb, `share-${i}-of-5.txt`)).join('\n'));
+    const three = [1, 3, 5].map((i) => join(usb, `share-${i}-of-5.txt`));
+    dialogs.answer(...three);
+    await drill.getByRole('button', { name: 'Choose Share files (one per line)' }).click();
+    await expect(drill.getByLabel('Share files (one per line)')).toHaveValue(three.join('\n'));
     await drill.getByLabel('Repositories that use this root key').fill(gun);
     await drill.getByLabel('Root key passphrase').fill(PASS);
     await drill.getByRole('button', { name: 'Run the drill' }).click();
@@ -232,7 +257,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await expect(pre.getByRole('status')).toContainText('New root key');
     const newKey = await pre.getByLabel('New root key ID (backed up, drill passed)').inputValue();
     expect(newKey).toMatch(/^[0-9a-f]{64}$/);
-    await pre.getByLabel('Write the request bundle to').fill(join(usb, 'request.json'));
+    dialogs.answer(join(usb, 'request.json'));
+    await pre.getByRole('button', { name: 'Choose Write the request bundle to' }).click();
+    await expect(pre.getByLabel('Write the request bundle to')).toHaveValue(join(usb, 'request.json'));
     await pre.getByLabel('New root key passphrase').fill(NEW_PASS);
     await pre.getByRole('checkbox', { name: /no drill-passed backup yet/ }).check();
     await pre.getByRole('button', { name: 'Check and write the request' }).click();
@@ -251,7 +278,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       await page.goto(`${origin}/#/ceremony`);
       await page.getByRole('tab', { name: 'Air-gapped signing' }).click();
       const open = page.getByRole('region', { name: 'Step 1: Open the signing request (networking may stay off)' });
-      await open.getByLabel('Request bundle').fill(join(usb, 'request.json'));
+      dialogs.answer(join(usb, 'request.json'));
+      await open.getByRole('button', { name: 'Choose Request bundle' }).click();
+      await expect(open.getByLabel('Request bundle')).toHaveValue(join(usb, 'request.json'));
       await open.getByRole('button', { name: 'Open and check' }).click();
       const what = open.getByLabel('What will be signed');
       await expect(what).toContainText(`Root rotation of ${gun}`);
@@ -259,8 +288,10 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
       await open.getByLabel('I compared the hash with the one shown on the online machine').check();
       const sign = page.getByRole('region', { name: 'Step 2: Sign with the root key file or token' });
       await expect(sign.getByLabel(/PIN/)).toHaveCount(0);
-      await sign.getByLabel('Write the signed bundle to').fill(join(usb, 'signed.json'));
-      await sign.getByRole('button', { name: 'Sign' }).click();
+      dialogs.answer(join(usb, 'signed.json'));
+      await sign.getByRole('button', { name: 'Choose Write the signed bundle to' }).click();
+      await expect(sign.getByLabel('Write the signed bundle to')).toHaveValue(join(usb, 'signed.json'));
+      await sign.getByRole('button', { name: 'Sign', exact: true }).click();
       const pinDialog = page.getByRole('dialog', { name: /^PIN for token/ });
       await expect(pinDialog).toBeVisible();
       await expect(pinDialog).toContainText(keyId.slice(0, 7));
@@ -291,7 +322,9 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     await page.goto(`${origin}/#/ceremony`);
     await page.getByRole('tab', { name: 'Root rotation' }).click();
     const sim = page.getByRole('region', { name: 'Step 2: Simulate the signed root as a fresh client and as old clients' });
-    await sim.getByLabel('Signed bundle').fill(join(usb, 'signed.json'));
+    dialogs.answer(join(usb, 'signed.json'));
+    await sim.getByRole('button', { name: 'Choose Signed bundle' }).click();
+    await expect(sim.getByLabel('Signed bundle')).toHaveValue(join(usb, 'signed.json'));
     await sim.getByRole('button', { name: 'Verify and simulate' }).click();
     await expect(sim).toContainText('client that cached root version 1');
     const publish = page.getByRole('region', { name: 'Step 3: Publish, re-verify, write the rollback plan' });
@@ -339,6 +372,7 @@ test('Root ceremony on tokens, in the app only: token root, tag, backups, drill,
     expect(new Set(asked)).toEqual(new Set(['token-a', 'token-b']));
     expect(asked.filter((l) => l === 'token-a').length, 'token A: generation, new repository, air-gapped signature').toBeGreaterThanOrEqual(3);
     for (const secret of [...Object.values(PINS), PASS, NEW_PASS]) await expect(page.locator('body')).not.toContainText(secret);
+    expect(dialogs.pending, 'every path was chosen through a dialog').toBe(0);
     expect(errors).toEqual([]);
   } finally {
     hsm.cleanup();
