@@ -370,8 +370,10 @@ function commitOf(): string {
 async function run(opts: BenchOptions): Promise<void> {
   const started = new Date();
   const load0 = loadavg()[0]!;
+  // the commit of the code measured (the built CLI), taken before anything runs
+  const commit = commitOf();
   console.log(
-    `TrustDesk benchmark, ${started.toISOString()}, commit ${commitOf()}: ${opts.runs} runs per case (fleet: ${FLEET_RUNS}), median wall time of whole processes; ` +
+    `TrustDesk benchmark, ${started.toISOString()}, commit ${commit}: ${opts.runs} runs per case (fleet: ${FLEET_RUNS}), median wall time of whole processes; ` +
       `${cpus().length} CPUs, load average ${load0.toFixed(2)} at start, Node ${process.versions.node}`,
   );
   const lab = await startLab();
@@ -405,7 +407,6 @@ async function run(opts: BenchOptions): Promise<void> {
   if (summary.notRun.length) console.log(`not run: ${summary.notRun.join('; ')}`);
   console.log(`load average ${load0.toFixed(2)} at start, ${load1.toFixed(2)} at the end (2 cores: above ~2 the figures are noisy)`);
 
-  const commit = commitOf();
   appendHistory(join(ROOT, 'bench/history.jsonl'), historyLine(started, commit, opts.sections, figures));
   if (!opts.partial) {
     const out = {
