@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { formatSize, formatTime, relativeTime, shortDigest, shortKeyId } from './format';
+import { formatCount, formatSize, formatTime, relativeTime, shortDigest, shortKeyId } from './format';
 
 const NOW = Date.parse('2026-12-01T00:00:00Z');
 const DAY = 86_400_000;
@@ -11,6 +11,11 @@ describe('renderer formatting', () => {
     expect(relativeTime(new Date(NOW + 3650 * DAY).toISOString(), NOW)).toBe('in 10 years');
     expect(relativeTime(new Date(NOW - 1000).toISOString(), NOW)).toBe('just now');
     expect(relativeTime(new Date(NOW + 5 * 3_600_000).toISOString(), NOW)).toBe('in 5 h');
+  });
+
+  it('counts read as toLocaleString("en") prints them', () => {
+    for (const n of [0, 7, 999, 1000, 9999, 10_000, 104, 123_456, 1_000_000, 98_765_432_1, -1234])
+      expect(formatCount(n)).toBe(n.toLocaleString('en'));
   });
 
   it('sizes and digests', () => {

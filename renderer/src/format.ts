@@ -27,6 +27,16 @@ export function relativeTime(iso: string, now = Date.now()): string {
   return ms >= 0 ? `in ${span}` : `${span} ago`;
 }
 
+/**
+ * A whole number with thousands separators, as toLocaleString('en') prints it, without ICU: the first
+ * toLocaleString in a page loads its number formats (~90 ms here), on the 10,000-tag view's first paint.
+ */
+export function formatCount(n: number): string {
+  return Math.trunc(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+}
+
 export function formatSize(bytes: number | undefined): string {
   if (bytes === undefined) return '—';
   if (bytes < 1024) return `${bytes} B`;

@@ -3,7 +3,7 @@ import { useOverview, useRefreshOverview } from './queries';
 import { ErrorPanel } from '../../components/ErrorPanel';
 import { errorText } from '../../error-text';
 import { REPO_TABS, type RepoTab } from '../../route';
-import { formatDate, relativeTime } from '../../format';
+import { formatCount, formatDate, relativeTime } from '../../format';
 import { PublishView } from '../publish/PublishView';
 import { PinControls } from './PinControls';
 import { RepositoryTabs } from './RepositoryTabs';
@@ -27,7 +27,7 @@ export function RepositoryPage({ name, tab, onTab }: { name: string; tab: RepoTa
               {o.source === 'remote'
                 ? 'Verified from the trust server'
                 : `Verified from the local cache${o.cachedAt ? ` (cached ${formatDate(o.cachedAt)})` : ''}`}{' '}
-              · {o.tags.length.toLocaleString('en')} tags · loaded {relativeTime(o.loadedAt)}
+              · {formatCount(o.tags.length)} tags · loaded {relativeTime(o.loadedAt)}
             </p>
           )}
           {o && <PinControls overview={o} />}

@@ -5,7 +5,7 @@ import type { RepositoryOverview, TagRow, VerdictView } from '../../../../shared
 import type { CosignTagsView } from '../../../../shared/ipc/cosign-contract';
 import { VerdictBadge, VERDICT_LABEL } from '../../components/VerdictBadge';
 import { EmptyState } from '../../components/EmptyState';
-import { formatSize, shortDigest } from '../../format';
+import { formatCount, formatSize, shortDigest } from '../../format';
 import { TagDetail } from './TagDetail';
 import { CosignKeyControl, SignaturesBadge, cosignStatus, useCosignKeyFile } from './CosignSignatures';
 import { useCosignTags } from './queries';
@@ -89,7 +89,7 @@ export function TagsView({
         </select>
         {!readOnly && <CosignKeyControl value={cosignKey} onChange={setCosignKey} status={cosignStatus(cosign, cosignKey)} />}
         <span className="muted" role="status" aria-live="polite">
-          {rows.length.toLocaleString('en')} of {overview.tags.length.toLocaleString('en')} tags
+          {formatCount(rows.length)} of {formatCount(overview.tags.length)} tags
         </span>
       </div>
       <div className="table tags-cosign" role="table" aria-label="Tags" aria-rowcount={rows.length + 1}>
