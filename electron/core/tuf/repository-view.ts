@@ -32,6 +32,11 @@ function hexSha256(meta: TargetMeta): string {
   return h ? Buffer.from(h, 'base64').toString('hex') : '';
 }
 
+/** The same SHA-256: equal base64 text is equal bytes; other texts are compared decoded. */
+function sameSha256(a: TargetMeta, b: TargetMeta): boolean {
+  return a === b || a.hashes.sha256 === b.hashes.sha256 || hexSha256(a) === hexSha256(b);
+}
+
 /**
  * Every target of every verified role, in walk order (targets, then delegations depth-first), each
  * only if the role's effective paths allow it (notary `WalkTargets`).
@@ -94,12 +99,39 @@ function releasedOf(all: readonly RoleTarget[]): ReleasedTarget[] {
  * `releasedTargets` (`docker trust inspect` lists both).
  */
 export function pulledTargets(trust: RepositoryTrust, only?: string): ReleasedTarget[] {
-  const all = targetsNamed(trust, only);
-  const chosen = new Map<string, string>();
-  for (const role of [RELEASES_ROLE, 'targets']) {
-    for (const t of all) if (t.role === role && !chosen.has(t.name)) chosen.set(t.name, t.sha256);
+  // One pass per role over the signed objects, no intermediate list: this runs for every view of a
+  // repository, and a repository may hold tens of thousands of targets.
+  const wanted = (targets: Record<string, TargetMeta>, name: string, paths: string[] | undefined) =>
+    Object.prototype.hasOwnProperty.call(targets, name) && (only === undefined || name === only) && pathAllowed(name, paths);
+  const releases = trust.delegations.find((d) => d.env.role === RELEASES_ROLE);
+  const chosen = new Map<string, TargetMeta>();
+  const choose = (targets: Record<string, TargetMeta>, paths: string[] | undefined) => {
+    for (const name in targets) if (!chosen.has(name) && wanted(targets, name, paths)) chosen.set(name, targets[name]!);
+  };
+  if (releases) choose(releases.env.signed.targets, releases.paths);
+  choose(trust.targets.signed.targets, undefined);
+
+  // rows in walk order of their first (tag, chosen hash) among the released roles, as releasedTargets orders them
+  const rows = new Map<string, ReleasedTarget & { meta: TargetMeta }>();
+  const emit = (targets: Record<string, TargetMeta>, paths: string[] | undefined) => {
+    for (const name in targets) {
+      if (rows.has(name) || !wanted(targets, name, paths)) continue;
+      const pick = chosen.get(name)!;
+      const meta = targets[name]!;
+      if (sameSha256(meta, pick)) rows.set(name, { name, sha256: hexSha256(pick), length: meta.length, signers: [], meta: pick });
+    }
+  };
+  emit(trust.targets.signed.targets, undefined);
+  for (const d of trust.delegations) if (d === releases) emit(d.env.signed.targets, d.paths);
+  for (const d of trust.delegations) {
+    if (isReleasedRole(d.env.role)) continue;
+    const targets = d.env.signed.targets;
+    for (const name in targets) {
+      const row = rows.get(name);
+      if (row && wanted(targets, name, d.paths) && sameSha256(targets[name]!, row.meta)) row.signers.push(signerName(d.env.role));
+    }
   }
-  return releasedOf(all).filter((r) => chosen.get(r.name) === r.sha256);
+  return [...rows.values()].map(({ name, sha256, length, signers }) => ({ name, sha256, length, signers }));
 }
 
 export interface SignerRole {
