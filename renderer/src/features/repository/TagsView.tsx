@@ -18,7 +18,7 @@ const VERDICT_VALUES = Object.keys(VERDICT_LABEL) as VerdictView[];
 /** A row's height in pixels: the same as `.tag-row` in styles.css (fixed, so the virtualiser never measures). */
 const ROW_HEIGHT = 40;
 /** Rows rendered beyond the visible ones on each side. */
-const OVERSCAN = 4;
+const OVERSCAN = 2;
 const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = [
   { key: 'tag', label: 'Tag', className: 'col-tag' },
   { key: 'verdict', label: 'Verdict', className: 'col-verdict' },
