@@ -211,6 +211,11 @@ test(`a ${TAGS.toLocaleString('en')}-tag repository opens and scrolls without fr
   await page.keyboard.press('Enter');
   await expect(page.getByRole('heading', { name: 'build-00000', level: 2 })).toBeVisible();
   await expect(page.locator('.tag-detail')).toContainText(overview.tags[0]!.signedDigest!);
+  // scrolled away, the focused row's element shows another tag: focus goes back to the row region, not to that tag
+  await page.getByRole('button', { name: 'Details of build-00000' }).focus();
+  await page.getByTestId('tag-rows').evaluate((el) => (el.scrollTop = el.scrollHeight));
+  await expect(page.locator('[role="row"][data-tag="build-09999"]')).toBeVisible();
+  await expect(page.getByTestId('tag-rows')).toBeFocused();
 
   // Opened again, the view model is already in the renderer: this is the render alone.
   await page.evaluate(() => (window.location.hash = '#/'));

@@ -1,4 +1,4 @@
-import { memo, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
+import { memo, useLayoutEffect, useMemo, useRef, useState, type Dispatch, type SetStateAction } from 'react';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { queryTags, tagSigners, type TagQuery, type TagSortKey } from '../../../../shared/tag-query';
 import type { RepositoryOverview, TagRow, VerdictView } from '../../../../shared/view-model';
@@ -18,7 +18,7 @@ const VERDICT_VALUES = Object.keys(VERDICT_LABEL) as VerdictView[];
 /** A row's height in pixels: the same as `.tag-row` in styles.css (fixed, so the virtualiser never measures). */
 const ROW_HEIGHT = 40;
 /** Rows rendered beyond the visible ones on each side. */
-const OVERSCAN = 4;
+const OVERSCAN = 2;
 const COLUMNS: { key: TagSortKey | null; label: string; className: string }[] = [
   { key: 'tag', label: 'Tag', className: 'col-tag' },
   { key: 'verdict', label: 'Verdict', className: 'col-verdict' },
@@ -53,7 +53,13 @@ export function TagsView({
     estimateSize: () => ROW_HEIGHT,
     overscan: OVERSCAN,
   });
-  usePaintMark(PERF_MARK.tagsFirstRows, virtualizer.getVirtualItems().length > 0);
+  const items = virtualizer.getVirtualItems();
+  usePaintMark(PERF_MARK.tagsFirstRows, items.length > 0);
+  // Rows are keyed by slot (index modulo the most rows shown at once), not by tag: scrolling re-fills the
+  // row elements that left the window instead of making new ones (far less layout per frame).
+  const slotCount = useRef(0);
+  slotCount.current = Math.max(slotCount.current, items.length);
+  const slots = slotCount.current;
 
   const selectedRow = selected === undefined ? undefined : overview.tags.find((t) => t.tag === selected);
   const toggleVerdict = (v: VerdictView) =>
@@ -114,14 +120,22 @@ export function TagsView({
             ))}
           </div>
         </div>
-        <div className="tbody" role="rowgroup" ref={scrollRef} tabIndex={0} aria-label="Tag rows, scrollable" data-testid="tag-rows">
+        <div
+          className="tbody"
+          role="rowgroup"
+          ref={scrollRef}
+          tabIndex={0}
+          aria-label="Tag rows, scrollable"
+          data-testid="tag-rows"
+          onBlur={(e) => keepFocusInRows(e.currentTarget, e.target, e.relatedTarget)}
+        >
           {rows.length === 0 && <div className="no-match">No tag matches these filters.</div>}
           <div style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
-            {virtualizer.getVirtualItems().map((item) => {
+            {items.map((item) => {
               const r = rows[item.index]!;
               return (
                 <TagRowView
-                  key={`${r.tag}\0${r.signedDigest ?? ''}`}
+                  key={item.index % slots}
                   row={r}
                   index={item.index}
                   start={item.start}
@@ -141,8 +155,24 @@ export function TagsView({
 }
 
 /**
+ * Focus in a row whose element was removed or moved by a scroll (React drops focus to the body) goes
+ * back to the row region, not to whatever tag that element shows now; a blur the user caused is left alone.
+ */
+function keepFocusInRows(region: HTMLElement, from: EventTarget, to: EventTarget | null): void {
+  const row = from instanceof HTMLElement ? from.closest('[data-tag]') : null;
+  if (!row || to) return;
+  const tag = row.getAttribute('data-tag');
+  queueMicrotask(() => {
+    if (document.activeElement !== document.body && document.activeElement !== null) return;
+    if (!row.isConnected || row.getAttribute('data-tag') !== tag) region.focus({ preventScroll: true });
+  });
+}
+
+/**
  * One row of the tags table. Memoised: scrolling, filtering or selecting re-renders only the rows whose
- * props changed (a row's `row` object stays the same for as long as the overview does).
+ * props changed (a row's `row` object stays the same for as long as the overview does). Its element is
+ * reused for another tag when scrolled out (slot keys): focus inside it then moves to the scroller, so
+ * a key press never acts on a tag other than the one that was focused.
  */
 const TagRowView = memo(function TagRowView({
   row: r,
@@ -162,8 +192,16 @@ const TagRowView = memo(function TagRowView({
   keyId: string | undefined;
 }) {
   const mismatch = r.verdict === 'digest-mismatch';
+  const ref = useRef<HTMLDivElement>(null);
+  const shown = useRef(r.tag);
+  useLayoutEffect(() => {
+    if (shown.current === r.tag) return;
+    shown.current = r.tag;
+    const el = ref.current;
+    if (el && el.contains(document.activeElement)) el.closest<HTMLElement>('.tbody')?.focus({ preventScroll: true });
+  }, [r.tag]);
   return (
-    <div role="row" aria-rowindex={index + 2} className="tr tag-row" data-tag={r.tag} style={{ transform: `translateY(${start}px)` }}>
+    <div ref={ref} role="row" aria-rowindex={index + 2} className="tr tag-row" data-tag={r.tag} style={{ transform: `translateY(${start}px)` }}>
       <div role="cell" className="td col-tag mono">
         <button type="button" className="link mono" aria-label={`Details of ${r.tag}`} aria-pressed={selected} onClick={() => onSelect(r.tag)}>
           {r.tag}
