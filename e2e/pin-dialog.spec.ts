@@ -36,10 +36,7 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
     cpSync(lab.dockerConfigDir, configDir, { recursive: true });
     const trustDir = join(configDir, 'trust');
     // a root key file of the trust dir, to be put on both tokens
-    const ring = new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } });
-    const before = new Set((await ring.rootKeys()).map((k) => k.keyId));
-    await ring.generate({ role: 'root' });
-    const fileKey = (await ring.rootKeys()).find((k) => !before.has(k.keyId))!.keyId;
+    const fileKey = (await new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } }).generate({ role: 'root' })).keyId;
 
     const env: NodeJS.ProcessEnv = { ...process.env, ...hsm.env, TRUSTDESK_TOKEN_PIN: 'wrong-pin-from-the-environment' };
     delete env.NOTARY_ROOT_PASSPHRASE;

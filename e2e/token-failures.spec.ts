@@ -86,10 +86,7 @@ test('token failures: cancel, wrong PIN, locked, final try, removed while import
     const configDir = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-tokfail-')), 'docker');
     cpSync(lab.dockerConfigDir, configDir, { recursive: true });
     const trustDir = join(configDir, 'trust');
-    const ring = new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } });
-    const before = new Set((await ring.rootKeys()).map((k) => k.keyId));
-    await ring.generate({ role: 'root' });
-    const fileKey = (await ring.rootKeys()).find((k) => !before.has(k.keyId))!.keyId;
+    const fileKey = (await new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } }).generate({ role: 'root' })).keyId;
 
     const gun = lab.scenarios.app.gun;
     const snapshot = async () => ({
