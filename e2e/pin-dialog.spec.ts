@@ -7,10 +7,9 @@
  * sign and verify; the table says where each root key lives. The environment's PIN is wrong on
  * purpose: the app must not read it. Skips where SoftHSM2 is not installed.
  */
-import { cpSync, existsSync, mkdtempSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { test, expect, labHandlers, bridge, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
+import { test, expect, appOnTokens, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
 import { makeSoftHsm } from '../tests/support/softhsm.js';
 import { KeyRing } from '../electron/core/signing/signer.js';
 
@@ -32,17 +31,9 @@ test('PIN dialog: generate on a token by keyboard, cancel, wrong PIN, import int
   try {
     hsm.addToken('token-a', PIN_A);
     hsm.addToken('token-b', PIN_B);
-    const configDir = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-pin-')), 'docker');
-    cpSync(lab.dockerConfigDir, configDir, { recursive: true });
-    const trustDir = join(configDir, 'trust');
+    const { trustDir } = await appOnTokens(lab, hsm, { context, origin, prefix: 'trustdesk-e2e-pin-' });
     // a root key file of the trust dir, to be put on both tokens
     const fileKey = (await new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } }).generate({ role: 'root' })).keyId;
-
-    const env: NodeJS.ProcessEnv = { ...process.env, ...hsm.env, TRUSTDESK_TOKEN_PIN: 'wrong-pin-from-the-environment' };
-    delete env.NOTARY_ROOT_PASSPHRASE;
-    const handlers = await labHandlers({ ...lab, dockerConfigDir: configDir }, { env });
-    await handlers.invoke('settings:update', { pkcs11Modules: [hsm.module] });
-    await bridge(context, handlers, origin);
     await page.goto(`${origin}/#/hardware`);
     const tokenA = page.getByRole('article', { name: 'Token token-a' });
     const tokenB = page.getByRole('article', { name: 'Token token-b' });

@@ -10,11 +10,11 @@
  */
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { cpSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { get } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
-import { test, expect, labHandlers, bridge, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
+import { test, expect, appOnTokens, seriousAxeViolations, skipWithoutTokens } from './support/fixtures.js';
 import type { LabInfo } from './support/lab-info.js';
 import { makeSoftHsm, pkcs11ShimBuildable, SOFTHSM_MODULE, type SoftHsm } from '../tests/support/softhsm.js';
 import { KeyRing } from '../electron/core/signing/signer.js';
@@ -83,9 +83,7 @@ test('token failures: cancel, wrong PIN, locked, final try, removed while import
   try {
     hsm.addToken('token-a', PIN_A);
     hsm.addToken('token-b', PIN_B);
-    const configDir = join(mkdtempSync(join(tmpdir(), 'trustdesk-e2e-tokfail-')), 'docker');
-    cpSync(lab.dockerConfigDir, configDir, { recursive: true });
-    const trustDir = join(configDir, 'trust');
+    const { trustDir } = await appOnTokens(lab, hsm, { context, origin, prefix: 'trustdesk-e2e-tokfail-' });
     const fileKey = (await new KeyRing(trustDir, { env: { NOTARY_ROOT_PASSPHRASE: PASS } }).generate({ role: 'root' })).keyId;
 
     const gun = lab.scenarios.app.gun;
@@ -106,11 +104,6 @@ test('token failures: cancel, wrong PIN, locked, final try, removed while import
       expect(now.tokenB, `${what}: the objects on token-b`).toBe(start.tokenB);
     };
 
-    const env: NodeJS.ProcessEnv = { ...process.env, ...hsm.env };
-    delete env.NOTARY_ROOT_PASSPHRASE;
-    const handlers = await labHandlers({ ...lab, dockerConfigDir: configDir }, { env });
-    await handlers.invoke('settings:update', { pkcs11Modules: [hsm.module] });
-    await bridge(context, handlers, origin);
     await page.goto(`${origin}/#/hardware`);
     const tokenA = page.getByRole('article', { name: 'Token token-a' });
     await expect(tokenA).toBeVisible();

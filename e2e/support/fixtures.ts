@@ -13,14 +13,14 @@
  */
 import { test as base, expect, type BrowserContext, type Page } from '@playwright/test';
 import { AxeBuilder } from '@axe-core/playwright';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createHandlers, type HandlerDeps, type Handlers } from '../../electron/app/handlers.js';
 import { SettingsStore } from '../../electron/app/settings-store.js';
 import { readLabInfo, type LabInfo } from './lab-info.js';
 import { serveRenderer } from './static-server.js';
-import { softHsmAvailable } from '../../tests/support/softhsm.js';
+import { softHsmAvailable, type SoftHsm } from '../../tests/support/softhsm.js';
 import { DialogStub } from './dialogs.js';
 import { playwrightPdfPrinter } from './pdf-printer.js';
 
@@ -40,6 +40,26 @@ export async function labHandlers(lab: LabInfo, extra: Partial<HandlerDeps> = {}
   delete env.DOCKER_CONTENT_TRUST_SERVER;
   const dialogs = extra.dialogs instanceof DialogStub ? extra.dialogs : new DialogStub();
   return { ...createHandlers({ settings, version: 'e2e', openExternal: async () => undefined, env, ...extra, dialogs }), dialogs };
+}
+
+/**
+ * The app on SoftHSM tokens as a desktop user has it: its own copy of the lab's docker config (and
+ * trust dir), the tokens' module in Settings, no passphrase and a WRONG token PIN in the environment
+ * (the app must ask in its dialog and never read them), the pages bridged to the handlers.
+ */
+export async function appOnTokens(
+  lab: LabInfo,
+  hsm: SoftHsm,
+  page: { context: BrowserContext; origin: string; prefix: string },
+): Promise<{ handlers: LabHandlers; configDir: string; trustDir: string }> {
+  const configDir = join(mkdtempSync(join(tmpdir(), page.prefix)), 'docker');
+  cpSync(lab.dockerConfigDir, configDir, { recursive: true });
+  const env: NodeJS.ProcessEnv = { ...process.env, ...hsm.env, TRUSTDESK_TOKEN_PIN: 'wrong-pin-from-the-environment' };
+  delete env.NOTARY_ROOT_PASSPHRASE;
+  const handlers = await labHandlers({ ...lab, dockerConfigDir: configDir }, { env });
+  await handlers.invoke('settings:update', { pkcs11Modules: [hsm.module] });
+  await bridge(page.context, handlers, page.origin);
+  return { handlers, configDir, trustDir: join(configDir, 'trust') };
 }
 
 /** Bridges window.trustdesk in every page of the context to `handlers`, from the app's own origin only. */
