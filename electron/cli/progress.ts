@@ -5,9 +5,15 @@
  * PROGRESS_INTERVAL_MS and erased when done.
  */
 import type { Io } from './cli-support.js';
+import { CONNECTIONS_PER_HOST } from '../core/base/connection-limits.js';
 
 export const PROGRESS_MIN_REPOSITORIES = 10;
 export const PROGRESS_INTERVAL_MS = 100;
+
+/** What `inspect --help` and `status --help` say about many repositories. */
+export const MANY_REPOSITORIES_HELP =
+  `Repositories load in parallel over at most ${CONNECTIONS_PER_HOST} connections per host; with ${PROGRESS_MIN_REPOSITORIES} or more, a\n` +
+  `progress line is drawn on stderr when stderr is a terminal (never on stdout).\n`;
 
 export interface Progress {
   /** One more repository done. */

@@ -4,17 +4,12 @@ import { inspectRepositories } from '../../core/use-cases/inspect/inspect-reposi
 import { isTrustDeskError } from '../../core/base/errors.js';
 import { parseCommandArgs, parseRefOrUsage, describeError, UsageError, type Command, type Io } from '../cli-support.js';
 import { contextFromFlags } from '../context.js';
-import { progressLine } from '../progress.js';
-import { CONNECTIONS_PER_HOST } from '../../core/base/connection-limits.js';
+import { MANY_REPOSITORIES_HELP, progressLine } from '../progress.js';
 
 async function run(args: string[], io: Io): Promise<number> {
   const { values, positionals } = parseCommandArgs(args, { pretty: { type: 'boolean' }, archive: { type: 'string' } });
   if (values.help) {
-    io.stdout(
-      `Usage: trustdesk inspect [--pretty] [--archive FILE] NAME[:TAG] [NAME[:TAG]...]\n\n` +
-        `Repositories load in parallel over at most ${CONNECTIONS_PER_HOST} connections per host; with 10 or more, a\n` +
-        `progress line is drawn on stderr when stderr is a terminal (never on stdout).\n`,
-    );
+    io.stdout(`Usage: trustdesk inspect [--pretty] [--archive FILE] NAME[:TAG] [NAME[:TAG]...]\n\n` + MANY_REPOSITORIES_HELP);
     return 0;
   }
   if (positionals.length === 0) throw new UsageError('"trustdesk inspect" requires at least 1 argument');

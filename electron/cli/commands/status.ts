@@ -6,12 +6,18 @@
  */
 import type { ErrorValue } from '../../core/base/errors.js';
 import type { RepositoryStatus } from '../../core/tuf/verdicts.js';
+import type { TrustPinning } from '../../core/tuf/trust-pinning.js';
 import { formatStatusText } from '../status-text.js';
 import { repositoryState, type RepositoryState, type StateProblem } from '../../core/use-cases/repository/repository-state.js';
 import { contextFromFlags } from '../context.js';
 import { parseCommandArgs, parseRefOrUsage, UsageError, type Command, type Io } from '../cli-support.js';
-import { progressLine } from '../progress.js';
-import { CONNECTIONS_PER_HOST } from '../../core/base/connection-limits.js';
+import { MANY_REPOSITORIES_HELP, progressLine } from '../progress.js';
+
+/** Status from a trust archive, no network (its code loads only when asked for). */
+async function fromArchive(file: string, names: string[], pinning: TrustPinning): Promise<StatusResult[]> {
+  const { openArchive } = await import('../../core/use-cases/archive/archive.js');
+  return (await openArchive(file, { names, pinning })).repositories.map((r) => ({ input: r.name, status: r.status, error: r.error }));
+}
 
 interface StatusResult {
   input: string;
@@ -38,8 +44,7 @@ async function run(args: string[], io: Io): Promise<number> {
   if (values.help) {
     io.stdout(
       `Usage: trustdesk status [--json] [--require-signed] NAME [NAME...]\n       trustdesk status --archive FILE [--json] [NAME...]   from a trust archive, no network\n\n` +
-        `Repositories load in parallel over at most ${CONNECTIONS_PER_HOST} connections per host; with 10 or more, a\n` +
-        `progress line is drawn on stderr when stderr is a terminal (never on stdout).\n`,
+        MANY_REPOSITORIES_HELP,
     );
     return 0;
   }
@@ -51,18 +56,7 @@ async function run(args: string[], io: Io): Promise<number> {
   const progress = progressLine(io, archiveFile ? 0 : refs.length, 'status:');
   try {
     results = archiveFile
-      ? (
-          await (
-            await import('../../core/use-cases/archive/archive.js')
-          ).openArchive(archiveFile, {
-            names: positionals,
-            pinning: await ctx.session.trustPinning(),
-          })
-        ).repositories.map((r) => ({
-          input: r.name,
-          status: r.status,
-          error: r.error,
-        }))
+      ? await fromArchive(archiveFile, positionals, await ctx.session.trustPinning())
       : await Promise.all(
           refs.map(async ({ input, ref }) => {
             const state = fromState(input, await repositoryState(ctx, { ref, name: input }));
